@@ -1,0 +1,44 @@
+"""Tandis (تندیس): nominations, committee evaluation and certificates for National Industry and Mining Day."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from config import CONFIGS, ProductionConfig
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app: config, extensions, request hooks, blueprints, error pages, filters, commands."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates",
+                static_folder="../static")
+    config_name = config_name or os.environ.get("AWARDS_CONFIG", "development")
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides or {})
+    if app.config["ENV_NAME"] == "production":
+        ProductionConfig.validate(app.config)
+
+    from awards import cli, filters, hooks
+    from awards.extensions import babel, csrf, db, limiter, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    hooks.init_login(app, login_manager)
+    babel.init_app(app, locale_selector=hooks.select_locale)
+    hooks.init_request_hooks(app)
+
+    from awards.auth.routes import bp as auth_bp
+    from awards.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+
+    from awards.errors import register_error_pages
+
+    register_error_pages(app)
+    filters.init_app(app)
+    cli.init_app(app)
+    cli.load_clock(app)
+    return app

@@ -1,0 +1,1 @@
+"""Cycles, their timeline and categories."""

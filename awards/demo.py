@@ -1,0 +1,372 @@
+"""The demo: the 1404 cycle of National Industry and Mining Day, built through the app's own services.
+
+The 1404 dates lie in the past, so the demo stores a clock offset (see ``awards.clock``) that puts the app
+inside the replayed phase: by default nominations are open on 20 Ordibehesht 1404.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from awards import clock
+from awards.auth.services import create_user
+from awards.enums import Aggregation, CommitteeCode, NominationAction, NomineeKind
+from awards.models import (
+    Category,
+    CategoryCommittee,
+    Committee,
+    Criterion,
+    Cycle,
+    Membership,
+    Province,
+    Setting,
+    Signatory,
+    User,
+)
+from awards.nominations import documents, services
+from awards.persian import jalali_to_gregorian, legal_id_check_digit, national_code_check_digit
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+PROVINCES_CSV = Path(__file__).with_name("data") / "provinces.csv"
+
+COMMITTEES = [
+    (CommitteeCode.WINNERS, "برگزیدگان", "Winners"),
+    (CommitteeCode.PROVINCIAL_AFFAIRS, "امور استان‌ها", "Provincial affairs"),
+    (CommitteeCode.MEDIA, "رسانه", "Media"),
+    (CommitteeCode.OVERSIGHT, "نظارت و پیگیری", "Oversight and follow-up"),
+    (CommitteeCode.FINANCE, "مالی", "Finance"),
+    (CommitteeCode.CONTENT, "محتوا", "Content"),
+]
+
+#: Committee members of the demo: (code, [(suffix, full name, organisation)]).
+MEMBERS = {
+    CommitteeCode.WINNERS: [("chair", "دکتر مهدی صادقی", "وزارت صمت"), ("1", "مهندس زهرا کاظمی", "خانه صنعت"),
+                            ("2", "دکتر علی نوروزی", "دانشگاه صنعتی شریف")],
+    CommitteeCode.PROVINCIAL_AFFAIRS: [("chair", "مهندس رضا کریمی", "وزارت صمت"),
+                                       ("1", "مریم احمدی", "سازمان صنایع کوچک"), ("2", "حمید رستمی", "اتاق بازرگانی")],
+    CommitteeCode.MEDIA: [("chair", "سارا موسوی", "خبرگزاری صنعت"), ("1", "امیر حسینی", "روابط عمومی وزارت"),
+                          ("2", "نگار جعفری", "صداوسیما")],
+    CommitteeCode.OVERSIGHT: [("chair", "دکتر حسن طاهری", "سازمان بازرسی"), ("1", "فاطمه رحیمی", "سازمان امور مالیاتی"),
+                              ("2", "محسن یزدانی", "سازمان تأمین اجتماعی")],
+    CommitteeCode.FINANCE: [("chair", "دکتر پروین قاسمی", "وزارت اقتصاد"), ("1", "کامران شریفی", "بانک صنعت و معدن"),
+                            ("2", "لیلا مرادی", "سازمان حسابرسی")],
+    CommitteeCode.CONTENT: [("chair", "دکتر نرگس عباسی", "فرهنگستان زبان"), ("1", "بهروز نیک‌نام", "دبیرخانه"),
+                            ("2", "الهام فرهادی", "دانشگاه تهران")],
+}
+
+#: The rubric every demo category uses: committee -> [(title, guidance, max points, weight)].
+RUBRIC = {
+    CommitteeCode.WINNERS: [
+        ("تولید و بهره‌وری", "رشد تولید و بهره‌وری در سه سال اخیر", 20, 3),
+        ("کیفیت و استاندارد", "گواهی‌ها، استانداردها و شکایت مشتریان", 20, 2),
+        ("نوآوری و فناوری", "محصول یا فرایند نو، مرکز نوآوری، ثبت اختراع", 20, 2),
+        ("صادرات و بازار", "بازارهای تازه، صادرات و حضور در نمایشگاه‌های خارجی", 20, 2),
+    ],
+    CommitteeCode.PROVINCIAL_AFFAIRS: [
+        ("اثر منطقه‌ای و اشتغال", "اشتغال‌زایی و اثر بر اقتصاد استان", 10, 2),
+        ("پیوند با زنجیرهٔ تأمین محلی", "خرید از تأمین‌کنندگان و واحدهای کوچک استان", 10, 1),
+    ],
+    CommitteeCode.MEDIA: [
+        ("برند و شهرت", "شناخته‌بودن نام و نشان", 10, 1),
+        ("حضور رسانه‌ای و عمومی", "گزارش‌ها، جشنواره‌ها و ارتباط با مردم", 10, 1),
+    ],
+    CommitteeCode.FINANCE: [
+        ("رشد فروش", "رشد فروش واقعی در سه سال", 10, 2),
+        ("سودآوری", "حاشیهٔ سود و پایداری مالی", 10, 1),
+        ("ارزش صادرات", "ارزش ارزی صادرات", 10, 2),
+        ("اشتغال", "تعداد و پایداری اشتغال", 10, 1),
+    ],
+    CommitteeCode.CONTENT: [
+        ("کامل‌بودن مستندات", "مدارک پشتیبان ادعاها", 10, 1),
+        ("کیفیت روایت دستاوردها", "روشنی و درستی شرح دستاوردها", 10, 1),
+    ],
+}
+COMMITTEE_WEIGHTS = {
+    CommitteeCode.WINNERS: ("3", Aggregation.TRIMMED_MEAN, True),
+    CommitteeCode.PROVINCIAL_AFFAIRS: ("1", Aggregation.MEAN, False),
+    CommitteeCode.MEDIA: ("1", Aggregation.MEAN, False),
+    CommitteeCode.FINANCE: ("2", Aggregation.MEDIAN, False),
+    CommitteeCode.CONTENT: ("1", Aggregation.MEAN, False),
+    CommitteeCode.OVERSIGHT: ("0", Aggregation.MEAN, False),  # a compliance gate, not a score
+}
+
+CATEGORIES = [
+    ("industry", "واحد نمونهٔ صنعتی", NomineeKind.LEGAL_ENTITY, 3, 1, 3, "60"),
+    ("mining", "واحد نمونهٔ معدنی", NomineeKind.LEGAL_ENTITY, 2, 1, 2, "60"),
+    ("cluster", "خوشهٔ صنعتی برتر", NomineeKind.CLUSTER, 2, 1, 2, "55"),
+    ("project", "طرح برتر", NomineeKind.PROJECT, 2, 1, 2, None),
+    ("veteran", "پیشکسوت صنعت و معدن", NomineeKind.PERSON, 1, 1, 2, None),
+    ("woman", "بانوی کارآفرین نمونه", NomineeKind.PERSON, 1, 1, 2, None),
+]
+
+#: Province officers of the demo: (username, ISO code, full name).
+OFFICERS = [
+    ("fars", "IR-07", "کارشناس استان فارس"),
+    ("tehran", "IR-23", "کارشناس استان تهران"),
+    ("isfahan", "IR-10", "کارشناس استان اصفهان"),
+    ("yazd", "IR-21", "کارشناس استان یزد"),
+    ("khorasan", "IR-09", "کارشناس استان خراسان رضوی"),
+]
+
+MASKATI = "خوشه مسقطی لاری"
+
+
+def jalali_moment(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """Return the aware UTC moment of a Jalali date and Tehran wall-clock time."""
+    local = datetime.combine(jalali_to_gregorian(year, month, day), time(hour, minute), tzinfo=TEHRAN)
+    return local.astimezone(UTC)
+
+
+#: Where the demo's clock stands for each stage.
+STAGE_MOMENTS = {
+    "nominations": jalali_moment(1404, 2, 20, 10, 0),
+}
+
+
+def legal_id(prefix10: str) -> str:
+    return prefix10 + str(legal_id_check_digit(prefix10))
+
+
+def national_code(prefix9: str) -> str:
+    return prefix9 + str(national_code_check_digit(prefix9))
+
+
+def demo_pdf(title: str) -> bytes:
+    """Return a small, valid one-page PDF standing in for a scanned evidence document."""
+    text = title.encode("ascii", "replace")
+    stream = b"BT /F1 18 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+@dataclass
+class DemoContext:
+    cycle: Cycle
+    users: dict[str, User]
+    categories: dict[str, Category]
+    upload_dir: Path
+    max_bytes: int
+
+
+def seed_reference_data(session: Session) -> None:
+    """Load the 31 provinces and the six committees when they are missing."""
+    if session.scalar(select(Province.id).limit(1)) is None:
+        with open(PROVINCES_CSV, encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                session.add(Province(iso_code=row["iso_code"], name_fa=row["name_fa"], name_en=row["name_en"],
+                                     capital_fa=row["capital_fa"]))
+    if session.scalar(select(Committee.id).limit(1)) is None:
+        for position, (code, name_fa, name_en) in enumerate(COMMITTEES):
+            session.add(Committee(code=code, name_fa=name_fa, name_en=name_en, position=position))
+    session.flush()
+
+
+def set_demo_clock(session: Session, moment: datetime) -> None:
+    """Move the app clock to ``moment`` and remember the offset in the database."""
+    clock.set_offset(clock.offset_to(moment))
+    setting = session.get(Setting, clock.SETTING_KEY) or Setting(key=clock.SETTING_KEY)
+    setting.value = clock.offset().total_seconds()
+    session.add(setting)
+    session.flush()
+
+
+def seed_demo(session: Session, *, password: str, upload_dir: Path, max_bytes: int,
+              stage: str = "nominations") -> DemoContext:
+    """Build the 1404 demo on an empty database, up to ``stage``."""
+    seed_reference_data(session)
+    set_demo_clock(session, STAGE_MOMENTS["nominations"])
+    provinces = {p.iso_code: p for p in session.scalars(select(Province))}
+    committees = {c.code: c for c in session.scalars(select(Committee))}
+
+    users: dict[str, User] = {}
+    users["admin"] = create_user(session, username="admin", password=password, full_name="دبیرخانهٔ روز ملی صنعت و معدن",
+                                 title="دبیر ستاد", organisation="وزارت صمت", is_organizer=True)
+    admin = users["admin"]
+    for username, iso, name in OFFICERS:
+        users[username] = create_user(session, username=username, password=password, full_name=name,
+                                      province=provinces[iso], organisation=f"سازمان صمت {provinces[iso].name_fa}",
+                                      actor=admin)
+
+    cycle = Cycle(
+        year=1404,
+        title="روز ملی صنعت و معدن ۱۴۰۴",
+        nominations_open_at=jalali_moment(1403, 12, 1),
+        nominations_close_at=jalali_moment(1404, 2, 31, 23, 59),
+        screening_close_at=jalali_moment(1404, 3, 15, 23, 59),
+        evaluation_close_at=jalali_moment(1404, 3, 31, 23, 59),
+        results_final_at=jalali_moment(1404, 4, 5, 12, 0),
+        ceremony_at=jalali_moment(1404, 6, 4, 10, 0),
+        ceremony_postponed_from=jalali_moment(1404, 4, 10, 10, 0),
+        ceremony_postponed_reason="به دلیل شرایط ناشی از جنگ، آیین از دهم تیر به چهارم شهریور ۱۴۰۴ موکول شد.",
+        conflict_same_province=True,
+    )
+    cycle.signatories = [
+        Signatory(name="وزیر صنعت، معدن و تجارت", title="وزیر صنعت، معدن و تجارت", position=0),
+        Signatory(name="دبیر ستاد روز ملی صنعت و معدن", title="دبیر ستاد برگزاری", position=1),
+    ]
+    session.add(cycle)
+    session.flush()
+
+    for code, members in MEMBERS.items():
+        for suffix, name, organisation in members:
+            username = f"{code.value}-{suffix}"
+            user = create_user(session, username=username, password=password, full_name=name,
+                               organisation=organisation, title=f"عضو کمیتهٔ {committees[code].name_fa}",
+                               actor=admin)
+            session.add(Membership(cycle_id=cycle.id, committee_id=committees[code].id, user_id=user.id,
+                                   is_chair=suffix == "chair"))
+            users[username] = user
+    session.flush()
+
+    categories: dict[str, Category] = {}
+    for position, (code, title, kind, quota, gold, certificate, min_score) in enumerate(CATEGORIES):
+        category = Category(cycle_id=cycle.id, code=code, title=title, nominee_kind=kind, province_quota=quota,
+                            gold_quota=gold, certificate_quota=certificate,
+                            min_score=Decimal(min_score) if min_score else None, position=position)
+        for committee_code, (weight, aggregation, normalise) in COMMITTEE_WEIGHTS.items():
+            category.committee_settings.append(CategoryCommittee(
+                committee_id=committees[committee_code].id, weight=Decimal(weight), aggregation=aggregation,
+                normalise=normalise))
+        criterion_position = 0
+        for committee_code, lines in RUBRIC.items():
+            for title_c, guidance, max_points, weight_c in lines:
+                category.criteria.append(Criterion(committee_id=committees[committee_code].id, title=title_c,
+                                                   guidance=guidance, max_points=Decimal(max_points),
+                                                   weight=Decimal(weight_c), position=criterion_position))
+                criterion_position += 1
+        session.add(category)
+        categories[code] = category
+    session.flush()
+    # Refresh the users' memberships (loaded before the seats existed).
+    for user in users.values():
+        session.refresh(user)
+
+    context = DemoContext(cycle=cycle, users=users, categories=categories, upload_dir=upload_dir,
+                          max_bytes=max_bytes)
+    _seed_nominations(session, context)
+    return context
+
+
+def _seed_nominations(session: Session, ctx: DemoContext) -> None:
+    users = ctx.users
+    pa_chair = users["provincial_affairs-chair"]
+    oversight_chair = users["oversight-chair"]
+
+    def make(officer: str, category: str, values: dict, *, evidence: bool = True):
+        nomination = services.create_draft(session, actor=users[officer], category=ctx.categories[category],
+                                           values=values)
+        if evidence:
+            documents.add_document(session, actor=users[officer], nomination=nomination,
+                                   filename="مدارک-پرونده.pdf", data=demo_pdf("Tandis demo evidence"),
+                                   upload_dir=ctx.upload_dir, max_bytes=ctx.max_bytes)
+        return nomination
+
+    def submit(nomination, officer):
+        services.transition(session, nomination=nomination, action=NominationAction.SUBMIT, actor=users[officer])
+
+    def accept(nomination):
+        services.transition(session, nomination=nomination, action=NominationAction.ACCEPT, actor=pa_chair)
+
+    company = {"representative_title": "مدیرعامل", "founding_year": 1372, "employees": 240,
+               "annual_sales": 1_850_000, "exports_value": 4_200, "growth_percent": Decimal("18.5")}
+
+    # Fars: the Maskati Lari cluster is a draft the province still has to complete and submit.
+    make("fars", "cluster", {
+        "nominee_name": MASKATI,
+        "representative_name": "محمدعلی جمشیدی",
+        "representative_title": "عامل توسعه خوشه مسقطی لار",
+        "city": "لار",
+        "sector": "صنایع غذایی (حلوا و شیرینی سنتی)",
+    }, evidence=False)
+    electronics = make("fars", "industry", dict(company, nominee_name="شرکت صنایع الکترونیک پارس شیراز",
+                                                legal_id=legal_id("1086012345"), representative_name="نادر فرهمند",
+                                                city="شیراز", sector="الکترونیک",
+                                                narrative="طراحی و ساخت تجهیزات اندازه‌گیری صنعتی با فناوری بومی."))
+    submit(electronics, "fars")
+    accept(electronics)
+
+    # Tehran
+    pharma = make("tehran", "industry", dict(company, nominee_name="شرکت داروسازی زاگرس‌فارمد",
+                                             legal_id=legal_id("1010345678"), representative_name="شهرام نیکو",
+                                             city="تهران", sector="دارویی", employees=610,
+                                             narrative="تولید داروهای زیستی و صادرات به کشورهای همسایه."))
+    submit(pharma, "tehran")
+    make("tehran", "project", {"nominee_name": "طرح نیروگاه خورشیدی شهریار", "representative_name": "کاوه امینی",
+                               "representative_title": "مدیر طرح", "city": "شهریار", "sector": "انرژی‌های تجدیدپذیر"},
+         evidence=False)
+    veteran = make("tehran", "veteran", {"nominee_name": "مهندس حسن رضایی", "national_code": national_code("008765432"),
+                                         "city": "تهران", "sector": "ماشین‌سازی",
+                                         "narrative": "چهل سال فعالیت در صنعت ماشین‌سازی و آموزش نیروی ماهر."})
+    submit(veteran, "tehran")
+    accept(veteran)
+
+    # Isfahan
+    steel = make("isfahan", "industry", dict(company, nominee_name="شرکت فولاد سپاهان نوین",
+                                             legal_id=legal_id("1026045678"), representative_name="مجید کاظمی",
+                                             city="اصفهان", sector="فولاد", employees=1_450,
+                                             narrative="افزایش بهره‌وری انرژی و صادرات ورق فولادی."))
+    submit(steel, "isfahan")
+    accept(steel)
+    carpet = make("isfahan", "cluster", {"nominee_name": "خوشه فرش دستباف کاشان", "representative_name": "زهره میرزایی",
+                                         "representative_title": "عامل توسعه خوشه", "city": "کاشان",
+                                         "sector": "فرش دستباف", "founding_year": 1394, "employees": 900,
+                                         "narrative": "شبکه‌سازی بافندگان و صادرات مستقیم به اروپا."})
+    submit(carpet, "isfahan")
+    accept(carpet)
+
+    # Yazd
+    tiles = make("yazd", "cluster", {"nominee_name": "خوشه کاشی و سرامیک میبد", "representative_name": "علیرضا دهقان",
+                                     "representative_title": "عامل توسعه خوشه", "city": "میبد",
+                                     "sector": "کاشی و سرامیک",
+                                     "founding_year": 1392, "employees": 2_100,
+                                     "narrative": "برند مشترک و مرکز طراحی کاشی برای بازارهای صادراتی."})
+    submit(tiles, "yazd")
+    accept(tiles)
+    iron = make("yazd", "mining", dict(company, nominee_name="شرکت معدنی سنگ آهن بافق",
+                                       legal_id=legal_id("1086034567"), representative_name="رسول شفیعی",
+                                       city="بافق", sector="سنگ آهن",
+                                       narrative="استخراج ایمن و فرآوری کنسانتره با بازیافت آب."))
+    submit(iron, "yazd")
+
+    # Razavi Khorasan
+    saffron = make("khorasan", "cluster", {"nominee_name": "خوشه زعفران تربت حیدریه",
+                                           "representative_name": "محمود رحمانی",
+                                           "representative_title": "عامل توسعه خوشه", "city": "تربت حیدریه",
+                                           "sector": "فراوری زعفران", "founding_year": 1390, "employees": 1_300,
+                                           "narrative": "استانداردسازی فراوری و بسته‌بندی زعفران برای صادرات."})
+    submit(saffron, "khorasan")
+    accept(saffron)
+    tiles_mashhad = make("khorasan", "industry", dict(company, nominee_name="شرکت کاشی طوس",
+                                                      legal_id=legal_id("1038028479"), representative_name="سعید توکلی",
+                                                      city="مشهد", sector="کاشی", narrative="تولید کاشی."))
+    submit(tiles_mashhad, "khorasan")
+    services.transition(session, nomination=tiles_mashhad, action=NominationAction.RETURN, actor=pa_chair,
+                        reason="گواهی استاندارد و صورت‌های مالی حسابرسی‌شده پیوست نشده است.")
+    # One compliance decision already made: the Isfahan steel company passes.
+    services.decide_compliance(session, nomination=steel, actor=oversight_chair, passed=True,
+                               reason="مجوزها، مفاصاحساب مالیاتی و بیمه‌ای بررسی شد.")
+    session.flush()

@@ -1,0 +1,88 @@
+"""States, kinds and codes of the domain: a leaf module that imports nothing of ours."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class NomineeKind(StrEnum):
+    LEGAL_ENTITY = "legal_entity"
+    PERSON = "person"
+    CLUSTER = "cluster"
+    PROJECT = "project"
+
+
+class NominationState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_EVALUATION = "in_evaluation"
+    SHORTLISTED = "shortlisted"
+    AWARDED = "awarded"
+    NOT_SELECTED = "not_selected"
+    INELIGIBLE = "ineligible"
+    WITHDRAWN = "withdrawn"
+
+
+class NominationAction(StrEnum):
+    """The edges of the nomination state machine."""
+
+    SUBMIT = "submit"
+    RETURN = "return"
+    ACCEPT = "accept"
+    WITHDRAW = "withdraw"
+    FAIL_COMPLIANCE = "fail_compliance"
+    SHORTLIST = "shortlist"
+    AWARD = "award"
+    NOT_SELECT = "not_select"
+
+
+class CommitteeCode(StrEnum):
+    WINNERS = "winners"
+    PROVINCIAL_AFFAIRS = "provincial_affairs"
+    MEDIA = "media"
+    OVERSIGHT = "oversight"
+    FINANCE = "finance"
+    CONTENT = "content"
+
+
+class Aggregation(StrEnum):
+    MEAN = "mean"
+    MEDIAN = "median"
+    TRIMMED_MEAN = "trimmed_mean"
+
+
+class ScreeningOutcome(StrEnum):
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+class ComplianceOutcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+class SheetState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class ConflictSource(StrEnum):
+    DECLARED = "declared"
+    SAME_ORGANISATION = "same_organisation"
+    SAME_PROVINCE = "same_province"
+
+
+class Tier(StrEnum):
+    GOLD = "gold"
+    CERTIFICATE = "certificate"
+
+
+class Phase(StrEnum):
+    """Where a cycle stands on its timeline at a given moment."""
+
+    NOT_OPEN = "not_open"
+    NOMINATION = "nomination"
+    SCREENING = "screening"
+    EVALUATION = "evaluation"
+    RESULTS = "results"
+    FINAL = "final"

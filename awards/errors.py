@@ -1,0 +1,77 @@
+"""Domain errors raised by services, and the Persian error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A refused action: the message is shown to the user as it is."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PermissionDenied(DomainError):
+    """The actor may not do this."""
+
+
+class PhaseClosed(DomainError):
+    """The timeline does not allow this now."""
+
+
+class InvalidTransition(DomainError):
+    """The state machine does not allow this from the current state."""
+
+
+def register_error_pages(app: Flask) -> None:
+    """Render Persian pages for 400, 403, 404, 405, 413, 429 and 500."""
+
+    def _page(code: int, title: str, message: str):
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(400)
+    def bad_request(err: HTTPException):
+        from flask_wtf.csrf import CSRFError
+
+        if isinstance(err, CSRFError):
+            return _page(400, _("فرم منقضی شده است"),
+                         _("نشانی امنیتی فرم معتبر نبود. صفحه را دوباره باز کنید و دوباره بفرستید."))
+        return _page(400, _("درخواست نامعتبر"), _("درخواست قابل پردازش نبود."))
+
+    @app.errorhandler(403)
+    def forbidden(_err):
+        return _page(403, _("دسترسی ندارید"), _("شما اجازهٔ دیدن یا انجام این کار را ندارید."))
+
+    @app.errorhandler(404)
+    def not_found(_err):
+        return _page(404, _("صفحه پیدا نشد"), _("نشانی‌ای که باز کردید وجود ندارد یا در دسترس شما نیست."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_err):
+        return _page(405, _("روش نامجاز"), _("این نشانی این نوع درخواست را نمی‌پذیرد."))
+
+    @app.errorhandler(413)
+    def too_large(_err):
+        limit_mb = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+        return _page(413, _("پرونده بیش از حد بزرگ است"),
+                     _("حداکثر اندازهٔ هر پرونده %(mb)s مگابایت است.", mb=limit_mb))
+
+    @app.errorhandler(429)
+    def too_many(_err):
+        return _page(429, _("تلاش‌های زیاد"), _("تعداد درخواست‌ها زیاد بود. چند دقیقه بعد دوباره تلاش کنید."))
+
+    @app.errorhandler(500)
+    def server_error(_err):
+        from awards.db import db
+
+        db.session.rollback()
+        app.logger.error("500 on %s", request.path)
+        try:
+            return _page(500, _("خطای سامانه"), _("خطایی پیش آمد. این خطا ثبت شد؛ دوباره تلاش کنید."))
+        except Exception:  # the page itself failed: fall back to plain text rather than a bare crash
+            return "خطای سامانه (۵۰۰)", 500, {"Content-Type": "text/plain; charset=utf-8"}

@@ -1,0 +1,93 @@
+"""Per-request wiring: the signed-in user, idle timeout, write intent, client address, headers, locale."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, logout_user
+from sqlalchemy import select
+
+from awards import permissions
+from awards.audit.services import set_client_address
+from awards.auth import passwords
+from awards.db import db, reset_write_intent, set_write_intent
+from awards.models import User
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def init_login(app: Flask, login_manager: LoginManager) -> None:
+    """Load users by id and session token, so disabling an account ends its open sessions."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("برای دیدن این صفحه وارد شوید.")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+    passwords.configure(method=app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+    @login_manager.user_loader
+    def load_user(raw_id: str) -> User | None:
+        user_id, _, token = raw_id.partition(":")
+        if not user_id.isascii() or not user_id.isdigit() or not token:
+            return None
+        user = db.session.scalar(select(User).where(User.id == int(user_id)))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+def select_locale() -> str:
+    """Persian unless the user switched to English."""
+    chosen = session.get("language")
+    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _begin_request():
+        request.environ["awards.write_token"] = set_write_intent(request.method not in SAFE_METHODS)
+        request.environ["awards.address_token"] = set_client_address(request.remote_addr)
+
+    @app.before_request
+    def _idle_timeout():
+        if not current_user.is_authenticated:
+            return None
+        now = datetime.now(UTC).timestamp()
+        last = session.get("last_seen")
+        if last is not None and now - float(last) > app.config["IDLE_TIMEOUT"].total_seconds():
+            logout_user()
+            session.clear()
+            flash(_l("به دلیل بی‌کاری طولانی از سامانه خارج شدید؛ دوباره وارد شوید."), "warning")
+            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+        session["last_seen"] = now
+        return None
+
+    @app.teardown_request
+    def _end_request(_exc):
+        token = request.environ.pop("awards.write_token", None)
+        if token is not None:
+            reset_write_intent(token)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        return response
+
+    @app.context_processor
+    def _inject_permissions():
+        from awards import clock
+        from awards.labels import LABELS
+        from awards.navigation import nav_items
+
+        return {"perm": permissions, "nav_items": nav_items, "get_locale": get_locale, "labels": LABELS,
+                "clock_shifted": bool(clock.offset()), "app_now": clock.now()}

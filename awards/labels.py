@@ -1,0 +1,63 @@
+"""Display labels for enum values, translatable through Flask-Babel."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from awards.enums import (
+    Aggregation,
+    CommitteeCode,
+    ComplianceOutcome,
+    NominationState,
+    NomineeKind,
+    Phase,
+    ScreeningOutcome,
+    Tier,
+)
+
+LABELS = {
+    NominationState.DRAFT: _l("پیش‌نویس"),
+    NominationState.SUBMITTED: _l("ارسال‌شده"),
+    NominationState.IN_EVALUATION: _l("در حال ارزیابی"),
+    NominationState.SHORTLISTED: _l("فهرست نهایی"),
+    NominationState.AWARDED: _l("برگزیده"),
+    NominationState.NOT_SELECTED: _l("انتخاب‌نشده"),
+    NominationState.INELIGIBLE: _l("فاقد صلاحیت"),
+    NominationState.WITHDRAWN: _l("انصراف‌داده"),
+    NomineeKind.LEGAL_ENTITY: _l("شخص حقوقی"),
+    NomineeKind.PERSON: _l("شخص حقیقی"),
+    NomineeKind.CLUSTER: _l("خوشه"),
+    NomineeKind.PROJECT: _l("طرح"),
+    CommitteeCode.WINNERS: _l("برگزیدگان"),
+    CommitteeCode.PROVINCIAL_AFFAIRS: _l("امور استان‌ها"),
+    CommitteeCode.MEDIA: _l("رسانه"),
+    CommitteeCode.OVERSIGHT: _l("نظارت و پیگیری"),
+    CommitteeCode.FINANCE: _l("مالی"),
+    CommitteeCode.CONTENT: _l("محتوا"),
+    Aggregation.MEAN: _l("میانگین"),
+    Aggregation.MEDIAN: _l("میانه"),
+    Aggregation.TRIMMED_MEAN: _l("میانگین پیراسته"),
+    ScreeningOutcome.ACCEPTED: _l("پذیرفته"),
+    ScreeningOutcome.RETURNED: _l("بازگشت به استان"),
+    ComplianceOutcome.PASSED: _l("تأیید انطباق"),
+    ComplianceOutcome.FAILED: _l("رد انطباق"),
+    Tier.GOLD: _l("تندیس زرین ملی و لوح تقدیر"),
+    Tier.CERTIFICATE: _l("لوح تقدیر"),
+    Phase.NOT_OPEN: _l("پیش از آغاز معرفی"),
+    Phase.NOMINATION: _l("معرفی نامزدها"),
+    Phase.SCREENING: _l("غربالگری"),
+    Phase.EVALUATION: _l("ارزیابی کمیته‌ها"),
+    Phase.RESULTS: _l("جمع‌بندی نتایج"),
+    Phase.FINAL: _l("نتایج نهایی"),
+}
+
+STATE_BADGES = {
+    NominationState.DRAFT: "secondary",
+    NominationState.SUBMITTED: "info",
+    NominationState.IN_EVALUATION: "primary",
+    NominationState.SHORTLISTED: "warning",
+    NominationState.AWARDED: "success",
+    NominationState.NOT_SELECTED: "light",
+    NominationState.INELIGIBLE: "danger",
+    NominationState.WITHDRAWN: "dark",
+}

@@ -1,0 +1,41 @@
+"""Every model, importable from one place (and registered with the metadata on import)."""
+
+from awards.models.audit import AuditEvent
+from awards.models.award import Award, TieResolution
+from awards.models.category import Category, CategoryCommittee, Criterion
+from awards.models.citation import Citation
+from awards.models.committee import Committee, Membership
+from awards.models.conflict import Conflict
+from awards.models.cycle import Cycle, Signatory
+from awards.models.decision import ComplianceDecision, ScreeningDecision
+from awards.models.document import EvidenceDocument
+from awards.models.nomination import Nomination
+from awards.models.province import Province
+from awards.models.score import Assignment, Score, ScoreSheet
+from awards.models.setting import Setting
+from awards.models.user import User
+
+__all__ = [
+    "Assignment",
+    "AuditEvent",
+    "Award",
+    "Category",
+    "CategoryCommittee",
+    "Citation",
+    "Committee",
+    "ComplianceDecision",
+    "Conflict",
+    "Criterion",
+    "Cycle",
+    "EvidenceDocument",
+    "Membership",
+    "Nomination",
+    "Province",
+    "Score",
+    "ScoreSheet",
+    "ScreeningDecision",
+    "Setting",
+    "Signatory",
+    "TieResolution",
+    "User",
+]

@@ -1,0 +1,52 @@
+"""The navigation bar, fitted to the user's roles; items whose blueprint is absent are left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from awards import permissions
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    visible: object  # predicate(user) -> bool
+
+    def url(self) -> str:
+        return url_for(self.endpoint)
+
+    @property
+    def active(self) -> bool:
+        return request.endpoint == self.endpoint
+
+
+ITEMS = (
+    NavItem(_l("پیشخوان"), "main.index", lambda u: True),
+    NavItem(_l("پرونده‌های استان"), "nominations.index", permissions.is_province_officer),
+    NavItem(_l("همهٔ نامزدها"), "nominations.index", lambda u: permissions.is_organizer(u)
+            and not permissions.is_province_officer(u)),
+    NavItem(_l("ورود گروهی"), "nominations.import_file", permissions.is_province_officer),
+    NavItem(_l("غربالگری"), "screening.queue", permissions.can_screen),
+    NavItem(_l("بررسی انطباق"), "screening.compliance_queue", permissions.can_check_compliance),
+    NavItem(_l("کارتابل ارزیابی"), "evaluation.inbox", permissions.is_committee_member),
+    NavItem(_l("نتایج"), "results.index", lambda u: permissions.is_organizer(u)
+            or permissions.is_committee_member(u)),
+    NavItem(_l("لوح‌ها"), "certificates.index", permissions.is_organizer),
+    NavItem(_l("دوره و زمان‌بندی"), "cycles.index", permissions.can_manage_cycles),
+    NavItem(_l("گزارش رویدادها"), "audit.index", permissions.can_view_audit),
+)
+
+
+def nav_items(user) -> list[NavItem]:
+    """Return the items this user may see, in order, without duplicate destinations."""
+    seen: set[str] = set()
+    items = []
+    for item in ITEMS:
+        if item.endpoint in current_app.view_functions and item.endpoint not in seen and item.visible(user):
+            seen.add(item.endpoint)
+            items.append(item)
+    return items

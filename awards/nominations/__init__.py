@@ -1,0 +1,1 @@
+"""Nomination dossiers: drafting, evidence, submission, screening and compliance."""

@@ -1,0 +1,109 @@
+"""Evidence uploads: sniffed by content, capped in size, stored outside ``static/`` under random names."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from awards import permissions
+from awards.audit.services import record
+from awards.enums import NominationState
+from awards.errors import DomainError, InvalidTransition, PermissionDenied
+from awards.models import EvidenceDocument, Nomination, User
+
+ALLOWED = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+EXTENSION_FOR_TYPE = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def sniff(head: bytes) -> str | None:
+    """Name the content type the bytes really are (PDF, JPEG or PNG), or None."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+def safe_display_name(filename: str) -> str:
+    """Keep a readable original name (Persian letters included) without any path or control characters."""
+    name = unicodedata.normalize("NFC", filename or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C" or ch == "\u200c")
+    name = re.sub(r"[\"<>:|?*;]", "_", name).strip(" .")
+    return name[:200] or "document"
+
+
+def add_document(session: Session, *, actor: User, nomination: Nomination, filename: str, data: bytes,
+                 upload_dir: Path, max_bytes: int) -> EvidenceDocument:
+    """Validate and store one evidence file for a draft; refuse anything that is not what it claims."""
+    if not permissions.can_edit_nomination(actor, nomination):
+        if not permissions.owns_nomination(actor, nomination):
+            raise PermissionDenied("این پرونده متعلق به استان شما نیست.")
+        raise InvalidTransition("مدرک فقط به پیش‌نویس افزوده می‌شود.")
+    raw_name = filename or ""
+    if "/" in raw_name or "\\" in raw_name or raw_name.startswith(".."):
+        raise DomainError("نام پرونده نباید مسیر داشته باشد.", field="file")
+    display = safe_display_name(raw_name)
+    extension = os.path.splitext(display)[1].lower()
+    if extension not in ALLOWED:
+        raise DomainError("فقط پرونده‌های PDF، JPEG و PNG پذیرفته می‌شوند.", field="file")
+    if not data:
+        raise DomainError("پرونده خالی است.", field="file")
+    if len(data) > max_bytes:
+        raise DomainError(f"اندازهٔ پرونده بیش از {max_bytes // (1024 * 1024)} مگابایت است.", field="file")
+    actual = sniff(data[:16])
+    if actual is None or actual != ALLOWED[extension]:
+        raise DomainError("محتوای پرونده با پسوند آن هم‌خوان نیست.", field="file")
+    stored_name = secrets.token_hex(16) + EXTENSION_FOR_TYPE[actual]
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    path = upload_dir / stored_name
+    with open(path, "xb") as handle:
+        handle.write(data)
+    document = EvidenceDocument(
+        nomination_id=nomination.id,
+        original_name=display,
+        stored_name=stored_name,
+        content_type=actual,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_id=actor.id,
+    )
+    nomination.documents.append(document)
+    session.flush()
+    record(session, actor=actor, action="document.add", object_type="document", object_id=document.id,
+           nomination_id=nomination.id, cycle_id=nomination.cycle_id, province_id=nomination.province_id,
+           changes={"original_name": [None, display], "sha256": [None, document.sha256]})
+    return document
+
+
+def remove_document(session: Session, *, actor: User, document: EvidenceDocument, upload_dir: Path) -> None:
+    """Delete an evidence file from a draft (the audit keeps its name and digest)."""
+    nomination = document.nomination
+    if not permissions.owns_nomination(actor, nomination):
+        raise PermissionDenied("این پرونده متعلق به استان شما نیست.")
+    if nomination.state != NominationState.DRAFT:
+        raise InvalidTransition("مدرک فقط از پیش‌نویس حذف می‌شود.")
+    record(session, actor=actor, action="document.remove", object_type="document", object_id=document.id,
+           nomination_id=nomination.id, cycle_id=nomination.cycle_id, province_id=nomination.province_id,
+           changes={"original_name": [document.original_name, None], "sha256": [document.sha256, None]})
+    nomination.documents.remove(document)
+    session.flush()
+    (upload_dir / document.stored_name).unlink(missing_ok=True)
+
+
+def document_path(*, document: EvidenceDocument, upload_dir: Path) -> Path:
+    """Return where a document's bytes are stored."""
+    return upload_dir / document.stored_name

@@ -1,0 +1,299 @@
+"""Nomination domain logic: drafts, the one transition function, screening and compliance.
+
+Functions are keyword-only, take model objects and the acting user, flush but never commit, and raise
+``DomainError`` subclasses whose message the route shows as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from awards import clock, permissions
+from awards.audit.services import diff, record, snapshot
+from awards.enums import (
+    CommitteeCode,
+    ComplianceOutcome,
+    NominationAction,
+    NominationState,
+    NomineeKind,
+    Phase,
+    ScreeningOutcome,
+)
+from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
+from awards.models import Category, ComplianceDecision, Cycle, Nomination, ScreeningDecision, User
+from awards.nominations.states import EDGES, QUOTA_STATES
+from awards.persian import normalize_search, normalize_text
+
+#: Dossier fields a province officer edits (never state, province or cycle).
+DOSSIER_FIELDS = (
+    "nominee_name",
+    "legal_id",
+    "national_code",
+    "representative_name",
+    "representative_title",
+    "city",
+    "sector",
+    "founding_year",
+    "employees",
+    "annual_sales",
+    "exports_value",
+    "growth_percent",
+    "narrative",
+    "mobile",
+)
+TEXT_FIELDS = ("nominee_name", "representative_name", "representative_title", "city", "sector", "narrative")
+
+#: What a dossier must hold before it can be submitted, by kind of nominee.
+REQUIRED_FOR_SUBMIT: dict[NomineeKind, tuple[str, ...]] = {
+    NomineeKind.LEGAL_ENTITY: ("nominee_name", "legal_id", "representative_name", "representative_title",
+                               "city", "sector", "founding_year", "employees", "annual_sales", "narrative"),
+    NomineeKind.CLUSTER: ("nominee_name", "representative_name", "representative_title", "city", "sector",
+                          "founding_year", "employees", "narrative"),
+    NomineeKind.PROJECT: ("nominee_name", "representative_name", "representative_title", "city", "sector",
+                          "narrative"),
+    NomineeKind.PERSON: ("nominee_name", "national_code", "city", "sector", "narrative"),
+}
+
+FIELD_LABELS_FA = {
+    "nominee_name": "نام نامزد",
+    "legal_id": "شناسه ملی",
+    "national_code": "کد ملی",
+    "representative_name": "نام نماینده",
+    "representative_title": "سمت نماینده",
+    "city": "شهر",
+    "sector": "بخش فعالیت",
+    "founding_year": "سال تأسیس",
+    "employees": "تعداد کارکنان",
+    "annual_sales": "فروش سالانه",
+    "exports_value": "ارزش صادرات",
+    "growth_percent": "درصد رشد",
+    "narrative": "شرح دستاوردها",
+    "mobile": "تلفن همراه",
+}
+
+
+class IncompleteDossier(DomainError):
+    """Submission refused: the listed fields are missing."""
+
+    def __init__(self, missing: dict[str, str]) -> None:
+        super().__init__("پرونده کامل نیست: " + "، ".join(missing.values()) + ".")
+        self.missing = missing
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {}
+    for name in DOSSIER_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if isinstance(value, str):
+            value = normalize_text(value) or None
+        cleaned[name] = value
+    return cleaned
+
+
+def create_draft(session: Session, *, actor: User, category: Category, values: dict[str, Any]) -> Nomination:
+    """Start a draft in the actor's own province; nothing but a name is required yet."""
+    if not permissions.can_create_nomination(actor):
+        raise PermissionDenied("فقط کارشناس استان می‌تواند پرونده بسازد.")
+    cycle = category.cycle
+    phase = cycle.phase_at(clock.now())
+    if phase is not Phase.NOMINATION:
+        raise PhaseClosed("مهلت معرفی نامزد در این دوره باز نیست.")
+    cleaned = _clean(values)
+    if not cleaned.get("nominee_name"):
+        raise DomainError("نام نامزد را وارد کنید.", field="nominee_name")
+    nomination = Nomination(
+        cycle_id=cycle.id,
+        category_id=category.id,
+        province_id=actor.province_id,
+        state=NominationState.DRAFT,
+        created_by_id=actor.id,
+        **cleaned,
+    )
+    nomination.search_name = normalize_search(nomination.nominee_name)
+    session.add(nomination)
+    session.flush()
+    record(session, actor=actor, action="nomination.create", object_type="nomination",
+           object_id=nomination.id, nomination_id=nomination.id, cycle_id=cycle.id,
+           province_id=nomination.province_id,
+           changes={name: [None, value] for name, value in cleaned.items() if value is not None})
+    return nomination
+
+
+def update_draft(session: Session, *, actor: User, nomination: Nomination, values: dict[str, Any],
+                 category: Category | None = None) -> dict[str, list[Any]]:
+    """Save edits to a draft and audit each changed field with its before and after."""
+    if not permissions.owns_nomination(actor, nomination):
+        raise PermissionDenied("این پرونده متعلق به استان شما نیست.")
+    if nomination.state != NominationState.DRAFT:
+        raise InvalidTransition("فقط پیش‌نویس قابل ویرایش است.")
+    fields = (*DOSSIER_FIELDS, "category_id")
+    before = snapshot(nomination, fields)
+    cleaned = _clean(values)
+    if "nominee_name" in cleaned and not cleaned["nominee_name"]:
+        raise DomainError("نام نامزد را وارد کنید.", field="nominee_name")
+    for name, value in cleaned.items():
+        setattr(nomination, name, value)
+    if category is not None and category.id != nomination.category_id:
+        if category.cycle_id != nomination.cycle_id:
+            raise DomainError("این رشته در دورهٔ این پرونده نیست.", field="category_id")
+        nomination.category_id = category.id
+        nomination.category = category
+    nomination.search_name = normalize_search(nomination.nominee_name)
+    changes = diff(nomination, fields, before)
+    if changes:
+        nomination.updated_at = clock.now()
+        record(session, actor=actor, action="nomination.edit", object_type="nomination",
+               object_id=nomination.id, nomination_id=nomination.id, cycle_id=nomination.cycle_id,
+               province_id=nomination.province_id, changes=changes)
+    session.flush()
+    return changes
+
+
+def missing_fields(nomination: Nomination) -> dict[str, str]:
+    """Name the fields (and evidence) a submission still needs, in Persian."""
+    kind = nomination.category.nominee_kind
+    missing = {
+        name: FIELD_LABELS_FA[name]
+        for name in REQUIRED_FOR_SUBMIT[kind]
+        if getattr(nomination, name) in (None, "")
+    }
+    if not nomination.documents:
+        missing["documents"] = "دست‌کم یک مدرک پیوست"
+    return missing
+
+
+def _check_actor(action: NominationAction, actor: User, nomination: Nomination) -> None:
+    cycle_id = nomination.cycle_id
+    if action in (NominationAction.SUBMIT, NominationAction.WITHDRAW):
+        allowed = permissions.owns_nomination(actor, nomination)
+        who = "کارشناس استان همین پرونده"
+    elif action in (NominationAction.ACCEPT, NominationAction.RETURN):
+        allowed = permissions.is_member(actor, CommitteeCode.PROVINCIAL_AFFAIRS, cycle_id)
+        who = "کمیتهٔ امور استان‌ها"
+    elif action is NominationAction.FAIL_COMPLIANCE:
+        allowed = permissions.is_member(actor, CommitteeCode.OVERSIGHT, cycle_id)
+        who = "کمیتهٔ نظارت و پیگیری"
+    elif action is NominationAction.SHORTLIST:
+        allowed = permissions.is_chair(actor, CommitteeCode.WINNERS, cycle_id) or permissions.is_organizer(actor)
+        who = "رئیس کمیتهٔ برگزیدگان یا دبیرخانه"
+    else:  # AWARD, NOT_SELECT: part of an organizer's confirmation of the final result
+        allowed = permissions.is_organizer(actor)
+        who = "دبیرخانه"
+    if not allowed:
+        raise PermissionDenied(f"این کار فقط از {who} ساخته است.")
+
+
+def _check_phase(action: NominationAction, cycle: Cycle, moment: datetime) -> None:
+    phase = cycle.phase_at(moment)
+    if action in (NominationAction.SUBMIT, NominationAction.WITHDRAW) and phase is not Phase.NOMINATION:
+        raise PhaseClosed("مهلت ارسال و انصراف پرونده‌ها پایان یافته یا هنوز آغاز نشده است.")
+    if action in (NominationAction.ACCEPT, NominationAction.RETURN) and phase not in (
+        Phase.NOMINATION, Phase.SCREENING
+    ):
+        raise PhaseClosed("مهلت غربالگری پرونده‌ها پایان یافته است.")
+    if action is NominationAction.FAIL_COMPLIANCE and phase is Phase.FINAL:
+        raise PhaseClosed("نتایج این دوره نهایی شده است.")
+    if action is NominationAction.SHORTLIST and phase not in (Phase.RESULTS, Phase.EVALUATION):
+        raise PhaseClosed("رتبه‌بندی فقط پس از آغاز ارزیابی ممکن است.")
+
+
+def _check_quota(session: Session, nomination: Nomination) -> None:
+    # Lock the category row so that two racing submits for the last slot serialise (PostgreSQL);
+    # on SQLite the request already holds the write lock (BEGIN IMMEDIATE).
+    category = session.scalar(
+        select(Category).where(Category.id == nomination.category_id).with_for_update()
+    )
+    used = session.scalar(
+        select(func.count())
+        .select_from(Nomination)
+        .where(
+            Nomination.category_id == nomination.category_id,
+            Nomination.province_id == nomination.province_id,
+            Nomination.state.in_(QUOTA_STATES),
+            Nomination.id != nomination.id,
+        )
+    )
+    if used >= category.province_quota:
+        raise DomainError(
+            f"سهمیهٔ استان در رشتهٔ «{category.title}» ({category.province_quota} نامزد) پر شده است."
+        )
+
+
+def transition(session: Session, *, nomination: Nomination, action: NominationAction, actor: User,
+               reason: str | None = None) -> NominationState:
+    """Move a nomination along one edge of its state machine, or refuse with a domain error.
+
+    Checks the edge, the actor, the phase (by the app clock) and, for a submit, completeness and the
+    province's quota. Side effects: sets ``state`` (and ``submitted_at``, ``return_reason`` or
+    ``ineligible_reason``), records a screening or compliance decision for accept, return and fail,
+    and appends an audit event with the reason.
+    """
+    edge = EDGES[action]
+    reason = normalize_text(reason or "") or None
+    if nomination.state not in edge.sources:
+        raise InvalidTransition("این کار در وضعیت کنونی پرونده ممکن نیست.")
+    _check_actor(action, actor, nomination)
+    now = clock.now()
+    _check_phase(action, nomination.cycle, now)
+    if edge.needs_reason and not reason:
+        raise DomainError("دلیل را بنویسید.", field="reason")
+    if action is NominationAction.SUBMIT:
+        if missing := missing_fields(nomination):
+            raise IncompleteDossier(missing)
+        _check_quota(session, nomination)
+        nomination.submitted_at = now
+        nomination.return_reason = None
+    elif action is NominationAction.RETURN:
+        nomination.return_reason = reason
+        session.add(ScreeningDecision(nomination_id=nomination.id, outcome=ScreeningOutcome.RETURNED,
+                                      reason=reason, decided_by_id=actor.id, decided_at=now))
+    elif action is NominationAction.ACCEPT:
+        session.add(ScreeningDecision(nomination_id=nomination.id, outcome=ScreeningOutcome.ACCEPTED,
+                                      reason=reason or "", decided_by_id=actor.id, decided_at=now))
+    elif action is NominationAction.FAIL_COMPLIANCE:
+        nomination.ineligible_reason = reason
+    before = nomination.state
+    nomination.state = edge.target
+    session.flush()
+    record(session, actor=actor, action=f"nomination.{action.value}", object_type="nomination",
+           object_id=nomination.id, nomination_id=nomination.id, cycle_id=nomination.cycle_id,
+           province_id=nomination.province_id, changes={"state": [before, edge.target]}, reason=reason)
+    return edge.target
+
+
+def decide_compliance(session: Session, *, nomination: Nomination, actor: User, passed: bool,
+                      reason: str) -> ComplianceDecision:
+    """Record the oversight committee's pass or fail; a fail makes the nomination ineligible."""
+    reason = normalize_text(reason or "")
+    if not permissions.is_member(actor, CommitteeCode.OVERSIGHT, nomination.cycle_id):
+        raise PermissionDenied("این کار فقط از کمیتهٔ نظارت و پیگیری ساخته است.")
+    if nomination.state not in (NominationState.IN_EVALUATION, NominationState.SHORTLISTED):
+        raise InvalidTransition("بررسی انطباق فقط برای پرونده‌های در حال ارزیابی ممکن است.")
+    existing = session.scalar(select(ComplianceDecision).where(ComplianceDecision.nomination_id == nomination.id))
+    if existing is not None:
+        raise InvalidTransition("برای این پرونده پیش‌تر تصمیم انطباق ثبت شده است.")
+    if not passed:
+        transition(session, nomination=nomination, action=NominationAction.FAIL_COMPLIANCE, actor=actor,
+                   reason=reason)
+    else:
+        if nomination.cycle.phase_at(clock.now()) is Phase.FINAL:
+            raise PhaseClosed("نتایج این دوره نهایی شده است.")
+        record(session, actor=actor, action="nomination.pass_compliance", object_type="nomination",
+               object_id=nomination.id, nomination_id=nomination.id, cycle_id=nomination.cycle_id,
+               province_id=nomination.province_id, reason=reason or None)
+    decision = ComplianceDecision(
+        nomination_id=nomination.id,
+        outcome=ComplianceOutcome.PASSED if passed else ComplianceOutcome.FAILED,
+        reason=reason,
+        decided_by_id=actor.id,
+        decided_at=clock.now(),
+    )
+    session.add(decision)
+    session.flush()
+    return decision

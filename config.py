@@ -1,0 +1,110 @@
+"""Configuration classes, every value read from AWARDS_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("AWARDS_INSTANCE_DIR", BASE_DIR / "instance"))
+
+INSECURE_DEFAULT_KEY = "dev-only-insecure-key-change-me"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value is not None else default
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = _env("AWARDS_SECRET_KEY", INSECURE_DEFAULT_KEY)
+    DATABASE_URL = _env("AWARDS_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'awards.sqlite3'}")
+    REDIS_URL = _env("AWARDS_REDIS_URL")
+    UPLOAD_FOLDER = Path(_env("AWARDS_UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads")))
+    OUTPUT_FOLDER = Path(_env("AWARDS_OUTPUT_FOLDER", str(INSTANCE_DIR / "output")))
+    HUEY_SQLITE_PATH = Path(_env("AWARDS_HUEY_SQLITE", str(INSTANCE_DIR / "huey.sqlite3")))
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("AWARDS_SQLITE_BUSY_TIMEOUT_MS", 15000)
+
+    # Evidence files: 10 MB each by default; the request cap leaves room for form fields.
+    MAX_UPLOAD_BYTES = _env_int("AWARDS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    MAX_CONTENT_LENGTH = _env_int("AWARDS_MAX_REQUEST_BYTES", MAX_UPLOAD_BYTES + 1024 * 1024)
+    PAGE_SIZE = _env_int("AWARDS_PAGE_SIZE", 25)
+
+    LOGIN_RATE_LIMIT = _env("AWARDS_LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+    VERIFY_RATE_LIMIT = _env("AWARDS_VERIFY_RATE_LIMIT", "30 per minute")
+    RATELIMIT_STORAGE_URI = _env("AWARDS_RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    BABEL_DEFAULT_LOCALE = "fa"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tehran"
+    LANGUAGES = ("fa", "en")
+
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token; a long form must not expire mid-typing
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("AWARDS_REMEMBER_DAYS", 7))
+    # A signed-in user idle longer than this is signed out on the next request.
+    IDLE_TIMEOUT = timedelta(minutes=_env_int("AWARDS_IDLE_TIMEOUT_MINUTES", 60))
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("AWARDS_SESSION_HOURS", 12))
+
+    DEMO_PASSWORD = _env("AWARDS_DEMO_PASSWORD", "demo-pass-1404")
+    HUEY_IMMEDIATE = False
+    TESTING = False
+    DEBUG = False
+    ENV_NAME = "base"
+
+
+class DevelopmentConfig(Config):
+    """Local development: the embedded SQLite database and in-memory limits."""
+
+    DEBUG = False
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    """Tests: a database per test, jobs run inline, rate limits kept on (tests reset them)."""
+
+    TESTING = True
+    ENV_NAME = "testing"
+    HUEY_IMMEDIATE = True
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105  (fast hashing, tests only)
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without a real secret key, and sets secure cookies."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("AWARDS_REMEMBER_DAYS", 1))
+
+    @staticmethod
+    def validate(settings: dict) -> None:
+        """Refuse to run with the development key or a short key."""
+        key = settings.get("SECRET_KEY") or ""
+        if key == INSECURE_DEFAULT_KEY or len(key) < 32:
+            raise RuntimeError(
+                "AWARDS_SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

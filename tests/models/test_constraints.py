@@ -1,0 +1,64 @@
+"""Domain rules the database itself enforces."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from awards.models import AuditEvent, Criterion, Score, ScoreSheet
+
+
+def test_criterion_max_points_must_be_positive(session, demo):
+    category = demo.categories["cluster"]
+    session.add(Criterion(category_id=category.id, committee_id=category.criteria[0].committee_id,
+                          title="x", max_points=Decimal("0"), weight=Decimal("1")))
+    with pytest.raises(IntegrityError):
+        session.flush()
+
+
+def _sheet(session, demo):
+    nomination_id = session.execute(text("SELECT id FROM nominations WHERE state = 'in_evaluation' LIMIT 1")).scalar()
+    criterion = demo.categories["cluster"].criteria[0]
+    sheet = ScoreSheet(nomination_id=nomination_id, committee_id=criterion.committee_id,
+                       member_id=demo.users["winners-1"].id)
+    session.add(sheet)
+    session.flush()
+    return sheet, criterion
+
+
+@pytest.mark.parametrize("value", ["-1", "20.5", "7.3"])
+def test_score_value_outside_range_or_half_steps_is_refused(session, demo, value):
+    sheet, criterion = _sheet(session, demo)
+    session.add(Score(sheet_id=sheet.id, criterion_id=criterion.id, value=Decimal(value),
+                      max_points=criterion.max_points))
+    with pytest.raises(IntegrityError):
+        session.flush()
+
+
+def test_score_half_step_within_range_is_accepted(session, demo):
+    sheet, criterion = _sheet(session, demo)
+    session.add(Score(sheet_id=sheet.id, criterion_id=criterion.id, value=Decimal("12.5"),
+                      max_points=criterion.max_points))
+    session.flush()
+
+
+def test_one_sheet_per_member_nomination_and_committee(session, demo):
+    sheet, _criterion = _sheet(session, demo)
+    session.add(ScoreSheet(nomination_id=sheet.nomination_id, committee_id=sheet.committee_id,
+                           member_id=sheet.member_id))
+    with pytest.raises(IntegrityError):
+        session.flush()
+
+
+def test_audit_log_refuses_update(session, demo):
+    event_id = session.query(AuditEvent.id).first()[0]
+    with pytest.raises(DBAPIError):
+        session.execute(text("UPDATE audit_events SET action = 'forged' WHERE id = :id"), {"id": event_id})
+
+
+def test_audit_log_refuses_delete(session, demo):
+    with pytest.raises(DBAPIError):
+        session.execute(text("DELETE FROM audit_events"))

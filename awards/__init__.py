@@ -29,11 +29,19 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     babel.init_app(app, locale_selector=hooks.select_locale)
     hooks.init_request_hooks(app)
 
+    from awards.audit.routes import bp as audit_bp
     from awards.auth.routes import bp as auth_bp
+    from awards.cycles.routes import bp as cycles_bp
+    from awards.evaluation.routes import bp as evaluation_bp
+    from awards.imports.routes import bp as imports_bp
     from awards.main.routes import bp as main_bp
+    from awards.nominations.routes import bp as nominations_bp
+    from awards.results.routes import bp as results_bp
+    from awards.screening.routes import bp as screening_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
+    for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
+                      results_bp, audit_bp):
+        app.register_blueprint(blueprint)
 
     from awards.errors import register_error_pages
 

@@ -29,7 +29,7 @@ ITEMS = (
     NavItem(_l("پرونده‌های استان"), "nominations.index", permissions.is_province_officer),
     NavItem(_l("همهٔ نامزدها"), "nominations.index", lambda u: permissions.is_organizer(u)
             and not permissions.is_province_officer(u)),
-    NavItem(_l("ورود گروهی"), "nominations.import_file", permissions.is_province_officer),
+    NavItem(_l("ورود گروهی"), "imports.upload", permissions.is_province_officer),
     NavItem(_l("غربالگری"), "screening.queue", permissions.can_screen),
     NavItem(_l("بررسی انطباق"), "screening.compliance_queue", permissions.can_check_compliance),
     NavItem(_l("کارتابل ارزیابی"), "evaluation.inbox", permissions.is_committee_member),

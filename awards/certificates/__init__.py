@@ -1,0 +1,1 @@
+"""Award certificates (لوح تقدیر): PDF rendering with WeasyPrint."""

@@ -1,0 +1,816 @@
+"""Render award certificates (لوح تقدیر) to PDF/A-3b with WeasyPrint.
+
+This module is deliberately pure: it imports neither Flask nor the database layer, so it can run
+in a web request, a background job, a worker process or a test on its own.
+
+Security model
+--------------
+Certificate text (the citation above all) is untrusted.  Two independent walls keep it harmless:
+
+* the Jinja environment autoescapes everything, so text can never become markup;
+* every resource WeasyPrint wants (stylesheets, fonts, images, attachments) goes through
+  :class:`StaticOnlyURLFetcher`, which serves ``data:`` URIs and regular files inside the project's
+  ``static/`` directory and refuses everything else before any I/O: no network, no redirects, no
+  ``file:`` outside ``static/`` (checked after ``os.path.realpath``, so ``../`` and symlinks cannot
+  escape).  Attachments are also dropped from the rendered document before the PDF is written.
+
+Reproducibility
+---------------
+The same :class:`CertificateData` always gives the same bytes: the PDF creation and modification
+dates come from ``issued_at`` (``dcterms.created``/``dcterms.modified`` in the HTML head), the PDF
+file identifier is an MD5 of the content (WeasyPrint's ``pdf_identifier=True`` for PDF/A), font
+subset tags are hashes of the subset, and the decorative frame is computed, not random.
+
+Speed
+-----
+A :class:`CertificateRenderer` keeps one ``FontConfiguration`` and the pre-parsed stylesheets for
+its lifetime; make one per process.  Bulk printing goes through :meth:`render_many_chunked`, which
+renders chunks of certificates as single documents (fonts embedded once per chunk) in a pool of
+worker processes and merges them with pypdf.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import io
+import math
+import mimetypes
+import multiprocessing
+import os
+import re
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+import pydyf
+import segno
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError, path2url
+
+from awards.persian import format_jalali_date, to_persian_digits
+
+__all__ = [
+    "CERTIFICATE",
+    "GOLD",
+    "TIER_TEXT",
+    "CertificateData",
+    "CertificateRenderer",
+    "SignatoryData",
+    "StaticOnlyURLFetcher",
+    "make_qr",
+]
+
+GOLD = "gold"
+CERTIFICATE = "certificate"
+#: What each tier awards, as printed on the certificate.
+TIER_TEXT = {
+    GOLD: "تندیس زرین ملی و لوح تقدیر",
+    CERTIFICATE: "لوح تقدیر",
+}
+
+PDF_VARIANT = "pdf/a-3b"
+TEMPLATE_NAME = "certificates/certificate.html"
+STYLESHEET_PATH = "css/certificate.css"
+
+# Serial numbers are Latin, e.g. 1404-CLUSTER-001 (awards.serial is String(48)).
+_SERIAL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,47}")
+# The verification address: absolute http(s), printable ASCII, no spaces or quotes.
+_VERIFY_URL_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?/[!#$%&()*+,./0-9:;=?@A-Z_a-z~-]*")
+# Above this many characters the citation is set a size smaller so that it stays on one page.
+_LONG_CITATION = 420
+_VERY_LONG_CITATION = 620
+_MAX_DATA_URI_BYTES = 4 * 1024 * 1024
+_QR_DARK = "#0b2a5b"
+_QR_LIGHT = "#ffffff"
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatoryData:
+    """One signatory: name, title and an optional signature image.
+
+    ``signature_uri`` is a ``data:`` URI or a path relative to ``static/`` (e.g.
+    ``img/signatures/minister.png``); anything else is refused when rendering.
+    """
+
+    name: str
+    title: str
+    signature_uri: str | None = None
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """Everything printed on one certificate; all text is plain (it is escaped when rendered)."""
+
+    serial: str
+    verify_url: str
+    recipient_line: str
+    recipient_title: str
+    nominee_name: str
+    category_title: str
+    cycle_title: str
+    citation: str
+    tier: str  # "gold" | "certificate"
+    ceremony_date: datetime.date
+    issued_at: datetime.datetime  # aware; used as the PDF creation/modification date
+    signatories: tuple[SignatoryData, ...]
+    revoked: bool = False
+
+    def __post_init__(self) -> None:
+        if not _SERIAL_RE.fullmatch(self.serial or ""):
+            raise ValueError(f"invalid certificate serial: {self.serial!r}")
+        if not _VERIFY_URL_RE.fullmatch(self.verify_url or ""):
+            raise ValueError(f"invalid verification URL: {self.verify_url!r}")
+        if self.tier not in TIER_TEXT:
+            raise ValueError(f"unknown tier: {self.tier!r}")
+        if not isinstance(self.ceremony_date, datetime.date) or isinstance(
+            self.ceremony_date, datetime.datetime
+        ):
+            raise ValueError("ceremony_date must be a datetime.date")
+        if not isinstance(self.issued_at, datetime.datetime) or self.issued_at.utcoffset() is None:
+            raise ValueError("issued_at must be an aware datetime")
+        if not self.signatories or not all(isinstance(s, SignatoryData) for s in self.signatories):
+            raise ValueError("at least one SignatoryData is required")
+        for name in ("recipient_line", "nominee_name", "category_title", "cycle_title", "citation"):
+            if not str(getattr(self, name) or "").strip():
+                raise ValueError(f"{name} must not be empty")
+
+
+# ---------------------------------------------------------------------------------------------
+# Locked-down URL fetcher
+# ---------------------------------------------------------------------------------------------
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves only ``data:`` URIs and files under ``static_dir``.
+
+    WeasyPrint 70's :class:`weasyprint.urls.URLFetcher` is a ``urllib.request.OpenerDirector``
+    whose ``fetch(url, headers=None)`` must return a :class:`URLFetcherResponse`; WeasyPrint calls
+    the fetcher object itself (``__call__`` → ``fetch``) and turns any exception into a logged
+    "failed to load" (so a refused resource is simply left out).  :meth:`fetch` is overridden
+    completely: the urllib handler chain (HTTP, FTP, proxies, redirects) is never reached.  The
+    parent is still initialised with ``allowed_protocols=("data", "file")`` and no redirects, and
+    :meth:`open` is overridden too, as a second wall.
+    """
+
+    def __init__(self, static_dir: os.PathLike[str] | str) -> None:
+        super().__init__(
+            timeout=1, allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=False
+        )
+        self.static_root = os.path.realpath(static_dir)
+        if not os.path.isdir(self.static_root):
+            raise ValueError(f"static directory does not exist: {static_dir}")
+        #: Every URL this fetcher refused, for tests and diagnostics.
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        try:
+            if scheme == "data":
+                return self._fetch_data(url)
+            if scheme == "file":
+                return self._fetch_file(url)
+            raise URLFetchingError(f"scheme not allowed: {scheme or '(none)'}")
+        except Exception:
+            self.refused.append(url)
+            raise
+
+    def open(self, url, data=None, timeout=None):
+        return self.fetch(url if isinstance(url, str) else url.full_url)
+
+    def resolve_static(self, url: str) -> str:
+        """Return the real path of a ``file:`` URL if it names a regular file inside ``static/``."""
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise URLFetchingError("remote file URL not allowed")
+        path = url2pathname(unquote(parts.path))
+        if not os.path.isabs(path):
+            raise URLFetchingError("relative file path not allowed")
+        real = os.path.realpath(path)
+        if os.path.commonpath((real, self.static_root)) != self.static_root or real == self.static_root:
+            raise URLFetchingError("file outside the static directory")
+        if not os.path.isfile(real):
+            raise URLFetchingError("not a regular file")
+        return real
+
+    def _fetch_file(self, url: str) -> URLFetcherResponse:
+        real = self.resolve_static(url)
+        with open(real, "rb") as handle:
+            body = handle.read()
+        content_type = mimetypes.guess_type(real)[0] or "application/octet-stream"
+        return URLFetcherResponse(path2url(real), body, {"Content-Type": content_type})
+
+    @staticmethod
+    def _fetch_data(url: str) -> URLFetcherResponse:
+        header, comma, payload = url[len("data:") :].partition(",")
+        if not comma:
+            raise URLFetchingError("malformed data URI")
+        params = [part.strip() for part in header.split(";")]
+        is_base64 = params[-1].lower() == "base64"
+        if is_base64:
+            params.pop()
+        media_type = params[0] if params and params[0] else "text/plain"
+        raw = unquote_to_bytes(payload)
+        body = base64.b64decode(raw, validate=False) if is_base64 else raw
+        if len(body) > _MAX_DATA_URI_BYTES:
+            raise URLFetchingError("data URI too large")
+        headers = {"Content-Type": "; ".join([media_type, *params[1:]])}
+        return URLFetcherResponse(url, body, headers)
+
+
+# ---------------------------------------------------------------------------------------------
+# QR code
+# ---------------------------------------------------------------------------------------------
+
+
+def make_qr(url: str) -> segno.QRCode:
+    """The QR code of a verification address: a regular (not micro) QR, error correction M."""
+    return segno.make_qr(url, error="m", boost_error=False)
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code as an SVG data URI, dark blue on white, with the standard 4-module quiet zone."""
+    return make_qr(url).svg_data_uri(dark=_QR_DARK, light=_QR_LIGHT, border=4, omitsize=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoration: a computed guilloche frame, drawn as shared PDF form XObjects
+# ---------------------------------------------------------------------------------------------
+#
+# The frame, corner medallions, watermark rosette and tier seal are thousands of curve segments.
+# As SVG images WeasyPrint would re-parse and re-draw them on every page (~0.25 s a page), so
+# they are emitted here once, as PDF form XObjects, and each page only says "draw the frame"
+# (see CertificateRenderer._finisher).  Geometry is in millimetres with the origin at the top
+# left of the page, like the CSS; the forms' /Matrix maps it to PDF points.
+
+PAGE_W_MM, PAGE_H_MM = 297.0, 210.0
+_PT_PER_MM = 72 / 25.4
+
+_NAVY = (0x0F, 0x2D, 0x5C)
+_GOLD = (0xC9, 0xA6, 0x46)
+_GOLD_DARK = (0xA8, 0x83, 0x2A)
+_GOLD_LIGHT = (0xE6, 0xCF, 0x86)
+_BLUE_LINE = (0x6F, 0x8F, 0xC4)
+_WATERMARK = (0xEF, 0xE4, 0xC4)
+_PAPER = (0xFF, 0xFD, 0xF7)
+_SEAL_GOLD_FILL = (0xF6, 0xEC, 0xC9)
+_SEAL_BLUE_FILL = (0xE7, 0xED, 0xF7)
+
+# Frame geometry (mm from the page edge).
+_OUTER_RULE = 5.6  # thin navy rule
+_BAND_OUT, _BAND_IN = 7.75, 17.25  # navy band carrying the braided guilloche
+_BAND_MID = (_BAND_OUT + _BAND_IN) / 2
+_CORNER = 17.0  # corner medallion side, centred on the band's corners
+_INNER_RULE = 18.875  # gold rule (centre line)
+_WATERMARK_CENTRE = (PAGE_W_MM / 2, 104.0)
+
+#: Where the tier seal is drawn (centre x, centre y, diameter), mm; the CSS leaves this room.
+SEAL_BOX = (246.0, 165.0, 24.0)
+
+
+def _num(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+class _Ops:
+    """A tiny PDF content-stream writer (coordinates in the form's millimetre space)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def colour(self, rgb: tuple[int, int, int], *, stroke: bool) -> None:
+        r, g, b = (_num(c / 255) for c in rgb)
+        self.lines.append(f"{r} {g} {b} {'RG' if stroke else 'rg'}")
+
+    def width(self, mm: float) -> None:
+        self.lines.append(f"{_num(mm)} w")
+
+    def smooth(self, points: Sequence[tuple[float, float]], *, closed: bool) -> None:
+        """A smooth cubic Bézier path through the points (Catmull-Rom spline), then stroke."""
+        n = len(points)
+        out = [f"{_num(points[0][0])} {_num(points[0][1])} m"]
+        for i in range(n if closed else n - 1):
+            p0 = points[(i - 1) % n] if (closed or i > 0) else points[0]
+            p1, p2 = points[i % n], points[(i + 1) % n]
+            p3 = points[(i + 2) % n] if (closed or i + 2 < n) else points[-1]
+            out.append(
+                f"{_num(p1[0] + (p2[0] - p0[0]) / 6)} {_num(p1[1] + (p2[1] - p0[1]) / 6)} "
+                f"{_num(p2[0] - (p3[0] - p1[0]) / 6)} {_num(p2[1] - (p3[1] - p1[1]) / 6)} "
+                f"{_num(p2[0])} {_num(p2[1])} c"
+            )
+        out.append("s" if closed else "S")
+        self.lines.append("\n".join(out))
+
+    def rect(self, x: float, y: float, w: float, h: float, op: str) -> None:
+        self.lines.append(f"{_num(x)} {_num(y)} {_num(w)} {_num(h)} re {op}")
+
+    def circle(self, cx: float, cy: float, r: float, op: str) -> None:
+        k = 0.5523 * r
+        self.lines.append(
+            f"{_num(cx + r)} {_num(cy)} m "
+            f"{_num(cx + r)} {_num(cy + k)} {_num(cx + k)} {_num(cy + r)} {_num(cx)} {_num(cy + r)} c "
+            f"{_num(cx - k)} {_num(cy + r)} {_num(cx - r)} {_num(cy + k)} {_num(cx - r)} {_num(cy)} c "
+            f"{_num(cx - r)} {_num(cy - k)} {_num(cx - k)} {_num(cy - r)} {_num(cx)} {_num(cy - r)} c "
+            f"{_num(cx + k)} {_num(cy - r)} {_num(cx + r)} {_num(cy - k)} {_num(cx + r)} {_num(cy)} c {op}"
+        )
+
+    def polygon(self, points: Sequence[tuple[float, float]], op: str) -> None:
+        first, *rest = points
+        self.lines.append(
+            f"{_num(first[0])} {_num(first[1])} m "
+            + " ".join(f"{_num(x)} {_num(y)} l" for x, y in rest)
+            + f" h {op}"
+        )
+
+    def data(self) -> bytes:
+        return "\n".join(self.lines).encode("ascii")
+
+
+def _rosette(ops: _Ops, cx: float, cy: float, radius: float, depth: float, lobes: int, strands: int,
+             *, per_lobe: int = 6) -> None:
+    """Closed guilloche rosette curves r(t) = radius + depth * sin(lobes * t + phase)."""
+    samples = lobes * per_lobe
+    for k in range(strands):
+        phase = 2 * math.pi * k / strands
+        pts = []
+        for j in range(samples):
+            t = 2 * math.pi * j / samples
+            r = radius + depth * math.sin(lobes * t + phase)
+            pts.append((cx + r * math.cos(t), cy + r * math.sin(t)))
+        ops.smooth(pts, closed=True)
+
+
+def _band(ops: _Ops, start: float, end: float, *, vertical: bool, offset: float) -> None:
+    """Braided sine waves along one side of the frame, centred on the band."""
+    length = end - start
+    periods = max(1, round(length / 12.0))
+    period = length / periods
+    families = (
+        # (frequency, amplitude mm, strands, colour, line width mm)
+        (1, 3.1, 4, _GOLD, 0.22),
+        (2, 1.6, 3, _BLUE_LINE, 0.14),
+        (1, 1.2, 2, _GOLD_LIGHT, 0.12),
+    )
+    for freq, amp, strands, colour, width in families:
+        ops.colour(colour, stroke=True)
+        ops.width(width)
+        steps = 8 * freq * periods
+        for k in range(strands):
+            phase = 2 * math.pi * k / strands
+            pts = []
+            for j in range(steps + 1):
+                s = start + length * j / steps
+                d = offset + amp * math.sin(2 * math.pi * freq * (s - start) / period + phase)
+                pts.append((d, s) if vertical else (s, d))
+            ops.smooth(pts, closed=False)
+
+
+def _corner_ops() -> _Ops:
+    """One corner medallion, centred on (0, 0): navy square, gold rosette, blue inner rosette."""
+    ops, h = _Ops(), _CORNER / 2
+    ops.colour(_NAVY, stroke=False)
+    ops.rect(-h, -h, _CORNER, _CORNER, "f")
+    ops.colour(_GOLD, stroke=True)
+    ops.width(0.3)
+    ops.rect(-h + 0.7, -h + 0.7, _CORNER - 1.4, _CORNER - 1.4, "S")
+    ops.width(0.2)
+    _rosette(ops, 0, 0, 5.6, 1.6, 12, 3)
+    ops.colour(_BLUE_LINE, stroke=True)
+    ops.width(0.16)
+    _rosette(ops, 0, 0, 3.0, 0.9, 8, 2, per_lobe=5)
+    ops.colour(_GOLD, stroke=False)
+    ops.circle(0, 0, 0.9, "f")
+    return ops
+
+
+def _frame_ops() -> _Ops:
+    """Paper, rules, bands, watermark; the corners are drawn by the /TandisCorner form."""
+    ops = _Ops()
+    ops.lines.append("1 J 1 j")  # round caps and joins
+    ops.colour(_PAPER, stroke=False)
+    ops.rect(0, 0, PAGE_W_MM, PAGE_H_MM, "f")
+    # Watermark rosette behind the text.
+    cx, cy = _WATERMARK_CENTRE
+    ops.colour(_WATERMARK, stroke=True)
+    ops.width(0.3)
+    _rosette(ops, cx, cy, 51.0, 7.4, 36, 3, per_lobe=5)
+    ops.width(0.25)
+    _rosette(ops, cx, cy, 33.0, 5.0, 24, 2, per_lobe=5)
+    # Outer navy rule.
+    ops.colour(_NAVY, stroke=True)
+    ops.width(0.45)
+    o = _OUTER_RULE + 0.225
+    ops.rect(o, o, PAGE_W_MM - 2 * o, PAGE_H_MM - 2 * o, "S")
+    # Navy bands.
+    ops.colour(_NAVY, stroke=False)
+    t = _BAND_IN - _BAND_OUT
+    ops.rect(_BAND_OUT, _BAND_OUT, PAGE_W_MM - 2 * _BAND_OUT, t, "f")
+    ops.rect(_BAND_OUT, PAGE_H_MM - _BAND_IN, PAGE_W_MM - 2 * _BAND_OUT, t, "f")
+    ops.rect(_BAND_OUT, _BAND_OUT, t, PAGE_H_MM - 2 * _BAND_OUT, "f")
+    ops.rect(PAGE_W_MM - _BAND_IN, _BAND_OUT, t, PAGE_H_MM - 2 * _BAND_OUT, "f")
+    # Guilloche on the bands, between the corner medallions.
+    c = _BAND_MID + _CORNER / 2 - 1
+    _band(ops, c, PAGE_W_MM - c, vertical=False, offset=_BAND_MID)
+    _band(ops, c, PAGE_W_MM - c, vertical=False, offset=PAGE_H_MM - _BAND_MID)
+    _band(ops, c, PAGE_H_MM - c, vertical=True, offset=_BAND_MID)
+    _band(ops, c, PAGE_H_MM - c, vertical=True, offset=PAGE_W_MM - _BAND_MID)
+    # Inner rules: navy hairline, then gold.
+    ops.colour(_NAVY, stroke=True)
+    ops.width(0.2)
+    i = _BAND_IN + 0.55
+    ops.rect(i, i, PAGE_W_MM - 2 * i, PAGE_H_MM - 2 * i, "S")
+    ops.colour(_GOLD, stroke=True)
+    ops.width(0.55)
+    ops.rect(_INNER_RULE, _INNER_RULE, PAGE_W_MM - 2 * _INNER_RULE, PAGE_H_MM - 2 * _INNER_RULE, "S")
+    # Corner medallions.
+    for x in (_BAND_MID, PAGE_W_MM - _BAND_MID):
+        for y in (_BAND_MID, PAGE_H_MM - _BAND_MID):
+            ops.lines.append(f"q 1 0 0 1 {_num(x)} {_num(y)} cm /TandisCorner Do Q")
+    return ops
+
+
+def _seal_ops(*, gold: bool) -> _Ops:
+    """The tier seal at SEAL_BOX: a rosette medallion, gold for the national statuette."""
+    cx, cy, size = SEAL_BOX
+    s = size / 30.0  # designed on a 30 mm grid
+    fill, line, inner = (_SEAL_GOLD_FILL, _GOLD_DARK, _GOLD) if gold else (_SEAL_BLUE_FILL, _NAVY, _BLUE_LINE)
+    ops = _Ops()
+    ops.lines.append("1 J 1 j")
+    ops.colour(fill, stroke=False)
+    ops.colour(line, stroke=True)
+    ops.width(0.5 * s)
+    ops.circle(cx, cy, 14.6 * s, "B")
+    ops.width(0.2 * s)
+    ops.circle(cx, cy, 13.4 * s, "S")
+    ops.colour(inner, stroke=True)
+    ops.width(0.22 * s)
+    _rosette(ops, cx, cy, 10.2 * s, 2.2 * s, 16, 3)
+    star = []
+    for j in range(16):
+        r = (6.2 if j % 2 == 0 else 2.8) * s
+        t = math.pi * j / 8 - math.pi / 2
+        star.append((cx + r * math.cos(t), cy + r * math.sin(t)))
+    ops.colour(line, stroke=False)
+    ops.polygon(star, "f")
+    ops.colour(fill, stroke=False)
+    ops.circle(cx, cy, 1.6 * s, "f")
+    return ops
+
+
+@lru_cache(maxsize=1)
+def _decor_streams() -> dict[str, bytes]:
+    """The compressed content of each decoration form, computed once per process."""
+    streams = {
+        "TandisCorner": _corner_ops().data(),
+        "TandisFrame": _frame_ops().data(),
+        "TandisSealGold": _seal_ops(gold=True).data(),
+        "TandisSealCertificate": _seal_ops(gold=False).data(),
+    }
+    return {name: zlib.compress(data, 9) for name, data in streams.items()}
+
+
+def _add_decor_forms(pdf: pydyf.PDF) -> dict[str, bytes]:
+    """Add the decoration forms to a pydyf PDF; return name -> object reference."""
+    streams = _decor_streams()
+    k = _PT_PER_MM
+    page_matrix = pydyf.Array((k, 0, 0, -k, 0, PAGE_H_MM * k))
+    refs: dict[str, bytes] = {}
+
+    def add(name: str, bbox: tuple[float, ...], matrix, resources=None) -> None:
+        extra = {
+            "Type": "/XObject",
+            "Subtype": "/Form",
+            "BBox": pydyf.Array(bbox),
+            "Matrix": matrix,
+            "Filter": "/FlateDecode",
+        }
+        if resources is not None:
+            extra["Resources"] = resources
+        form = pydyf.Stream([streams[name]], pydyf.Dictionary(extra), compress=False)
+        pdf.add_object(form)
+        refs[name] = form.reference
+
+    h = _CORNER / 2
+    add("TandisCorner", (-h, -h, h, h), pydyf.Array((1, 0, 0, 1, 0, 0)))
+    full = (0, 0, PAGE_W_MM, PAGE_H_MM)
+    corner_resources = pydyf.Dictionary({"XObject": pydyf.Dictionary({"TandisCorner": refs["TandisCorner"]})})
+    add("TandisFrame", full, page_matrix, corner_resources)
+    add("TandisSealGold", full, page_matrix)
+    add("TandisSealCertificate", full, page_matrix)
+    return refs
+
+
+def _decorate(pdf: pydyf.PDF, tiers: Sequence[str]) -> None:
+    """WeasyPrint finisher: paint the frame and the tier seal behind each page's content."""
+    refs = _add_decor_forms(pdf)
+    page_numbers = pdf.pages["Kids"][::3]
+    if len(page_numbers) != len(tiers):
+        raise ValueError("page count does not match the certificates")
+    for number, tier in zip(page_numbers, tiers, strict=True):
+        page = pdf.objects[number]
+        # WeasyPrint shares one resource dictionary between pages; "Tandis*" names cannot clash
+        # with its own (which are short generated ids).
+        resources = pdf.objects[int(page["Resources"].split()[0])]
+        for name, ref in refs.items():
+            resources["XObject"][name] = ref
+        seal = "TandisSealGold" if tier == GOLD else "TandisSealCertificate"
+        content = pdf.objects[int(page["Contents"].split()[0])]
+        content.stream.insert(0, f"q /TandisFrame Do /{seal} Do Q".encode("ascii"))
+
+
+def _svg_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def _ornament_svg() -> str:
+    """The divider under the title: tapering gold rules with a central lozenge (small: SVG)."""
+    w, h = 110.0, 6.0
+    c, m = w / 2, h / 2
+    gold, navy = _hex(_GOLD), _hex(_NAVY)
+    parts = [
+        f'<path d="M4 {m} L{c - 9} {m - 0.35} L{c - 9} {m + 0.35} Z" fill="{gold}"/>',
+        f'<path d="M{w - 4} {m} L{c + 9} {m - 0.35} L{c + 9} {m + 0.35} Z" fill="{gold}"/>',
+        f'<circle cx="2.6" cy="{m}" r="0.8" fill="{gold}"/>',
+        f'<circle cx="{w - 2.6}" cy="{m}" r="0.8" fill="{gold}"/>',
+        f'<path d="M{c} {m - 2.8} L{c + 5} {m} L{c} {m + 2.8} L{c - 5} {m} Z" fill="{navy}"/>',
+        f'<path d="M{c} {m - 1.6} L{c + 2.9} {m} L{c} {m + 1.6} L{c - 2.9} {m} Z" fill="{gold}"/>',
+        f'<circle cx="{c - 7.2}" cy="{m}" r="0.9" fill="{gold}"/>',
+        f'<circle cx="{c + 7.2}" cy="{m}" r="0.9" fill="{gold}"/>',
+    ]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" '
+        f'viewBox="0 0 {w} {h}">{"".join(parts)}</svg>'
+    )
+
+
+@lru_cache(maxsize=1)
+def frame_stylesheet() -> str:
+    """Generated CSS: the divider image and the room left for the seal (see certificate.css)."""
+    cx, cy, size = SEAL_BOX
+    return "\n".join(
+        (
+            f'.divider {{ background-image: url("{_svg_uri(_ornament_svg())}"); }}',
+            f".seal {{ left: {_num(cx - size / 2)}mm; top: {_num(cy - size / 2)}mm; "
+            f"width: {_num(size)}mm; height: {_num(size)}mm; }}",
+            f".tier {{ left: {_num(cx - 27)}mm; top: {_num(cy + size / 2 + 1.2)}mm; width: 54mm; }}",
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Renderer
+# ---------------------------------------------------------------------------------------------
+
+
+def _w3c_datetime(value: datetime.datetime) -> str:
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class CertificateRenderer:
+    """Renders certificates; holds a FontConfiguration and the pre-parsed CSS (one per process).
+
+    Not thread-safe (WeasyPrint's font configuration is not): use one renderer per thread or
+    serialise calls.
+    """
+
+    def __init__(self, *, static_dir: Path, template_dir: Path) -> None:
+        self.static_dir = Path(os.path.realpath(static_dir))
+        self.template_dir = Path(template_dir)
+        self._base_url = path2url(str(self.static_dir)) + ("" if str(self.static_dir).endswith("/") else "")
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.template_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._template = self._env.get_template(TEMPLATE_NAME)
+        self._font_config = FontConfiguration()
+        fetcher = StaticOnlyURLFetcher(self.static_dir)
+        stylesheet_url = path2url(str(self.static_dir / STYLESHEET_PATH))
+        self._stylesheets = (
+            CSS(url=stylesheet_url, url_fetcher=fetcher, font_config=self._font_config),
+            CSS(string=frame_stylesheet(), base_url=self._base_url, url_fetcher=fetcher,
+                font_config=self._font_config),
+        )
+        if fetcher.refused:
+            raise RuntimeError(f"certificate stylesheet resources refused: {fetcher.refused}")
+
+    # -- HTML ----------------------------------------------------------------------------------
+
+    def _signature_src(self, uri: str | None) -> str | None:
+        if not uri:
+            return None
+        if uri.startswith("data:"):
+            return uri
+        if "://" in uri or uri.startswith(("/", "\\")) or ":" in uri.split("/", 1)[0]:
+            raise ValueError(f"signature image must be a data: URI or a path under static/: {uri!r}")
+        real = os.path.realpath(self.static_dir / uri)
+        if os.path.commonpath((real, str(self.static_dir))) != str(self.static_dir):
+            raise ValueError(f"signature image outside static/: {uri!r}")
+        return path2url(real)
+
+    def _context(self, data: CertificateData) -> dict[str, object]:
+        if data.revoked:
+            raise ValueError(f"award {data.serial} is revoked: refusing to render a certificate")
+        citation = " ".join(data.citation.split())
+        if len(citation) > _VERY_LONG_CITATION:
+            citation_class = "citation citation-very-long"
+        elif len(citation) > _LONG_CITATION:
+            citation_class = "citation citation-long"
+        else:
+            citation_class = "citation"
+        return {
+            "serial": data.serial,
+            "verify_url": data.verify_url,
+            "qr_uri": qr_data_uri(data.verify_url),
+            "recipient_line": data.recipient_line.strip(),
+            "recipient_title": data.recipient_title.strip(),
+            "nominee_name": data.nominee_name.strip(),
+            "category_title": data.category_title.strip(),
+            "cycle_title": to_persian_digits(data.cycle_title.strip()),
+            "citation": citation,
+            "citation_class": citation_class,
+            "tier": data.tier,
+            "tier_text": TIER_TEXT[data.tier],
+            "ceremony_date": format_jalali_date(data.ceremony_date, long=True),
+            "signatories": [
+                {"name": s.name, "title": s.title, "signature_src": self._signature_src(s.signature_uri)}
+                for s in data.signatories
+            ],
+        }
+
+    def render_html(self, items: Sequence[CertificateData], *, title: str | None = None) -> str:
+        """The HTML of one document holding one page per certificate (autoescaped)."""
+        if not items:
+            raise ValueError("nothing to render")
+        pages = [self._context(item) for item in items]
+        issued = max(item.issued_at for item in items)
+        if title is None:
+            title = f"لوح تقدیر — {items[0].recipient_line.strip()}"
+            if len(items) > 1:
+                title = f"لوح‌های تقدیر — {to_persian_digits(items[0].cycle_title.strip())}"
+        return self._template.render(pages=pages, title=title, issued=_w3c_datetime(issued))
+
+    # -- PDF -----------------------------------------------------------------------------------
+
+    def _write_pdf(self, items: Sequence[CertificateData], target=None) -> bytes | None:
+        html = self.render_html(items)
+        fetcher = StaticOnlyURLFetcher(self.static_dir)  # a new fetcher for every render
+        document = HTML(string=html, base_url=self._base_url, url_fetcher=fetcher).render(
+            font_config=self._font_config,
+            stylesheets=list(self._stylesheets),
+            presentational_hints=False,
+        )
+        if len(document.pages) != len(items):
+            raise ValueError(
+                f"certificate layout overflow: {len(document.pages)} pages for {len(items)} certificates "
+                "(citation too long?)"
+            )
+        document.metadata.attachments = []  # never embed anything, whatever the HTML says
+        tiers = [item.tier for item in items]
+        return document.write_pdf(
+            target,
+            finisher=lambda _document, pdf: _decorate(pdf, tiers),
+            pdf_variant=PDF_VARIANT,
+            presentational_hints=False,
+        )
+
+    def render_one(self, data: CertificateData) -> bytes:
+        """One certificate as PDF/A-3b bytes; the same data always gives the same bytes."""
+        return self._write_pdf([data])
+
+    def render_many(self, items: Sequence[CertificateData]) -> bytes:
+        """Several certificates in one PDF, one page each, in order (fonts embedded once)."""
+        return self._write_pdf(list(items))
+
+    def render_to_file(self, items: Sequence[CertificateData], out_path: Path) -> int:
+        """Like :meth:`render_many` but writes to a file; returns the page count."""
+        items = list(items)
+        self._write_pdf(items, target=str(out_path))
+        return len(items)
+
+    def render_many_chunked(
+        self,
+        items: Sequence[CertificateData],
+        *,
+        chunk_size: int = 100,
+        out_path: Path,
+        workers: int = 2,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Bulk path: render chunks in ``workers`` processes, merge into ``out_path``; return pages.
+
+        Each worker process builds its own renderer once.  ``progress(done, total)`` is called in
+        this process after each chunk, with counts of certificates.  Revoked items are refused
+        before any work starts.
+        """
+        items = list(items)
+        if chunk_size < 1 or workers < 1:
+            raise ValueError("chunk_size and workers must be positive")
+        if not items:
+            raise ValueError("nothing to render")
+        for item in items:
+            if item.revoked:
+                raise ValueError(f"award {item.serial} is revoked: refusing to render a certificate")
+        chunks = [items[i : i + chunk_size] for i in range(0, len(items), chunk_size)]
+        total = len(items)
+        out_path = Path(out_path)
+        with tempfile.TemporaryDirectory(prefix="certificates-", dir=out_path.parent) as tmp:
+            jobs = [(index, chunk, str(Path(tmp) / f"chunk-{index:05d}.pdf")) for index, chunk in enumerate(chunks)]
+            done = 0
+            if workers == 1 or len(chunks) == 1:
+                for job in jobs:
+                    _, count = _render_chunk_with(self, job)
+                    done += count
+                    if progress:
+                        progress(done, total)
+            else:
+                context = multiprocessing.get_context("spawn")
+                with context.Pool(
+                    processes=min(workers, len(chunks)),
+                    initializer=_init_worker,
+                    initargs=(str(self.static_dir), str(self.template_dir)),
+                    maxtasksperchild=None,
+                ) as pool:
+                    for _, count in pool.imap_unordered(_render_chunk_in_worker, jobs):
+                        done += count
+                        if progress:
+                            progress(done, total)
+            return _merge_pdfs([job[2] for job in jobs], out_path)
+
+    def render_zip(self, items: Sequence[CertificateData], *, out_path: Path | None = None) -> bytes | None:
+        """A ZIP holding one PDF per certificate, named ``<serial>.pdf`` (deterministic).
+
+        Returns the ZIP bytes, or writes them to ``out_path`` and returns None.
+        """
+        items = list(items)
+        serials = [item.serial for item in items]
+        if len(set(serials)) != len(serials):
+            raise ValueError("duplicate serial numbers")
+        buffer = io.BytesIO() if out_path is None else open(out_path, "wb")  # noqa: SIM115
+        try:
+            with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+                for item in items:
+                    issued = item.issued_at.astimezone(datetime.UTC)
+                    info = zipfile.ZipInfo(f"{item.serial}.pdf", date_time=issued.timetuple()[:6])
+                    info.external_attr = 0o644 << 16
+                    archive.writestr(info, self.render_one(item))
+            return buffer.getvalue() if out_path is None else None
+        finally:
+            buffer.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk helpers (module level so that they pickle into worker processes)
+# ---------------------------------------------------------------------------------------------
+
+_WORKER_RENDERER: CertificateRenderer | None = None
+
+
+def _init_worker(static_dir: str, template_dir: str) -> None:
+    global _WORKER_RENDERER
+    _WORKER_RENDERER = CertificateRenderer(static_dir=Path(static_dir), template_dir=Path(template_dir))
+
+
+def _render_chunk_with(renderer: CertificateRenderer, job) -> tuple[int, int]:
+    index, chunk, path = job
+    return index, renderer.render_to_file(chunk, Path(path))
+
+
+def _render_chunk_in_worker(job) -> tuple[int, int]:
+    assert _WORKER_RENDERER is not None, "worker not initialised"
+    return _render_chunk_with(_WORKER_RENDERER, job)
+
+
+def _merge_pdfs(paths: Sequence[str], out_path: Path) -> int:
+    """Concatenate PDFs page by page into out_path with pypdf; return the page count."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for path in paths:
+        writer.append(path)
+    pages = len(writer.pages)
+    partial = out_path.with_name(out_path.name + ".part")
+    with open(partial, "wb") as handle:
+        writer.write(handle)
+    os.replace(partial, out_path)
+    return pages

@@ -10,8 +10,11 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help install python-deps assets translations run serve test lint unit test-e2e bench-certificates \
-        extract-messages clean
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils zbar-tools
+E2E_APT_PACKAGES := chromium
+
+.PHONY: help install system-deps e2e-deps python-deps assets translations run serve test lint unit test-e2e \
+        bench-certificates extract-messages clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo (empty database only) and serve on http://$(HOST):$(PORT)"
@@ -19,7 +22,22 @@ help:
 	@echo "make test-e2e - the browser suite (Chromium)"
 	@echo "make bench-certificates - certificate rendering benchmark"
 
-install: python-deps assets translations
+install: system-deps python-deps assets translations
+
+# Debian packages a clean machine may lack: installed with apt when running as root, otherwise listed.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "==> apt-get install$$missing"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "!! missing system packages:$$missing (run: sudo apt-get install$$missing)"; exit 1; fi; fi
+
+e2e-deps:
+	@missing=""; for p in $(E2E_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "==> apt-get install$$missing"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "!! missing system packages:$$missing (run: sudo apt-get install$$missing)"; exit 1; fi; fi
 
 python-deps: $(VENV)/.installed
 $(VENV)/.installed: Pipfile Pipfile.lock
@@ -47,8 +65,10 @@ run: install
 	@mkdir -p instance
 	@echo "==> migrating the database and loading the demo if it is empty"
 	@$(FLASK) seed-demo --if-empty
-	@echo "==> serving on http://$(HOST):$(PORT) (Ctrl-C stops)"
-	@$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "==> starting the background-job consumer and serving on http://$(HOST):$(PORT) (Ctrl-C stops both)"
+	@$(VENV)/bin/huey_consumer awards.tasks.huey -w 2 -q & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed
 	@echo "==> ruff"
@@ -58,7 +78,11 @@ unit: install
 	@echo "==> pytest ($${AWARDS_TEST_DATABASE_URL:+PostgreSQL}$${AWARDS_TEST_DATABASE_URL:-SQLite})"
 	@$(PY) -m pytest
 
-test: lint unit
+test-e2e: install e2e-deps
+	@echo "==> browser suite (Chromium, tests/e2e; screenshots in tests/e2e/screenshots/)"
+	@$(PY) -m pytest tests/e2e
+
+test: lint unit test-e2e
 
 bench-certificates: install
 	@$(PY) tests/bench/bench_certificates.py

@@ -19,7 +19,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if app.config["ENV_NAME"] == "production":
         ProductionConfig.validate(app.config)
 
-    from awards import cli, filters, hooks
+    from awards import cli, filters, hooks, jobs
     from awards.extensions import babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
@@ -28,6 +28,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     hooks.init_login(app, login_manager)
     babel.init_app(app, locale_selector=hooks.select_locale)
     hooks.init_request_hooks(app)
+    jobs.init_app(app)
 
     from awards.audit.routes import bp as audit_bp
     from awards.auth.routes import bp as auth_bp

@@ -9,6 +9,7 @@ from awards.models.conflict import Conflict
 from awards.models.cycle import Cycle, Signatory
 from awards.models.decision import ComplianceDecision, ScreeningDecision
 from awards.models.document import EvidenceDocument
+from awards.models.job import Job
 from awards.models.nomination import Nomination
 from awards.models.province import Province
 from awards.models.score import Assignment, Score, ScoreSheet
@@ -28,6 +29,7 @@ __all__ = [
     "Criterion",
     "Cycle",
     "EvidenceDocument",
+    "Job",
     "Membership",
     "Nomination",
     "Province",

@@ -59,29 +59,14 @@ def upgrade() -> None:
         sa.Column("ceremony_postponed_reason", sa.Text(), nullable=True),
         sa.Column("conflict_same_province", sa.Boolean(), nullable=False),
         sa.Column("created_at", awards.db.UTCDateTime(), nullable=False),
+        sa.CheckConstraint("evaluation_close_at <= results_final_at", name=op.f("ck_cycles_evaluation_before_results")),
+        sa.CheckConstraint("nominations_close_at <= screening_close_at", name=op.f("ck_cycles_close_before_screening")),
+        sa.CheckConstraint("nominations_open_at < nominations_close_at", name=op.f("ck_cycles_open_before_close")),
+        sa.CheckConstraint("results_final_at <= ceremony_at", name=op.f("ck_cycles_results_before_ceremony")),
         sa.CheckConstraint(
-            "evaluation_close_at <= results_final_at",
-            name=op.f("ck_cycles_evaluation_before_results"),
+            "screening_close_at <= evaluation_close_at", name=op.f("ck_cycles_screening_before_evaluation")
         ),
-        sa.CheckConstraint(
-            "nominations_close_at <= screening_close_at",
-            name=op.f("ck_cycles_close_before_screening"),
-        ),
-        sa.CheckConstraint(
-            "nominations_open_at < nominations_close_at",
-            name=op.f("ck_cycles_open_before_close"),
-        ),
-        sa.CheckConstraint(
-            "results_final_at <= ceremony_at",
-            name=op.f("ck_cycles_results_before_ceremony"),
-        ),
-        sa.CheckConstraint(
-            "screening_close_at <= evaluation_close_at",
-            name=op.f("ck_cycles_screening_before_evaluation"),
-        ),
-        sa.CheckConstraint(
-            "year BETWEEN 1380 AND 1500", name=op.f("ck_cycles_jalali_year")
-        ),
+        sa.CheckConstraint("year BETWEEN 1380 AND 1500", name=op.f("ck_cycles_jalali_year")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cycles")),
         sa.UniqueConstraint("year", name=op.f("uq_cycles_year")),
     )
@@ -111,17 +96,12 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("signature_file", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
-            ["cycle_id"],
-            ["cycles.id"],
-            name=op.f("fk_signatories_cycle_id_cycles"),
-            ondelete="CASCADE",
+            ["cycle_id"], ["cycles.id"], name=op.f("fk_signatories_cycle_id_cycles"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signatories")),
     )
     with op.batch_alter_table("signatories", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_signatories_cycle_id"), ["cycle_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_signatories_cycle_id"), ["cycle_id"], unique=False)
 
     op.create_table(
         "users",
@@ -137,18 +117,12 @@ def upgrade() -> None:
         sa.Column("session_token", sa.String(length=64), nullable=False),
         sa.Column("created_at", awards.db.UTCDateTime(), nullable=False),
         sa.Column("last_login_at", awards.db.UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["province_id"],
-            ["provinces.id"],
-            name=op.f("fk_users_province_id_provinces"),
-        ),
+        sa.ForeignKeyConstraint(["province_id"], ["provinces.id"], name=op.f("fk_users_province_id_provinces")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_users_province_id"), ["province_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_users_province_id"), ["province_id"], unique=False)
 
     op.create_table(
         "categories",
@@ -181,47 +155,42 @@ def upgrade() -> None:
         sa.Column("finalised_at", awards.db.UTCDateTime(), nullable=True),
         sa.Column("result_digest", sa.String(length=64), nullable=True),
         sa.Column("rubric_reset_reason", sa.Text(), nullable=True),
+        sa.CheckConstraint("certificate_quota >= 0", name=op.f("ck_categories_certificate_quota_non_negative")),
+        sa.CheckConstraint("gold_quota >= 0", name=op.f("ck_categories_gold_quota_non_negative")),
         sa.CheckConstraint(
-            "certificate_quota >= 0",
-            name=op.f("ck_categories_certificate_quota_non_negative"),
+            "min_score IS NULL OR (min_score >= 0 AND min_score <= 100)", name=op.f("ck_categories_min_score_range")
         ),
-        sa.CheckConstraint(
-            "gold_quota >= 0", name=op.f("ck_categories_gold_quota_non_negative")
-        ),
-        sa.CheckConstraint(
-            "min_score IS NULL OR (min_score >= 0 AND min_score <= 100)",
-            name=op.f("ck_categories_min_score_range"),
-        ),
-        sa.CheckConstraint(
-            "province_quota >= 0",
-            name=op.f("ck_categories_province_quota_non_negative"),
-        ),
+        sa.CheckConstraint("province_quota >= 0", name=op.f("ck_categories_province_quota_non_negative")),
         sa.ForeignKeyConstraint(
-            ["cycle_id"],
-            ["cycles.id"],
-            name=op.f("fk_categories_cycle_id_cycles"),
-            ondelete="CASCADE",
+            ["cycle_id"], ["cycles.id"], name=op.f("fk_categories_cycle_id_cycles"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["finalised_by_id"],
-            ["users.id"],
-            name=op.f("fk_categories_finalised_by_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["proposed_by_id"],
-            ["users.id"],
-            name=op.f("fk_categories_proposed_by_id_users"),
-        ),
+        sa.ForeignKeyConstraint(["finalised_by_id"], ["users.id"], name=op.f("fk_categories_finalised_by_id_users")),
+        sa.ForeignKeyConstraint(["proposed_by_id"], ["users.id"], name=op.f("fk_categories_proposed_by_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_categories")),
-        sa.UniqueConstraint(
-            "cycle_id", "code", name=op.f("uq_categories_cycle_id_code")
-        ),
+        sa.UniqueConstraint("cycle_id", "code", name=op.f("uq_categories_cycle_id_code")),
     )
     with op.batch_alter_table("categories", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_categories_cycle_id"), ["cycle_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_categories_cycle_id"), ["cycle_id"], unique=False)
 
+    op.create_table(
+        "jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("done", sa.Integer(), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=True),
+        sa.Column("result_path", sa.String(length=300), nullable=True),
+        sa.Column("result_name", sa.String(length=200), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", awards.db.UTCDateTime(), nullable=False),
+        sa.Column("finished_at", awards.db.UTCDateTime(), nullable=True),
+        sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name=op.f("ck_jobs_known_state")),
+        sa.CheckConstraint("done >= 0 AND (total IS NULL OR done <= total)", name=op.f("ck_jobs_progress_in_range")),
+        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_jobs_created_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
+    )
     op.create_table(
         "memberships",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -230,37 +199,22 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("is_chair", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["committee_id"],
-            ["committees.id"],
-            name=op.f("fk_memberships_committee_id_committees"),
+            ["committee_id"], ["committees.id"], name=op.f("fk_memberships_committee_id_committees")
         ),
         sa.ForeignKeyConstraint(
-            ["cycle_id"],
-            ["cycles.id"],
-            name=op.f("fk_memberships_cycle_id_cycles"),
-            ondelete="CASCADE",
+            ["cycle_id"], ["cycles.id"], name=op.f("fk_memberships_cycle_id_cycles"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_memberships_user_id_users"),
-            ondelete="CASCADE",
+            ["user_id"], ["users.id"], name=op.f("fk_memberships_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_memberships")),
         sa.UniqueConstraint(
-            "cycle_id",
-            "committee_id",
-            "user_id",
-            name=op.f("uq_memberships_cycle_id_committee_id_user_id"),
+            "cycle_id", "committee_id", "user_id", name=op.f("uq_memberships_cycle_id_committee_id_user_id")
         ),
     )
     with op.batch_alter_table("memberships", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_memberships_cycle_id"), ["cycle_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_memberships_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_memberships_cycle_id"), ["cycle_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_memberships_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "category_committees",
@@ -284,17 +238,12 @@ def upgrade() -> None:
         sa.Column("quorum", sa.Integer(), nullable=True),
         sa.Column("normalise", sa.Boolean(), nullable=False),
         sa.Column("reviewers_per_nomination", sa.Integer(), nullable=True),
-        sa.CheckConstraint(
-            "quorum IS NULL OR quorum >= 1",
-            name=op.f("ck_category_committees_quorum_positive"),
-        ),
+        sa.CheckConstraint("quorum IS NULL OR quorum >= 1", name=op.f("ck_category_committees_quorum_positive")),
         sa.CheckConstraint(
             "reviewers_per_nomination IS NULL OR reviewers_per_nomination >= 1",
             name=op.f("ck_category_committees_k_positive"),
         ),
-        sa.CheckConstraint(
-            "weight >= 0", name=op.f("ck_category_committees_weight_non_negative")
-        ),
+        sa.CheckConstraint("weight >= 0", name=op.f("ck_category_committees_weight_non_negative")),
         sa.ForeignKeyConstraint(
             ["category_id"],
             ["categories.id"],
@@ -302,23 +251,15 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["committee_id"],
-            ["committees.id"],
-            name=op.f("fk_category_committees_committee_id_committees"),
+            ["committee_id"], ["committees.id"], name=op.f("fk_category_committees_committee_id_committees")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_category_committees")),
         sa.UniqueConstraint(
-            "category_id",
-            "committee_id",
-            name=op.f("uq_category_committees_category_id_committee_id"),
+            "category_id", "committee_id", name=op.f("uq_category_committees_category_id_committee_id")
         ),
     )
     with op.batch_alter_table("category_committees", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_category_committees_category_id"),
-            ["category_id"],
-            unique=False,
-        )
+        batch_op.create_index(batch_op.f("ix_category_committees_category_id"), ["category_id"], unique=False)
 
     op.create_table(
         "criteria",
@@ -330,30 +271,17 @@ def upgrade() -> None:
         sa.Column("max_points", sa.Numeric(precision=6, scale=2), nullable=False),
         sa.Column("weight", sa.Numeric(precision=6, scale=2), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "max_points > 0", name=op.f("ck_criteria_max_points_positive")
-        ),
+        sa.CheckConstraint("max_points > 0", name=op.f("ck_criteria_max_points_positive")),
         sa.CheckConstraint("weight > 0", name=op.f("ck_criteria_weight_positive")),
         sa.ForeignKeyConstraint(
-            ["category_id"],
-            ["categories.id"],
-            name=op.f("fk_criteria_category_id_categories"),
-            ondelete="CASCADE",
+            ["category_id"], ["categories.id"], name=op.f("fk_criteria_category_id_categories"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["committee_id"],
-            ["committees.id"],
-            name=op.f("fk_criteria_committee_id_committees"),
-        ),
+        sa.ForeignKeyConstraint(["committee_id"], ["committees.id"], name=op.f("fk_criteria_committee_id_committees")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_criteria")),
     )
     with op.batch_alter_table("criteria", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_criteria_category_id"), ["category_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_criteria_committee_id"), ["committee_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_criteria_category_id"), ["category_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_criteria_committee_id"), ["committee_id"], unique=False)
 
     op.create_table(
         "nominations",
@@ -401,69 +329,32 @@ def upgrade() -> None:
         sa.Column("updated_at", awards.db.UTCDateTime(), nullable=False),
         sa.Column("submitted_at", awards.db.UTCDateTime(), nullable=True),
         sa.CheckConstraint(
-            "state <> 'ineligible' OR ineligible_reason IS NOT NULL",
-            name=op.f("ck_nominations_ineligible_has_reason"),
+            "state <> 'ineligible' OR ineligible_reason IS NOT NULL", name=op.f("ck_nominations_ineligible_has_reason")
+        ),
+        sa.CheckConstraint("annual_sales IS NULL OR annual_sales >= 0", name=op.f("ck_nominations_sales_non_negative")),
+        sa.CheckConstraint("employees IS NULL OR employees >= 0", name=op.f("ck_nominations_employees_non_negative")),
+        sa.CheckConstraint(
+            "exports_value IS NULL OR exports_value >= 0", name=op.f("ck_nominations_exports_non_negative")
         ),
         sa.CheckConstraint(
-            "annual_sales IS NULL OR annual_sales >= 0",
-            name=op.f("ck_nominations_sales_non_negative"),
+            "founding_year IS NULL OR founding_year BETWEEN 1200 AND 1500", name=op.f("ck_nominations_founding_year")
         ),
+        sa.CheckConstraint("legal_id IS NULL OR length(legal_id) = 11", name=op.f("ck_nominations_legal_id_length")),
         sa.CheckConstraint(
-            "employees IS NULL OR employees >= 0",
-            name=op.f("ck_nominations_employees_non_negative"),
+            "national_code IS NULL OR length(national_code) = 10", name=op.f("ck_nominations_national_code_length")
         ),
-        sa.CheckConstraint(
-            "exports_value IS NULL OR exports_value >= 0",
-            name=op.f("ck_nominations_exports_non_negative"),
-        ),
-        sa.CheckConstraint(
-            "founding_year IS NULL OR founding_year BETWEEN 1200 AND 1500",
-            name=op.f("ck_nominations_founding_year"),
-        ),
-        sa.CheckConstraint(
-            "legal_id IS NULL OR length(legal_id) = 11",
-            name=op.f("ck_nominations_legal_id_length"),
-        ),
-        sa.CheckConstraint(
-            "national_code IS NULL OR length(national_code) = 10",
-            name=op.f("ck_nominations_national_code_length"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["category_id"],
-            ["categories.id"],
-            name=op.f("fk_nominations_category_id_categories"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["users.id"],
-            name=op.f("fk_nominations_created_by_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["cycle_id"], ["cycles.id"], name=op.f("fk_nominations_cycle_id_cycles")
-        ),
-        sa.ForeignKeyConstraint(
-            ["province_id"],
-            ["provinces.id"],
-            name=op.f("fk_nominations_province_id_provinces"),
-        ),
+        sa.ForeignKeyConstraint(["category_id"], ["categories.id"], name=op.f("fk_nominations_category_id_categories")),
+        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_nominations_created_by_id_users")),
+        sa.ForeignKeyConstraint(["cycle_id"], ["cycles.id"], name=op.f("fk_nominations_cycle_id_cycles")),
+        sa.ForeignKeyConstraint(["province_id"], ["provinces.id"], name=op.f("fk_nominations_province_id_provinces")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_nominations")),
     )
     with op.batch_alter_table("nominations", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_nominations_category_id"), ["category_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_nominations_cycle_id"), ["cycle_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_nominations_province_id"), ["province_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_nominations_search_name"), ["search_name"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_nominations_state"), ["state"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_nominations_category_id"), ["category_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_nominations_cycle_id"), ["cycle_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_nominations_province_id"), ["province_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_nominations_search_name"), ["search_name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_nominations_state"), ["state"], unique=False)
 
     op.create_table(
         "tie_resolutions",
@@ -479,17 +370,11 @@ def upgrade() -> None:
             name=op.f("fk_tie_resolutions_category_id_categories"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["decided_by_id"],
-            ["users.id"],
-            name=op.f("fk_tie_resolutions_decided_by_id_users"),
-        ),
+        sa.ForeignKeyConstraint(["decided_by_id"], ["users.id"], name=op.f("fk_tie_resolutions_decided_by_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tie_resolutions")),
     )
     with op.batch_alter_table("tie_resolutions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_tie_resolutions_category_id"), ["category_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_tie_resolutions_category_id"), ["category_id"], unique=False)
 
     op.create_table(
         "assignments",
@@ -499,13 +384,9 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("created_at", awards.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["committee_id"],
-            ["committees.id"],
-            name=op.f("fk_assignments_committee_id_committees"),
+            ["committee_id"], ["committees.id"], name=op.f("fk_assignments_committee_id_committees")
         ),
-        sa.ForeignKeyConstraint(
-            ["member_id"], ["users.id"], name=op.f("fk_assignments_member_id_users")
-        ),
+        sa.ForeignKeyConstraint(["member_id"], ["users.id"], name=op.f("fk_assignments_member_id_users")),
         sa.ForeignKeyConstraint(
             ["nomination_id"],
             ["nominations.id"],
@@ -521,12 +402,8 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("assignments", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_assignments_member_id"), ["member_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_assignments_nomination_id"), ["nomination_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_assignments_member_id"), ["member_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assignments_nomination_id"), ["nomination_id"], unique=False)
 
     op.create_table(
         "audit_events",
@@ -542,38 +419,20 @@ def upgrade() -> None:
         sa.Column("province_id", sa.Integer(), nullable=True),
         sa.Column("changes", sa.JSON(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name=op.f("fk_audit_events_actor_id_users")),
+        sa.ForeignKeyConstraint(["cycle_id"], ["cycles.id"], name=op.f("fk_audit_events_cycle_id_cycles")),
         sa.ForeignKeyConstraint(
-            ["actor_id"], ["users.id"], name=op.f("fk_audit_events_actor_id_users")
+            ["nomination_id"], ["nominations.id"], name=op.f("fk_audit_events_nomination_id_nominations")
         ),
-        sa.ForeignKeyConstraint(
-            ["cycle_id"], ["cycles.id"], name=op.f("fk_audit_events_cycle_id_cycles")
-        ),
-        sa.ForeignKeyConstraint(
-            ["nomination_id"],
-            ["nominations.id"],
-            name=op.f("fk_audit_events_nomination_id_nominations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["province_id"],
-            ["provinces.id"],
-            name=op.f("fk_audit_events_province_id_provinces"),
-        ),
+        sa.ForeignKeyConstraint(["province_id"], ["provinces.id"], name=op.f("fk_audit_events_province_id_provinces")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_audit_events_action"), ["action"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_audit_events_actor_id"), ["actor_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_events_action"), ["action"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_events_actor_id"), ["actor_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_events_at"), ["at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_audit_events_cycle_id"), ["cycle_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_audit_events_nomination_id"), ["nomination_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_events_cycle_id"), ["cycle_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_events_nomination_id"), ["nomination_id"], unique=False)
 
     op.create_table(
         "awards",
@@ -583,14 +442,7 @@ def upgrade() -> None:
         sa.Column("nomination_id", sa.Integer(), nullable=False),
         sa.Column(
             "tier",
-            sa.Enum(
-                "gold",
-                "certificate",
-                name="tier",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
+            sa.Enum("gold", "certificate", name="tier", native_enum=False, create_constraint=True, length=32),
             nullable=False,
         ),
         sa.Column("rank", sa.Integer(), nullable=False),
@@ -602,45 +454,27 @@ def upgrade() -> None:
         sa.Column("revoked_by_id", sa.Integer(), nullable=True),
         sa.Column("revoke_reason", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "(revoked_at IS NULL) = (revoked_by_id IS NULL)",
-            name=op.f("ck_awards_revocation_complete"),
+            "(revoked_at IS NULL) = (revoked_by_id IS NULL)", name=op.f("ck_awards_revocation_complete")
         ),
-        sa.CheckConstraint(
-            "length(token) >= 22", name=op.f("ck_awards_token_long_enough")
-        ),
+        sa.CheckConstraint("length(token) >= 22", name=op.f("ck_awards_token_long_enough")),
         sa.CheckConstraint("rank >= 1", name=op.f("ck_awards_rank_positive")),
         sa.CheckConstraint(
-            "revoked_at IS NULL OR length(revoke_reason) > 0",
-            name=op.f("ck_awards_revocation_has_reason"),
+            "revoked_at IS NULL OR length(revoke_reason) > 0", name=op.f("ck_awards_revocation_has_reason")
         ),
+        sa.ForeignKeyConstraint(["category_id"], ["categories.id"], name=op.f("fk_awards_category_id_categories")),
+        sa.ForeignKeyConstraint(["cycle_id"], ["cycles.id"], name=op.f("fk_awards_cycle_id_cycles")),
         sa.ForeignKeyConstraint(
-            ["category_id"],
-            ["categories.id"],
-            name=op.f("fk_awards_category_id_categories"),
+            ["nomination_id"], ["nominations.id"], name=op.f("fk_awards_nomination_id_nominations")
         ),
-        sa.ForeignKeyConstraint(
-            ["cycle_id"], ["cycles.id"], name=op.f("fk_awards_cycle_id_cycles")
-        ),
-        sa.ForeignKeyConstraint(
-            ["nomination_id"],
-            ["nominations.id"],
-            name=op.f("fk_awards_nomination_id_nominations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["revoked_by_id"], ["users.id"], name=op.f("fk_awards_revoked_by_id_users")
-        ),
+        sa.ForeignKeyConstraint(["revoked_by_id"], ["users.id"], name=op.f("fk_awards_revoked_by_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_awards")),
         sa.UniqueConstraint("nomination_id", name=op.f("uq_awards_nomination_id")),
         sa.UniqueConstraint("serial", name=op.f("uq_awards_serial")),
         sa.UniqueConstraint("token", name=op.f("uq_awards_token")),
     )
     with op.batch_alter_table("awards", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_awards_category_id"), ["category_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_awards_cycle_id"), ["cycle_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_awards_category_id"), ["category_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_awards_cycle_id"), ["cycle_id"], unique=False)
 
     op.create_table(
         "citations",
@@ -652,26 +486,17 @@ def upgrade() -> None:
         sa.Column("approved_by_id", sa.Integer(), nullable=True),
         sa.Column("approved_at", awards.db.UTCDateTime(), nullable=True),
         sa.CheckConstraint(
-            "(approved_at IS NULL) = (approved_by_id IS NULL)",
-            name=op.f("ck_citations_approval_complete"),
+            "(approved_at IS NULL) = (approved_by_id IS NULL)", name=op.f("ck_citations_approval_complete")
         ),
         sa.CheckConstraint("length(text) > 0", name=op.f("ck_citations_not_empty")),
-        sa.ForeignKeyConstraint(
-            ["approved_by_id"],
-            ["users.id"],
-            name=op.f("fk_citations_approved_by_id_users"),
-        ),
+        sa.ForeignKeyConstraint(["approved_by_id"], ["users.id"], name=op.f("fk_citations_approved_by_id_users")),
         sa.ForeignKeyConstraint(
             ["nomination_id"],
             ["nominations.id"],
             name=op.f("fk_citations_nomination_id_nominations"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["written_by_id"],
-            ["users.id"],
-            name=op.f("fk_citations_written_by_id_users"),
-        ),
+        sa.ForeignKeyConstraint(["written_by_id"], ["users.id"], name=op.f("fk_citations_written_by_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_citations")),
         sa.UniqueConstraint("nomination_id", name=op.f("uq_citations_nomination_id")),
     )
@@ -682,12 +507,7 @@ def upgrade() -> None:
         sa.Column(
             "outcome",
             sa.Enum(
-                "passed",
-                "failed",
-                name="compliance_outcome",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
+                "passed", "failed", name="compliance_outcome", native_enum=False, create_constraint=True, length=32
             ),
             nullable=False,
         ),
@@ -695,13 +515,10 @@ def upgrade() -> None:
         sa.Column("decided_by_id", sa.Integer(), nullable=False),
         sa.Column("decided_at", awards.db.UTCDateTime(), nullable=False),
         sa.CheckConstraint(
-            "outcome <> 'failed' OR length(reason) > 0",
-            name=op.f("ck_compliance_decisions_fail_has_reason"),
+            "outcome <> 'failed' OR length(reason) > 0", name=op.f("ck_compliance_decisions_fail_has_reason")
         ),
         sa.ForeignKeyConstraint(
-            ["decided_by_id"],
-            ["users.id"],
-            name=op.f("fk_compliance_decisions_decided_by_id_users"),
+            ["decided_by_id"], ["users.id"], name=op.f("fk_compliance_decisions_decided_by_id_users")
         ),
         sa.ForeignKeyConstraint(
             ["nomination_id"],
@@ -710,9 +527,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_compliance_decisions")),
-        sa.UniqueConstraint(
-            "nomination_id", name=op.f("uq_compliance_decisions_nomination_id")
-        ),
+        sa.UniqueConstraint("nomination_id", name=op.f("uq_compliance_decisions_nomination_id")),
     )
     op.create_table(
         "conflicts",
@@ -738,12 +553,10 @@ def upgrade() -> None:
         sa.Column("overridden_at", awards.db.UTCDateTime(), nullable=True),
         sa.Column("override_reason", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "source <> 'declared' OR overridden_at IS NULL",
-            name=op.f("ck_conflicts_declared_not_overridable"),
+            "source <> 'declared' OR overridden_at IS NULL", name=op.f("ck_conflicts_declared_not_overridable")
         ),
         sa.CheckConstraint(
-            "overridden_at IS NULL OR length(override_reason) > 0",
-            name=op.f("ck_conflicts_override_has_reason"),
+            "overridden_at IS NULL OR length(override_reason) > 0", name=op.f("ck_conflicts_override_has_reason")
         ),
         sa.ForeignKeyConstraint(
             ["nomination_id"],
@@ -751,29 +564,16 @@ def upgrade() -> None:
             name=op.f("fk_conflicts_nomination_id_nominations"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["overridden_by_id"],
-            ["users.id"],
-            name=op.f("fk_conflicts_overridden_by_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_conflicts_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["overridden_by_id"], ["users.id"], name=op.f("fk_conflicts_overridden_by_id_users")),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_conflicts_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conflicts")),
         sa.UniqueConstraint(
-            "nomination_id",
-            "user_id",
-            "source",
-            name=op.f("uq_conflicts_nomination_id_user_id_source"),
+            "nomination_id", "user_id", "source", name=op.f("uq_conflicts_nomination_id_user_id_source")
         ),
     )
     with op.batch_alter_table("conflicts", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_conflicts_nomination_id"), ["nomination_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_conflicts_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_conflicts_nomination_id"), ["nomination_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_conflicts_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "evidence_documents",
@@ -790,12 +590,8 @@ def upgrade() -> None:
             "content_type IN ('application/pdf', 'image/jpeg', 'image/png')",
             name=op.f("ck_evidence_documents_allowed_type"),
         ),
-        sa.CheckConstraint(
-            "length(sha256) = 64", name=op.f("ck_evidence_documents_sha256_length")
-        ),
-        sa.CheckConstraint(
-            "size_bytes > 0", name=op.f("ck_evidence_documents_not_empty")
-        ),
+        sa.CheckConstraint("length(sha256) = 64", name=op.f("ck_evidence_documents_sha256_length")),
+        sa.CheckConstraint("size_bytes > 0", name=op.f("ck_evidence_documents_not_empty")),
         sa.ForeignKeyConstraint(
             ["nomination_id"],
             ["nominations.id"],
@@ -803,21 +599,13 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["uploaded_by_id"],
-            ["users.id"],
-            name=op.f("fk_evidence_documents_uploaded_by_id_users"),
+            ["uploaded_by_id"], ["users.id"], name=op.f("fk_evidence_documents_uploaded_by_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence_documents")),
-        sa.UniqueConstraint(
-            "stored_name", name=op.f("uq_evidence_documents_stored_name")
-        ),
+        sa.UniqueConstraint("stored_name", name=op.f("uq_evidence_documents_stored_name")),
     )
     with op.batch_alter_table("evidence_documents", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_evidence_documents_nomination_id"),
-            ["nomination_id"],
-            unique=False,
-        )
+        batch_op.create_index(batch_op.f("ix_evidence_documents_nomination_id"), ["nomination_id"], unique=False)
 
     op.create_table(
         "score_sheets",
@@ -827,14 +615,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column(
             "state",
-            sa.Enum(
-                "draft",
-                "submitted",
-                name="sheet_state",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
+            sa.Enum("draft", "submitted", name="sheet_state", native_enum=False, create_constraint=True, length=32),
             nullable=False,
         ),
         sa.Column("comment", sa.Text(), nullable=False),
@@ -843,17 +624,12 @@ def upgrade() -> None:
         sa.Column("submitted_at", awards.db.UTCDateTime(), nullable=True),
         sa.Column("reopened_reason", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "state <> 'submitted' OR submitted_at IS NOT NULL",
-            name=op.f("ck_score_sheets_submitted_has_time"),
+            "state <> 'submitted' OR submitted_at IS NOT NULL", name=op.f("ck_score_sheets_submitted_has_time")
         ),
         sa.ForeignKeyConstraint(
-            ["committee_id"],
-            ["committees.id"],
-            name=op.f("fk_score_sheets_committee_id_committees"),
+            ["committee_id"], ["committees.id"], name=op.f("fk_score_sheets_committee_id_committees")
         ),
-        sa.ForeignKeyConstraint(
-            ["member_id"], ["users.id"], name=op.f("fk_score_sheets_member_id_users")
-        ),
+        sa.ForeignKeyConstraint(["member_id"], ["users.id"], name=op.f("fk_score_sheets_member_id_users")),
         sa.ForeignKeyConstraint(
             ["nomination_id"],
             ["nominations.id"],
@@ -869,15 +645,9 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("score_sheets", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_score_sheets_committee_id"), ["committee_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_score_sheets_member_id"), ["member_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_score_sheets_nomination_id"), ["nomination_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_score_sheets_committee_id"), ["committee_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_score_sheets_member_id"), ["member_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_score_sheets_nomination_id"), ["nomination_id"], unique=False)
 
     op.create_table(
         "screening_decisions",
@@ -886,12 +656,7 @@ def upgrade() -> None:
         sa.Column(
             "outcome",
             sa.Enum(
-                "accepted",
-                "returned",
-                name="screening_outcome",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
+                "accepted", "returned", name="screening_outcome", native_enum=False, create_constraint=True, length=32
             ),
             nullable=False,
         ),
@@ -899,13 +664,10 @@ def upgrade() -> None:
         sa.Column("decided_by_id", sa.Integer(), nullable=False),
         sa.Column("decided_at", awards.db.UTCDateTime(), nullable=False),
         sa.CheckConstraint(
-            "outcome <> 'returned' OR length(reason) > 0",
-            name=op.f("ck_screening_decisions_return_has_reason"),
+            "outcome <> 'returned' OR length(reason) > 0", name=op.f("ck_screening_decisions_return_has_reason")
         ),
         sa.ForeignKeyConstraint(
-            ["decided_by_id"],
-            ["users.id"],
-            name=op.f("fk_screening_decisions_decided_by_id_users"),
+            ["decided_by_id"], ["users.id"], name=op.f("fk_screening_decisions_decided_by_id_users")
         ),
         sa.ForeignKeyConstraint(
             ["nomination_id"],
@@ -916,11 +678,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_screening_decisions")),
     )
     with op.batch_alter_table("screening_decisions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_screening_decisions_nomination_id"),
-            ["nomination_id"],
-            unique=False,
-        )
+        batch_op.create_index(batch_op.f("ix_screening_decisions_nomination_id"), ["nomination_id"], unique=False)
 
     op.create_table(
         "scores",
@@ -929,33 +687,19 @@ def upgrade() -> None:
         sa.Column("criterion_id", sa.Integer(), nullable=False),
         sa.Column("value", sa.Numeric(precision=6, scale=2), nullable=False),
         sa.Column("max_points", sa.Numeric(precision=6, scale=2), nullable=False),
-        sa.CheckConstraint(
-            "value * 2 = CAST(value * 2 AS INTEGER)", name=op.f("ck_scores_half_steps")
-        ),
-        sa.CheckConstraint(
-            "value >= 0 AND value <= max_points", name=op.f("ck_scores_value_in_range")
+        sa.CheckConstraint("value * 2 = CAST(value * 2 AS INTEGER)", name=op.f("ck_scores_half_steps")),
+        sa.CheckConstraint("value >= 0 AND value <= max_points", name=op.f("ck_scores_value_in_range")),
+        sa.ForeignKeyConstraint(
+            ["criterion_id"], ["criteria.id"], name=op.f("fk_scores_criterion_id_criteria"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["criterion_id"],
-            ["criteria.id"],
-            name=op.f("fk_scores_criterion_id_criteria"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["sheet_id"],
-            ["score_sheets.id"],
-            name=op.f("fk_scores_sheet_id_score_sheets"),
-            ondelete="CASCADE",
+            ["sheet_id"], ["score_sheets.id"], name=op.f("fk_scores_sheet_id_score_sheets"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_scores")),
-        sa.UniqueConstraint(
-            "sheet_id", "criterion_id", name=op.f("uq_scores_sheet_id_criterion_id")
-        ),
+        sa.UniqueConstraint("sheet_id", "criterion_id", name=op.f("uq_scores_sheet_id_criterion_id")),
     )
     with op.batch_alter_table("scores", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_scores_sheet_id"), ["sheet_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_scores_sheet_id"), ["sheet_id"], unique=False)
     # The audit log is append-only: the database itself refuses UPDATE and DELETE.
     for statement in AUDIT_GUARD_TRIGGERS.get(op.get_bind().dialect.name, []):
         op.execute(statement)
@@ -963,9 +707,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "DROP TRIGGER IF EXISTS audit_events_no_update_delete ON audit_events"
-        )
+        op.execute("DROP TRIGGER IF EXISTS audit_events_no_update_delete ON audit_events")
         op.execute("DROP FUNCTION IF EXISTS audit_events_append_only()")
     with op.batch_alter_table("scores", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_scores_sheet_id"))
@@ -1036,6 +778,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_memberships_cycle_id"))
 
     op.drop_table("memberships")
+    op.drop_table("jobs")
     with op.batch_alter_table("categories", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_categories_cycle_id"))
 

@@ -1,0 +1,5 @@
+"""Every background task, imported in one place so the consumer (``huey_consumer awards.tasks.huey``) sees them."""
+
+from awards.jobs import huey
+
+__all__ = ["huey"]

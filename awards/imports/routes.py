@@ -2,6 +2,90 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from awards import permissions
+from awards.cycles.queries import current_cycle
+from awards.errors import DomainError
+from awards.extensions import db
+from awards.imports import services
+from awards.imports.columns import guide
+from awards.imports.forms import ImportForm
+from awards.persian import to_persian_digits
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_NAME = "tandis-nominees-template"
+
+
+def _require_officer() -> None:
+    if not permissions.is_province_officer(current_user):
+        abort(403)
+
+
+def _digits(value: object) -> str:
+    text = str(value)
+    return to_persian_digits(text) if get_locale().language == "fa" else text
+
+
+def _announce(result: services.ImportResult, category_title: str) -> None:
+    flash(_("%(count)s پیش‌نویس در رشتهٔ «%(category)s» ساخته شد. هر پرونده هنوز پیش‌نویس است: برای هر یک "
+            "مدرک پیوست کنید و آن را پیش از پایان مهلت ارسال کنید.",
+            count=_digits(len(result.created)), category=category_title), "success")
+    if result.ignored_columns:
+        flash(_("این ستون‌ها نادیده گرفته شد: %(columns)s. استان پرونده‌ها همیشه استان حساب شماست.",
+                columns="، ".join(result.ignored_columns)), "info")
+    if result.skipped_example_rows:
+        flash(_("ردیف نمونهٔ الگو (ردیف %(rows)s) وارد نشد.",
+                rows="، ".join(_digits(n) for n in result.skipped_example_rows)), "info")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def upload():
+    _require_officer()
+    cycle = current_cycle(db.session)
+    form = ImportForm(cycle.categories if cycle else [])
+    row_errors: list[services.RowError] = []
+    if form.validate_on_submit():
+        category, upload_file = form.chosen_category(), form.file.data
+        try:
+            result = services.import_nominations(
+                db.session, actor=current_user, category=category, filename=upload_file.filename or "",
+                data=upload_file.read(), max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
+        except DomainError as exc:
+            db.session.rollback()
+            (form[exc.field].errors if exc.field in form else form.form_errors).append(exc.message)
+            row_errors = getattr(exc, "errors", [])
+        else:
+            db.session.commit()
+            _announce(result, category.title)
+            return redirect(url_for("imports.upload"))
+    return render_template("imports/upload.html", form=form, cycle=cycle, row_errors=row_errors, guide=guide(),
+                           nominations_open=services.nominations_open(cycle), max_rows=services.MAX_ROWS,
+                           max_errors_shown=services.MAX_ERRORS_SHOWN,
+                           max_mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024))
+
+
+@bp.route("/template.xlsx")
+@login_required
+def template_xlsx():
+    _require_officer()
+    lines = [(g.header, g.field, g.meaning, _("بله") if g.required else _("خیر"), g.format, g.example)
+             for g in guide()]
+    return send_file(io.BytesIO(services.build_template_xlsx(lines)), mimetype=XLSX_TYPE, as_attachment=True,
+                     download_name=f"{TEMPLATE_NAME}.xlsx")
+
+
+@bp.route("/template.csv")
+@login_required
+def template_csv():
+    _require_officer()
+    return send_file(io.BytesIO(services.build_template_csv()), mimetype="text/csv; charset=utf-8",
+                     as_attachment=True, download_name=f"{TEMPLATE_NAME}.csv")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import inspect, select
 
 from awards import clock
@@ -33,6 +34,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    from awards.results.cli import results_group  # imported here: it pulls in the results services
+
+    app.cli.add_command(results_group)
 
 
 @click.group("db")
@@ -41,6 +45,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
+@with_appcontext
 def db_upgrade() -> None:
     """Bring the schema up to date (Alembic)."""
     from awards.migrate import upgrade
@@ -50,6 +55,7 @@ def db_upgrade() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--username", prompt=True)
 @click.option("--full-name", prompt=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
@@ -77,6 +83,7 @@ def create_user_command(username: str, full_name: str, password: str, organizer:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--stage", type=click.Choice(["nominations"]), default="nominations", show_default=True,
               help="How far to run the 1404 story.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has users.")

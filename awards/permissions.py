@@ -117,3 +117,99 @@ def can_view_audit(user: User) -> bool:
 
 def can_view_evidence(user: User, nomination: Nomination) -> bool:
     return can_view_nomination(user, nomination)
+
+
+def can_submit_nomination(user: User, nomination: Nomination) -> bool:
+    """The owning province may submit its draft (the phase, completeness and quota are checked on submit)."""
+    return owns_nomination(user, nomination) and nomination.state == NominationState.DRAFT
+
+
+def can_withdraw_nomination(user: User, nomination: Nomination) -> bool:
+    """The owning province may withdraw a draft or a submitted nomination (before nominations close)."""
+    return owns_nomination(user, nomination) and nomination.state in (
+        NominationState.DRAFT, NominationState.SUBMITTED
+    )
+
+
+def can_manage_evidence(user: User, nomination: Nomination) -> bool:
+    """Evidence is added and removed by the owning province while the dossier is a draft."""
+    return can_edit_nomination(user, nomination)
+
+
+# --- Committee evaluation (rubric, assignment, sheets, conflicts, citations) ---
+
+
+def can_use_evaluation(user: User) -> bool:
+    """The evaluation area: committee members (their inbox) and organizers (its set-up)."""
+    return is_committee_member(user) or is_organizer(user)
+
+
+def can_manage_rubric(user: User) -> bool:
+    return is_organizer(user)
+
+
+def can_manage_assignments(user: User) -> bool:
+    return is_organizer(user)
+
+
+def can_manage_conflicts(user: User) -> bool:
+    """Organizers see every conflict and may override a rule flag (never a declared one)."""
+    return is_organizer(user)
+
+
+def can_score(user: User, nomination: Nomination, committee) -> bool:
+    """A member of ``committee`` in the nomination's cycle; the oversight gate keeps no score sheets.
+
+    Conflicts, assignment, phase and state are checked by the scoring service, which reads the database.
+    """
+    return committee.code != CommitteeCode.OVERSIGHT and is_member(user, committee.code, nomination.cycle_id)
+
+
+def can_reopen_sheet(user: User, sheet) -> bool:
+    """The chair of the sheet's committee in the nomination's cycle."""
+    return is_chair(user, sheet.committee.code, sheet.nomination.cycle_id)
+
+
+def can_declare_conflict(user: User, nomination: Nomination) -> bool:
+    return is_committee_member(user, nomination.cycle_id)
+
+
+def can_view_citations(user: User) -> bool:
+    return is_organizer(user) or is_member(user, CommitteeCode.CONTENT)
+
+
+def can_write_citation(user: User, nomination: Nomination) -> bool:
+    return is_member(user, CommitteeCode.CONTENT, nomination.cycle_id)
+
+
+def can_approve_citation(user: User, nomination: Nomination) -> bool:
+    return is_chair(user, CommitteeCode.CONTENT, nomination.cycle_id)
+
+
+def can_list_results(user: User, cycle: Cycle) -> bool:
+    """Organizers and members of the cycle's committees see the list of categories and their status."""
+    return is_organizer(user) or is_committee_member(user, cycle.id)
+
+
+def can_view_results(user: User, cycle: Cycle) -> bool:
+    """Scores of a category: organizers at any time; anyone sitting on a committee only after evaluation closes.
+
+    A member must not see others' scores before submitting their own, and nobody can score once evaluation has
+    closed, so the page opens to committee members (organizers who also sit on a committee included) then.
+    """
+    from awards import clock
+    from awards.enums import Phase
+
+    if is_committee_member(user, cycle.id):
+        return cycle.phase_at(clock.now()) in (Phase.RESULTS, Phase.FINAL)
+    return is_organizer(user)
+
+
+def can_propose_results(user: User, category) -> bool:
+    """The winners chair of the category's cycle proposes its result and orders tied nominations."""
+    return is_chair(user, CommitteeCode.WINNERS, category.cycle_id)
+
+
+def can_confirm_results(user: User, category) -> bool:
+    """An organizer confirms a proposal (the service also refuses the proposer)."""
+    return is_organizer(user)

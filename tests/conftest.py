@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 import awards.persian  # noqa: F401  (imports jdatetime under its warning guard before anything else)
 from awards import clock, create_app
-from awards.db import db
+from awards.db import db, reset_write_intent, set_write_intent
 from awards.migrate import upgrade
 
 PG_URL = os.environ.get("AWARDS_TEST_DATABASE_URL")
@@ -85,6 +85,15 @@ def _reset_clock():
     yield
     clock.set_offset(timedelta(0))
     clock.freeze(None)
+
+
+@pytest.fixture(autouse=True)
+def _deferred_transactions_in_test_code():
+    """Test code begins deferred transactions, so on SQLite it does not hold the write lock while the app
+    (in the same thread) serves a request that writes; requests still take it with BEGIN IMMEDIATE."""
+    token = set_write_intent(False)
+    yield
+    reset_write_intent(token)
 
 
 @pytest.fixture

@@ -2,6 +2,127 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from awards import clock, permissions
+from awards.cycles.queries import current_cycle
+from awards.errors import DomainError
+from awards.evaluation.scoring import round2_or_none
+from awards.extensions import db
+from awards.models import Category
+from awards.results import exports, queries, services
+from awards.results.forms import TieForm
 
 bp = Blueprint("results", __name__, url_prefix="/results")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _visible_category(category_id: int) -> Category:
+    category = queries.load_category(db.session, category_id) or abort(404)
+    if not permissions.can_view_results(current_user, category.cycle):
+        abort(403)
+    return category
+
+
+def _render(category: Category, submitted: dict[str, TieForm] | None = None):
+    """Render the category page; ``submitted`` maps a tie's form prefix to a refused form to show again."""
+    data = queries.load_results(db.session, category=category)
+    names = {nid: row.name for nid, row in data.nominees.items()}
+    tie_forms = {}
+    for tie in data.result.ties:
+        prefix = TieForm.prefix_for(tie.nomination_ids)
+        tie_forms[prefix] = TieForm.for_tie(tie.nomination_ids, names, submitted=(submitted or {}).get(prefix))
+    return render_template("results/category.html", category=category, data=data, result=data.result,
+                           tie_forms=tie_forms, phase=category.cycle.phase_at(clock.now()), num=round2_or_none)
+
+
+@bp.route("/")
+@login_required
+def index():
+    cycle = current_cycle(db.session)
+    allowed = permissions.can_list_results(current_user, cycle) if cycle else permissions.is_organizer(current_user)
+    if not allowed:
+        abort(403)
+    return render_template("results/index.html", cycle=cycle, now=clock.now(),
+                           categories=queries.categories_of(db.session, cycle) if cycle else [])
+
+
+@bp.route("/<int:category_id>")
+@login_required
+def category(category_id: int):
+    return _render(_visible_category(category_id))
+
+
+@bp.route("/<int:category_id>/ties/<int:key>", methods=["POST"])
+@login_required
+def resolve_tie(category_id: int, key: int):
+    category = _visible_category(category_id)
+    if not permissions.can_propose_results(current_user, category):
+        abort(403)
+    prefix = TieForm.prefix_for([key])
+    form = TieForm(prefix=prefix)
+    if form.validate_on_submit():
+        try:
+            services.resolve_tie(db.session, category=category, actor=current_user,
+                                 ordered_nomination_ids=form.ordered_ids(), justification=form.justification.data)
+        except DomainError as err:
+            db.session.rollback()
+            (form[err.field] if err.field in ("positions", "justification") else form.positions).errors.append(
+                err.message)
+        else:
+            db.session.commit()
+            flash(_("ترتیب نامزدهای هم‌امتیاز ثبت شد."), "success")
+            return redirect(url_for("results.category", category_id=category.id, _anchor="ties"))
+    return _render(_visible_category(category_id), submitted={prefix: form})
+
+
+def _button(category_id: int, predicate, action, success: str):
+    """Run a bare-button action (propose, confirm): 403 without the predicate, flash a refusal, redirect."""
+    category = _visible_category(category_id)
+    if not predicate(current_user, category):
+        abort(403)
+    try:
+        action(db.session, category=category, actor=current_user)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("results.category", category_id=category_id))
+
+
+@bp.route("/<int:category_id>/propose", methods=["POST"])
+@login_required
+def propose(category_id: int):
+    return _button(category_id, permissions.can_propose_results, services.propose,
+                   _("نتیجهٔ این رشته پیشنهاد شد و برای تأیید دبیرخانه فرستاده شد."))
+
+
+@bp.route("/<int:category_id>/confirm", methods=["POST"])
+@login_required
+def confirm(category_id: int):
+    return _button(category_id, permissions.can_confirm_results, services.confirm,
+                   _("نتیجهٔ این رشته نهایی شد؛ جایزه‌ها با شمارهٔ سریال صادر شدند."))
+
+
+@bp.route("/<int:category_id>/export.<any(xlsx, csv):fmt>")
+@login_required
+def export(category_id: int, fmt: str):
+    category = _visible_category(category_id)
+    data = queries.load_results(db.session, category=category)
+    name = f"results-{category.cycle.year}-{category.code}"
+    if fmt == "xlsx":
+        body, mimetype = exports.category_workbook(data), XLSX
+    else:
+        part = "sheets" if request.args.get("table") == "sheets" else "ranking"
+        table = exports.sheets_table(data) if part == "sheets" else exports.ranking_table(data)
+        body, mimetype, name = exports.to_csv(table), "text/csv; charset=utf-8", f"{name}-{part}"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={name}.{fmt}",
+        "Cache-Control": "no-store",
+    })
+

@@ -1,0 +1,81 @@
+"""``flask results verify`` and ``flask results export``: check sealed results, write spreadsheets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from awards.db import db
+from awards.results import exports, queries, services
+
+# An AppGroup runs each command inside an app context, so the database session is the app context's own.
+results_group = AppGroup("results", help="Final results: verify digests, export rankings and sheets.")
+
+
+def _cycle(year: int):
+    cycle = queries.cycle_by_year(db.session, year)
+    if cycle is None:
+        raise click.ClickException(f"دوره‌ای با سال {year} نیست / no cycle {year}")
+    return cycle
+
+
+@results_group.command("verify")
+@click.option("--cycle", "year", type=int, required=True, help="Jalali year of the cycle, e.g. 1404.")
+def verify_command(year: int) -> None:
+    """Recompute every final category's digest; exit 1 and list the differences if any."""
+    cycle = _cycle(year)
+    final = [c for c in queries.categories_of(db.session, cycle) if c.finalised_at is not None]
+    differences = services.verify(db.session, cycle=cycle)
+    db.session.rollback()
+    if differences:
+        click.echo(f"نتایج نهایی دورهٔ {year} با داده‌های کنونی نمی‌خواند / "
+                   f"{len(differences)} difference(s) in the final results of {year}:", err=True)
+        for difference in differences:
+            click.echo(f"  - {difference.describe()}", err=True)
+        raise SystemExit(1)
+    click.echo(f"همهٔ {len(final)} رشتهٔ نهایی دورهٔ {year} با چکیدهٔ ثبت‌شده می‌خوانند / "
+               f"{len(final)} final categor{'y' if len(final) == 1 else 'ies'} of {year} verified, no difference")
+
+
+@results_group.command("export")
+@click.option("--cycle", "year", type=int, required=True, help="Jalali year of the cycle, e.g. 1404.")
+@click.option("--category", "code", default=None, help="Category code (default: every category).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx", show_default=True)
+@click.option("--table", type=click.Choice(["ranking", "sheets"]), default="ranking", show_default=True,
+              help="CSV only: which table to write (the workbook holds both).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: results-<year>[-<code>].<format> here).")
+def export_command(year: int, code: str | None, fmt: str, table: str, out: Path | None) -> None:
+    """Write the ranking (and, in a workbook, every sheet) of one or all categories."""
+    cycle = _cycle(year)
+    categories = queries.categories_of(db.session, cycle)
+    if code is not None:
+        categories = [c for c in categories if c.code == code.lower()]
+        if not categories:
+            raise click.ClickException(f"رشته‌ای با کد {code} در دورهٔ {year} نیست / no category {code} in {year}")
+    results = [queries.load_results(db.session, category=c) for c in categories]
+    if fmt == "xlsx":
+        tables = []
+        for data in results:
+            for part in (exports.ranking_table(data), exports.sheets_table(data)):
+                part.title = f"{part.title} {data.category.code}" if len(results) > 1 else part.title
+                tables.append(part)
+        if len(results) == 1:
+            tables.insert(0, exports.info_table(results[0]))
+        body = exports.to_xlsx(tables)
+    else:
+        if table == "sheets":
+            parts = [exports.sheets_table(d) for d in results]
+            for data, part in zip(results, parts, strict=True):
+                part.headers.insert(0, "کد رشته")
+                for row in part.rows:
+                    row.insert(0, data.category.code)
+        else:
+            parts = [exports.ranking_table(d, with_category=True) for d in results]
+        body = exports.to_csv(exports.merge(parts, table))
+    db.session.rollback()
+    out = out or Path(f"results-{year}{'-' + code.lower() if code else ''}.{fmt}")
+    out.write_bytes(body)
+    click.echo(f"{out} ({len(body)} bytes, {len(results)} categor{'y' if len(results) == 1 else 'ies'})")

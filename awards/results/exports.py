@@ -1,0 +1,205 @@
+"""Spreadsheet exports of a category's ranking and of every submitted sheet: .xlsx (right to left) and CSV.
+
+Headers are Persian, dates Jalali (Latin digits, so a column sorts and parses), numbers stay numbers. Any text
+cell that a spreadsheet could read as a formula (beginning with = + - @, a tab or a carriage return) is
+neutralised with a leading apostrophe and stored as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from awards import clock
+from awards.enums import CommitteeCode, Tier
+from awards.evaluation.scoring import CriterionSpec, round2, round2_or_none, sheet_score
+from awards.persian import format_jalali_datetime
+from awards.results.queries import CategoryResults
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TIER_FA = {Tier.GOLD: "تندیس زرین ملی و لوح تقدیر", Tier.CERTIFICATE: "لوح تقدیر"}
+
+Cell = str | int | Decimal | None
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+def neutralise(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would otherwise run as a formula."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def jalali(moment: datetime | None) -> str | None:
+    return format_jalali_datetime(moment, persian_digits=False) if moment else None
+
+
+def _status(data: CategoryResults) -> str:
+    category = data.category
+    if category.finalised_at:
+        return "نهایی"
+    return "پیشنهادشده" if category.proposed_at else "باز"
+
+
+def info_table(data: CategoryResults) -> Table:
+    """What the export is: the category, its status, its digest and when it was taken."""
+    category = data.category
+    return Table("مشخصات", ["عنوان", "مقدار"], [
+        ["دوره", category.cycle.title],
+        ["سال", category.cycle.year],
+        ["رشته", category.title],
+        ["کد رشته", category.code],
+        ["وضعیت", _status(data)],
+        ["تاریخ پیشنهاد", jalali(category.proposed_at)],
+        ["تاریخ نهایی‌شدن", jalali(category.finalised_at)],
+        ["چکیدهٔ نتیجه (SHA-256)", category.result_digest],
+        ["زمان تهیهٔ این خروجی", jalali(clock.now())],
+    ])
+
+
+def _notes(data: CategoryResults, nominee) -> str:
+    notes = []
+    if nominee.ineligible:
+        notes.append(f"فاقد صلاحیت: {nominee.ineligible_reason}")
+    if nominee.is_incomplete:
+        names = "، ".join(data.committee_rows[CommitteeCode(c)].name for c in nominee.incomplete) or "—"
+        notes.append(f"ناقص (حد نصاب برگه‌ها نرسیده): {names}")
+    if nominee.tie is not None:
+        tie = data.result.ties[nominee.tie]
+        notes.append("هم‌امتیاز؛ ترتیب با رئیس کمیتهٔ برگزیدگان" + ("" if tie.resolved else " (تعیین نشده)"))
+    return "؛ ".join(notes)
+
+
+def ranking_table(data: CategoryResults, *, with_category: bool = False) -> Table:
+    """One row per nomination: rank, each C_K (raw, and normalised when on), F, proposed tier, serial, notes."""
+    committees = data.scored_committees
+    headers = ["کد رشته"] if with_category else []
+    headers += ["رتبه", "شناسهٔ نامزد", "نامزد", "استان"]
+    for committee in committees:
+        headers.append(f"{committee.name} (وزن {committee.weight})")
+        if committee.normalise:
+            headers.append(f"{committee.name} (نرمال‌شده)")
+    headers += ["امتیاز نهایی F", "سطح", "شمارهٔ سریال", "ملاحظات"]
+    table = Table("رتبه‌بندی", headers)
+    for nominee in data.result.nominees:
+        row_info = data.nominees[nominee.id]
+        award = data.awards.get(nominee.id)
+        row: list[Cell] = [data.category.code] if with_category else []
+        row += [nominee.rank, nominee.id, row_info.name, row_info.province]
+        for committee in committees:
+            score = nominee.committees[committee.code]
+            row.append(round2_or_none(score.raw))
+            if committee.normalise:
+                row.append(round2_or_none(score.normalised))
+        row += [nominee.final2, TIER_FA.get(nominee.tier) if nominee.tier else None,
+                award.serial if award else None, _notes(data, nominee)]
+        table.rows.append(row)
+    return table
+
+
+def sheets_table(data: CategoryResults) -> Table:
+    """One row per submitted sheet, with S, whether it counts, and each criterion's value."""
+    criteria = data.criteria
+    names = {c.code: c.name for c in data.committees}
+    headers = ["شناسهٔ برگه", "شناسهٔ نامزد", "نامزد", "استان", "کمیته", "داور", "زمان ارسال",
+               "امتیاز برگه S", "در محاسبه شمرده می‌شود"]
+    headers += [f"{names.get(c.committee, c.committee)}: {c.title} (از {c.max_points}، وزن {c.weight})"
+                for c in criteria]
+    table = Table("برگه‌ها", headers)
+    specs = {c.committee: [] for c in criteria}
+    for c in criteria:
+        specs[c.committee].append(CriterionSpec(c.id, c.committee, c.max_points, c.weight))
+    values = {s.id: s.values for s in data.scoring_input.sheets}
+    for sheet in data.sheets:
+        nominee = data.nominees[sheet.nomination_id]
+        result = data.result.nominee(sheet.nomination_id)
+        cs = result.committees.get(sheet.committee)
+        counted = cs is not None and sheet.member_id in cs.expected and sheet.member_id not in cs.missing
+        score = sheet_score(values[sheet.id], specs.get(sheet.committee, []))
+        row: list[Cell] = [sheet.id, sheet.nomination_id, nominee.name, nominee.province,
+                           names.get(sheet.committee, sheet.committee),
+                           data.member_names.get(sheet.member_id, str(sheet.member_id)),
+                           jalali(sheet.submitted_at), round2(score) if score is not None else None,
+                           "بله" if counted else "خیر"]
+        row += [values[sheet.id].get(c.id) if c.committee == sheet.committee else None for c in criteria]
+        table.rows.append(row)
+    return table
+
+
+def _cell_value(value: Cell) -> Cell:
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+def to_xlsx(tables: Sequence[Table]) -> bytes:
+    """A workbook with one right-to-left sheet per table: bold header, two-decimal numbers, text as text."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for table in tables:
+        title = table.title[:31]
+        n = 2
+        while title in used:
+            title = f"{table.title[:28]} {n}"
+            n += 1
+        used.add(title)
+        sheet = workbook.create_sheet(title)
+        sheet.sheet_view.rightToLeft = True
+        sheet.append([_cell_value(h) for h in table.headers])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in table.rows:
+            sheet.append([_cell_value(v) for v in row])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                elif isinstance(cell.value, Decimal):
+                    cell.number_format = "0.00"
+        for index, header in enumerate(table.headers, start=1):
+            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(
+                max(12, len(header) + 2), 40)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with a byte-order mark (so spreadsheet programs read Persian), formula-like text neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_cell_value(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow(["" if v is None else _cell_value(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def category_workbook(data: CategoryResults) -> bytes:
+    return to_xlsx([info_table(data), ranking_table(data), sheets_table(data)])
+
+
+def merge(tables: Sequence[Table], title: str) -> Table:
+    """Concatenate tables (the CLI's whole-cycle CSV) under the union of their headers, in first-seen order."""
+    headers: list[str] = []
+    for table in tables:
+        headers += [h for h in table.headers if h not in headers]
+    merged = Table(title, headers)
+    for table in tables:
+        for row in table.rows:
+            by_header = dict(zip(table.headers, row, strict=True))
+            merged.rows.append([by_header.get(h) for h in headers])
+    return merged

@@ -1,0 +1,244 @@
+"""Reads for a category's results: a fixed number of set-based queries, then pure scoring in Python.
+
+:func:`load_results` issues the same nine queries whatever the number of nominations, sheets or members:
+committee settings, criteria, nominations with their province, submitted score values, active conflicts,
+memberships with names, assignments, tie resolutions and awards. Sheet scores are summed in Python over the
+one fetched set of values rather than in SQL: SQLite's NUMERIC arithmetic is binary floating point, so an SQL
+weighted sum would round differently at two decimals on SQLite, on PostgreSQL and by hand, and the digest
+of a result must not depend on the database. Medians and trimmed means need the individual sheets anyway.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from awards.enums import CommitteeCode, NominationState, SheetState
+from awards.evaluation.scoring import (
+    CategoryInput,
+    CategoryResult,
+    CommitteeSpec,
+    CriterionSpec,
+    NomineeInput,
+    SheetInput,
+    compute_category,
+)
+from awards.models import (
+    Assignment,
+    Award,
+    Category,
+    CategoryCommittee,
+    Committee,
+    Conflict,
+    Criterion,
+    Cycle,
+    Membership,
+    Nomination,
+    Province,
+    Score,
+    ScoreSheet,
+    TieResolution,
+    User,
+)
+from awards.permissions import EVALUATED_STATES
+
+
+@dataclass(frozen=True)
+class NomineeRow:
+    id: int
+    name: str
+    province: str
+    state: NominationState
+    ineligible_reason: str | None
+
+
+@dataclass(frozen=True)
+class CommitteeRow:
+    code: CommitteeCode
+    name: str
+    weight: Decimal
+    aggregation: str
+    quorum: int | None
+    normalise: bool
+    reviewers_per_nomination: int | None
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    id: int
+    committee: CommitteeCode
+    title: str
+    max_points: Decimal
+    weight: Decimal
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    id: int
+    nomination_id: int
+    committee: CommitteeCode
+    member_id: int
+    submitted_at: datetime | None
+
+
+@dataclass
+class CategoryResults:
+    """Everything the results page, the exports and finalisation need for one category."""
+
+    category: Category
+    nominees: dict[int, NomineeRow]
+    committees: list[CommitteeRow]
+    criteria: list[CriterionRow]
+    sheets: list[SheetRow]
+    #: Member id -> full name, for everyone sitting on a committee in the cycle.
+    member_names: dict[int, str]
+    scoring_input: CategoryInput
+    result: CategoryResult
+    awards: dict[int, Award]
+    tie_resolutions: list[TieResolution]
+
+    @property
+    def committee_rows(self) -> dict[CommitteeCode, CommitteeRow]:
+        return {c.code: c for c in self.committees}
+
+    @property
+    def scored_committees(self) -> list[CommitteeRow]:
+        """Committees with criteria in the category (they get a column), in display order."""
+        rows = self.committee_rows
+        return [rows[CommitteeCode(code)] for code in self.result.committees]
+
+
+def load_category(session: Session, category_id: int) -> Category | None:
+    """Return the category with its cycle and the proposer and finaliser (one query)."""
+    return session.scalar(
+        select(Category)
+        .where(Category.id == category_id)
+        .options(joinedload(Category.cycle),
+                 joinedload(Category.proposed_by).lazyload(User.memberships),
+                 joinedload(Category.finalised_by).lazyload(User.memberships))
+    )
+
+
+def cycle_by_year(session: Session, year: int) -> Cycle | None:
+    return session.scalar(select(Cycle).where(Cycle.year == year))
+
+
+def categories_of(session: Session, cycle: Cycle) -> list[Category]:
+    """The cycle's categories in order, with the proposer and finaliser loaded (one query)."""
+    return list(session.scalars(
+        select(Category)
+        .where(Category.cycle_id == cycle.id)
+        .options(joinedload(Category.proposed_by).lazyload(User.memberships),
+                 joinedload(Category.finalised_by).lazyload(User.memberships))
+        .order_by(Category.position, Category.id)
+    ).unique())
+
+
+def load_results(session: Session, *, category: Category) -> CategoryResults:
+    """Fetch the category's scoring data in nine queries and compute its result."""
+    in_category = Nomination.category_id == category.id
+    in_pool = Nomination.state.in_(EVALUATED_STATES)
+
+    committees = [
+        CommitteeRow(code=row.code, name=row.name_fa, weight=row.weight, aggregation=row.aggregation,
+                     quorum=row.quorum, normalise=row.normalise, reviewers_per_nomination=row.reviewers_per_nomination)
+        for row in session.execute(
+            select(Committee.code, Committee.name_fa, CategoryCommittee.weight, CategoryCommittee.aggregation,
+                   CategoryCommittee.quorum, CategoryCommittee.normalise, CategoryCommittee.reviewers_per_nomination)
+            .join(Committee, Committee.id == CategoryCommittee.committee_id)
+            .where(CategoryCommittee.category_id == category.id)
+            .order_by(Committee.position, Committee.id)
+        )
+    ]
+    criteria = [
+        CriterionRow(id=row.id, committee=row.code, title=row.title, max_points=row.max_points, weight=row.weight)
+        for row in session.execute(
+            select(Criterion.id, Committee.code, Criterion.title, Criterion.max_points, Criterion.weight)
+            .join(Committee, Committee.id == Criterion.committee_id)
+            .where(Criterion.category_id == category.id)
+            .order_by(Committee.position, Criterion.position, Criterion.id)
+        )
+    ]
+    nominees = {
+        row.id: NomineeRow(id=row.id, name=row.nominee_name, province=row.name_fa, state=row.state,
+                           ineligible_reason=(row.ineligible_reason or "—")
+                           if row.state == NominationState.INELIGIBLE else None)
+        for row in session.execute(
+            select(Nomination.id, Nomination.nominee_name, Nomination.state, Nomination.ineligible_reason,
+                   Province.name_fa)
+            .join(Province, Province.id == Nomination.province_id)
+            .where(in_category, in_pool)
+            .order_by(Nomination.id)
+        )
+    }
+    values: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    sheets: dict[int, SheetRow] = {}
+    for row in session.execute(
+        select(ScoreSheet.id, ScoreSheet.nomination_id, Committee.code, ScoreSheet.member_id,
+               ScoreSheet.submitted_at, Score.criterion_id, Score.value)
+        .join(Nomination, Nomination.id == ScoreSheet.nomination_id)
+        .join(Committee, Committee.id == ScoreSheet.committee_id)
+        .join(Score, Score.sheet_id == ScoreSheet.id)
+        .where(in_category, in_pool, ScoreSheet.state == SheetState.SUBMITTED)
+        .order_by(ScoreSheet.id)
+    ):
+        sheets.setdefault(row.id, SheetRow(row.id, row.nomination_id, row.code, row.member_id, row.submitted_at))
+        values[row.id][row.criterion_id] = row.value
+    conflicts = frozenset(
+        (row.nomination_id, row.user_id)
+        for row in session.execute(
+            select(Conflict.nomination_id, Conflict.user_id)
+            .join(Nomination, Nomination.id == Conflict.nomination_id)
+            .where(in_category, Conflict.overridden_at.is_(None))
+        )
+    )
+    members: dict[str, set[int]] = defaultdict(set)
+    member_names: dict[int, str] = {}
+    for row in session.execute(
+        select(Membership.user_id, Committee.code, User.full_name)
+        .join(Committee, Committee.id == Membership.committee_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.cycle_id == category.cycle_id)
+    ):
+        members[row.code].add(row.user_id)
+        member_names[row.user_id] = row.full_name
+    assignments = frozenset(
+        (row.nomination_id, row.code, row.member_id)
+        for row in session.execute(
+            select(Assignment.nomination_id, Committee.code, Assignment.member_id)
+            .join(Nomination, Nomination.id == Assignment.nomination_id)
+            .join(Committee, Committee.id == Assignment.committee_id)
+            .where(in_category)
+        )
+    )
+    tie_resolutions = list(session.scalars(
+        select(TieResolution).where(TieResolution.category_id == category.id).order_by(TieResolution.id)
+    ))
+    awards = {award.nomination_id: award for award in session.scalars(
+        select(Award).where(Award.category_id == category.id).order_by(Award.rank, Award.id)
+    )}
+
+    scoring_input = CategoryInput(
+        nominees=[NomineeInput(n.id, n.ineligible_reason) for n in nominees.values()],
+        committees=[CommitteeSpec(code=c.code, weight=c.weight, aggregation=c.aggregation, quorum=c.quorum,
+                                  normalise=c.normalise, reviewers_per_nomination=c.reviewers_per_nomination,
+                                  members=frozenset(members.get(c.code, ()))) for c in committees],
+        criteria=[CriterionSpec(c.id, c.committee, c.max_points, c.weight) for c in criteria],
+        sheets=[SheetInput(s.id, s.nomination_id, s.committee, s.member_id, values[s.id]) for s in sheets.values()],
+        conflicts=conflicts,
+        assignments=assignments,
+        tie_orders=[tuple(t.ordered_nomination_ids) for t in tie_resolutions],
+        gold_quota=category.gold_quota,
+        certificate_quota=category.certificate_quota,
+        min_score=category.min_score,
+    )
+    return CategoryResults(
+        category=category, nominees=nominees, committees=committees, criteria=criteria,
+        sheets=list(sheets.values()), member_names=member_names, scoring_input=scoring_input,
+        result=compute_category(scoring_input), awards=awards, tie_resolutions=tie_resolutions,
+    )

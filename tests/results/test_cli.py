@@ -1,0 +1,67 @@
+"""``flask results verify`` and ``flask results export``."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import text
+
+from awards.results import services
+from tests.results.conftest import cluster, user
+
+
+def _finalise(session):
+    services.propose(session, category=cluster(session), actor=user(session, "winners-chair"))
+    session.commit()
+    services.confirm(session, category=cluster(session), actor=user(session, "admin"))
+    session.commit()
+
+
+def test_verify_passes_on_untouched_results(scored, app, session):
+    _finalise(session)
+    result = app.test_cli_runner().invoke(args=["results", "verify", "--cycle", "1404"])
+    assert result.exit_code == 0, result.output
+    assert "verified, no difference" in result.output
+
+
+def test_verify_exits_1_and_reports_tampering(scored, app, session):
+    _finalise(session)
+    session.execute(text("UPDATE awards SET rank = 5 WHERE serial = '1404-CLUSTER-001'"))
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["results", "verify", "--cycle", "1404"])
+    assert result.exit_code == 1, result.output
+    assert "difference" in result.output and "رتبه" in result.output
+    assert "cluster [nomination" in result.output
+
+
+def test_verify_unknown_cycle_fails(scored, app):
+    result = app.test_cli_runner().invoke(args=["results", "verify", "--cycle", "1399"])
+    assert result.exit_code != 0
+    assert "1399" in result.output
+
+
+def test_export_xlsx_of_one_category(scored, app, tmp_path):
+    out = tmp_path / "cluster.xlsx"
+    result = app.test_cli_runner().invoke(args=["results", "export", "--cycle", "1404", "--category", "CLUSTER",
+                                                "--format", "xlsx", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(out)
+    assert workbook.sheetnames == ["مشخصات", "رتبه‌بندی", "برگه‌ها"]
+
+
+def test_export_csv_of_whole_cycle(scored, app, tmp_path):
+    out = tmp_path / "all.csv"
+    result = app.test_cli_runner().invoke(args=["results", "export", "--cycle", "1404", "--format", "csv",
+                                                "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert rows[0][0] == "کد رشته"
+    assert {row[0] for row in rows[1:]} >= {"cluster", "industry"}
+
+
+def test_export_unknown_category_fails(scored, app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["results", "export", "--cycle", "1404", "--category", "nope",
+                                                "--out", str(tmp_path / "x.csv"), "--format", "csv"])
+    assert result.exit_code != 0

@@ -2,6 +2,137 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from awards import permissions
+from awards.cycles.queries import current_cycle
+from awards.enums import NominationAction
+from awards.errors import DomainError
+from awards.extensions import db
+from awards.models import Cycle, Nomination
+from awards.nominations import services
+from awards.screening import queries
+from awards.screening.forms import AcceptForm, ComplianceForm, ReturnForm
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
+
+
+def _filters() -> dict[str, object]:
+    """The queue's filters from the query string (kept across a decision's POST and redirect)."""
+    found: dict[str, object] = {name: request.args.get(name, type=int) for name in ("province", "category")}
+    if request.args.get("status") in queries.COMPLIANCE_STATUSES:
+        found["status"] = request.args["status"]
+    return {name: value for name, value in found.items() if value is not None}
+
+
+def _queue_page(*, cycle: Cycle | None = None, failed: dict[int, FlaskForm] | None = None):
+    """The screening queue of the current cycle; ``failed`` holds a refused form to show beside its row."""
+    cycle, filters = cycle or current_cycle(db.session), _filters()
+    rows = queries.screening_queue(db.session, cycle=cycle, province_id=filters.get("province"),
+                                   category_id=filters.get("category")) if cycle else []
+    return render_template("screening/queue.html", cycle=cycle, rows=rows, filters=filters, failed=failed or {},
+                           provinces=queries.provinces(db.session), endpoints=current_app.view_functions)
+
+
+def _compliance_page(*, cycle: Cycle | None = None, failed: dict[int, FlaskForm] | None = None):
+    """The compliance queue of the current cycle; ``failed`` as for :func:`_queue_page`."""
+    cycle, filters = cycle or current_cycle(db.session), _filters()
+    rows = queries.compliance_queue(db.session, cycle=cycle, province_id=filters.get("province"),
+                                    category_id=filters.get("category"), status=filters.get("status")
+                                    ) if cycle else []
+    return render_template("screening/compliance.html", cycle=cycle, rows=rows, filters=filters,
+                           failed=failed or {}, provinces=queries.provinces(db.session),
+                           endpoints=current_app.view_functions, statuses=queries.COMPLIANCE_STATUSES)
+
+
+def _decidable(nomination_id: int, allowed) -> Nomination:
+    """Check the role (403, before revealing anything), load the nomination (404) and check its cycle (403)."""
+    if not allowed(current_user):
+        abort(403)
+    nomination = queries.nomination_for_decision(db.session, nomination_id) or abort(404)
+    if not allowed(current_user, nomination.cycle):
+        abort(403)
+    return nomination
+
+
+def _refused(err: DomainError, form: FlaskForm, nomination_id: int, page, endpoint: str):
+    """A refusal about the typed reason goes beside the field (input kept); anything else is flashed."""
+    db.session.rollback()
+    if err.field in form:
+        form[err.field].errors.append(err.message)
+        return page(failed={nomination_id: form})
+    flash(err.message, "danger")
+    return redirect(url_for(endpoint, **_filters()))
+
+
+@bp.route("/")
+@login_required
+def queue():
+    cycle = current_cycle(db.session)
+    if not permissions.can_screen(current_user, cycle):
+        abort(403)
+    return _queue_page(cycle=cycle)
+
+
+@bp.route("/<int:nomination_id>/accept", methods=["POST"])
+@login_required
+def accept(nomination_id: int):
+    nomination = _decidable(nomination_id, permissions.can_screen)
+    form = AcceptForm()
+    try:
+        services.transition(db.session, nomination=nomination, action=NominationAction.ACCEPT, actor=current_user)
+    except DomainError as err:
+        return _refused(err, form, nomination_id, _queue_page, "screening.queue")
+    db.session.commit()
+    flash(_("«%(name)s» پذیرفته شد و به ارزیابی رفت.", name=nomination.nominee_name), "success")
+    return redirect(url_for("screening.queue", **_filters()))
+
+
+@bp.route("/<int:nomination_id>/return", methods=["POST"])
+@login_required
+def return_(nomination_id: int):
+    nomination = _decidable(nomination_id, permissions.can_screen)
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        return _queue_page(failed={nomination_id: form})
+    try:
+        services.transition(db.session, nomination=nomination, action=NominationAction.RETURN, actor=current_user,
+                            reason=form.reason.data)
+    except DomainError as err:
+        return _refused(err, form, nomination_id, _queue_page, "screening.queue")
+    db.session.commit()
+    flash(_("«%(name)s» با دلیل به استان بازگشت.", name=nomination.nominee_name), "success")
+    return redirect(url_for("screening.queue", **_filters()))
+
+
+@bp.route("/compliance")
+@login_required
+def compliance_queue():
+    cycle = current_cycle(db.session)
+    if not permissions.can_check_compliance(current_user, cycle):
+        abort(403)
+    return _compliance_page(cycle=cycle)
+
+
+@bp.route("/<int:nomination_id>/compliance", methods=["POST"])
+@login_required
+def compliance(nomination_id: int):
+    nomination = _decidable(nomination_id, permissions.can_check_compliance)
+    form = ComplianceForm()
+    if not form.validate_on_submit():
+        return _compliance_page(failed={nomination_id: form})
+    passed = form.outcome.data == "passed"
+    try:
+        services.decide_compliance(db.session, nomination=nomination, actor=current_user, passed=passed,
+                                   reason=form.reason.data or "")
+    except DomainError as err:
+        return _refused(err, form, nomination_id, _compliance_page, "screening.compliance_queue")
+    db.session.commit()
+    if passed:
+        flash(_("انطباق «%(name)s» تأیید شد.", name=nomination.nominee_name), "success")
+    else:
+        flash(_("«%(name)s» رد انطباق شد و از رقابت کنار رفت.", name=nomination.nominee_name), "warning")
+    return redirect(url_for("screening.compliance_queue", **_filters()))

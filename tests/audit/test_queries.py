@@ -1,0 +1,40 @@
+"""Audit log reads: change descriptions, the page window, Tehran-day bounds."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from awards.audit.queries import Page, describe_changes, tehran_day_start
+
+
+def test_describe_changes_types_dates_states_and_codes():
+    rows = describe_changes({
+        "nominations_close_at": ["2025-05-21T20:29:00+00:00", "2025-05-26T20:29:00+00:00"],
+        "state": ["submitted", "draft"],
+        "sha256": [None, "ab" * 32],
+        "city": ["شیراز", "لار"],
+    })
+    assert [(row.field, row.kind) for row in rows] == [
+        ("nominations_close_at", "datetime"), ("state", "label"), ("sha256", "code"), ("city", "text")]
+    assert rows[0].after == datetime(2025, 5, 26, 20, 29, tzinfo=UTC)
+    assert str(rows[1].label) == "وضعیت"
+
+
+def test_describe_changes_accepts_a_plain_value():
+    [row] = describe_changes({"note": "تنها مقدار"})
+    assert (row.before, row.after, row.label) == (None, "تنها مقدار", "note")
+
+
+def test_page_window_marks_gaps():
+    page = Page(items=[], number=7, per_page=10, total=200)
+    assert page.pages == 20
+    assert page.window == [1, None, 5, 6, 7, 8, 9, None, 20]
+
+
+def test_page_of_nothing_has_one_page():
+    page = Page(items=[], number=1, per_page=50, total=0)
+    assert (page.pages, page.window, page.first_index, page.last_index) == (1, [1], 0, 0)
+
+
+def test_tehran_day_starts_at_half_past_eight_the_evening_before_utc():
+    assert tehran_day_start(date(2025, 5, 1)) == datetime(2025, 4, 30, 20, 30, tzinfo=UTC)

@@ -1,7 +1,377 @@
-"""Rubric set-up, assignment, the member's inbox, score sheets, conflicts and citations."""
+"""Rubric set-up, assignment, the member's inbox, score sheets, conflicts and citations.
+
+Every route checks a named predicate of ``awards.permissions`` (403), loads its object or 404s, calls one
+service and commits once. A member of another committee gets a 403 on this committee's sheets.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from awards import permissions
+from awards.cycles.queries import current_cycle
+from awards.enums import CommitteeCode
+from awards.errors import DomainError
+from awards.evaluation import citations, queries, rubric, services
+from awards.evaluation.forms import (
+    ActionForm,
+    AddAssignmentForm,
+    BalanceForm,
+    CitationForm,
+    ConflictForm,
+    OverrideForm,
+    ReasonForm,
+    RemoveAssignmentForm,
+    RubricForm,
+    attach_errors,
+    rubric_form,
+    rubric_input,
+    sheet_form,
+    show_number,
+)
+from awards.extensions import db
+from awards.labels import LABELS
+from awards.models import Assignment, Category, Committee, Conflict, Nomination, ScoreSheet, User
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
+bp.add_app_template_filter(show_number, "score")
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+def _category(category_id: int) -> Category:
+    return db.session.get(Category, category_id) or abort(404)
+
+
+def _committee(code: str) -> Committee:
+    try:
+        code = CommitteeCode(code)
+    except ValueError:
+        abort(404)
+    return db.session.scalar(select(Committee).where(Committee.code == code)) or abort(404)
+
+
+def _fail(error: DomainError, endpoint: str, **values):
+    db.session.rollback()
+    flash(error.message, "danger")
+    return redirect(url_for(endpoint, **values))
+
+
+# ---------------------------------------------------------------------------------------------------- inbox
+
+
+@bp.route("/")
+@login_required
+def inbox():
+    _require(permissions.can_use_evaluation(current_user))
+    cycle = current_cycle(db.session)
+    boxes = []
+    if cycle is not None:
+        if services.flag_conflicts(db.session, cycle=cycle):
+            db.session.commit()
+        boxes = queries.inbox(db.session, user=_actor(), cycle=cycle)
+    return render_template("evaluation/inbox.html", cycle=cycle, boxes=boxes)
+
+
+# ---------------------------------------------------------------------------------------------------- sheets
+
+
+def _sheet_target(nomination_id: int, committee_code: str) -> tuple[Nomination, Committee]:
+    nomination = db.session.get(Nomination, nomination_id) or abort(404)
+    committee = _committee(committee_code)
+    _require(permissions.can_score(current_user, nomination, committee))
+    if nomination.state not in permissions.EVALUATED_STATES:
+        abort(404)
+    return nomination, committee
+
+
+def _render_sheet(view, form, conflict_form=None):
+    refusal = services.scoring_refusal(db.session, nomination=view.nomination, committee=view.committee,
+                                       actor=_actor(), criteria=view.criteria)
+    has_download = "nominations.download" in current_app.view_functions
+    conflict_form = conflict_form or ConflictForm(formdata=None, committee=view.committee.code.value)
+    return render_template("evaluation/sheet.html", view=view, form=form, refusal=refusal, conflict_form=conflict_form,
+                           reopen_form=ReasonForm(formdata=None), has_download=has_download)
+
+
+@bp.route("/<int:nomination_id>/<committee_code>", methods=["GET", "POST"])
+@login_required
+def sheet(nomination_id: int, committee_code: str):
+    nomination, committee = _sheet_target(nomination_id, committee_code)
+    if (refusal := services.sheet_access(db.session, nomination=nomination, committee=committee,
+                                         actor=_actor())) is not None:
+        flash(refusal, "danger")
+        return redirect(url_for("evaluation.inbox"))
+    view = queries.sheet_view(db.session, nomination_id=nomination.id, committee=committee, user=_actor(),
+                              is_chair=permissions.is_chair(current_user, committee.code, nomination.cycle_id))
+    if not view.criteria:
+        abort(404)
+    if request.method == "GET":
+        return _render_sheet(view, sheet_form(view.criteria, scores=view.scores,
+                                              comment=view.sheet.comment if view.sheet else ""))
+    form = sheet_form(view.criteria, formdata=request.form)
+    submit = request.form.get("action") == "submit"
+    if form.validate_on_submit():
+        values = {c.id: form[f"c{c.id}"].data for c in view.criteria}
+        try:
+            services.save_sheet(db.session, nomination=nomination, committee=committee, actor=_actor(),
+                                values=values, comment=form.comment.data or "", submit=submit)
+        except services.FormErrors as error:
+            db.session.rollback()
+            attach_errors(form, {f"c{cid}": message for cid, message in error.errors.items()})
+        except DomainError as error:
+            return _fail(error, "evaluation.sheet", nomination_id=nomination.id, committee_code=committee.code.value)
+        else:
+            db.session.commit()
+            flash(_("برگه ارسال و قفل شد.") if submit else _("پیش‌نویس ذخیره شد."), "success")
+            return redirect(url_for("evaluation.sheet", nomination_id=nomination.id,
+                                    committee_code=committee.code.value))
+    return _render_sheet(view, form)
+
+
+@bp.route("/sheets/<int:sheet_id>/reopen", methods=["POST"])
+@login_required
+def reopen_sheet(sheet_id: int):
+    score_sheet = db.session.get(ScoreSheet, sheet_id) or abort(404)
+    _require(permissions.can_reopen_sheet(current_user, score_sheet))
+    back = {"nomination_id": score_sheet.nomination_id, "committee_code": score_sheet.committee.code.value}
+    form = ReasonForm()
+    if not form.validate():
+        flash(_("دلیل بازگشایی را بنویسید."), "danger")
+        return redirect(url_for("evaluation.sheet", **back))
+    try:
+        services.reopen_sheet(db.session, sheet=score_sheet, actor=_actor(), reason=form.reason.data)
+    except DomainError as error:
+        return _fail(error, "evaluation.sheet", **back)
+    db.session.commit()
+    flash(_("برگهٔ %(name)s بازگشایی شد.", name=score_sheet.member.full_name), "success")
+    return redirect(url_for("evaluation.sheet", **back))
+
+
+# ---------------------------------------------------------------------------------------------------- conflicts
+
+
+@bp.route("/<int:nomination_id>/conflict", methods=["POST"])
+@login_required
+def declare_conflict(nomination_id: int):
+    nomination = db.session.get(Nomination, nomination_id) or abort(404)
+    _require(permissions.can_declare_conflict(current_user, nomination))
+    if nomination.state not in permissions.EVALUATED_STATES:
+        abort(404)
+    form = ConflictForm()
+    if form.validate():
+        try:
+            services.declare_conflict(db.session, nomination=nomination, actor=_actor(), reason=form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.reason.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("تعارض منافع ثبت شد؛ این پرونده از کارتابل شما برداشته شد."), "success")
+            return redirect(url_for("evaluation.inbox"))
+    committee = _committee(form.committee.data or "")
+    _require(permissions.can_score(current_user, nomination, committee))
+    view = queries.sheet_view(db.session, nomination_id=nomination.id, committee=committee, user=_actor(),
+                              is_chair=permissions.is_chair(current_user, committee.code, nomination.cycle_id))
+    return _render_sheet(view, sheet_form(view.criteria, scores=view.scores), conflict_form=form)
+
+
+@bp.route("/conflicts", methods=["GET", "POST"])
+@login_required
+def conflicts():
+    _require(permissions.can_manage_conflicts(current_user))
+    cycle = current_cycle(db.session) or abort(404)
+    form = OverrideForm()
+    if request.method == "POST" and form.validate():
+        conflict = db.session.get(Conflict, _int(form.conflict_id.data)) or abort(404)
+        try:
+            services.override_conflict(db.session, conflict=conflict, actor=_actor(), reason=form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.reason.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("پرچم تعارض با ثبت دلیل نادیده گرفته شد."), "success")
+            return redirect(url_for("evaluation.conflicts"))
+    elif services.flag_conflicts(db.session, cycle=cycle):
+        db.session.commit()
+    items = queries.conflict_list(db.session, cycle=cycle)
+    nominations = queries.nominations_by_id(db.session, {c.nomination_id for c in items})
+    return render_template("evaluation/conflicts.html", cycle=cycle, items=items, nominations=nominations,
+                           form=form)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        abort(404)
+
+
+# ---------------------------------------------------------------------------------------------------- rubric
+
+
+@bp.route("/rubric/<int:category_id>", methods=["GET", "POST"])
+@login_required
+def rubric_page(category_id: int):
+    _require(permissions.can_manage_rubric(current_user))
+    category = _category(category_id)
+    form = rubric_form(db.session, category=category) if request.method == "GET" else RubricForm()
+    if request.method == "POST" and form.validate():
+        try:
+            data = rubric_input(form)
+            changes = rubric.update_rubric(db.session, category=category, actor=_actor(), data=data)
+        except services.FormErrors as error:
+            db.session.rollback()
+            attach_errors(form, error.errors, fallback=error.message)
+        except DomainError as error:
+            return _fail(error, "evaluation.rubric_page", category_id=category.id)
+        else:
+            db.session.commit()
+            flash(_("تنظیمات ارزیابی ذخیره شد.") if changes else _("تغییری نبود."), "success")
+            return redirect(url_for("evaluation.rubric_page", category_id=category.id))
+    return render_template("evaluation/rubric.html", category=category, form=form,
+                           locked=rubric.rubric_locked(db.session, category=category),
+                           committees={c.id: c for c in rubric.scoring_committees(db.session)},
+                           reset_form=ReasonForm(formdata=None))
+
+
+@bp.route("/rubric/<int:category_id>/reset", methods=["POST"])
+@login_required
+def rubric_reset(category_id: int):
+    _require(permissions.can_manage_rubric(current_user))
+    category = _category(category_id)
+    form = ReasonForm()
+    if not form.validate():
+        flash(_("دلیل بازنشانی را بنویسید."), "danger")
+        return redirect(url_for("evaluation.rubric_page", category_id=category.id))
+    try:
+        count = rubric.reset_rubric(db.session, category=category, actor=_actor(), reason=form.reason.data)
+    except DomainError as error:
+        return _fail(error, "evaluation.rubric_page", category_id=category.id)
+    db.session.commit()
+    flash(_("رابریک بازنشانی شد و %(count)s برگهٔ ارسال‌شده به پیش‌نویس برگشت.", count=count), "warning")
+    return redirect(url_for("evaluation.rubric_page", category_id=category.id))
+
+
+# ---------------------------------------------------------------------------------------------------- assignments
+
+
+def _assignment_action(category: Category, action: str):
+    """Run the one service the posted action names; return a flash message or raise DomainError."""
+    if action == "balance":
+        form = BalanceForm()
+        if not form.validate():
+            raise DomainError(_("تعداد داوران هر نامزد را به صورت عدد صحیح وارد کنید."))
+        committee = db.session.get(Committee, _int(form.committee_id.data)) or abort(404)
+        report = services.assign_balanced(db.session, category=category, committee=committee, k=form.k.data,
+                                          actor=_actor())
+        message = _("%(count)s واگذاری تازه ثبت شد.", count=report.created)
+        if report.short:
+            message += " " + _("%(count)s نامزد کمتر از %(k)s داور واجد شرایط داشت و همهٔ داوران ممکن را گرفت.",
+                               count=len(report.short), k=report.k)
+        return message
+    if action == "add":
+        form = AddAssignmentForm()
+        member = db.session.get(User, _int(request.form.get("member_id"))) or abort(404)
+        nomination = db.session.get(Nomination, _int(form.nomination_id.data)) or abort(404)
+        committee = db.session.get(Committee, _int(form.committee_id.data)) or abort(404)
+        if nomination.category_id != category.id:
+            abort(404)
+        services.add_assignment(db.session, nomination=nomination, committee=committee, member=member,
+                                actor=_actor())
+        return _("داور افزوده شد.")
+    if action == "remove":
+        assignment = db.session.get(Assignment, _int(RemoveAssignmentForm().assignment_id.data)) or abort(404)
+        if db.session.get(Nomination, assignment.nomination_id).category_id != category.id:
+            abort(404)
+        services.remove_assignment(db.session, assignment=assignment, actor=_actor())
+        return _("واگذاری برداشته شد.")
+    abort(400)
+
+
+@bp.route("/assignments/<int:category_id>", methods=["GET", "POST"])
+@login_required
+def assignments(category_id: int):
+    _require(permissions.can_manage_assignments(current_user))
+    category = _category(category_id)
+    if request.method == "POST":
+        try:
+            message = _assignment_action(category, request.form.get("action", ""))
+        except DomainError as error:
+            return _fail(error, "evaluation.assignments", category_id=category.id)
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for("evaluation.assignments", category_id=category.id))
+    if services.flag_conflicts(db.session, cycle=category.cycle):
+        db.session.commit()
+    return render_template("evaluation/assignments.html", category=category,
+                           boards=queries.assignment_boards(db.session, category=category), action_form=ActionForm())
+
+
+# ---------------------------------------------------------------------------------------------------- citations
+
+
+@bp.route("/citations")
+@login_required
+def citation_list():
+    _require(permissions.can_view_citations(current_user))
+    cycle = current_cycle(db.session) or abort(404)
+    return render_template("evaluation/citations.html", cycle=cycle,
+                           rows=queries.citation_rows(db.session, cycle=cycle))
+
+
+def _citation_target(nomination_id: int) -> Nomination:
+    _require(permissions.can_view_citations(current_user))
+    nomination = db.session.get(Nomination, nomination_id) or abort(404)
+    if nomination.state not in queries.CITATION_STATES:
+        abort(404)
+    return nomination
+
+
+@bp.route("/citations/<int:nomination_id>", methods=["GET", "POST"])
+@login_required
+def citation(nomination_id: int):
+    nomination = _citation_target(nomination_id)
+    current = citations.citation_for(db.session, nomination=nomination)
+    form = CitationForm(data={"text": current.text if current else ""})
+    if request.method == "POST":
+        _require(permissions.can_write_citation(current_user, nomination))
+        if form.validate():
+            try:
+                citations.save_citation(db.session, nomination=nomination, actor=_actor(), text=form.text.data)
+            except DomainError as error:
+                db.session.rollback()
+                form.text.errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("متن لوح ذخیره شد."), "success")
+                return redirect(url_for("evaluation.citation", nomination_id=nomination.id))
+    return render_template("evaluation/citation.html", nomination=nomination, citation=current, form=form,
+                           approve_form=ActionForm(formdata=None), labels=LABELS)
+
+
+@bp.route("/citations/<int:nomination_id>/approve", methods=["POST"])
+@login_required
+def approve_citation(nomination_id: int):
+    nomination = _citation_target(nomination_id)
+    _require(permissions.can_approve_citation(current_user, nomination))
+    current = citations.citation_for(db.session, nomination=nomination) or abort(404)
+    try:
+        citations.approve_citation(db.session, citation=current, actor=_actor())
+    except DomainError as error:
+        return _fail(error, "evaluation.citation", nomination_id=nomination.id)
+    db.session.commit()
+    flash(_("متن لوح تأیید شد."), "success")
+    return redirect(url_for("evaluation.citation", nomination_id=nomination.id))
+

@@ -1,0 +1,277 @@
+"""Forms of the evaluation area: score sheets, reasons, the rubric, assignments and citations.
+
+Numbers are typed in Persian or Latin digits and parsed with ``awards.persian``; a value that cannot be parsed
+keeps exactly what was typed, so the page shows it again beside its error.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from awards import persian
+from awards.enums import Aggregation
+from awards.evaluation.rubric import (
+    COMMITTEE_DEFAULTS,
+    CommitteeInput,
+    CriterionInput,
+    RubricInput,
+    scoring_committees,
+)
+from awards.labels import LABELS
+from awards.models import CategoryCommittee, Criterion
+
+MSG_NUMBER = _l("عدد معتبر وارد کنید (رقم‌های فارسی یا لاتین).")
+MSG_WHOLE = _l("عدد صحیح وارد کنید (رقم‌های فارسی یا لاتین).")
+MSG_SCORE = _l("نمره را به صورت عدد بنویسید؛ مانند ۱۲ یا ۱۲٫۵ (رقم‌های فارسی یا لاتین).")
+
+
+def _persian_ui() -> bool:
+    locale = get_locale()
+    return locale is None or locale.language == "fa"
+
+
+def show_number(value: int | Decimal | None) -> str:
+    """Show a number for an input: 12 or ۱۲٫۵, never 12.50, in the interface's digits."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    value = Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
+    text = format(value, "f")
+    return persian.to_persian_digits(text.replace(".", persian.PERSIAN_DECIMAL_SEPARATOR)) if _persian_ui() else text
+
+
+class ParsedField(StringField):
+    """A text input parsed on submit; blank is None; an unparsable value stays as typed with its error."""
+
+    def parse(self, text: str) -> Any:  # pragma: no cover - subclasses override it
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        text = valuelist[0].strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = self.parse(text)
+        except ValueError:
+            self.data = None
+            raise
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return show_number(self.data)
+
+
+class NumberField(ParsedField):
+    """A whole (or, with ``decimal``, decimal) number in either digit set."""
+
+    def __init__(self, label=None, validators=None, *, decimal: bool = False, **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.decimal = decimal
+
+    def parse(self, text: str) -> int | Decimal:
+        try:
+            return persian.parse_number(text.replace("/", "."), allow_decimal=self.decimal)
+        except ValueError as error:
+            raise ValueError(MSG_NUMBER if self.decimal else MSG_WHOLE) from error
+
+
+_SCORE_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?|-[0-9]+(?:\.[0-9]+)?")
+
+
+class ScoreField(ParsedField):
+    """A criterion value: «۱۲٫۵», "12.5" and "12/5" (the slash Persian keyboards type) all read as 12.5."""
+
+    def parse(self, text: str) -> Decimal:
+        candidate = persian.to_latin_digits(text).replace("\u2212", "-").replace(" ", "")
+        candidate = candidate.replace(persian.PERSIAN_DECIMAL_SEPARATOR, ".").replace("/", ".")
+        if not _SCORE_RE.fullmatch(candidate):
+            raise ValueError(MSG_SCORE)
+        return Decimal(candidate)
+
+
+class SheetForm(FlaskForm):
+    """A score sheet; one ``c<criterion id>`` field per criterion is added by :func:`sheet_form`."""
+
+    comment = TextAreaField(_l("توضیح ارزیاب"), validators=[Optional(), Length(
+        max=4000, message=_l("توضیح حداکثر ۴۰۰۰ نویسه است."))])
+
+
+def sheet_form(criteria, *, scores: dict[int, Decimal] | None = None, comment: str = "",
+               formdata: Any = None) -> SheetForm:
+    """Build the sheet form of these criteria, filled from the saved sheet (GET) or the request (POST)."""
+
+    class _SheetForm(SheetForm):
+        pass
+
+    for criterion in criteria:
+        setattr(_SheetForm, f"c{criterion.id}", ScoreField(criterion.title))
+    data = {f"c{cid}": value for cid, value in (scores or {}).items()}
+    data["comment"] = comment
+    if formdata is not None:
+        return _SheetForm(formdata=formdata)
+    return _SheetForm(data=data)
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("دلیل"), validators=[InputRequired(_l("دلیل را بنویسید.")), Length(
+        max=1000, message=_l("دلیل حداکثر ۱۰۰۰ نویسه است."))])
+
+
+class ConflictForm(ReasonForm):
+    """A member's declaration; ``committee`` only says which sheet page to return to."""
+
+    committee = HiddenField()
+
+
+class OverrideForm(ReasonForm):
+    conflict_id = HiddenField(validators=[InputRequired()])
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs its CSRF token."""
+
+
+AGGREGATION_CHOICES = [SelectChoice(a.value, LABELS[a]) for a in Aggregation]
+
+
+class CriterionRow(Form):
+    id = HiddenField()
+    title = StringField(_l("عنوان معیار"), validators=[Length(max=200, message=_l("حداکثر ۲۰۰ نویسه."))])
+    guidance = TextAreaField(_l("راهنمای امتیازدهی"), validators=[Length(max=2000, message=_l("حداکثر ۲۰۰۰ نویسه."))])
+    max_points = NumberField(_l("سقف نمره"), decimal=True)
+    weight = NumberField(_l("وزن"), decimal=True)
+    position = NumberField(_l("ترتیب"))
+    remove = BooleanField(_l("حذف"))
+
+
+class CommitteeRubric(Form):
+    committee_id = HiddenField()
+    weight = NumberField(_l("وزن کمیته (W)"), decimal=True)
+    aggregation = SelectField(_l("روش تجمیع"), choices=AGGREGATION_CHOICES, default=Aggregation.MEAN.value)
+    quorum = NumberField(_l("حد نصاب"))
+    normalise = BooleanField(_l("نرمال‌سازی سخت‌گیری ارزیاب‌ها"))
+    reviewers_per_nomination = NumberField(_l("داوران هر نامزد (k)"))
+    criteria = FieldList(FormField(CriterionRow))
+
+
+class RubricForm(FlaskForm):
+    gold_quota = NumberField(_l("سهمیهٔ تندیس زرین"))
+    certificate_quota = NumberField(_l("سهمیهٔ لوح تقدیر"))
+    min_score = NumberField(_l("حداقل امتیاز برای جایزه (۰ تا ۱۰۰)"), decimal=True)
+    conflict_same_province = BooleanField(_l("تعارض منافع با نامزدهای استان خود عضو"))
+    committees = FieldList(FormField(CommitteeRubric))
+
+
+class BalanceForm(FlaskForm):
+    committee_id = HiddenField(validators=[InputRequired()])
+    k = NumberField(_l("داوران هر نامزد (k)"), validators=[InputRequired(_l("تعداد داوران را وارد کنید."))])
+
+
+class AddAssignmentForm(FlaskForm):
+    committee_id = HiddenField(validators=[InputRequired()])
+    nomination_id = HiddenField(validators=[InputRequired()])
+    member_id = SelectField(_l("عضو"), coerce=int, validate_choice=False)
+
+
+class RemoveAssignmentForm(FlaskForm):
+    assignment_id = HiddenField(validators=[InputRequired()])
+
+
+class CitationForm(FlaskForm):
+    text = TextAreaField(_l("متن لوح"), validators=[InputRequired(_l("متن لوح را بنویسید.")), Length(
+        max=600, message=_l("متن لوح حداکثر ۶۰۰ نویسه است."))])
+
+
+def _walk(form) -> dict[str, Any]:
+    """Map every field's full name to the field, through nested lists and subforms."""
+    fields: dict[str, Any] = {}
+    for f in form:
+        if isinstance(f, FieldList):
+            for entry in f.entries:
+                if isinstance(entry, FormField):
+                    fields.update(_walk(entry.form))
+                else:
+                    fields[entry.name] = entry
+        elif isinstance(f, FormField):
+            fields.update(_walk(f.form))
+        else:
+            fields[f.name] = f
+    return fields
+
+
+def attach_errors(form, errors: dict[str, str], *, fallback: str | None = None) -> None:
+    """Put each service error beside its field; errors of no field go to ``form.form_errors``."""
+    fields = _walk(form)
+    for name, message in errors.items():
+        if name in fields:
+            fields[name].errors = [*fields[name].errors, message]
+        else:
+            form.form_errors.append(message)
+    if fallback and not errors:
+        form.form_errors.append(fallback)
+
+
+def rubric_form(session, *, category) -> RubricForm:
+    """Fill the rubric form from the category: every scoring committee, its criteria and one blank row."""
+    settings = {s.committee_id: s for s in session.scalars(
+        select(CategoryCommittee).where(CategoryCommittee.category_id == category.id))}
+    criteria = list(session.scalars(select(Criterion).where(Criterion.category_id == category.id)
+                                    .order_by(Criterion.position, Criterion.id)))
+    committees = []
+    for committee in scoring_committees(session):
+        setting = settings.get(committee.id)
+        values = {name: getattr(setting, name) if setting else default for name, default in COMMITTEE_DEFAULTS.items()}
+        rows = [SimpleNamespace(id=str(c.id), title=c.title, guidance=c.guidance, max_points=c.max_points,
+                                weight=c.weight, position=c.position, remove=False)
+                for c in criteria if c.committee_id == committee.id]
+        rows.append(SimpleNamespace(id="", title="", guidance="", max_points=None, weight=None, position=None,
+                                    remove=False))
+        committees.append(SimpleNamespace(committee_id=str(committee.id), weight=values["weight"],
+                                          aggregation=Aggregation(values["aggregation"]).value,
+                                          quorum=values["quorum"], normalise=values["normalise"],
+                                          reviewers_per_nomination=values["reviewers_per_nomination"],
+                                          criteria=rows))
+    return RubricForm(formdata=None, obj=SimpleNamespace(
+        gold_quota=category.gold_quota, certificate_quota=category.certificate_quota, min_score=category.min_score,
+        conflict_same_province=category.cycle.conflict_same_province, committees=committees))
+
+
+def _optional_int(text: str | None) -> int | None:
+    try:
+        return int(text) if text not in (None, "") else None
+    except ValueError:
+        return -1  # an id that cannot exist: the service refuses it beside its field
+
+
+def rubric_input(form: RubricForm):
+    """Turn a validated rubric form into the service's plain input."""
+    committees = []
+    for entry in form.committees.entries:
+        sub = entry.form
+        rows = [CriterionInput(prefix=row.name, id=_optional_int(row.form.id.data), title=row.form.title.data or "",
+                               guidance=row.form.guidance.data or "", max_points=row.form.max_points.data,
+                               weight=row.form.weight.data, position=row.form.position.data,
+                               remove=bool(row.form.remove.data))
+                for row in sub.criteria.entries]
+        committees.append(CommitteeInput(
+            prefix=entry.name, committee_id=_optional_int(sub.committee_id.data) or -1, weight=sub.weight.data,
+            aggregation=Aggregation(sub.aggregation.data), quorum=sub.quorum.data, normalise=bool(sub.normalise.data),
+            reviewers_per_nomination=sub.reviewers_per_nomination.data, criteria=rows))
+    return RubricInput(gold_quota=form.gold_quota.data, certificate_quota=form.certificate_quota.data,
+                       min_score=form.min_score.data, conflict_same_province=bool(form.conflict_same_province.data),
+                       committees=committees)

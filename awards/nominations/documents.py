@@ -16,6 +16,7 @@ from awards.audit.services import record
 from awards.enums import NominationState
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
 from awards.models import EvidenceDocument, Nomination, User
+from awards.persian import persian_number
 
 ALLOWED = {
     ".pdf": "application/pdf",
@@ -46,6 +47,13 @@ def safe_display_name(filename: str) -> str:
     return name[:200] or "document"
 
 
+def _size_text(size: int) -> str:
+    """A byte count in Persian words and digits: «۱۰ مگابایت», «۵۰۰ کیلوبایت»."""
+    if size >= 1024 * 1024:
+        return f"{persian_number(round(size / (1024 * 1024), 1))} مگابایت".replace("٫۰ ", " ")
+    return f"{persian_number(max(1, size // 1024))} کیلوبایت"
+
+
 def add_document(session: Session, *, actor: User, nomination: Nomination, filename: str, data: bytes,
                  upload_dir: Path, max_bytes: int) -> EvidenceDocument:
     """Validate and store one evidence file for a draft; refuse anything that is not what it claims."""
@@ -54,16 +62,16 @@ def add_document(session: Session, *, actor: User, nomination: Nomination, filen
             raise PermissionDenied("این پرونده متعلق به استان شما نیست.")
         raise InvalidTransition("مدرک فقط به پیش‌نویس افزوده می‌شود.")
     raw_name = filename or ""
-    if "/" in raw_name or "\\" in raw_name or raw_name.startswith(".."):
+    if "/" in raw_name or "\\" in raw_name or raw_name.startswith("..") or re.match(r"[A-Za-z]:", raw_name):
         raise DomainError("نام پرونده نباید مسیر داشته باشد.", field="file")
     display = safe_display_name(raw_name)
     extension = os.path.splitext(display)[1].lower()
     if extension not in ALLOWED:
-        raise DomainError("فقط پرونده‌های PDF، JPEG و PNG پذیرفته می‌شوند.", field="file")
+        raise DomainError("فقط پرونده‌های PDF یا JPEG یا PNG پذیرفته می‌شوند.", field="file")
     if not data:
         raise DomainError("پرونده خالی است.", field="file")
     if len(data) > max_bytes:
-        raise DomainError(f"اندازهٔ پرونده بیش از {max_bytes // (1024 * 1024)} مگابایت است.", field="file")
+        raise DomainError(f"اندازهٔ پرونده بیش از {_size_text(max_bytes)} است.", field="file")
     actual = sniff(data[:16])
     if actual is None or actual != ALLOWED[extension]:
         raise DomainError("محتوای پرونده با پسوند آن هم‌خوان نیست.", field="file")
@@ -82,7 +90,11 @@ def add_document(session: Session, *, actor: User, nomination: Nomination, filen
         uploaded_by_id=actor.id,
     )
     nomination.documents.append(document)
-    session.flush()
+    try:
+        session.flush()
+    except Exception:
+        path.unlink(missing_ok=True)  # no row, no file: a failed insert must not leave an orphan behind
+        raise
     record(session, actor=actor, action="document.add", object_type="document", object_id=document.id,
            nomination_id=nomination.id, cycle_id=nomination.cycle_id, province_id=nomination.province_id,
            changes={"original_name": [None, display], "sha256": [None, document.sha256]})

@@ -26,7 +26,7 @@ from awards.enums import (
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
 from awards.models import Category, ComplianceDecision, Cycle, Nomination, ScreeningDecision, User
 from awards.nominations.states import EDGES, QUOTA_STATES
-from awards.persian import normalize_search, normalize_text
+from awards.persian import normalize_search, normalize_text, persian_number
 
 #: Dossier fields a province officer edits (never state, province or cycle).
 DOSSIER_FIELDS = (
@@ -221,7 +221,7 @@ def _check_quota(session: Session, nomination: Nomination) -> None:
     )
     if used >= category.province_quota:
         raise DomainError(
-            f"سهمیهٔ استان در رشتهٔ «{category.title}» ({category.province_quota} نامزد) پر شده است."
+            f"سهمیهٔ استان در رشتهٔ «{category.title}» ({persian_number(category.province_quota)} نامزد) پر شده است."
         )
 
 

@@ -1,0 +1,195 @@
+"""Reads of the province workspace: the nomination list, one dossier with its history, category quotas.
+
+Each function issues a fixed number of statements whatever the number of rows (eager loading and grouped
+counts), so pages built on them stay cheap as the cycle grows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from awards import permissions
+from awards.enums import NominationState
+from awards.models import (
+    Category,
+    ComplianceDecision,
+    Cycle,
+    EvidenceDocument,
+    Nomination,
+    Province,
+    ScreeningDecision,
+    User,
+)
+from awards.nominations.states import QUOTA_STATES
+from awards.persian import normalize_search
+
+
+@dataclass
+class NominationFilters:
+    """What the list is narrowed to; ``None`` or empty means no narrowing."""
+
+    cycle_id: int | None = None
+    category_id: int | None = None
+    province_id: int | None = None
+    state: NominationState | None = None
+    search: str = ""
+
+
+@dataclass
+class Page:
+    """One page of a list, shaped for the ``pager`` macro (``number``, ``pages``, ``window``)."""
+
+    items: list
+    total: int
+    number: int
+    size: int
+    window: list[int | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.window = page_window(self.number, self.pages)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def first_index(self) -> int:
+        """1-based position of the first row on this page (0 when empty)."""
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.items)
+
+
+def page_window(number: int, pages: int, radius: int = 2) -> list[int | None]:
+    """Page numbers to link: the first, the last and ``radius`` around ``number``; None marks a gap."""
+    shown = {1, pages, *range(max(1, number - radius), min(pages, number + radius) + 1)}
+    window: list[int | None] = []
+    previous = 0
+    for n in sorted(shown):
+        if n - previous == 2:  # a gap of one page: show the page rather than an ellipsis
+            window.append(n - 1)
+        elif n - previous > 2:
+            window.append(None)
+        window.append(n)
+        previous = n
+    return window
+
+
+def _visible_to(query: Select, user: User, filters: NominationFilters) -> Select:
+    """Scope to what the user may list: their own province, or every province for an organizer."""
+    if permissions.can_view_all_provinces(user):
+        if filters.province_id is not None:
+            query = query.where(Nomination.province_id == filters.province_id)
+    else:
+        query = query.where(Nomination.province_id == user.province_id)
+    if filters.cycle_id is not None:
+        query = query.where(Nomination.cycle_id == filters.cycle_id)
+    if filters.category_id is not None:
+        query = query.where(Nomination.category_id == filters.category_id)
+    if filters.state is not None:
+        query = query.where(Nomination.state == filters.state)
+    needle = normalize_search(filters.search or "")
+    if needle:
+        query = query.where(or_(
+            Nomination.search_name.contains(needle, autoescape=True),
+            Nomination.legal_id.contains(needle, autoescape=True),
+            Nomination.national_code.contains(needle, autoescape=True),
+        ))
+    return query
+
+
+def list_nominations(session: Session, *, user: User, filters: NominationFilters, page: int,
+                     page_size: int) -> Page:
+    """Return one page of the nominations the user may list, newest change first (two statements)."""
+    total = session.scalar(_visible_to(select(func.count(Nomination.id)), user, filters)) or 0
+    pages = max(1, math.ceil(total / page_size))
+    number = min(max(1, page), pages)
+    query = (
+        _visible_to(select(Nomination), user, filters)
+        .options(joinedload(Nomination.category), joinedload(Nomination.province))
+        .order_by(Nomination.updated_at.desc(), Nomination.id.desc())
+        .limit(page_size)
+        .offset((number - 1) * page_size)
+    )
+    items = list(session.scalars(query).unique())
+    return Page(items=items, total=total, number=number, size=page_size)
+
+
+def filter_options(session: Session, *, user: User) -> tuple[list[Cycle], list[Category], list[Province]]:
+    """Cycles, categories and (for an organizer) provinces to offer in the list's filters."""
+    cycles = list(session.scalars(select(Cycle).order_by(Cycle.year.desc())))
+    categories = list(session.scalars(
+        select(Category).join(Cycle).order_by(Cycle.year.desc(), Category.position, Category.id)
+    ))
+    provinces: list[Province] = []
+    if permissions.can_view_all_provinces(user):
+        provinces = list(session.scalars(select(Province).order_by(Province.name_fa)))
+    return cycles, categories, provinces
+
+
+def load_nomination(session: Session, nomination_id: int) -> Nomination | None:
+    """Load a nomination with its cycle, category, province and evidence list."""
+    return session.scalar(
+        select(Nomination)
+        .where(Nomination.id == nomination_id)
+        .options(
+            joinedload(Nomination.cycle),
+            joinedload(Nomination.category),
+            joinedload(Nomination.province),
+            selectinload(Nomination.documents),
+        )
+    )
+
+
+def load_document(session: Session, *, nomination: Nomination, document_id: int) -> EvidenceDocument | None:
+    """Return the document only if it belongs to ``nomination`` (a guessed id of another one is None)."""
+    return session.scalar(
+        select(EvidenceDocument).where(
+            EvidenceDocument.id == document_id, EvidenceDocument.nomination_id == nomination.id
+        )
+    )
+
+
+def screening_history(session: Session, nomination: Nomination) -> list[ScreeningDecision]:
+    """Every accept and return of the nomination, oldest first, with who decided."""
+    return list(session.scalars(
+        select(ScreeningDecision)
+        .where(ScreeningDecision.nomination_id == nomination.id)
+        .options(joinedload(ScreeningDecision.decided_by))
+        .order_by(ScreeningDecision.decided_at, ScreeningDecision.id)
+    ))
+
+
+def compliance_decision(session: Session, nomination: Nomination) -> ComplianceDecision | None:
+    """The oversight committee's pass or fail, if made."""
+    return session.scalar(
+        select(ComplianceDecision)
+        .where(ComplianceDecision.nomination_id == nomination.id)
+        .options(joinedload(ComplianceDecision.decided_by))
+    )
+
+
+def quota_usage(session: Session, *, province_id: int, cycle_id: int) -> dict[int, int]:
+    """How many quota slots the province has used per category of the cycle (one grouped query)."""
+    rows = session.execute(
+        select(Nomination.category_id, func.count(Nomination.id))
+        .where(Nomination.province_id == province_id, Nomination.cycle_id == cycle_id,
+               Nomination.state.in_(QUOTA_STATES))
+        .group_by(Nomination.category_id)
+    )
+    return {category_id: count for category_id, count in rows}
+
+
+def categories_like(session: Session, category: Category) -> list[Category]:
+    """Categories of the same cycle and kind of nominee: what a draft may move to without losing fields."""
+    return list(session.scalars(
+        select(Category)
+        .where(Category.cycle_id == category.cycle_id, Category.nominee_kind == category.nominee_kind)
+        .order_by(Category.position, Category.id)
+    ))

@@ -32,7 +32,7 @@ ITEMS = (
     NavItem(_l("ورود گروهی"), "imports.upload", permissions.is_province_officer),
     NavItem(_l("غربالگری"), "screening.queue", permissions.can_screen),
     NavItem(_l("بررسی انطباق"), "screening.compliance_queue", permissions.can_check_compliance),
-    NavItem(_l("کارتابل ارزیابی"), "evaluation.inbox", permissions.is_committee_member),
+    NavItem(_l("کارتابل ارزیابی"), "evaluation.inbox", permissions.can_use_evaluation),
     NavItem(_l("نتایج"), "results.index", lambda u: permissions.is_organizer(u)
             or permissions.is_committee_member(u)),
     NavItem(_l("لوح‌ها"), "certificates.index", permissions.is_organizer),

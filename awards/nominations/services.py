@@ -24,7 +24,7 @@ from awards.enums import (
     ScreeningOutcome,
 )
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
-from awards.models import Category, ComplianceDecision, Cycle, Nomination, ScreeningDecision, User
+from awards.models import Category, ComplianceDecision, Nomination, ScreeningDecision, User
 from awards.nominations.states import EDGES, QUOTA_STATES
 from awards.persian import normalize_search, normalize_text, persian_number
 
@@ -189,9 +189,14 @@ def _check_actor(action: NominationAction, actor: User, nomination: Nomination) 
         raise PermissionDenied(f"این کار فقط از {who} ساخته است.")
 
 
-def _check_phase(action: NominationAction, cycle: Cycle, moment: datetime) -> None:
-    phase = cycle.phase_at(moment)
-    if action in (NominationAction.SUBMIT, NominationAction.WITHDRAW) and phase is not Phase.NOMINATION:
+def _check_phase(action: NominationAction, nomination: Nomination, moment: datetime) -> None:
+    phase = nomination.cycle.phase_at(moment)
+    # A dossier returned by screening may be fixed and resubmitted until screening closes.
+    resubmission = action is NominationAction.SUBMIT and nomination.return_reason is not None
+    if resubmission and phase not in (Phase.NOMINATION, Phase.SCREENING):
+        raise PhaseClosed("مهلت ارسال دوبارهٔ پرونده‌های بازگشتی با پایان غربالگری تمام شده است.")
+    if (action in (NominationAction.SUBMIT, NominationAction.WITHDRAW) and not resubmission
+            and phase is not Phase.NOMINATION):
         raise PhaseClosed("مهلت ارسال و انصراف پرونده‌ها پایان یافته یا هنوز آغاز نشده است.")
     if action in (NominationAction.ACCEPT, NominationAction.RETURN) and phase not in (
         Phase.NOMINATION, Phase.SCREENING
@@ -230,9 +235,10 @@ def transition(session: Session, *, nomination: Nomination, action: NominationAc
     """Move a nomination along one edge of its state machine, or refuse with a domain error.
 
     Checks the edge, the actor, the phase (by the app clock) and, for a submit, completeness and the
-    province's quota. Side effects: sets ``state`` (and ``submitted_at``, ``return_reason`` or
-    ``ineligible_reason``), records a screening or compliance decision for accept, return and fail,
-    and appends an audit event with the reason.
+    province's quota. A returned dossier may be resubmitted until screening closes. Side effects: sets
+    ``state`` (and ``submitted_at``, ``return_reason`` or ``ineligible_reason``), records a screening decision
+    for accept and return, raises the automatic conflict-of-interest flags of the cycle on accept, and appends
+    an audit event with the reason.
     """
     edge = EDGES[action]
     reason = normalize_text(reason or "") or None
@@ -240,7 +246,7 @@ def transition(session: Session, *, nomination: Nomination, action: NominationAc
         raise InvalidTransition("این کار در وضعیت کنونی پرونده ممکن نیست.")
     _check_actor(action, actor, nomination)
     now = clock.now()
-    _check_phase(action, nomination.cycle, now)
+    _check_phase(action, nomination, now)
     if edge.needs_reason and not reason:
         raise DomainError("دلیل را بنویسید.", field="reason")
     if action is NominationAction.SUBMIT:
@@ -261,6 +267,11 @@ def transition(session: Session, *, nomination: Nomination, action: NominationAc
     before = nomination.state
     nomination.state = edge.target
     session.flush()
+    if action is NominationAction.ACCEPT:
+        # Imported here: evaluation builds on this module.
+        from awards.evaluation.services import flag_conflicts
+
+        flag_conflicts(session, cycle=nomination.cycle)
     record(session, actor=actor, action=f"nomination.{action.value}", object_type="nomination",
            object_id=nomination.id, nomination_id=nomination.id, cycle_id=nomination.cycle_id,
            province_id=nomination.province_id, changes={"state": [before, edge.target]}, reason=reason)

@@ -15,7 +15,7 @@ from awards.models import AuditEvent, ComplianceDecision, Nomination, ScreeningD
 from awards.nominations import documents, services
 from awards.nominations.services import IncompleteDossier
 from awards.nominations.states import EDGES
-from tests.nominations.conftest import ELECTRONICS, MASKATI, RETURNED_TILES, by_name, demo_pdf
+from tests.nominations.conftest import ELECTRONICS, MASKATI, PHARMA, RETURNED_TILES, by_name, demo_pdf
 
 A = NominationAction
 S = NominationState
@@ -312,6 +312,39 @@ def test_resubmit_after_return_clears_the_return_reason(session, demo):
     services.transition(session, nomination=nomination, action=A.SUBMIT, actor=demo.users["khorasan"])
     assert nomination.state == S.SUBMITTED
     assert nomination.return_reason is None
+
+
+def test_resubmit_after_return_is_allowed_during_screening(session, demo):
+    nomination = by_name(session, RETURNED_TILES)
+    clock.freeze(SCREENING_PHASE)
+    services.transition(session, nomination=nomination, action=A.SUBMIT, actor=demo.users["khorasan"])
+    assert nomination.state == S.SUBMITTED
+
+
+def test_resubmit_after_return_is_refused_after_screening_closes(session, demo):
+    nomination = by_name(session, RETURNED_TILES)
+    clock.freeze(AFTER_SCREENING)
+    assert_refused(session, demo, nomination, A.SUBMIT, "khorasan", PhaseClosed)
+
+
+def test_first_submit_during_screening_is_still_refused(session, demo):
+    nomination = complete_draft(session, demo, "fars", "cluster", "خوشهٔ آزمایشی فارس")
+    clock.freeze(SCREENING_PHASE)
+    assert_refused(session, demo, nomination, A.SUBMIT, "fars", PhaseClosed)
+
+
+def test_accept_raises_automatic_conflict_flags(session, demo):
+    from awards.enums import ConflictSource
+    from awards.models import Conflict
+
+    nomination = put_in_state(session, by_name(session, PHARMA), S.SUBMITTED)
+    member = demo.users["winners-2"]
+    member.organisation = nomination.nominee_name
+    session.flush()
+    services.transition(session, nomination=nomination, action=A.ACCEPT,
+                        actor=demo.users["provincial_affairs-chair"])
+    flags = session.scalars(select(Conflict).where(Conflict.nomination_id == nomination.id)).all()
+    assert [(f.user_id, f.source) for f in flags] == [(member.id, ConflictSource.SAME_ORGANISATION)]
 
 
 # --- drafts -----------------------------------------------------------------------------------------------

@@ -84,8 +84,8 @@ def create_user_command(username: str, full_name: str, password: str, organizer:
 
 @click.command("seed-demo")
 @with_appcontext
-@click.option("--stage", type=click.Choice(["nominations"]), default="nominations", show_default=True,
-              help="How far to run the 1404 story.")
+@click.option("--stage", type=click.Choice(["nominations", "final"]), default="nominations", show_default=True,
+              help="How far to run the 1404 story: nominations open, or results final (certificates printable).")
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has users.")
 def seed_demo_command(stage: str, if_empty: bool) -> None:
     """Migrate the database, then load the 1404 demo cycle, accounts and nominees."""

@@ -23,6 +23,7 @@ from awards.models import (
     Category,
     CategoryCommittee,
     Committee,
+    ComplianceDecision,
     Criterion,
     Cycle,
     Membership,
@@ -128,7 +129,11 @@ def jalali_moment(year: int, month: int, day: int, hour: int = 0, minute: int = 
 #: Where the demo's clock stands for each stage.
 STAGE_MOMENTS = {
     "nominations": jalali_moment(1404, 2, 20, 10, 0),
+    "evaluation": jalali_moment(1404, 3, 20, 10, 0),
+    "results": jalali_moment(1404, 4, 2, 10, 0),
+    "final": jalali_moment(1404, 5, 1, 10, 0),
 }
+STAGES = ("nominations", "final")
 
 
 def legal_id(prefix10: str) -> str:
@@ -268,6 +273,8 @@ def seed_demo(session: Session, *, password: str, upload_dir: Path, max_bytes: i
     context = DemoContext(cycle=cycle, users=users, categories=categories, upload_dir=upload_dir,
                           max_bytes=max_bytes)
     _seed_nominations(session, context)
+    if stage == "final":
+        run_to_final(session, context)
     return context
 
 
@@ -369,4 +376,103 @@ def _seed_nominations(session: Session, ctx: DemoContext) -> None:
     # One compliance decision already made: the Isfahan steel company passes.
     services.decide_compliance(session, nomination=steel, actor=oversight_chair, passed=True,
                                reason="مجوزها، مفاصاحساب مالیاتی و بیمه‌ای بررسی شد.")
+    session.flush()
+
+
+#: How good each in-evaluation nominee of the final stage is: the share of each criterion's maximum its
+#: sheets hover around. Fixed, so the demo's result is the same on every run: Maskati Lari tops the clusters.
+QUALITY = {
+    MASKATI: 0.92,
+    "خوشه فرش دستباف کاشان": 0.81,
+    "خوشه کاشی و سرامیک میبد": 0.74,
+    "خوشه زعفران تربت حیدریه": 0.68,
+    "شرکت فولاد سپاهان نوین": 0.86,
+    "شرکت داروسازی زاگرس‌فارمد": 0.79,
+    "شرکت صنایع الکترونیک پارس شیراز": 0.72,
+    "مهندس حسن رضایی": 0.88,
+}
+SCORING_COMMITTEES = (CommitteeCode.WINNERS, CommitteeCode.PROVINCIAL_AFFAIRS, CommitteeCode.MEDIA,
+                      CommitteeCode.FINANCE, CommitteeCode.CONTENT)
+CITATIONS = {
+    MASKATI: ("خوشه مسقطی لاری با ساماندهی بیش از یکصد واحد تولیدی، تدوین پیش‌نویس استاندارد ملی مسقطی، "
+              "راه‌اندازی مرکز نوآوری حلوا مسقطی لار و گشودن بازارهای صادراتی تازه، این شیرینی سنتی را "
+              "به نشانی ماندگار از توان صنعت و کارآفرینی استان فارس بدل کرده است."),
+}
+
+
+def run_to_final(session: Session, ctx: DemoContext) -> None:
+    """Carry the 1404 story to its frozen result through the same services the UI calls.
+
+    Fars completes and submits the Maskati Lari dossier; provincial affairs accepts the waiting dossiers;
+    oversight passes them (and fails the iron-ore company); every member scores every nomination with fixed
+    pseudo-random values; the winners chair proposes, the content committee writes and approves citations,
+    and the secretariat confirms. The clock ends on 1 Mordad 1404, after results are final.
+    """
+    import random
+
+    from awards.evaluation import citations
+    from awards.evaluation import services as evaluation
+    from awards.models import Committee, Nomination
+    from awards.results import services as results
+
+    users = ctx.users
+    nominations = {n.nominee_name: n for n in session.scalars(select(Nomination))}
+    maskati = nominations[MASKATI]
+    services.update_draft(session, actor=users["fars"], nomination=maskati, values={
+        "founding_year": 1399, "employees": 420, "annual_sales": 640_000, "exports_value": 1_150,
+        "growth_percent": Decimal("34.0"),
+        "narrative": ("تدوین پیش‌نویس استاندارد ملی مسقطی لاری، برگزاری جشنواره تخصصی مسقطی، حضور در "
+                      "نمایشگاه‌های دبی و استانبول، ایجاد مرکز نوآوری حلوا مسقطی لار و ثبت تعاونی "
+                      "مسقطی‌سازان لار با کد گمرکی اختصاصی برای صادرات."),
+    })
+    documents.add_document(session, actor=users["fars"], nomination=maskati, filename="استاندارد-مسقطی.pdf",
+                           data=demo_pdf("Maskati Lari dossier"), upload_dir=ctx.upload_dir,
+                           max_bytes=ctx.max_bytes)
+    services.transition(session, nomination=maskati, action=NominationAction.SUBMIT, actor=users["fars"])
+    for nomination in nominations.values():
+        if nomination.state.value == "submitted":
+            services.transition(session, nomination=nomination, action=NominationAction.ACCEPT,
+                                actor=users["provincial_affairs-chair"])
+    for name, nomination in nominations.items():
+        if nomination.state.value != "in_evaluation":
+            continue
+        decided = session.scalar(select(ComplianceDecision.id).where(ComplianceDecision.nomination_id == nomination.id))
+        if decided is None:
+            passed = name != "شرکت معدنی سنگ آهن بافق"
+            services.decide_compliance(
+                session, nomination=nomination, actor=users["oversight-chair"], passed=passed,
+                reason="مجوزها و مفاصاحساب‌ها بررسی شد." if passed else "مفاصاحساب بیمه‌ای ارائه نشده است.")
+
+    set_demo_clock(session, STAGE_MOMENTS["evaluation"])
+    rng = random.Random(1404)
+    committees = {c.code: c for c in session.scalars(select(Committee))}
+    for name, nomination in sorted(nominations.items(), key=lambda item: item[1].id):
+        if nomination.state.value != "in_evaluation":
+            continue
+        quality = QUALITY[name]
+        for code in SCORING_COMMITTEES:
+            committee = committees[code]
+            criteria = [c for c in nomination.category.criteria if c.committee_id == committee.id]
+            for suffix in ("chair", "1", "2"):
+                values = {}
+                for criterion in criteria:
+                    share = min(1.0, max(0.0, quality + rng.uniform(-0.06, 0.06)))
+                    values[criterion.id] = Decimal(round(float(criterion.max_points) * share * 2)) / 2
+                evaluation.save_sheet(session, nomination=nomination, committee=committee,
+                                      actor=users[f"{code.value}-{suffix}"], values=values, comment="",
+                                      submit=True)
+
+    set_demo_clock(session, STAGE_MOMENTS["results"])
+    for category in ctx.categories.values():
+        results.propose(session, category=category, actor=users["winners-chair"])
+        for nomination in session.scalars(select(Nomination).where(Nomination.category_id == category.id)):
+            if nomination.state.value == "shortlisted":
+                text = CITATIONS.get(nomination.nominee_name) or (
+                    f"به پاس کوشش‌های ارزنده و دستاوردهای برجستهٔ «{nomination.nominee_name}» در "
+                    f"{nomination.sector or 'صنعت و معدن'} و سهم آن در رونق تولید کشور.")
+                citation = citations.save_citation(session, nomination=nomination, actor=users["content-1"],
+                                                   text=text)
+                citations.approve_citation(session, citation=citation, actor=users["content-chair"])
+        results.confirm(session, category=category, actor=users["admin"])
+    set_demo_clock(session, STAGE_MOMENTS["final"])
     session.flush()

@@ -24,15 +24,24 @@ subset tags are hashes of the subset, and the decorative frame is computed, not 
 Speed
 -----
 A :class:`CertificateRenderer` keeps one ``FontConfiguration`` and the pre-parsed stylesheets for
-its lifetime; make one per process.  Bulk printing goes through :meth:`render_many_chunked`, which
-renders chunks of certificates as single documents (fonts embedded once per chunk) in a pool of
-worker processes and merges them with pypdf.
+its lifetime; make one per process.  The guilloche frame, watermark, title ornament and tier seal
+(thousands of curve segments) are not SVG images, which WeasyPrint would re-parse on every page:
+they are drawn once per document as PDF form XObjects that every page references (see
+``_decorate``).  Bulk printing goes through :meth:`render_many_chunked`, which renders chunks of
+certificates as single documents (fonts and frame embedded once per chunk) in a pool of worker
+processes and merges them with pypdf.  ``tests/bench/bench_certificates.py`` measures it.
+
+Layout notes (WeasyPrint 70): auto margins and flex items are misplaced in right-to-left boxes,
+so the page geometry is laid out left to right and each text block sets ``direction: rtl``; the
+blocks are absolutely positioned, so an over-long citation cannot paginate and is caught by
+``_check_fits`` instead.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
+import importlib.resources
 import io
 import math
 import mimetypes
@@ -53,6 +62,7 @@ import jinja2
 import pydyf
 import segno
 from weasyprint import CSS, HTML
+from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError, path2url
 
@@ -60,13 +70,16 @@ from awards.persian import format_jalali_date, to_persian_digits
 
 __all__ = [
     "CERTIFICATE",
+    "CITATION_FITS_CHARS",
     "GOLD",
+    "MAX_SIGNATORIES",
     "TIER_TEXT",
     "CertificateData",
     "CertificateRenderer",
     "SignatoryData",
     "StaticOnlyURLFetcher",
     "make_qr",
+    "qr_data_uri",
 ]
 
 GOLD = "gold"
@@ -88,7 +101,12 @@ _VERIFY_URL_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?/[!#$%&()*+
 # Above this many characters the citation is set a size smaller so that it stays on one page.
 _LONG_CITATION = 420
 _VERY_LONG_CITATION = 620
+_LONGEST_CITATION = 740
+#: Citations up to this many characters are known to fit (longer ones may, or raise ValueError).
+CITATION_FITS_CHARS = 900
 _MAX_DATA_URI_BYTES = 4 * 1024 * 1024
+#: How many signatories fit side by side in the footer.
+MAX_SIGNATORIES = 4
 _QR_DARK = "#0b2a5b"
 _QR_LIGHT = "#ffffff"
 
@@ -144,6 +162,8 @@ class CertificateData:
             raise ValueError("issued_at must be an aware datetime")
         if not self.signatories or not all(isinstance(s, SignatoryData) for s in self.signatories):
             raise ValueError("at least one SignatoryData is required")
+        if len(self.signatories) > MAX_SIGNATORIES:
+            raise ValueError(f"at most {MAX_SIGNATORIES} signatories fit on a certificate")
         for name in ("recipient_line", "nominee_name", "category_title", "cycle_title", "citation"):
             if not str(getattr(self, name) or "").strip():
                 raise ValueError(f"{name} must not be empty")
@@ -223,6 +243,8 @@ class StaticOnlyURLFetcher(URLFetcher):
         if is_base64:
             params.pop()
         media_type = params[0] if params and params[0] else "text/plain"
+        if len(payload) > 2 * _MAX_DATA_URI_BYTES:
+            raise URLFetchingError("data URI too large")
         raw = unquote_to_bytes(payload)
         body = base64.b64decode(raw, validate=False) if is_base64 else raw
         if len(body) > _MAX_DATA_URI_BYTES:
@@ -277,8 +299,12 @@ _CORNER = 17.0  # corner medallion side, centred on the band's corners
 _INNER_RULE = 18.875  # gold rule (centre line)
 _WATERMARK_CENTRE = (PAGE_W_MM / 2, 104.0)
 
+#: Centre of the ornament under the title (mm); the cycle title is placed just below it.
+DIVIDER_CENTRE = (PAGE_W_MM / 2, 50.35)
 #: Where the tier seal is drawn (centre x, centre y, diameter), mm; the CSS leaves this room.
 SEAL_BOX = (246.0, 165.0, 24.0)
+#: Width of the signatories' band in the footer (see .signatories in certificate.css), mm.
+_SIGNATORIES_WIDTH = 125.0
 
 
 def _num(value: float) -> str:
@@ -340,8 +366,17 @@ class _Ops:
         return "\n".join(self.lines).encode("ascii")
 
 
-def _rosette(ops: _Ops, cx: float, cy: float, radius: float, depth: float, lobes: int, strands: int,
-             *, per_lobe: int = 6) -> None:
+def _rosette(
+    ops: _Ops,
+    cx: float,
+    cy: float,
+    radius: float,
+    depth: float,
+    lobes: int,
+    strands: int,
+    *,
+    per_lobe: int = 6,
+) -> None:
     """Closed guilloche rosette curves r(t) = radius + depth * sin(lobes * t + phase)."""
     samples = lobes * per_lobe
     for k in range(strands):
@@ -398,7 +433,7 @@ def _corner_ops() -> _Ops:
 
 
 def _frame_ops() -> _Ops:
-    """Paper, rules, bands, watermark; the corners are drawn by the /TandisCorner form."""
+    """Paper, rules, bands, watermark, title ornament; corners are drawn by the /TandisCorner form."""
     ops = _Ops()
     ops.lines.append("1 J 1 j")  # round caps and joins
     ops.colour(_PAPER, stroke=False)
@@ -436,6 +471,7 @@ def _frame_ops() -> _Ops:
     ops.colour(_GOLD, stroke=True)
     ops.width(0.55)
     ops.rect(_INNER_RULE, _INNER_RULE, PAGE_W_MM - 2 * _INNER_RULE, PAGE_H_MM - 2 * _INNER_RULE, "S")
+    _divider_ops(ops)
     # Corner medallions.
     for x in (_BAND_MID, PAGE_W_MM - _BAND_MID):
         for y in (_BAND_MID, PAGE_H_MM - _BAND_MID):
@@ -532,52 +568,93 @@ def _decorate(pdf: pydyf.PDF, tiers: Sequence[str]) -> None:
         content.stream.insert(0, f"q /TandisFrame Do /{seal} Do Q".encode("ascii"))
 
 
-def _svg_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
-
-
-def _hex(rgb: tuple[int, int, int]) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
-
-
-def _ornament_svg() -> str:
-    """The divider under the title: tapering gold rules with a central lozenge (small: SVG)."""
-    w, h = 110.0, 6.0
-    c, m = w / 2, h / 2
-    gold, navy = _hex(_GOLD), _hex(_NAVY)
-    parts = [
-        f'<path d="M4 {m} L{c - 9} {m - 0.35} L{c - 9} {m + 0.35} Z" fill="{gold}"/>',
-        f'<path d="M{w - 4} {m} L{c + 9} {m - 0.35} L{c + 9} {m + 0.35} Z" fill="{gold}"/>',
-        f'<circle cx="2.6" cy="{m}" r="0.8" fill="{gold}"/>',
-        f'<circle cx="{w - 2.6}" cy="{m}" r="0.8" fill="{gold}"/>',
-        f'<path d="M{c} {m - 2.8} L{c + 5} {m} L{c} {m + 2.8} L{c - 5} {m} Z" fill="{navy}"/>',
-        f'<path d="M{c} {m - 1.6} L{c + 2.9} {m} L{c} {m + 1.6} L{c - 2.9} {m} Z" fill="{gold}"/>',
-        f'<circle cx="{c - 7.2}" cy="{m}" r="0.9" fill="{gold}"/>',
-        f'<circle cx="{c + 7.2}" cy="{m}" r="0.9" fill="{gold}"/>',
-    ]
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" '
-        f'viewBox="0 0 {w} {h}">{"".join(parts)}</svg>'
-    )
+def _divider_ops(ops: _Ops) -> None:
+    """The ornament under the title: tapering gold rules with a central navy and gold lozenge."""
+    c, m = DIVIDER_CENTRE
+    half = 55.0
+    ops.colour(_GOLD, stroke=False)
+    ops.polygon([(c - half + 4, m), (c - 9, m - 0.35), (c - 9, m + 0.35)], "f")
+    ops.polygon([(c + half - 4, m), (c + 9, m - 0.35), (c + 9, m + 0.35)], "f")
+    for x, r in ((c - half + 2.6, 0.8), (c + half - 2.6, 0.8), (c - 7.2, 0.9), (c + 7.2, 0.9)):
+        ops.circle(x, m, r, "f")
+    ops.colour(_NAVY, stroke=False)
+    ops.polygon([(c, m - 2.8), (c + 5, m), (c, m + 2.8), (c - 5, m)], "f")
+    ops.colour(_GOLD, stroke=False)
+    ops.polygon([(c, m - 1.6), (c + 2.9, m), (c, m + 1.6), (c - 2.9, m)], "f")
 
 
 @lru_cache(maxsize=1)
 def frame_stylesheet() -> str:
-    """Generated CSS: the divider image and the room left for the seal (see certificate.css)."""
+    """Generated CSS: positions of what sits next to the drawn ornaments (see certificate.css)."""
     cx, cy, size = SEAL_BOX
     return "\n".join(
         (
-            f'.divider {{ background-image: url("{_svg_uri(_ornament_svg())}"); }}',
+            f".cycle {{ top: {_num(DIVIDER_CENTRE[1] + 3.5)}mm; }}",
             f".seal {{ left: {_num(cx - size / 2)}mm; top: {_num(cy - size / 2)}mm; "
             f"width: {_num(size)}mm; height: {_num(size)}mm; }}",
             f".tier {{ left: {_num(cx - 27)}mm; top: {_num(cy + size / 2 + 1.2)}mm; width: 54mm; }}",
+            *_signatory_rules(),
         )
     )
+
+
+def _signatory_rules() -> list[str]:
+    """Absolute positions of 1..MAX_SIGNATORIES signatories, first on the right (no table layout:
+    WeasyPrint's tables are slow and its RTL flex/auto margins misplace boxes)."""
+    rules = []
+    for count in range(1, MAX_SIGNATORIES + 1):
+        slot = _SIGNATORIES_WIDTH / count
+        width = min(62.0, slot - 2)
+        for index in range(count):
+            centre = _SIGNATORIES_WIDTH - (index + 0.5) * slot
+            rules.append(
+                f".count-{count} .signatory:nth-child({index + 1}) "
+                f"{{ left: {_num(centre - width / 2)}mm; width: {_num(width)}mm; }}"
+            )
+    return rules
 
 
 # ---------------------------------------------------------------------------------------------
 # Renderer
 # ---------------------------------------------------------------------------------------------
+
+
+# PDF/A needs an output intent.  Asked for "srgb", WeasyPrint 70 opens its bundled sRGB2014.icc
+# on every write_pdf and never closes the file (a ResourceWarning each time); so the same profile
+# is read once here and handed over under another name, which WeasyPrint then uses as is.
+_OUTPUT_INTENT = "tandis-srgb"
+
+
+@lru_cache(maxsize=1)
+def _srgb_icc() -> bytes:
+    return (importlib.resources.files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
+def _srgb_profiles() -> dict[str, ColorProfile]:
+    """A fresh colour-profile map per document (WeasyPrint stores PDF references on it)."""
+    profile = ColorProfile(
+        io.BytesIO(_srgb_icc()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+    )
+    return {_OUTPUT_INTENT: profile}
+
+
+def _check_fits(document) -> None:
+    """Refuse a page whose body (<main>) runs into the signatures (<footer>).
+
+    Both are absolutely positioned, so an over-long citation would not spill onto a new page: it
+    would silently overprint the signatures and the QR code.
+    """
+    for number, page in enumerate(document.pages, start=1):
+        main_bottom = footer_top = None
+        for box in page._page_box.descendants():  # WeasyPrint 70 layout tree
+            if box.element_tag == "main":
+                main_bottom = box.position_y + box.margin_height()
+            elif box.element_tag == "footer":
+                footer_top = box.position_y
+        if main_bottom is None or footer_top is None:
+            raise RuntimeError("certificate template must have <main> and <footer>")
+        if main_bottom > footer_top + 0.5:
+            raise ValueError(f"certificate layout overflow on page {number}: the citation is too long")
 
 
 def _w3c_datetime(value: datetime.datetime) -> str:
@@ -594,7 +671,7 @@ class CertificateRenderer:
     def __init__(self, *, static_dir: Path, template_dir: Path) -> None:
         self.static_dir = Path(os.path.realpath(static_dir))
         self.template_dir = Path(template_dir)
-        self._base_url = path2url(str(self.static_dir)) + ("" if str(self.static_dir).endswith("/") else "")
+        self._base_url = path2url(str(self.static_dir))  # a directory: ends with "/"
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.template_dir)),
             autoescape=True,
@@ -608,8 +685,12 @@ class CertificateRenderer:
         stylesheet_url = path2url(str(self.static_dir / STYLESHEET_PATH))
         self._stylesheets = (
             CSS(url=stylesheet_url, url_fetcher=fetcher, font_config=self._font_config),
-            CSS(string=frame_stylesheet(), base_url=self._base_url, url_fetcher=fetcher,
-                font_config=self._font_config),
+            CSS(
+                string=frame_stylesheet(),
+                base_url=self._base_url,
+                url_fetcher=fetcher,
+                font_config=self._font_config,
+            ),
         )
         if fetcher.refused:
             raise RuntimeError(f"certificate stylesheet resources refused: {fetcher.refused}")
@@ -632,7 +713,9 @@ class CertificateRenderer:
         if data.revoked:
             raise ValueError(f"award {data.serial} is revoked: refusing to render a certificate")
         citation = " ".join(data.citation.split())
-        if len(citation) > _VERY_LONG_CITATION:
+        if len(citation) > _LONGEST_CITATION:
+            citation_class = "citation citation-very-long citation-longest"
+        elif len(citation) > _VERY_LONG_CITATION:
             citation_class = "citation citation-very-long"
         elif len(citation) > _LONG_CITATION:
             citation_class = "citation citation-long"
@@ -673,24 +756,32 @@ class CertificateRenderer:
     # -- PDF -----------------------------------------------------------------------------------
 
     def _write_pdf(self, items: Sequence[CertificateData], target=None) -> bytes | None:
-        html = self.render_html(items)
+        return self._pdf_from_html(self.render_html(items), [item.tier for item in items], target)
+
+    def _pdf_from_html(self, html: str, tiers: Sequence[str], target=None) -> bytes | None:
+        """Lay out HTML (one page per tier expected) and write the decorated PDF/A-3b."""
         fetcher = StaticOnlyURLFetcher(self.static_dir)  # a new fetcher for every render
         document = HTML(string=html, base_url=self._base_url, url_fetcher=fetcher).render(
             font_config=self._font_config,
+            color_profiles=_srgb_profiles(),
             stylesheets=list(self._stylesheets),
             presentational_hints=False,
+            pdf_variant=PDF_VARIANT,
+            output_intent=_OUTPUT_INTENT,
         )
-        if len(document.pages) != len(items):
+        if len(document.pages) != len(tiers):
             raise ValueError(
-                f"certificate layout overflow: {len(document.pages)} pages for {len(items)} certificates "
+                f"certificate layout overflow: {len(document.pages)} pages for {len(tiers)} certificates "
                 "(citation too long?)"
             )
+        _check_fits(document)
         document.metadata.attachments = []  # never embed anything, whatever the HTML says
-        tiers = [item.tier for item in items]
+        tiers = list(tiers)
         return document.write_pdf(
             target,
             finisher=lambda _document, pdf: _decorate(pdf, tiers),
             pdf_variant=PDF_VARIANT,
+            output_intent=_OUTPUT_INTENT,
             presentational_hints=False,
         )
 
@@ -702,7 +793,7 @@ class CertificateRenderer:
         """Several certificates in one PDF, one page each, in order (fonts embedded once)."""
         return self._write_pdf(list(items))
 
-    def render_to_file(self, items: Sequence[CertificateData], out_path: Path) -> int:
+    def render_to_file(self, items: Sequence[CertificateData], *, out_path: Path) -> int:
         """Like :meth:`render_many` but writes to a file; returns the page count."""
         items = list(items)
         self._write_pdf(items, target=str(out_path))
@@ -719,9 +810,15 @@ class CertificateRenderer:
     ) -> int:
         """Bulk path: render chunks in ``workers`` processes, merge into ``out_path``; return pages.
 
-        Each worker process builds its own renderer once.  ``progress(done, total)`` is called in
-        this process after each chunk, with counts of certificates.  Revoked items are refused
-        before any work starts.
+        A chunk holds at most ``chunk_size`` certificates (this bounds each worker's memory); the
+        number of chunks is rounded up to a multiple of ``workers`` and their sizes evened out so
+        that the workers finish together.  Each worker process (started with "spawn": no state is
+        inherited from a possibly threaded parent) builds its own renderer once.  Chunks are
+        merged in order with pypdf as they arrive.  ``progress(done, total)`` is called in this
+        process after each chunk, counting certificates.  Revoked items are refused before any
+        work starts.  In a daemonic process (which may not have children, e.g. a huey worker
+        started with ``-k process``) the chunks are rendered in this process instead.  The merged
+        file is for printing: unlike :meth:`render_one`'s output it is not declared PDF/A.
         """
         items = list(items)
         if chunk_size < 1 or workers < 1:
@@ -731,31 +828,44 @@ class CertificateRenderer:
         for item in items:
             if item.revoked:
                 raise ValueError(f"award {item.serial} is revoked: refusing to render a certificate")
-        chunks = [items[i : i + chunk_size] for i in range(0, len(items), chunk_size)]
+        chunks = _even_chunks(items, chunk_size, workers)
         total = len(items)
         out_path = Path(out_path)
         with tempfile.TemporaryDirectory(prefix="certificates-", dir=out_path.parent) as tmp:
-            jobs = [(index, chunk, str(Path(tmp) / f"chunk-{index:05d}.pdf")) for index, chunk in enumerate(chunks)]
+            jobs = [
+                (index, chunk, str(Path(tmp) / f"chunk-{index:05d}.pdf"))
+                for index, chunk in enumerate(chunks)
+            ]
+            merger = _OrderedMerger([job[2] for job in jobs])
             done = 0
-            if workers == 1 or len(chunks) == 1:
-                for job in jobs:
-                    _, count = _render_chunk_with(self, job)
+            # A daemonic process (e.g. a huey "-k process" worker) may not start children: render
+            # in this process then, rather than fail.
+            if workers == 1 or len(jobs) == 1 or multiprocessing.current_process().daemon:
+                results = (_render_chunk_with(self, job) for job in jobs)
+                pool = None
+            else:
+                pool = multiprocessing.get_context("spawn").Pool(
+                    processes=min(workers, len(jobs)),
+                    initializer=_init_worker,
+                    initargs=(str(self.static_dir), str(self.template_dir)),
+                )
+                results = pool.imap_unordered(_render_chunk_in_worker, jobs)
+            try:
+                for index, count in results:
+                    merger.done(index)
                     done += count
                     if progress:
                         progress(done, total)
-            else:
-                context = multiprocessing.get_context("spawn")
-                with context.Pool(
-                    processes=min(workers, len(chunks)),
-                    initializer=_init_worker,
-                    initargs=(str(self.static_dir), str(self.template_dir)),
-                    maxtasksperchild=None,
-                ) as pool:
-                    for _, count in pool.imap_unordered(_render_chunk_in_worker, jobs):
-                        done += count
-                        if progress:
-                            progress(done, total)
-            return _merge_pdfs([job[2] for job in jobs], out_path)
+            except BaseException:
+                if pool is not None:
+                    pool.terminate()
+                raise
+            finally:
+                if pool is not None:
+                    pool.close()
+                    pool.join()
+            title = f"لوح‌های تقدیر — {to_persian_digits(items[0].cycle_title.strip())}"
+            return merger.write(out_path, title=title)
 
     def render_zip(self, items: Sequence[CertificateData], *, out_path: Path | None = None) -> bytes | None:
         """A ZIP holding one PDF per certificate, named ``<serial>.pdf`` (deterministic).
@@ -793,7 +903,7 @@ def _init_worker(static_dir: str, template_dir: str) -> None:
 
 def _render_chunk_with(renderer: CertificateRenderer, job) -> tuple[int, int]:
     index, chunk, path = job
-    return index, renderer.render_to_file(chunk, Path(path))
+    return index, renderer.render_to_file(chunk, out_path=Path(path))
 
 
 def _render_chunk_in_worker(job) -> tuple[int, int]:
@@ -801,16 +911,49 @@ def _render_chunk_in_worker(job) -> tuple[int, int]:
     return _render_chunk_with(_WORKER_RENDERER, job)
 
 
-def _merge_pdfs(paths: Sequence[str], out_path: Path) -> int:
-    """Concatenate PDFs page by page into out_path with pypdf; return the page count."""
-    from pypdf import PdfWriter
+def _even_chunks(items: list, chunk_size: int, workers: int) -> list[list]:
+    """Split items into chunks of at most chunk_size, in a multiple of `workers`, sizes within 1."""
+    count = math.ceil(len(items) / chunk_size)
+    if workers > 1 and count > 1:
+        count = min(len(items), math.ceil(count / workers) * workers)
+    size, extra = divmod(len(items), count)
+    chunks, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        chunks.append(items[start:end])
+        start = end
+    return chunks
 
-    writer = PdfWriter()
-    for path in paths:
-        writer.append(path)
-    pages = len(writer.pages)
-    partial = out_path.with_name(out_path.name + ".part")
-    with open(partial, "wb") as handle:
-        writer.write(handle)
-    os.replace(partial, out_path)
-    return pages
+
+class _OrderedMerger:
+    """Append chunk PDFs to one pypdf writer in order, as soon as each next one is finished."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        from pypdf import PdfWriter
+
+        self._paths = list(paths)
+        self._finished: set[int] = set()
+        self._next = 0
+        self._writer = PdfWriter()
+
+    def done(self, index: int) -> None:
+        self._finished.add(index)
+        while self._next in self._finished:
+            path = self._paths[self._next]
+            self._writer.append(path)
+            os.remove(path)
+            self._next += 1
+
+    def write(self, out_path: Path, *, title: str) -> int:
+        from pypdf.generic import NameObject, TextStringObject
+
+        if self._next != len(self._paths):
+            raise RuntimeError("not every chunk was rendered")
+        self._writer.add_metadata({"/Title": title})
+        self._writer._root_object[NameObject("/Lang")] = TextStringObject("fa")
+        pages = len(self._writer.pages)
+        partial = out_path.with_name(out_path.name + ".part")
+        with open(partial, "wb") as handle:
+            self._writer.write(handle)
+        os.replace(partial, out_path)
+        return pages

@@ -1,0 +1,286 @@
+"""Benchmark certificate rendering (not a test: timings are machine-dependent).
+
+Usage::
+
+    .venv/bin/python tests/bench/bench_certificates.py [--n 200 1300] [--chunk-size 100] [--workers 2]
+
+For each N it prints, in pages per second:
+
+* naive: a fresh ``HTML()`` + ``write_pdf`` per certificate, with a fresh FontConfiguration and
+  freshly parsed stylesheets each time, one process (for large N, measured on ``--naive-sample``
+  certificates and extrapolated; the output says so);
+* bulk: ``CertificateRenderer.render_many_chunked`` with ``--workers`` processes, including the
+  pool start-up and the pypdf merge, as the app would run it;
+* floor: a minimal one-page Persian HTML (one line «لوح تقدیر» in Vazirmatn) rendered N times in
+  ONE document in one process: WeasyPrint's per-page cost with nothing on the page;
+
+and the peak memory (``resource.getrusage`` maxrss) of the bulk run: the parent process and the
+largest worker.  Every measurement runs in its own fresh subprocess so that they do not share
+caches or memory peaks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+STATIC = ROOT / "static"
+TEMPLATES = ROOT / "templates"
+
+_FIRST = ["محمدعلی", "زهرا", "علیرضا", "مریم", "حسین", "فاطمه", "رضا", "نرگس", "مهدی", "سارا"]
+_LAST = ["جمشیدی", "احمدی", "کریمی", "توکلی", "رضایی", "موسوی", "حسینی", "نوروزی", "شریفی", "پارسا"]
+_NOMINEES = [
+    ("خوشه مسقطی لاری", "خوشه صنعتی برتر", "CLUSTER"),
+    ("شرکت فولاد سپید فراب کویر", "واحد صنعتی برتر", "INDUSTRY"),
+    ("معدن سنگ آهن گل‌گهر", "واحد معدنی برتر", "MINE"),
+    ("طرح توسعه پتروشیمی بوشهر", "طرح برتر", "PROJECT"),
+]
+_SENTENCES = [
+    "با ساماندهی بیش از یکصد واحد تولیدی و گشودن بازارهای صادراتی تازه، سهم صادرات استان را دو برابر کرد.",
+    "راه‌اندازی مرکز نوآوری و استانداردسازی فرآیند تولید، این فرآورده اصیل را به نشانی ماندگار بدل کرده است.",
+    "به کارگیری فناوری‌های نوین و آموزش نیروی انسانی ماهر، بهره‌وری را در سه سال گذشته چشمگیر افزایش داد.",
+    "پایبندی به اصول محیط زیست و مسئولیت اجتماعی، الگویی شایسته برای واحدهای همتا پدید آورده است.",
+]
+
+
+def sample_items(n: int):
+    """N varied but deterministic certificates."""
+    from awards.certificates.render import CertificateData, SignatoryData
+
+    signatories = (
+        SignatoryData("علیرضا پارسا", "وزیر صنعت، معدن و تجارت"),
+        SignatoryData("مریم توکلی", "دبیر ستاد برگزاری روز ملی صنعت و معدن"),
+    )
+    items = []
+    for i in range(n):
+        nominee, category, code = _NOMINEES[i % len(_NOMINEES)]
+        title = "جناب آقای" if i % 2 == 0 else "سرکار خانم"
+        citation = " ".join(_SENTENCES[(i + k) % len(_SENTENCES)] for k in range(2 + i % 2))
+        items.append(
+            CertificateData(
+                serial=f"1404-{code}-{i + 1:04d}",
+                verify_url=f"https://tandis.example/verify/{i:06d}q7Xz3Kp9LmN2vR8sT4wY6",
+                recipient_line=f"{title} {_FIRST[i % 10]} {_LAST[(i // 10) % 10]}",
+                recipient_title=f"مدیرعامل {nominee}",
+                nominee_name=nominee,
+                category_title=category,
+                cycle_title="روز ملی صنعت و معدن ۱۴۰۴",
+                citation=f"{nominee} {citation}",
+                tier="gold" if i % 5 == 0 else "certificate",
+                ceremony_date=datetime.date(2025, 8, 26),
+                issued_at=datetime.datetime(2025, 8, 20, 9, 30, tzinfo=datetime.UTC),
+                signatories=signatories,
+            )
+        )
+    return items
+
+
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _result(n: int, elapsed: float, cpu: float, size: int) -> dict:
+    # ru_maxrss is in KiB on Linux; RUSAGE_CHILDREN is the largest waited-for child, not a sum.
+    return {
+        "pages": n,
+        "seconds": elapsed,
+        "pages_per_s": n / elapsed,
+        "cpu_ms_per_page": cpu * 1000 / n,
+        "bytes": size,
+        "self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def mode_naive(n: int, **_) -> dict:
+    """A fresh HTML() + write_pdf per certificate: no font configuration or CSS reuse."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import path2url
+
+    from awards.certificates import render
+
+    items = sample_items(n)
+    jinja_renderer = render.CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
+    base_url = path2url(str(STATIC))
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    total = 0
+    for item in items:
+        html = jinja_renderer.render_html([item])
+        fetcher = render.StaticOnlyURLFetcher(STATIC)
+        font_config = FontConfiguration()
+        stylesheet_url = path2url(str(STATIC / render.STYLESHEET_PATH))
+        stylesheets = [
+            CSS(url=stylesheet_url, url_fetcher=fetcher, font_config=font_config),
+            CSS(
+                string=render.frame_stylesheet(),
+                base_url=base_url,
+                url_fetcher=fetcher,
+                font_config=font_config,
+            ),
+        ]
+        pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+            font_config=font_config,
+            stylesheets=stylesheets,
+            presentational_hints=False,
+            pdf_variant=render.PDF_VARIANT,
+            finisher=lambda _doc, pdf, tier=item.tier: render._decorate(pdf, [tier]),
+        )
+        total += len(pdf)
+    return _result(n, time.perf_counter() - start, _cpu_seconds() - cpu, total)
+
+
+def mode_bulk(n: int, *, chunk_size: int, workers: int, **_) -> dict:
+    from pypdf import PdfReader
+
+    from awards.certificates.render import CertificateRenderer
+
+    items = sample_items(n)
+    with tempfile.TemporaryDirectory(prefix="bench-cert-") as tmp:
+        out = Path(tmp) / "all.pdf"
+        start, cpu = time.perf_counter(), _cpu_seconds()
+        renderer = CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
+        pages = renderer.render_many_chunked(items, chunk_size=chunk_size, out_path=out, workers=workers)
+        elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
+        size = out.stat().st_size
+        assert pages == n == len(PdfReader(out).pages), (pages, n)
+    return _result(n, elapsed, cpu, size)
+
+
+def mode_floor(n: int, **_) -> dict:
+    from weasyprint import HTML
+    from weasyprint.urls import path2url
+
+    from awards.certificates.render import PDF_VARIANT, StaticOnlyURLFetcher
+
+    font = path2url(str(STATIC / "vendor/vazirmatn/ttf/Vazirmatn-Regular.ttf"))
+    html = (
+        '<html lang="fa" dir="rtl"><head><style>'
+        f'@font-face {{ font-family: Vazirmatn; src: url("{font}"); }}'
+        "@page { size: A4 landscape; margin: 0 }"
+        "body { font-family: Vazirmatn; font-size: 40pt; margin: 0 }"
+        "section { height: 210mm; text-align: center } section + section { break-before: page }"
+        "</style></head><body>" + "<section>لوح تقدیر</section>" * n + "</body></html>"
+    )
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    pdf = HTML(string=html, url_fetcher=StaticOnlyURLFetcher(STATIC)).write_pdf(pdf_variant=PDF_VARIANT)
+    return _result(n, time.perf_counter() - start, _cpu_seconds() - cpu, len(pdf))
+
+
+MODES = {"naive": mode_naive, "bulk": mode_bulk, "floor": mode_floor}
+
+
+def run_child(mode: str, n: int, args: argparse.Namespace) -> dict:
+    """Run one measurement in a fresh interpreter and return its JSON result."""
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        mode,
+        "--n",
+        str(n),
+        "--chunk-size",
+        str(args.chunk_size),
+        "--workers",
+        str(args.workers),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    if result.returncode != 0:
+        raise SystemExit(f"{mode} N={n} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, nargs="+", default=[200, 1300], help="certificate counts")
+    parser.add_argument(
+        "--naive-sample", type=int, default=100, help="naive run size above which we extrapolate"
+    )
+    parser.add_argument("--chunk-size", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--child", choices=sorted(MODES), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        result = MODES[args.child](args.n[0], chunk_size=args.chunk_size, workers=args.workers)
+        print(json.dumps(result))
+        return
+
+    import weasyprint
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}; "
+        f"Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}; "
+        f"load average before: {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        "CPU ms/page (user+system, all processes) is shown too: wall-clock rates depend on what else "
+        "the machine is doing."
+    )
+    print(f"bulk = render_many_chunked(workers={args.workers}, chunk_size={args.chunk_size})\n")
+    for n in args.n:
+        naive_n = min(n, args.naive_sample)
+        naive = run_child("naive", naive_n, args)
+        bulk = run_child("bulk", n, args)
+        floor = run_child("floor", n, args)
+        note = ""
+        if naive_n != n:
+            note = f"  (measured on {naive_n}, extrapolated to {n}: {n / naive['pages_per_s']:.0f} s)"
+        speedup = bulk["pages_per_s"] / naive["pages_per_s"]
+        per_core = bulk["pages_per_s"] / args.workers
+        print(f"N = {n}")
+        print(
+            f"  naive per-document : {naive['pages_per_s']:7.1f} pages/s  "
+            f"[{naive['cpu_ms_per_page']:.0f} ms CPU/page]{note}"
+        )
+        print(
+            f"  bulk ({args.workers} workers)   : {bulk['pages_per_s']:7.1f} pages/s  "
+            f"[{bulk['cpu_ms_per_page']:.0f} ms CPU/page, all processes]  "
+            f"{bulk['seconds']:.1f} s, {bulk['bytes'] / 1e6:.1f} MB PDF; "
+            f"{speedup:.1f}x naive; {per_core:.1f} pages/s per worker"
+        )
+        print(
+            f"  floor (one doc)    : {floor['pages_per_s']:7.1f} pages/s  "
+            f"[{floor['cpu_ms_per_page']:.1f} ms CPU/page]  "
+            f"bulk per worker = {per_core / floor['pages_per_s']:.2f}x floor"
+        )
+        print(
+            f"  peak memory (bulk) : parent {bulk['self_mb']:.0f} MB, "
+            f"largest worker {bulk['children_mb']:.0f} MB "
+            f"(all at once at most {bulk['self_mb'] + args.workers * bulk['children_mb']:.0f} MB)"
+        )
+        cpu_ratio = naive["cpu_ms_per_page"] / bulk["cpu_ms_per_page"]
+        print(
+            f"  CPU cost naive/bulk: {cpu_ratio:.2f} -> on {args.workers} idle cores bulk can be at most "
+            f"~{cpu_ratio * args.workers:.1f}x naive"
+        )
+        targets = [
+            ("bulk >= 5x naive", speedup >= 5),
+            ("bulk >= 0.8x floor per core", per_core >= 0.8 * floor["pages_per_s"]),
+            ("peak < 300 MB per process", max(bulk["self_mb"], bulk["children_mb"]) < 300),
+        ]
+        print("  targets: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in targets))
+        print(f"  load average after: {os.getloadavg()[0]:.2f}")
+        print()
+
+
+if __name__ == "__main__":
+    main()

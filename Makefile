@@ -55,11 +55,11 @@ static/vendor/.installed: package.json package-lock.json scripts/vendor-assets.s
 
 translations: $(VENV)/.installed
 	@echo "==> compiling translations"
-	@$(VENV)/bin/pybabel compile --use-fuzzy -q -d awards/translations
+	@$(VENV)/bin/pybabel -q compile --use-fuzzy -d awards/translations
 
 extract-messages: $(VENV)/.installed
-	@$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o awards/translations/messages.pot .
-	@$(VENV)/bin/pybabel update -q -i awards/translations/messages.pot -d awards/translations
+	@$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o awards/translations/messages.pot .
+	@$(VENV)/bin/pybabel -q update -i awards/translations/messages.pot -d awards/translations
 
 run: install
 	@mkdir -p instance

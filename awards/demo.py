@@ -304,6 +304,7 @@ def _seed_nominations(session: Session, ctx: DemoContext) -> None:
     # Fars: the Maskati Lari cluster is a draft the province still has to complete and submit.
     make("fars", "cluster", {
         "nominee_name": MASKATI,
+        "salutation": "جناب آقای",
         "representative_name": "محمدعلی جمشیدی",
         "representative_title": "عامل توسعه خوشه مسقطی لار",
         "city": "لار",

@@ -28,6 +28,7 @@ class Nomination(Base):
         CheckConstraint("national_code IS NULL OR length(national_code) = 10", name="national_code_length"),
         CheckConstraint("founding_year IS NULL OR founding_year BETWEEN 1200 AND 1500", name="founding_year"),
         CheckConstraint("employees IS NULL OR employees >= 0", name="employees_non_negative"),
+        CheckConstraint("salutation IS NULL OR salutation IN ('جناب آقای', 'سرکار خانم')", name="known_salutation"),
         CheckConstraint("annual_sales IS NULL OR annual_sales >= 0", name="sales_non_negative"),
         CheckConstraint("exports_value IS NULL OR exports_value >= 0", name="exports_non_negative"),
         CheckConstraint(
@@ -48,6 +49,8 @@ class Nomination(Base):
     search_name: Mapped[str] = mapped_column(String(200), index=True, default="")
     legal_id: Mapped[str | None] = mapped_column(String(11))
     national_code: Mapped[str | None] = mapped_column(String(10))
+    # How the certificate addresses the recipient: «جناب آقای», «سرکار خانم» or nothing.
+    salutation: Mapped[str | None] = mapped_column(String(20))
     representative_name: Mapped[str | None] = mapped_column(String(120))
     representative_title: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(80))

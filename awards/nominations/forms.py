@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from awards import clock, persian
@@ -134,6 +134,10 @@ class DossierForm(FlaskForm):
         InputRequired(_l("نام نامزد را وارد کنید.")), Length(max=200, message=_l("حداکثر ۲۰۰ نویسه."))])
     legal_id = IdentifierField(_l("شناسه ملی"), check=persian.validate_legal_id)
     national_code = IdentifierField(_l("کد ملی"), check=persian.validate_national_code)
+    salutation = SelectField(_l("عنوان خطاب در لوح"), choices=[SelectChoice("", _l("بدون عنوان")),
+                                                           SelectChoice("جناب آقای", "جناب آقای"),
+                                                           SelectChoice("سرکار خانم", "سرکار خانم")],
+                             filters=[lambda value: value or None], validate_choice=False)  # the service checks it
     representative_name = StringField(_l("نام نماینده"), filters=[_strip],
                                       validators=[Length(max=120, message=_l("حداکثر ۱۲۰ نویسه."))])
     representative_title = StringField(_l("سمت نماینده"), filters=[_strip],

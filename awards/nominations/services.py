@@ -33,6 +33,7 @@ DOSSIER_FIELDS = (
     "nominee_name",
     "legal_id",
     "national_code",
+    "salutation",
     "representative_name",
     "representative_title",
     "city",
@@ -45,6 +46,7 @@ DOSSIER_FIELDS = (
     "narrative",
     "mobile",
 )
+SALUTATIONS = (None, "جناب آقای", "سرکار خانم")
 TEXT_FIELDS = ("nominee_name", "representative_name", "representative_title", "city", "sector", "narrative")
 
 #: What a dossier must hold before it can be submitted, by kind of nominee.
@@ -62,6 +64,7 @@ FIELD_LABELS_FA = {
     "nominee_name": "نام نامزد",
     "legal_id": "شناسه ملی",
     "national_code": "کد ملی",
+    "salutation": "عنوان خطاب",
     "representative_name": "نام نماینده",
     "representative_title": "سمت نماینده",
     "city": "شهر",
@@ -92,6 +95,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         value = values[name]
         if isinstance(value, str):
             value = normalize_text(value) or None
+        if name == "salutation" and value not in SALUTATIONS:
+            raise DomainError("عنوان خطاب باید «جناب آقای» یا «سرکار خانم» باشد یا خالی بماند.", field="salutation")
         cleaned[name] = value
     return cleaned
 

@@ -311,6 +311,7 @@ def upgrade() -> None:
         sa.Column("search_name", sa.String(length=200), nullable=False),
         sa.Column("legal_id", sa.String(length=11), nullable=True),
         sa.Column("national_code", sa.String(length=10), nullable=True),
+        sa.Column("salutation", sa.String(length=20), nullable=True),
         sa.Column("representative_name", sa.String(length=120), nullable=True),
         sa.Column("representative_title", sa.String(length=200), nullable=True),
         sa.Column("city", sa.String(length=80), nullable=True),
@@ -328,6 +329,10 @@ def upgrade() -> None:
         sa.Column("created_at", awards.db.UTCDateTime(), nullable=False),
         sa.Column("updated_at", awards.db.UTCDateTime(), nullable=False),
         sa.Column("submitted_at", awards.db.UTCDateTime(), nullable=True),
+        sa.CheckConstraint(
+            "salutation IS NULL OR salutation IN ('جناب آقای', 'سرکار خانم')",
+            name=op.f("ck_nominations_known_salutation"),
+        ),
         sa.CheckConstraint(
             "state <> 'ineligible' OR ineligible_reason IS NOT NULL", name=op.f("ck_nominations_ineligible_has_reason")
         ),

@@ -61,6 +61,10 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("AWARDS_SESSION_HOURS", 12))
 
     DEMO_PASSWORD = _env("AWARDS_DEMO_PASSWORD", "demo-pass-1404")
+    # The public address printed in certificate QR codes; by default the address the request came to.
+    PUBLIC_BASE_URL = _env("AWARDS_PUBLIC_BASE_URL")
+    CERTIFICATE_WORKERS = _env_int("AWARDS_CERTIFICATE_WORKERS", 2)
+    CERTIFICATE_CHUNK_SIZE = _env_int("AWARDS_CERTIFICATE_CHUNK_SIZE", 100)
     HUEY_IMMEDIATE = False
     TESTING = False
     DEBUG = False
@@ -80,6 +84,7 @@ class TestingConfig(Config):
     TESTING = True
     ENV_NAME = "testing"
     HUEY_IMMEDIATE = True
+    CERTIFICATE_WORKERS = 1
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105  (fast hashing, tests only)

@@ -32,6 +32,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     from awards.audit.routes import bp as audit_bp
     from awards.auth.routes import bp as auth_bp
+    from awards.certificates.routes import bp as certificates_bp
+    from awards.certificates.verify import bp as verify_bp
     from awards.cycles.routes import bp as cycles_bp
     from awards.evaluation.routes import bp as evaluation_bp
     from awards.imports.routes import bp as imports_bp
@@ -41,7 +43,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from awards.screening.routes import bp as screening_bp
 
     for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
-                      results_bp, audit_bp):
+                      results_bp, certificates_bp, verify_bp, audit_bp):
         app.register_blueprint(blueprint)
 
     from awards.errors import register_error_pages

@@ -37,6 +37,9 @@ def init_app(app: Flask) -> None:
     from awards.results.cli import results_group  # imported here: it pulls in the results services
 
     app.cli.add_command(results_group)
+    from awards.certificates.cli import certificates_group
+
+    app.cli.add_command(certificates_group)
 
 
 @click.group("db")

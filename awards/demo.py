@@ -230,8 +230,9 @@ def seed_demo(session: Session, *, password: str, upload_dir: Path, max_bytes: i
         conflict_same_province=True,
     )
     cycle.signatories = [
-        Signatory(name="وزیر صنعت، معدن و تجارت", title="وزیر صنعت، معدن و تجارت", position=0),
-        Signatory(name="دبیر ستاد روز ملی صنعت و معدن", title="دبیر ستاد برگزاری", position=1),
+        # Invented names: the demo does not speak for real office holders.
+        Signatory(name="علیرضا پارسا", title="وزیر صنعت، معدن و تجارت", position=0),
+        Signatory(name="مریم توکلی", title="دبیر ستاد برگزاری روز ملی صنعت و معدن", position=1),
     ]
     session.add(cycle)
     session.flush()

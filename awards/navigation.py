@@ -35,7 +35,7 @@ ITEMS = (
     NavItem(_l("کارتابل ارزیابی"), "evaluation.inbox", permissions.can_use_evaluation),
     NavItem(_l("نتایج"), "results.index", lambda u: permissions.is_organizer(u)
             or permissions.is_committee_member(u)),
-    NavItem(_l("لوح‌ها"), "certificates.index", permissions.is_organizer),
+    NavItem(_l("لوح‌ها"), "certificates.index", permissions.can_view_awards),
     NavItem(_l("دوره و زمان‌بندی"), "cycles.index", permissions.can_manage_cycles),
     NavItem(_l("گزارش رویدادها"), "audit.index", permissions.can_view_audit),
 )

@@ -213,3 +213,19 @@ def can_propose_results(user: User, category) -> bool:
 def can_confirm_results(user: User, category) -> bool:
     """An organizer confirms a proposal (the service also refuses the proposer)."""
     return is_organizer(user)
+
+
+# --- certificates ----------------------------------------------------------------------------------------
+
+def can_print_certificates(user: User) -> bool:
+    """The secretariat prints certificates, one or in bulk, and manages the signatories."""
+    return is_organizer(user)
+
+
+def can_revoke_award(user: User, cycle_id: int | None = None) -> bool:
+    """Only the oversight committee revokes an issued award."""
+    return is_member(user, CommitteeCode.OVERSIGHT, cycle_id)
+
+
+def can_view_awards(user: User) -> bool:
+    return is_organizer(user) or is_member(user, CommitteeCode.OVERSIGHT)

@@ -1,0 +1,186 @@
+"""Printing certificates (one or in bulk, as a background job), revocation and signatories."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from awards import permissions
+from awards.certificates import printing, services
+from awards.certificates.forms import BulkPrintForm, RevokeForm, SignatoryForm
+from awards.certificates.render import qr_data_uri
+from awards.cycles.queries import current_cycle
+from awards.errors import DomainError
+from awards.extensions import db
+from awards.models import Award, Category, Job, Signatory
+
+bp = Blueprint("certificates", __name__, url_prefix="/certificates")
+
+
+def verify_base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
+
+
+def _load_award(award_id: int) -> Award:
+    award = db.session.get(Award, award_id)
+    if award is None or not permissions.can_view_awards(current_user):
+        abort(404)
+    return award
+
+
+@bp.route("/")
+@login_required
+def index():
+    if not permissions.can_view_awards(current_user):
+        abort(403)
+    cycle = current_cycle(db.session) or abort(404)
+    awards = services.awards_of(db.session, cycle=cycle)
+    form = BulkPrintForm()
+    form.scope.choices = [SelectChoice("all", _("همهٔ رشته‌های دوره"))] + [
+        SelectChoice(str(c.id), c.title) for c in cycle.categories if c.is_final]
+    jobs = db.session.scalars(select(Job).where(Job.kind == services.JOB_KIND).order_by(Job.id.desc()).limit(5))
+    return render_template("certificates/index.html", cycle=cycle, awards=awards, form=form, jobs=list(jobs))
+
+
+@bp.route("/print", methods=["POST"])
+@login_required
+def print_bulk():
+    if not permissions.can_print_certificates(current_user):
+        abort(403)
+    cycle = current_cycle(db.session) or abort(404)
+    form = BulkPrintForm()
+    category = None
+    if form.scope.data and form.scope.data != "all":
+        category = db.session.get(Category, int(form.scope.data)) if form.scope.data.isdigit() else None
+        if category is None or category.cycle_id != cycle.id:
+            abort(404)
+    try:
+        job = services.start_print_job(db.session, actor=current_user, cycle=cycle, category=category,
+                                       fmt=form.fmt.data or "", verify_base_url=verify_base_url(),
+                                       upload_dir=current_app.config["UPLOAD_FOLDER"])
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for(".index"))
+    db.session.commit()
+    from awards.certificates.tasks import print_certificates
+
+    print_certificates(job.id)
+    return redirect(url_for(".job", job_id=job.id))
+
+
+def _load_job(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != services.JOB_KIND or not permissions.can_print_certificates(current_user):
+        abort(404)
+    return job
+
+
+@bp.route("/jobs/<int:job_id>")
+@login_required
+def job(job_id: int):
+    return render_template("certificates/job.html", job=_load_job(job_id))
+
+
+@bp.route("/jobs/<int:job_id>.json")
+@login_required
+def job_status(job_id: int):
+    job = _load_job(job_id)
+    return jsonify(state=job.state, done=job.done, total=job.total, percent=job.percent, error=job.error,
+                   download=url_for(".job_download", job_id=job.id) if job.state == "done" else None)
+
+
+@bp.route("/jobs/<int:job_id>/download")
+@login_required
+def job_download(job_id: int):
+    job = _load_job(job_id)
+    if job.state != "done" or not job.result_path or not Path(job.result_path).is_file():
+        abort(404)
+    mimetype = "application/pdf" if job.result_name.endswith(".pdf") else "application/zip"
+    return send_file(job.result_path, as_attachment=True, download_name=job.result_name, mimetype=mimetype)
+
+
+@bp.route("/awards/<int:award_id>")
+@login_required
+def award(award_id: int):
+    award = _load_award(award_id)
+    citation = services.approved_citations(db.session, nomination_ids=[award.nomination_id]).get(award.nomination_id)
+    verify_url = verify_base_url().rstrip("/") + url_for("verify.show", token=award.token)
+    return render_template("certificates/award.html", award=award, citation=citation, verify_url=verify_url,
+                           qr=qr_data_uri(verify_url), form=RevokeForm())
+
+
+@bp.route("/awards/<int:award_id>.pdf")
+@login_required
+def award_pdf(award_id: int):
+    award = _load_award(award_id)
+    if not permissions.can_print_certificates(current_user):
+        abort(403)
+    try:
+        items = services.certificates_for(db.session, awards=[award], verify_base_url=verify_base_url(),
+                                          upload_dir=current_app.config["UPLOAD_FOLDER"])
+        if not items:
+            raise DomainError(_("جایزهٔ %(serial)s لغو شده است و لوح آن چاپ نمی‌شود.", serial=award.serial))
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for(".award", award_id=award.id))
+    response = send_file(io.BytesIO(printing.render_one(items[0])), mimetype="application/pdf",
+                         as_attachment=True, download_name=f"{award.serial}.pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/awards/<int:award_id>/revoke", methods=["POST"])
+@login_required
+def revoke(award_id: int):
+    award = _load_award(award_id)
+    if not permissions.can_revoke_award(current_user, award.cycle_id):
+        abort(403)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke(db.session, award=award, actor=current_user, reason=form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.reason.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("جایزه لغو شد؛ صفحهٔ اعتبارسنجی آن اکنون «لغوشده» نشان می‌دهد."), "success")
+            return redirect(url_for(".award", award_id=award.id))
+    verify_url = verify_base_url().rstrip("/") + url_for("verify.show", token=award.token)
+    return render_template("certificates/award.html", award=award, citation=None, verify_url=verify_url,
+                           qr=qr_data_uri(verify_url), form=form), 200
+
+
+@bp.route("/signatories", methods=["GET", "POST"])
+@login_required
+def signatories():
+    if not permissions.can_print_certificates(current_user):
+        abort(403)
+    cycle = current_cycle(db.session) or abort(404)
+    forms = {s.id: SignatoryForm(prefix=f"s{s.id}", obj=s) for s in cycle.signatories}
+    posted = request.form.get("signatory_id", type=int)
+    if request.method == "POST" and posted in forms and forms[posted].validate_on_submit():
+        signatory, form = db.session.get(Signatory, posted), forms[posted]
+        try:
+            services.update_signatory(db.session, signatory=signatory, actor=current_user, name=form.name.data,
+                                      title=form.title.data)
+            upload = form.signature.data
+            if upload and upload.filename:
+                services.save_signature(db.session, signatory=signatory, actor=current_user, data=upload.read(),
+                                        upload_dir=current_app.config["UPLOAD_FOLDER"], max_bytes=512 * 1024)
+        except DomainError as error:
+            db.session.rollback()
+            (form[error.field] if error.field in ("name", "title", "signature") else form.name).errors.append(
+                error.message)
+        else:
+            db.session.commit()
+            flash(_("امضاکننده ذخیره شد."), "success")
+            return redirect(url_for(".signatories"))
+    return render_template("certificates/signatories.html", cycle=cycle, forms=forms)

@@ -1,0 +1,226 @@
+"""Certificates of issued awards: what is printed, revocation, public verification, bulk print jobs.
+
+Keyword-only functions that flush but never commit and raise ``DomainError`` with a Persian message.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from awards import clock, permissions
+from awards.audit.services import record
+from awards.certificates.render import CertificateData, SignatoryData
+from awards.enums import NomineeKind
+from awards.errors import DomainError, PermissionDenied
+from awards.models import Award, Category, Citation, Cycle, Job, Nomination, Signatory, User
+from awards.nominations.documents import sniff
+from awards.persian import normalize_search, normalize_text
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+JOB_KIND = "certificates"
+FORMATS = ("pdf", "zip")
+
+
+def _award_query():
+    return select(Award).options(
+        joinedload(Award.nomination).joinedload(Nomination.province),
+        joinedload(Award.category),
+        joinedload(Award.cycle).selectinload(Cycle.signatories),
+    )
+
+
+def awards_of(session: Session, *, cycle: Cycle, category: Category | None = None) -> list[Award]:
+    """Every award of the cycle (or one category), in serial order, with what printing needs loaded."""
+    query = _award_query().where(Award.cycle_id == cycle.id).order_by(Award.serial)
+    if category is not None:
+        query = query.where(Award.category_id == category.id)
+    return list(session.scalars(query).unique())
+
+
+def award_by_token(session: Session, *, token: str) -> Award | None:
+    """Find an award by its verification token (constant-time compare of the stored value)."""
+    if not token or len(token) > 64:
+        return None
+    award = session.scalar(_award_query().where(Award.token == token))
+    if award is None or not hmac.compare_digest(award.token, token):
+        return None
+    return award
+
+
+def recipient_name(nomination: Nomination) -> str:
+    """Who the certificate names: the person nominee, or the representative of a unit, cluster or project."""
+    if nomination.category.nominee_kind is NomineeKind.PERSON or not nomination.representative_name:
+        return nomination.nominee_name
+    return nomination.representative_name
+
+
+def recipient_line(nomination: Nomination) -> str:
+    name = recipient_name(nomination)
+    return f"{nomination.salutation} {name}" if nomination.salutation else name
+
+
+def award_by_serial_and_name(session: Session, *, serial: str, name: str) -> Award | None:
+    """Find an award by its printed serial and the recipient's (or nominee's) name, typed by a person."""
+    serial = (serial or "").strip().upper()
+    wanted = normalize_search(name or "").replace(" ", "")
+    if not serial or not wanted:
+        return None
+    award = session.scalar(_award_query().where(Award.serial == serial))
+    if award is None:
+        return None
+    names = {recipient_name(award.nomination), award.nomination.nominee_name}
+    return award if wanted in {normalize_search(n).replace(" ", "") for n in names} else None
+
+
+def approved_citations(session: Session, *, nomination_ids: list[int]) -> dict[int, str]:
+    """The approved citation text of each nomination that has one (one query)."""
+    if not nomination_ids:
+        return {}
+    rows = session.execute(
+        select(Citation.nomination_id, Citation.text)
+        .where(Citation.nomination_id.in_(nomination_ids), Citation.approved_at.is_not(None))
+    )
+    return dict(rows.all())
+
+
+def ceremony_date(cycle: Cycle) -> date:
+    return cycle.ceremony_at.astimezone(TEHRAN).date()
+
+
+def _signature_uri(signatory: Signatory, upload_dir: Path) -> str | None:
+    if not signatory.signature_file:
+        return None
+    data = (upload_dir / "signatures" / signatory.signature_file).read_bytes()
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def certificate_data(*, award: Award, citation: str | None, verify_base_url: str, upload_dir: Path) -> CertificateData:
+    """Assemble what one certificate prints; refuse a revoked award or one without an approved citation."""
+    if award.is_revoked:
+        raise DomainError(f"جایزهٔ {award.serial} لغو شده است و لوح آن چاپ نمی‌شود.")
+    if not citation:
+        raise DomainError(f"متن لوح «{award.nomination.nominee_name}» هنوز تأیید نشده است.")
+    nomination = award.nomination
+    cycle = award.cycle
+    return CertificateData(
+        serial=award.serial,
+        verify_url=verify_base_url.rstrip("/") + "/verify/" + award.token,
+        recipient_line=recipient_line(nomination),
+        recipient_title=nomination.representative_title or "",
+        nominee_name=nomination.nominee_name,
+        category_title=award.category.title,
+        cycle_title=cycle.title,
+        citation=citation,
+        tier=award.tier.value,
+        ceremony_date=ceremony_date(cycle),
+        issued_at=award.issued_at,
+        signatories=tuple(SignatoryData(name=s.name, title=s.title, signature_uri=_signature_uri(s, upload_dir))
+                          for s in cycle.signatories),
+    )
+
+
+def certificates_for(session: Session, *, awards: list[Award], verify_base_url: str,
+                     upload_dir: Path) -> list[CertificateData]:
+    """Certificate data for many awards with one citations query; revoked awards are left out."""
+    live = [a for a in awards if not a.is_revoked]
+    texts = approved_citations(session, nomination_ids=[a.nomination_id for a in live])
+    missing = [a.nomination.nominee_name for a in live if a.nomination_id not in texts]
+    if missing:
+        raise DomainError("متن لوح این نامزدها هنوز تأیید نشده است: " + "، ".join(missing) + ".")
+    return [certificate_data(award=a, citation=texts[a.nomination_id], verify_base_url=verify_base_url,
+                             upload_dir=upload_dir) for a in live]
+
+
+def revoke(session: Session, *, award: Award, actor: User, reason: str) -> Award:
+    """Revoke an issued award (oversight committee only, with a reason); its certificate stops verifying."""
+    if not permissions.can_revoke_award(actor, award.cycle_id):
+        raise PermissionDenied("فقط کمیتهٔ نظارت و پیگیری می‌تواند جایزه را لغو کند.")
+    reason = normalize_text(reason or "")
+    if not reason:
+        raise DomainError("دلیل لغو را بنویسید.", field="reason")
+    if award.is_revoked:
+        raise DomainError("این جایزه پیش‌تر لغو شده است.")
+    award.revoked_at = clock.now()
+    award.revoked_by_id = actor.id
+    award.revoke_reason = reason
+    session.flush()
+    record(session, actor=actor, action="award.revoke", object_type="award", object_id=award.id,
+           nomination_id=award.nomination_id, cycle_id=award.cycle_id,
+           changes={"revoked_at": [None, award.revoked_at]}, reason=reason)
+    return award
+
+
+def start_print_job(session: Session, *, actor: User, cycle: Cycle, category: Category | None, fmt: str,
+                    verify_base_url: str, upload_dir: Path) -> Job:
+    """Queue a bulk print of a cycle or a category as one PDF or a ZIP of one PDF per award."""
+    if not permissions.can_print_certificates(actor):
+        raise PermissionDenied("چاپ لوح‌ها کار دبیرخانه است.")
+    if fmt not in FORMATS:
+        raise DomainError("قالب خروجی باید PDF یا ZIP باشد.", field="fmt")
+    awards = awards_of(session, cycle=cycle, category=category)
+    items = certificates_for(session, awards=awards, verify_base_url=verify_base_url, upload_dir=upload_dir)
+    if not items:
+        raise DomainError("جایزهٔ معتبری برای چاپ نیست.")
+    job = Job(kind=JOB_KIND, state="queued", total=len(items), done=0, created_by_id=actor.id,
+              params={"cycle_id": cycle.id, "category_id": category.id if category else None, "format": fmt,
+                      "verify_base_url": verify_base_url})
+    session.add(job)
+    session.flush()
+    record(session, actor=actor, action="certificates.print", object_type="job", object_id=job.id,
+           cycle_id=cycle.id, changes={"format": [None, fmt], "count": [None, len(items)],
+                                       "category": [None, category.code if category else None]})
+    return job
+
+
+def output_name(*, cycle: Cycle, category: Category | None, fmt: str) -> str:
+    scope = category.code if category else "all"
+    return f"certificates-{cycle.year}-{scope}.{fmt}"
+
+
+def save_signature(session: Session, *, signatory: Signatory, actor: User, data: bytes, upload_dir: Path,
+                   max_bytes: int) -> None:
+    """Store a signatory's signature image (PNG only, sniffed) outside ``static/``."""
+    import secrets
+
+    if not permissions.can_print_certificates(actor):
+        raise PermissionDenied("مدیریت امضاکنندگان کار دبیرخانه است.")
+    if not data or len(data) > max_bytes or sniff(data[:16]) != "image/png":
+        raise DomainError("تصویر امضا باید پروندهٔ PNG و کوچک‌تر از حد مجاز باشد.", field="signature")
+    folder = upload_dir / "signatures"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_hex(16) + ".png"
+    (folder / name).write_bytes(data)
+    before = signatory.signature_file
+    signatory.signature_file = name
+    session.flush()
+    record(session, actor=actor, action="signatory.signature", object_type="signatory", object_id=signatory.id,
+           cycle_id=signatory.cycle_id, changes={"signature_file": [before, name]})
+
+
+def update_signatory(session: Session, *, signatory: Signatory, actor: User, name: str, title: str) -> None:
+    """Edit a signatory's printed name and title (audited)."""
+    if not permissions.can_print_certificates(actor):
+        raise PermissionDenied("مدیریت امضاکنندگان کار دبیرخانه است.")
+    name, title = normalize_text(name or ""), normalize_text(title or "")
+    if not name:
+        raise DomainError("نام امضاکننده را بنویسید.", field="name")
+    if not title:
+        raise DomainError("سمت امضاکننده را بنویسید.", field="title")
+    changes = {}
+    if name != signatory.name:
+        changes["name"] = [signatory.name, name]
+    if title != signatory.title:
+        changes["title"] = [signatory.title, title]
+    signatory.name, signatory.title = name, title
+    session.flush()
+    if changes:
+        record(session, actor=actor, action="signatory.edit", object_type="signatory", object_id=signatory.id,
+               cycle_id=signatory.cycle_id, changes=changes)
+

@@ -1,0 +1,31 @@
+// Follow a bulk print job: poll its status and move the progress bar; the page also refreshes itself without JS.
+(function () {
+  "use strict";
+  var box = document.getElementById("job");
+  if (!box) { return; }
+  var bar = document.getElementById("job-progress");
+  var count = document.getElementById("job-count");
+  var state = document.getElementById("job-state");
+  var link = document.getElementById("job-download");
+  var digits = "۰۱۲۳۴۵۶۷۸۹";
+  function fa(n) { return String(n).replace(/[0-9]/g, function (d) { return digits[d]; }); }
+  function poll() {
+    fetch(box.getAttribute("data-status-url"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (job) {
+        if (job.total) { bar.max = job.total; }
+        bar.value = job.done;
+        count.textContent = fa(job.done);
+        if (job.state === "done") {
+          state.textContent = "پرونده آماده است.";
+          link.classList.remove("d-none");
+        } else if (job.state === "failed") {
+          state.textContent = "ساخت پرونده ناموفق بود: " + (job.error || "");
+        } else {
+          window.setTimeout(poll, 1000);
+        }
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+  poll();
+})();

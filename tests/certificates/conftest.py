@@ -1,0 +1,21 @@
+"""The demo carried to its frozen result, so awards exist to print, verify and revoke."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from awards.demo import MASKATI, run_to_final
+from awards.models import Award, Nomination
+
+
+@pytest.fixture
+def final(demo, session):
+    run_to_final(session, demo)
+    session.commit()
+    return demo
+
+
+@pytest.fixture
+def maskati_award(final, session) -> Award:
+    return session.scalar(select(Award).join(Nomination).where(Nomination.nominee_name == MASKATI))

@@ -10,7 +10,7 @@ from awards.cycles.services import TimelineInvalid, postpone_ceremony, timeline_
 from awards.demo import jalali_moment
 from awards.enums import NominationAction, NominationState
 from awards.errors import DomainError, PermissionDenied, PhaseClosed
-from awards.models import AuditEvent, Cycle, Nomination
+from awards.models import AuditEvent, Cycle
 from awards.models.cycle import TIMELINE_FIELDS
 from awards.nominations.services import transition
 
@@ -99,14 +99,22 @@ def test_timeline_edit_by_non_organizer_is_refused(demo, session, username):
 
 
 def test_submit_allowed_again_after_nominations_deadline_extended(demo, session):
-    returned = session.scalar(select(Nomination).where(Nomination.nominee_name == "شرکت کاشی طوس"))
-    officer = demo.users["khorasan"]
+    from awards.demo import demo_pdf
+    from awards.nominations import documents
+    from awards.nominations.services import create_draft
+
+    officer = demo.users["tehran"]
+    draft = create_draft(session, actor=officer, category=demo.categories["project"], values={
+        "nominee_name": "طرح آزمایشی تهران", "representative_name": "نماینده", "representative_title": "مدیر طرح",
+        "city": "تهران", "sector": "انرژی", "narrative": "شرح دستاوردها"})
+    documents.add_document(session, actor=officer, nomination=draft, filename="x.pdf", data=demo_pdf("x"),
+                           upload_dir=demo.upload_dir, max_bytes=demo.max_bytes)
     clock.freeze(jalali_moment(1404, 3, 5, 10, 0))
     with pytest.raises(PhaseClosed):
-        transition(session, nomination=returned, action=NominationAction.SUBMIT, actor=officer)
-    update_timeline(session, cycle=demo.cycle, actor=demo.users["admin"], reason="فرصت اصلاح پرونده‌های برگشتی",
+        transition(session, nomination=draft, action=NominationAction.SUBMIT, actor=officer)
+    update_timeline(session, cycle=demo.cycle, actor=demo.users["admin"], reason="فرصت بیشتر برای استان‌ها",
                     values={"nominations_close_at": jalali_moment(1404, 3, 10, 23, 59)})
-    assert transition(session, nomination=returned, action=NominationAction.SUBMIT,
+    assert transition(session, nomination=draft, action=NominationAction.SUBMIT,
                       actor=officer) == NominationState.SUBMITTED
 
 

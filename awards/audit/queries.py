@@ -7,19 +7,17 @@ writes to it except ``awards.audit.services.record``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from awards.models import AuditEvent, User
+from awards.pagination import Page
 from awards.persian import TEHRAN, normalize_text
-
-T = TypeVar("T")
 
 PER_PAGE = 50
 
@@ -147,38 +145,6 @@ class AuditCriteria:
     text: str | None = None
 
 
-@dataclass
-class Page(Generic[T]):
-    items: Sequence[T]
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def first_index(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.total else 0
-
-    @property
-    def last_index(self) -> int:
-        return min(self.number * self.per_page, self.total)
-
-    @property
-    def window(self) -> list[int | None]:
-        """Page numbers to link: the first, the last, two either side of this one, ``None`` for a gap."""
-        wanted = {1, self.pages, *range(self.number - 2, self.number + 3)}
-        numbers = sorted(n for n in wanted if 1 <= n <= self.pages)
-        out: list[int | None] = []
-        for n in numbers:
-            if out and n - out[-1] > 1:
-                out.append(None)
-            out.append(n)
-        return out
-
-
 def tehran_day_start(day: date) -> datetime:
     """The UTC moment a Tehran calendar day begins."""
     return datetime.combine(day, time(0, 0), tzinfo=TEHRAN).astimezone(UTC)
@@ -218,4 +184,4 @@ def audit_page(session: Session, *, criteria: AuditCriteria, page: int = 1, per_
         .offset((number - 1) * per_page)
         .limit(per_page)
     ).all()
-    return Page(items=list(events), number=number, per_page=per_page, total=total)
+    return Page(items=list(events), number=number, size=per_page, total=total)

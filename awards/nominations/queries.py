@@ -7,7 +7,7 @@ counts), so pages built on them stay cheap as the cycle grows.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -25,6 +25,7 @@ from awards.models import (
     User,
 )
 from awards.nominations.states import QUOTA_STATES
+from awards.pagination import Page
 from awards.persian import normalize_search
 
 
@@ -37,48 +38,6 @@ class NominationFilters:
     province_id: int | None = None
     state: NominationState | None = None
     search: str = ""
-
-
-@dataclass
-class Page:
-    """One page of a list, shaped for the ``pager`` macro (``number``, ``pages``, ``window``)."""
-
-    items: list
-    total: int
-    number: int
-    size: int
-    window: list[int | None] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.window = page_window(self.number, self.pages)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
-
-    @property
-    def first_index(self) -> int:
-        """1-based position of the first row on this page (0 when empty)."""
-        return (self.number - 1) * self.size + 1 if self.total else 0
-
-    @property
-    def last_index(self) -> int:
-        return (self.number - 1) * self.size + len(self.items)
-
-
-def page_window(number: int, pages: int, radius: int = 2) -> list[int | None]:
-    """Page numbers to link: the first, the last and ``radius`` around ``number``; None marks a gap."""
-    shown = {1, pages, *range(max(1, number - radius), min(pages, number + radius) + 1)}
-    window: list[int | None] = []
-    previous = 0
-    for n in sorted(shown):
-        if n - previous == 2:  # a gap of one page: show the page rather than an ellipsis
-            window.append(n - 1)
-        elif n - previous > 2:
-            window.append(None)
-        window.append(n)
-        previous = n
-    return window
 
 
 def _visible_to(query: Select, user: User, filters: NominationFilters) -> Select:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from awards.audit.queries import Page, describe_changes, tehran_day_start
+from awards.audit.queries import describe_changes, tehran_day_start
+from awards.pagination import Page
 
 
 def test_describe_changes_types_dates_states_and_codes():
@@ -26,13 +27,13 @@ def test_describe_changes_accepts_a_plain_value():
 
 
 def test_page_window_marks_gaps():
-    page = Page(items=[], number=7, per_page=10, total=200)
+    page = Page(items=[], number=7, size=10, total=200)
     assert page.pages == 20
     assert page.window == [1, None, 5, 6, 7, 8, 9, None, 20]
 
 
 def test_page_of_nothing_has_one_page():
-    page = Page(items=[], number=1, per_page=50, total=0)
+    page = Page(items=[], number=1, size=50, total=0)
     assert (page.pages, page.window, page.first_index, page.last_index) == (1, [1], 0, 0)
 
 

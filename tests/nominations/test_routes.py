@@ -14,7 +14,7 @@ from awards.demo import jalali_moment, national_code
 from awards.enums import NominationAction, NominationState
 from awards.models import AuditEvent, EvidenceDocument, Nomination
 from awards.nominations import documents, services
-from awards.nominations.queries import page_window
+from awards.pagination import page_window
 from tests.nominations.conftest import (
     ELECTRONICS,
     MASKATI,

@@ -76,7 +76,7 @@ lint: $(VENV)/.installed
 
 unit: install
 	@echo "==> pytest ($${AWARDS_TEST_DATABASE_URL:+PostgreSQL}$${AWARDS_TEST_DATABASE_URL:-SQLite})"
-	@$(PY) -m pytest
+	@$(PY) -m pytest -n auto --dist loadfile
 
 test-e2e: install e2e-deps
 	@echo "==> browser suite (Chromium, tests/e2e; screenshots in tests/e2e/screenshots/)"

@@ -20,6 +20,19 @@
   Array.prototype.forEach.call(document.querySelectorAll("input[data-jdp]"), latinise);
   document.addEventListener("focusin", function (event) { latinise(event.target); }, true);
   document.addEventListener("pointerdown", function (event) { latinise(event.target); }, true);
+  // The picker draws its year and month lists without a label: name them for screen readers as they appear.
+  var fa = document.documentElement.lang === "fa";
+  var names = [[".jdp-year select", fa ? "سال" : "Year"], [".jdp-month select", fa ? "ماه" : "Month"]];
+  function nameLists() {
+    names.forEach(function (pair) {
+      Array.prototype.forEach.call(document.querySelectorAll(pair[0]), function (list) {
+        if (!list.hasAttribute("aria-label")) { list.setAttribute("aria-label", pair[1]); }
+      });
+    });
+  }
+  if (window.MutationObserver) {
+    new MutationObserver(nameLists).observe(document.body, { childList: true, subtree: true });
+  }
   if (window.jalaliDatepicker) {
     window.jalaliDatepicker.startWatch({ persianDigits: true, autoShow: true, autoHide: true, hideAfterChange: true });
   }

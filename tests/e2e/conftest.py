@@ -3,15 +3,18 @@ driven by Debian's Chromium through Playwright."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -31,64 +34,94 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _fresh_database_url(tmp: Path) -> str:
+_databases = itertools.count()
+
+
+@contextmanager
+def _fresh_database_url(tmp: Path):
+    """Yield the URL of an empty database: a SQLite file in ``tmp``, or a new PostgreSQL database (dropped after)."""
     pg = os.environ.get("AWARDS_TEST_DATABASE_URL")
     if not pg:
-        return f"sqlite:///{tmp / 'e2e.sqlite3'}"
+        yield f"sqlite:///{tmp / 'e2e.sqlite3'}"
+        return
     url = make_url(pg)
-    name = f"{url.database}_e2e_{os.getpid()}"
+    name = f"{url.database}_e2e_{os.getpid()}_{next(_databases)}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def _serve(tmp: Path):
+    """Seed the demo into a fresh database, serve the app (and the job consumer) on a free port; yield its URL."""
+    with _fresh_database_url(tmp) as database_url:
+        env = dict(os.environ)
+        env.update({
+            "AWARDS_DATABASE_URL": database_url,
+            "AWARDS_INSTANCE_DIR": str(tmp),
+            "AWARDS_UPLOAD_FOLDER": str(tmp / "uploads"),
+            "AWARDS_OUTPUT_FOLDER": str(tmp / "output"),
+            "AWARDS_HUEY_SQLITE": str(tmp / "huey.sqlite3"),
+            "AWARDS_DEMO_PASSWORD": PASSWORD,
+            "AWARDS_CONFIG": "development",
+            "AWARDS_LOGIN_RATE_LIMIT": "5 per minute;30 per hour",
+        })
+        env.pop("AWARDS_REDIS_URL", None)
+        flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+        seeded = subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, capture_output=True, text=True)
+        if seeded.returncode != 0:
+            raise RuntimeError("seed-demo failed:\n" + seeded.stdout + seeded.stderr)
+        port = _free_port()
+        log = open(tmp / "server.log", "w")  # noqa: SIM115  (closed at teardown)
+        server = subprocess.Popen([*flask, "run", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
+                                  stdout=log, stderr=subprocess.STDOUT)
+        consumer = None
+        consumer_bin = Path(sys.executable).with_name("huey_consumer")
+        if (ROOT / "awards" / "tasks.py").exists() and consumer_bin.exists():
+            consumer = subprocess.Popen([str(consumer_bin), "awards.tasks.huey", "-w", "1", "-q"], cwd=ROOT,
+                                        env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(150):
+                try:
+                    with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise RuntimeError("the app did not start: " + (tmp / "server.log").read_text())
+            yield base
+        finally:
+            for proc in (server, consumer):
+                if proc is not None:
+                    proc.terminate()
+                    proc.wait(timeout=10)
+            log.close()
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """Seed the demo into a fresh database, then serve the app (and the job consumer) on a free port."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    env = dict(os.environ)
-    env.update({
-        "AWARDS_DATABASE_URL": _fresh_database_url(tmp),
-        "AWARDS_INSTANCE_DIR": str(tmp),
-        "AWARDS_UPLOAD_FOLDER": str(tmp / "uploads"),
-        "AWARDS_OUTPUT_FOLDER": str(tmp / "output"),
-        "AWARDS_HUEY_SQLITE": str(tmp / "huey.sqlite3"),
-        "AWARDS_DEMO_PASSWORD": PASSWORD,
-        "AWARDS_CONFIG": "development",
-        "AWARDS_LOGIN_RATE_LIMIT": "5 per minute;30 per hour",
-    })
-    env.pop("AWARDS_REDIS_URL", None)
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = open(tmp / "server.log", "w")  # noqa: SIM115  (closed at teardown)
-    server = subprocess.Popen([*flask, "run", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
-    consumer = None
-    consumer_bin = Path(sys.executable).with_name("huey_consumer")
-    if (ROOT / "awards" / "tasks.py").exists() and consumer_bin.exists():
-        consumer = subprocess.Popen([str(consumer_bin), "awards.tasks.huey", "-w", "1", "-q"], cwd=ROOT, env=env,
-                                    stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        server.terminate()
-        raise RuntimeError("the app did not start: " + (tmp / "server.log").read_text())
-    yield base
-    for proc in (server, consumer):
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=10)
-    log.close()
+    """The demo app shared by the modules that only read it or make changes no other module depends on.
+
+    Nothing run against it may move the cycle's timeline: modules that do use ``fresh_server``.
+    """
+    with _serve(tmp_path_factory.mktemp("e2e")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory):
+    """A demo app of the module's own (the story moves the timeline and freezes results: nobody else sees it)."""
+    with _serve(tmp_path_factory.mktemp("e2e-fresh")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -102,17 +135,35 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
+def page(page):
+    """Pytest-playwright's page, accepting the app's confirmation dialogs (``data-confirm``) like a user would."""
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.set_default_timeout(15_000)
+    return page
+
+
+def sign_in(page, base: str, username: str, password: str = PASSWORD):
+    """Sign the page in as a demo user through the login form (after dropping any previous session).
+
+    The page leaves for about:blank first: a stylesheet or font of the last page still loading would otherwise
+    bring the previous session cookie back after the cookies are cleared (every response refreshes it).
+    """
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    page.goto(base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="ورود", exact=True).click()
+    expect(page.locator("form[action$='/logout']")).to_have_count(1)
+    return page
+
+
+@pytest.fixture
 def signed_in(page, live_server):
-    """Return a function that signs the page in as a demo user through the login form."""
+    """Return a function that signs the page in as a demo user of the shared server."""
 
     def _sign_in(username: str, password: str = PASSWORD):
-        page.context.clear_cookies()
-        page.goto(live_server + "/login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.get_by_role("button", name="ورود", exact=True).click()
-        page.wait_for_load_state()
-        return page
+        return sign_in(page, live_server, username, password)
 
     return _sign_in
 
@@ -130,8 +181,9 @@ AXE_EXCEPTIONS: dict[str, str] = {}
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the page and return its serious and critical violations (minus justified exceptions)."""
     # Served by the app itself (same origin), so the page's Content-Security-Policy allows it.
-    origin = page.evaluate("() => location.origin")
-    page.add_script_tag(url=origin + "/static/vendor/axe-core/axe.min.js")
+    if not page.evaluate("() => 'axe' in window"):
+        origin = page.evaluate("() => location.origin")
+        page.add_script_tag(url=origin + "/static/vendor/axe-core/axe.min.js")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"],

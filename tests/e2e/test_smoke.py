@@ -12,7 +12,7 @@ def test_login_page_is_persian_rtl(page, live_server):
     assert page.get_attribute("html", "dir") == "rtl"
     assert page.get_attribute("html", "lang") == "fa"
     assert page.locator("h1").inner_text() == "ورود به تندیس"
-    screenshot(page, "login-desktop")
+    screenshot(page, "smoke-login")
 
 
 def test_wrong_password_shows_error_then_throttles(page, live_server):

@@ -59,6 +59,8 @@ class Config:
     # A signed-in user idle longer than this is signed out on the next request.
     IDLE_TIMEOUT = timedelta(minutes=_env_int("AWARDS_IDLE_TIMEOUT_MINUTES", 60))
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("AWARDS_SESSION_HOURS", 12))
+    # Page requests rewrite the cookie anyway (the idle clock); static files must not re-send it.
+    SESSION_REFRESH_EACH_REQUEST = False
 
     DEMO_PASSWORD = _env("AWARDS_DEMO_PASSWORD", "demo-pass-1404")
     # The public address printed in certificate QR codes; by default the address the request came to.

@@ -53,7 +53,8 @@ def init_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def _idle_timeout():
-        if not current_user.is_authenticated:
+        # Static files neither load the user nor touch the session, so they never re-send its cookie.
+        if request.endpoint == "static" or not current_user.is_authenticated:
             return None
         now = datetime.now(UTC).timestamp()
         last = session.get("last_seen")

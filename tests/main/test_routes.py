@@ -67,3 +67,16 @@ def test_pages_load_nothing_from_the_internet(client, demo, login_as):
     html = client.get("/").get_data(as_text=True)
     assert "http://" not in html.replace("http://www.w3.org", "")
     assert "https://" not in html
+
+
+def test_static_files_do_not_resend_the_session_cookie(client, demo, login_as):
+    login_as("fars")
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    response.close()
+
+
+def test_favicon_is_served_from_static(client):
+    response = client.get("/login")
+    assert 'rel="icon" href="/static/img/favicon.svg"' in response.get_data(as_text=True)

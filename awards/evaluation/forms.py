@@ -28,6 +28,7 @@ from awards.evaluation.rubric import (
     RubricInput,
     scoring_committees,
 )
+from awards.fields import ParsedField
 from awards.labels import LABELS
 from awards.models import CategoryCommittee, Criterion
 
@@ -51,32 +52,14 @@ def show_number(value: int | Decimal | None) -> str:
     return persian.to_persian_digits(text.replace(".", persian.PERSIAN_DECIMAL_SEPARATOR)) if _persian_ui() else text
 
 
-class ParsedField(StringField):
-    """A text input parsed on submit; blank is None; an unparsable value stays as typed with its error."""
+class NumberInput(ParsedField):
+    """A parsed number input, written back as 12 or ۱۲٫۵."""
 
-    def parse(self, text: str) -> Any:  # pragma: no cover - subclasses override it
-        raise NotImplementedError
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        text = valuelist[0].strip()
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = self.parse(text)
-        except ValueError:
-            self.data = None
-            raise
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return show_number(self.data)
+    def show(self, value: Any) -> str:
+        return show_number(value)
 
 
-class NumberField(ParsedField):
+class NumberField(NumberInput):
     """A whole (or, with ``decimal``, decimal) number in either digit set."""
 
     def __init__(self, label=None, validators=None, *, decimal: bool = False, **kwargs) -> None:
@@ -93,7 +76,7 @@ class NumberField(ParsedField):
 _SCORE_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?|-[0-9]+(?:\.[0-9]+)?")
 
 
-class ScoreField(ParsedField):
+class ScoreField(NumberInput):
     """A criterion value: «۱۲٫۵», "12.5" and "12/5" (the slash Persian keyboards type) all read as 12.5."""
 
     def parse(self, text: str) -> Decimal:

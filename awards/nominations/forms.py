@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from awards import clock, persian
 from awards.enums import NominationState, NomineeKind
+from awards.fields import ParsedField
 from awards.labels import LABELS
 from awards.nominations.queries import NominationFilters
 from awards.nominations.services import DOSSIER_FIELDS
@@ -43,35 +44,14 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class ParsedField(StringField):
-    """A text input whose value is parsed on submit; an unparsable value stays as typed with its error."""
-
-    def parse(self, text: str) -> Any:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        text = valuelist[0].strip()
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = self.parse(text)
-        except ValueError:
-            self.data = None  # the raw text stays in raw_data and is shown again beside the error
-            raise
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.show(self.data) if self.data is not None else ""
+class DossierField(ParsedField):
+    """A parsed dossier input, written back in the interface's digits."""
 
     def show(self, value: Any) -> str:
         return _display_digits(str(value))
 
 
-class IdentifierField(ParsedField):
+class IdentifierField(DossierField):
     """کد ملی, شناسه ملی or mobile: validated by an ``awards.persian`` function, stored in Latin digits."""
 
     def __init__(self, label=None, validators=None, *, check, **kwargs) -> None:
@@ -85,7 +65,7 @@ class IdentifierField(ParsedField):
             raise ValueError(PERSIAN_MESSAGES.get(str(error), str(error))) from error
 
 
-class NumberField(ParsedField):
+class NumberField(DossierField):
     """A whole or decimal number within a range, typed with either digit set and optional separators."""
 
     def __init__(self, label=None, validators=None, *, minimum: int, maximum: int, decimal: bool = False,
@@ -110,7 +90,7 @@ class NumberField(ParsedField):
         return persian.persian_number(value) if locale is None or locale.language == "fa" else f"{value:,}"
 
 
-class JalaliYearField(ParsedField):
+class JalaliYearField(DossierField):
     """A Jalali (solar hijri) year such as ۱۳۷۲, not later than the current one."""
 
     def parse(self, text: str) -> int:

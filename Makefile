@@ -75,7 +75,7 @@ lint: $(VENV)/.installed
 	@$(VENV)/bin/ruff check awards tests migrations config.py wsgi.py
 
 unit: install
-	@echo "==> pytest ($${AWARDS_TEST_DATABASE_URL:+PostgreSQL}$${AWARDS_TEST_DATABASE_URL:-SQLite})"
+	@if [ -n "$$AWARDS_TEST_DATABASE_URL" ]; then echo "==> pytest on PostgreSQL"; else echo "==> pytest on SQLite"; fi
 	@$(PY) -m pytest -n auto --dist loadfile
 
 test-e2e: install e2e-deps

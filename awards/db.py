@@ -134,10 +134,6 @@ class Database:
         """Return a new session outside the app-context scope (worker threads, tests, jobs)."""
         return self._factory()
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine is not None and self.engine.dialect.name == "sqlite"
-
 
 def _app_ctx_id() -> int:
     from flask import g

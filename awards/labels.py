@@ -50,14 +50,3 @@ LABELS = {
     Phase.RESULTS: _l("جمع‌بندی نتایج"),
     Phase.FINAL: _l("نتایج نهایی"),
 }
-
-STATE_BADGES = {
-    NominationState.DRAFT: "secondary",
-    NominationState.SUBMITTED: "info",
-    NominationState.IN_EVALUATION: "primary",
-    NominationState.SHORTLISTED: "warning",
-    NominationState.AWARDED: "success",
-    NominationState.NOT_SELECTED: "light",
-    NominationState.INELIGIBLE: "danger",
-    NominationState.WITHDRAWN: "dark",
-}

@@ -47,7 +47,7 @@ DOSSIER_FIELDS = (
     "mobile",
 )
 SALUTATIONS = (None, "جناب آقای", "سرکار خانم")
-TEXT_FIELDS = ("nominee_name", "representative_name", "representative_title", "city", "sector", "narrative")
+
 
 #: What a dossier must hold before it can be submitted, by kind of nominee.
 REQUIRED_FOR_SUBMIT: dict[NomineeKind, tuple[str, ...]] = {

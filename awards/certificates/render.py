@@ -24,12 +24,19 @@ subset tags are hashes of the subset, and the decorative frame is computed, not 
 Speed
 -----
 A :class:`CertificateRenderer` keeps one ``FontConfiguration`` and the pre-parsed stylesheets for
-its lifetime; make one per process.  The guilloche frame, watermark, title ornament and tier seal
-(thousands of curve segments) are not SVG images, which WeasyPrint would re-parse on every page:
-they are drawn once per document as PDF form XObjects that every page references (see
-``_decorate``).  Bulk printing goes through :meth:`render_many_chunked`, which renders chunks of
-certificates as single documents (fonts and frame embedded once per chunk) in a pool of worker
-processes and merges them with pypdf.  ``tests/bench/bench_certificates.py`` measures it.
+its lifetime; make one per process.  WeasyPrint's cost is per laid-out block and per drawn
+image, so a certificate page carries as little as possible:
+
+* the guilloche frame, watermark, title ornament and tier seal (thousands of curve segments) are
+  drawn once per document as PDF form XObjects that every page references (``_decorate``);
+* the text every certificate of a tier shares (title, basmala, date, signatories, captions) is
+  laid out once per document on a *stamp* page, which becomes a form too (``_Plan``);
+* the QR code is drawn by ``_qr_ops`` as a vector path from segno's matrix, not as an SVG image
+  that WeasyPrint would parse and draw on every page.
+
+Bulk printing goes through :meth:`render_many_chunked`, which renders chunks of certificates as
+single documents (fonts, frame and stamps embedded once per chunk) in a pool of worker processes
+and streams them into one file (``pdfmerge``).  ``tests/bench/bench_certificates.py`` measures it.
 
 Layout notes (WeasyPrint 70): auto margins and flex items are misplaced in right-to-left boxes,
 so the page geometry is laid out left to right and each text block sets ``direction: rtl``; the
@@ -51,7 +58,7 @@ import re
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,6 +73,7 @@ from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError, path2url
 
+from awards.certificates.pdfmerge import PdfConcatenator
 from awards.persian import format_jalali_date, to_persian_digits
 
 __all__ = [
@@ -105,6 +113,9 @@ _LONGEST_CITATION = 740
 #: Citations up to this many characters are known to fit (longer ones may, or raise ValueError).
 CITATION_FITS_CHARS = 900
 _MAX_DATA_URI_BYTES = 4 * 1024 * 1024
+# Below this many certificates render_each works in this process: starting a pool (about a second
+# a worker) would cost more than it saves.
+_POOL_MIN_ITEMS = 40
 #: How many signatories fit side by side in the footer.
 MAX_SIGNATORIES = 4
 _QR_DARK = "#0b2a5b"
@@ -167,6 +178,30 @@ class CertificateData:
         for name in ("recipient_line", "nominee_name", "category_title", "cycle_title", "citation"):
             if not str(getattr(self, name) or "").strip():
                 raise ValueError(f"{name} must not be empty")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One WeasyPrint document, and how its pages become certificates.
+
+    Shared text: every certificate of one tier, cycle, ceremony date and set of signatories carries
+    the same title, basmala, date, tier line, signatories and captions.  Laying that out once per
+    certificate was about a third of the page cost, so the HTML starts with one *stamp* page per
+    distinct set (``stamp_count`` of them, usually one or two), followed by one page per
+    certificate holding only its own text; ``_decorate`` turns the stamps into PDF forms that each
+    certificate page draws (``stamps[i]`` is certificate i's stamp).
+    """
+
+    html: str
+    stamp_count: int
+    stamps: tuple[int, ...]
+    tiers: tuple[str, ...]
+    verify_urls: tuple[str, ...]
+    recipients: tuple[str, ...]
+
+
+def _stamp_key(data: CertificateData) -> tuple:
+    return (data.tier, data.cycle_title.strip(), data.ceremony_date, data.signatories)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -550,22 +585,120 @@ def _add_decor_forms(pdf: pydyf.PDF) -> dict[str, bytes]:
     return refs
 
 
-def _decorate(pdf: pydyf.PDF, tiers: Sequence[str]) -> None:
-    """WeasyPrint finisher: paint the frame and the tier seal behind each page's content."""
+def _decorate(pdf: pydyf.PDF, plan: _Plan, qr_boxes: Sequence[tuple[float, float, float]]) -> None:
+    """WeasyPrint finisher: turn the stamp pages into forms, then finish each certificate page.
+
+    The first ``plan.stamp_count`` pages hold the shared text (see ``_Plan``).  Each becomes a
+    form XObject (its content stream is kept as is, with a bounding box and resources added) and
+    leaves the page tree.  Every certificate page then draws, behind its own content, the frame,
+    its tier seal and its stamp, and over it the QR code (``_qr_ops``).
+    """
     refs = _add_decor_forms(pdf)
-    page_numbers = pdf.pages["Kids"][::3]
-    if len(page_numbers) != len(tiers):
+    numbers = pdf.pages["Kids"][::3]
+    if len(numbers) != plan.stamp_count + len(plan.tiers) or len(qr_boxes) != len(plan.tiers):
         raise ValueError("page count does not match the certificates")
-    for number, tier in zip(page_numbers, tiers, strict=True):
+    # WeasyPrint shares one resource dictionary between pages; "Tandis*" names cannot clash with
+    # its own (which are short generated ids).
+    resources = pdf.objects[int(pdf.objects[numbers[0]]["Resources"].split()[0])]
+    # The stamps' resources: fonts, images (signatures), colour spaces... but not the forms, so
+    # that no form can name itself.
+    stamp_resources = pydyf.Dictionary({**resources, "XObject": pydyf.Dictionary(resources["XObject"])})
+    pdf.add_object(stamp_resources)
+    stamp_names = []
+    for index, number in enumerate(numbers[: plan.stamp_count]):
         page = pdf.objects[number]
-        # WeasyPrint shares one resource dictionary between pages; "Tandis*" names cannot clash
-        # with its own (which are short generated ids).
-        resources = pdf.objects[int(page["Resources"].split()[0])]
-        for name, ref in refs.items():
-            resources["XObject"][name] = ref
+        if "Annots" in page:
+            raise RuntimeError("a stamp page must not carry links")
+        form = pdf.objects[int(page["Contents"].split()[0])]
+        form.extra.update(
+            {"Type": "/XObject", "Subtype": "/Form", "BBox": page["MediaBox"], "Resources": stamp_resources.reference}
+        )
+        # No longer a page.  Its object number stays taken (pydyf 0.12 miscounts free objects in
+        # compressed object streams), so it is left as an empty, unreferenced dictionary.
+        page.clear()
+        name = f"TandisStamp{index}"
+        refs[name] = form.reference
+        stamp_names.append(name)
+    for name, ref in refs.items():
+        resources["XObject"][name] = ref
+    pdf.pages["Kids"] = pydyf.Array(pdf.pages["Kids"][3 * plan.stamp_count :])
+    pdf.pages["Count"] = len(plan.tiers)
+    for number, tier, stamp, url, box in zip(
+        numbers[plan.stamp_count :], plan.tiers, plan.stamps, plan.verify_urls, qr_boxes, strict=True
+    ):
+        page = pdf.objects[number]
         seal = "TandisSealGold" if tier == GOLD else "TandisSealCertificate"
         content = pdf.objects[int(page["Contents"].split()[0])]
-        content.stream.insert(0, f"q /TandisFrame Do /{seal} Do Q".encode("ascii"))
+        page_height = float(page["MediaBox"][3])
+        content.stream[:] = [
+            f"q /TandisFrame Do /{seal} Do /{stamp_names[stamp]} Do Q q".encode("ascii"),
+            *content.stream,
+            b"Q",
+            _qr_ops(url, box, page_height=page_height),
+        ]
+    _add_outline(pdf, numbers[plan.stamp_count :], plan.recipients)
+
+
+def _add_outline(pdf: pydyf.PDF, page_numbers: Sequence[int], titles: Sequence[str]) -> None:
+    """A flat outline (bookmarks): one entry per certificate, named by its recipient, so that an
+    organizer can find one page in a long print file.  (WeasyPrint 70 does not collect bookmarks
+    inside absolutely positioned boxes, where all certificate text is.)"""
+    root = pydyf.Dictionary({"Type": "/Outlines", "Count": len(titles)})
+    pdf.add_object(root)
+    entries = []
+    for number, title in zip(page_numbers, titles, strict=True):
+        page = pdf.objects[number]
+        entry = pydyf.Dictionary(
+            {
+                "Title": pydyf.String(title),
+                "Parent": root.reference,
+                "Dest": pydyf.Array((page.reference, "/XYZ", 0, page["MediaBox"][3], 0)),
+            }
+        )
+        pdf.add_object(entry)
+        if entries:
+            entry["Prev"] = entries[-1].reference
+            entries[-1]["Next"] = entry.reference
+        entries.append(entry)
+    root["First"], root["Last"] = entries[0].reference, entries[-1].reference
+    pdf.catalog["Outlines"] = root.reference
+
+
+def _qr_ops(url: str, box: tuple[float, float, float], *, page_height: float) -> bytes:
+    """PDF operators drawing the QR code of ``url`` in a square box (x, y, side in CSS px from the
+    top left), white, with the 4-module quiet zone, dark modules as one filled path of rectangles:
+    vector like an SVG, but without WeasyPrint parsing and redrawing an image on every page."""
+    matrix = make_qr(url).matrix
+    x, y, side = box
+    module = side / (len(matrix) + 8)
+    ops = [
+        f"q 0.75 0 0 -0.75 0 {_num(page_height)} cm",
+        f"{_colour(_QR_LIGHT)} rg {_num(x)} {_num(y)} {_num(side)} {_num(side)} re f",
+        f"{_colour(_QR_DARK)} rg",
+    ]
+    # Edges are rounded once and shared by neighbours, so rows and runs tile without hairlines.
+    def edge(origin: float, count: int) -> float:
+        return round(origin + (4 + count) * module, 3)
+
+    for row_index, row in enumerate(matrix):
+        top, bottom = edge(y, row_index), edge(y, row_index + 1)
+        column, width = 0, len(row)
+        while column < width:
+            if not row[column]:
+                column += 1
+                continue
+            run = column
+            while column < width and row[column]:
+                column += 1
+            left, right = edge(x, run), edge(x, column)
+            ops.append(f"{left:.3f} {top:.3f} {right - left:.3f} {bottom - top:.3f} re")
+    ops.append("f Q")
+    return "\n".join(ops).encode("ascii")
+
+
+def _colour(hex_colour: str) -> str:
+    value = hex_colour.lstrip("#")
+    return " ".join(_num(int(value[i : i + 2], 16) / 255) for i in (0, 2, 4))
 
 
 def _divider_ops(ops: _Ops) -> None:
@@ -590,8 +723,6 @@ def frame_stylesheet() -> str:
     return "\n".join(
         (
             f".cycle {{ top: {_num(DIVIDER_CENTRE[1] + 3.5)}mm; }}",
-            f".seal {{ left: {_num(cx - size / 2)}mm; top: {_num(cy - size / 2)}mm; "
-            f"width: {_num(size)}mm; height: {_num(size)}mm; }}",
             f".tier {{ left: {_num(cx - 27)}mm; top: {_num(cy + size / 2 + 1.2)}mm; width: 54mm; }}",
             *_signatory_rules(),
         )
@@ -638,23 +769,38 @@ def _srgb_profiles() -> dict[str, ColorProfile]:
     return {_OUTPUT_INTENT: profile}
 
 
-def _check_fits(document) -> None:
-    """Refuse a page whose body (<main>) runs into the signatures (<footer>).
+def _boxes(box):
+    """Every box of a WeasyPrint 70 layout tree, including those inside absolutely positioned
+    boxes (whose placeholders ``descendants()`` does not enter; they delegate ``children``)."""
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _check_fits(document, *, stamp_count: int) -> list[tuple[float, float, float]]:
+    """Refuse a certificate page whose body (<main>) runs into the signatures (<footer>); return
+    each certificate page's QR box (x, y, side in CSS px from the page's top left).
 
     Both are absolutely positioned, so an over-long citation would not spill onto a new page: it
-    would silently overprint the signatures and the QR code.
+    would silently overprint the signatures and the QR code.  Stamp pages are not checked: their
+    text is short and fixed.
     """
-    for number, page in enumerate(document.pages, start=1):
-        main_bottom = footer_top = None
-        for box in page._page_box.descendants():  # WeasyPrint 70 layout tree
+    qr_boxes = []
+    for number, page in enumerate(document.pages[stamp_count:], start=1):
+        main_bottom = footer_top = qr_box = None
+        for box in _boxes(page._page_box):
             if box.element_tag == "main":
                 main_bottom = box.position_y + box.margin_height()
             elif box.element_tag == "footer":
                 footer_top = box.position_y
-        if main_bottom is None or footer_top is None:
-            raise RuntimeError("certificate template must have <main> and <footer>")
+            elif box.element_tag == "div" and box.element.get("class") == "qr":
+                qr_box = (box.content_box_x(), box.content_box_y(), min(box.width, box.height))
+        if main_bottom is None or footer_top is None or qr_box is None:
+            raise RuntimeError('certificate template must have <main>, <footer> and <div class="qr">')
         if main_bottom > footer_top + 0.5:
             raise ValueError(f"certificate layout overflow on page {number}: the citation is too long")
+        qr_boxes.append(qr_box)
+    return qr_boxes
 
 
 def _w3c_datetime(value: datetime.datetime) -> str:
@@ -680,6 +826,10 @@ class CertificateRenderer:
             lstrip_blocks=True,
         )
         self._template = self._env.get_template(TEMPLATE_NAME)
+        self.load_styles()
+
+    def load_styles(self) -> None:
+        """(Re)build the FontConfiguration and parse the stylesheets (done once, in ``__init__``)."""
         self._font_config = FontConfiguration()
         fetcher = StaticOnlyURLFetcher(self.static_dir)
         stylesheet_url = path2url(str(self.static_dir / STYLESHEET_PATH))
@@ -709,7 +859,20 @@ class CertificateRenderer:
             raise ValueError(f"signature image outside static/: {uri!r}")
         return path2url(real)
 
-    def _context(self, data: CertificateData) -> dict[str, object]:
+    def _stamp_context(self, data: CertificateData) -> dict[str, object]:
+        return {
+            "tier": data.tier,
+            "tier_text": TIER_TEXT[data.tier],
+            "cycle_title": to_persian_digits(data.cycle_title.strip()),
+            "ceremony_date": format_jalali_date(data.ceremony_date, long=True),
+            "signatories": [
+                {"name": s.name, "title": s.title, "signature_src": self._signature_src(s.signature_uri)}
+                for s in data.signatories
+            ],
+        }
+
+    @staticmethod
+    def _page_context(data: CertificateData) -> dict[str, object]:
         if data.revoked:
             raise ValueError(f"award {data.serial} is revoked: refusing to render a certificate")
         citation = " ".join(data.citation.split())
@@ -723,45 +886,56 @@ class CertificateRenderer:
             citation_class = "citation"
         return {
             "serial": data.serial,
+            # About 20 characters fit the serial's column at full size; longer ones are set smaller.
+            "serial_pt": _num(max(4.5, 190 / len(data.serial))) if len(data.serial) > 20 else None,
             "verify_url": data.verify_url,
-            "qr_uri": qr_data_uri(data.verify_url),
             "recipient_line": data.recipient_line.strip(),
             "recipient_title": data.recipient_title.strip(),
             "nominee_name": data.nominee_name.strip(),
             "category_title": data.category_title.strip(),
-            "cycle_title": to_persian_digits(data.cycle_title.strip()),
             "citation": citation,
             "citation_class": citation_class,
-            "tier": data.tier,
-            "tier_text": TIER_TEXT[data.tier],
-            "ceremony_date": format_jalali_date(data.ceremony_date, long=True),
-            "signatories": [
-                {"name": s.name, "title": s.title, "signature_src": self._signature_src(s.signature_uri)}
-                for s in data.signatories
-            ],
         }
 
-    def render_html(self, items: Sequence[CertificateData], *, title: str | None = None) -> str:
-        """The HTML of one document holding one page per certificate (autoescaped)."""
+    def _plan(self, items: Sequence[CertificateData], *, title: str | None = None) -> _Plan:
         if not items:
             raise ValueError("nothing to render")
-        pages = [self._context(item) for item in items]
+        pages = [self._page_context(item) for item in items]
+        stamp_of: dict[tuple, int] = {}
+        stamps: list[dict[str, object]] = []
+        for item in items:
+            key = _stamp_key(item)
+            if key not in stamp_of:
+                stamp_of[key] = len(stamps)
+                stamps.append(self._stamp_context(item))
         issued = max(item.issued_at for item in items)
         if title is None:
             title = f"لوح تقدیر — {items[0].recipient_line.strip()}"
             if len(items) > 1:
                 title = f"لوح‌های تقدیر — {to_persian_digits(items[0].cycle_title.strip())}"
-        return self._template.render(pages=pages, title=title, issued=_w3c_datetime(issued))
+        html = self._template.render(stamps=stamps, pages=pages, title=title, issued=_w3c_datetime(issued))
+        return _Plan(
+            html=html,
+            stamp_count=len(stamps),
+            stamps=tuple(stamp_of[_stamp_key(item)] for item in items),
+            tiers=tuple(item.tier for item in items),
+            verify_urls=tuple(item.verify_url for item in items),
+            recipients=tuple(item.recipient_line.strip() for item in items),
+        )
+
+    def render_html(self, items: Sequence[CertificateData], *, title: str | None = None) -> str:
+        """The HTML of one document: the shared stamps, then one page per certificate (autoescaped)."""
+        return self._plan(items, title=title).html
 
     # -- PDF -----------------------------------------------------------------------------------
 
     def _write_pdf(self, items: Sequence[CertificateData], target=None) -> bytes | None:
-        return self._pdf_from_html(self.render_html(items), [item.tier for item in items], target)
+        return self._write(self._plan(items), target)
 
-    def _pdf_from_html(self, html: str, tiers: Sequence[str], target=None) -> bytes | None:
-        """Lay out HTML (one page per tier expected) and write the decorated PDF/A-3b."""
+    def _write(self, plan: _Plan, target=None) -> bytes | None:
+        """Lay out the plan's HTML and write the decorated PDF/A-3b."""
         fetcher = StaticOnlyURLFetcher(self.static_dir)  # a new fetcher for every render
-        document = HTML(string=html, base_url=self._base_url, url_fetcher=fetcher).render(
+        document = HTML(string=plan.html, base_url=self._base_url, url_fetcher=fetcher).render(
             font_config=self._font_config,
             color_profiles=_srgb_profiles(),
             stylesheets=list(self._stylesheets),
@@ -769,17 +943,17 @@ class CertificateRenderer:
             pdf_variant=PDF_VARIANT,
             output_intent=_OUTPUT_INTENT,
         )
-        if len(document.pages) != len(tiers):
+        expected = plan.stamp_count + len(plan.tiers)
+        if len(document.pages) != expected:
             raise ValueError(
-                f"certificate layout overflow: {len(document.pages)} pages for {len(tiers)} certificates "
+                f"certificate layout overflow: {len(document.pages)} pages where {expected} were expected "
                 "(citation too long?)"
             )
-        _check_fits(document)
+        qr_boxes = _check_fits(document, stamp_count=plan.stamp_count)
         document.metadata.attachments = []  # never embed anything, whatever the HTML says
-        tiers = list(tiers)
         return document.write_pdf(
             target,
-            finisher=lambda _document, pdf: _decorate(pdf, tiers),
+            finisher=lambda _document, pdf: _decorate(pdf, plan, qr_boxes),
             pdf_variant=PDF_VARIANT,
             output_intent=_OUTPUT_INTENT,
             presentational_hints=False,
@@ -803,7 +977,7 @@ class CertificateRenderer:
         self,
         items: Sequence[CertificateData],
         *,
-        chunk_size: int = 100,
+        chunk_size: int = 50,
         out_path: Path,
         workers: int = 2,
         progress: Callable[[int, int], None] | None = None,
@@ -814,7 +988,8 @@ class CertificateRenderer:
         number of chunks is rounded up to a multiple of ``workers`` and their sizes evened out so
         that the workers finish together.  Each worker process (started with "spawn": no state is
         inherited from a possibly threaded parent) builds its own renderer once.  Chunks are
-        merged in order with pypdf as they arrive.  ``progress(done, total)`` is called in this
+        copied into ``out_path`` in order as they arrive, object by object (``pdfmerge``: this
+        process's memory does not grow with the page count).  ``progress(done, total)`` is called in this
         process after each chunk, counting certificates.  Revoked items are refused before any
         work starts.  In a daemonic process (which may not have children, e.g. a huey worker
         started with ``-k process``) the chunks are rendered in this process instead.  The merged
@@ -836,7 +1011,8 @@ class CertificateRenderer:
                 (index, chunk, str(Path(tmp) / f"chunk-{index:05d}.pdf"))
                 for index, chunk in enumerate(chunks)
             ]
-            merger = _OrderedMerger([job[2] for job in jobs])
+            title = f"لوح‌های تقدیر — {to_persian_digits(items[0].cycle_title.strip())}"
+            merger = _OrderedMerger([job[2] for job in jobs], out_path=out_path, title=title)
             done = 0
             # A daemonic process (e.g. a huey "-k process" worker) may not start children: render
             # in this process then, rather than fail.
@@ -856,7 +1032,9 @@ class CertificateRenderer:
                     done += count
                     if progress:
                         progress(done, total)
+                return merger.close()
             except BaseException:
+                merger.abort()
                 if pool is not None:
                     pool.terminate()
                 raise
@@ -864,11 +1042,43 @@ class CertificateRenderer:
                 if pool is not None:
                     pool.close()
                     pool.join()
-            title = f"لوح‌های تقدیر — {to_persian_digits(items[0].cycle_title.strip())}"
-            return merger.write(out_path, title=title)
 
-    def render_zip(self, items: Sequence[CertificateData], *, out_path: Path | None = None) -> bytes | None:
-        """A ZIP holding one PDF per certificate, named ``<serial>.pdf`` (deterministic).
+    def render_each(self, items: Sequence[CertificateData], *, workers: int = 1) -> Iterator[bytes]:
+        """:meth:`render_one` for each item, in order, lazily.
+
+        Each PDF is a document of its own (fonts embedded in each), so this costs what the
+        per-document path costs; from ``_POOL_MIN_ITEMS`` items on, and with ``workers`` > 1, the
+        work is shared by a pool of processes (as in :meth:`render_many_chunked`).  Revoked items
+        are refused before any work starts.
+        """
+        items = list(items)
+        for item in items:
+            if item.revoked:
+                raise ValueError(f"award {item.serial} is revoked: refusing to render a certificate")
+        if workers <= 1 or len(items) < _POOL_MIN_ITEMS or multiprocessing.current_process().daemon:
+            for item in items:
+                yield self.render_one(item)
+            return
+        pool = multiprocessing.get_context("spawn").Pool(
+            processes=workers, initializer=_init_worker, initargs=(str(self.static_dir), str(self.template_dir))
+        )
+        try:
+            yield from pool.imap(_render_one_in_worker, items, chunksize=max(1, min(16, len(items) // (4 * workers))))
+        finally:
+            pool.terminate()
+            pool.join()
+
+    def render_zip(
+        self,
+        items: Sequence[CertificateData],
+        *,
+        out_path: Path | None = None,
+        workers: int = 1,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> bytes | None:
+        """A ZIP holding one PDF/A per certificate, named ``<serial>.pdf`` and dated by its issue
+        (deterministic); see :meth:`render_each` for ``workers``.  ``progress(done, total)`` is
+        called after each certificate.
 
         Returns the ZIP bytes, or writes them to ``out_path`` and returns None.
         """
@@ -879,11 +1089,14 @@ class CertificateRenderer:
         buffer = io.BytesIO() if out_path is None else open(out_path, "wb")  # noqa: SIM115
         try:
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-                for item in items:
+                pdfs = self.render_each(items, workers=workers)
+                for done, (item, pdf) in enumerate(zip(items, pdfs, strict=True), start=1):
                     issued = item.issued_at.astimezone(datetime.UTC)
                     info = zipfile.ZipInfo(f"{item.serial}.pdf", date_time=issued.timetuple()[:6])
                     info.external_attr = 0o644 << 16
-                    archive.writestr(info, self.render_one(item))
+                    archive.writestr(info, pdf)
+                    if progress:
+                        progress(done, len(items))
             return buffer.getvalue() if out_path is None else None
         finally:
             buffer.close()
@@ -911,6 +1124,11 @@ def _render_chunk_in_worker(job) -> tuple[int, int]:
     return _render_chunk_with(_WORKER_RENDERER, job)
 
 
+def _render_one_in_worker(item: CertificateData) -> bytes:
+    assert _WORKER_RENDERER is not None, "worker not initialised"
+    return _WORKER_RENDERER.render_one(item)
+
+
 def _even_chunks(items: list, chunk_size: int, workers: int) -> list[list]:
     """Split items into chunks of at most chunk_size, in a multiple of `workers`, sizes within 1."""
     count = math.ceil(len(items) / chunk_size)
@@ -926,34 +1144,27 @@ def _even_chunks(items: list, chunk_size: int, workers: int) -> list[list]:
 
 
 class _OrderedMerger:
-    """Append chunk PDFs to one pypdf writer in order, as soon as each next one is finished."""
+    """Append chunk PDFs to the output in order, as soon as each next one is finished (streaming:
+    see ``pdfmerge``), deleting each chunk once copied."""
 
-    def __init__(self, paths: Sequence[str]) -> None:
-        from pypdf import PdfWriter
-
+    def __init__(self, paths: Sequence[str], *, out_path: Path, title: str) -> None:
         self._paths = list(paths)
         self._finished: set[int] = set()
         self._next = 0
-        self._writer = PdfWriter()
+        self._output = PdfConcatenator(out_path, title=title)
 
     def done(self, index: int) -> None:
         self._finished.add(index)
         while self._next in self._finished:
             path = self._paths[self._next]
-            self._writer.append(path)
+            self._output.append(path)
             os.remove(path)
             self._next += 1
 
-    def write(self, out_path: Path, *, title: str) -> int:
-        from pypdf.generic import NameObject, TextStringObject
-
+    def close(self) -> int:
         if self._next != len(self._paths):
             raise RuntimeError("not every chunk was rendered")
-        self._writer.add_metadata({"/Title": title})
-        self._writer._root_object[NameObject("/Lang")] = TextStringObject("fa")
-        pages = len(self._writer.pages)
-        partial = out_path.with_name(out_path.name + ".part")
-        with open(partial, "wb") as handle:
-            self._writer.write(handle)
-        os.replace(partial, out_path)
-        return pages
+        return self._output.close()
+
+    def abort(self) -> None:
+        self._output.abort()

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import URLFetchingError, path2url
 
+from awards.certificates import render as render_module
 from awards.certificates.render import (
     CITATION_FITS_CHARS,
     TIER_TEXT,
@@ -119,7 +120,13 @@ def test_render_html_dates_and_cycle_use_persian_digits(renderer):
 
     assert "۴ شهریور ۱۴۰۴" in html
     assert "روز ملی صنعت و معدن ۱۴۰۴" in html
-    assert '<bdi dir="ltr" class="serial">1404-CLUSTER-001</bdi>' in html
+    assert '<p class="serial"><span>1404-CLUSTER-001</span></p>' in html
+
+
+def test_render_html_long_serial_is_set_smaller_to_keep_its_column(renderer):
+    html = renderer.render_html([make_data(serial="1404-" + "X" * 32 + "-001")])
+
+    assert '<p class="serial"><span style="font-size: 4.63pt">1404-XXXX' in html
 
 
 def test_render_one_certificate_tier_shows_certificate_only(renderer):
@@ -254,6 +261,63 @@ def test_render_many_three_items_gives_three_pages_in_order(renderer):
         assert f"1404-CLUSTER-00{index + 1}" in page.extract_text()
 
 
+def test_render_many_shared_text_is_drawn_once_per_stamp_and_each_page_gets_its_own(renderer):
+    others = (SignatoryData("حسین نوروزی", "استاندار فارس"),)
+    items = [
+        make_data(serial="1404-CLUSTER-001"),
+        make_data(serial="1404-CLUSTER-002", tier="certificate"),
+        make_data(serial="1404-CLUSTER-003", signatories=others),
+        make_data(serial="1404-CLUSTER-004"),
+    ]
+
+    pdf = renderer.render_many(items)
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 4  # the stamp pages are gone from the page tree
+    assert reader.trailer["/Root"]["/Pages"]["/Count"] == 4
+    forms = reader.pages[0]["/Resources"]["/XObject"]
+    assert sorted(name for name in forms if name.startswith("/TandisStamp")) == [
+        "/TandisStamp0", "/TandisStamp1", "/TandisStamp2",
+    ]
+    texts = [page.extract_text().replace(ZWNJ, "") for page in reader.pages]
+    for index, text in enumerate(texts):
+        assert f"1404-CLUSTER-00{index + 1}" in text
+        assert "لوح تقدیر" in text and "بسمه تعالی" in text and "شهریور" in text
+    assert "تندیس زرین ملی" in texts[0] and "تندیس زرین ملی" not in texts[1]
+    assert "پارسا" in texts[0] and "نوروزی" not in texts[0]
+    assert "نوروزی" in texts[2] and "پارسا" not in texts[2]
+
+
+def test_render_many_each_qr_code_decodes_to_its_own_address(renderer, tmp_path):
+    if not (shutil.which("zbarimg") and shutil.which("pdftoppm")):
+        pytest.skip("zbarimg (zbar-tools) and pdftoppm (poppler-utils) are needed to decode the QR code")
+    urls = [f"https://tandis.example/verify/{token}" for token in ("aaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbb")]
+    items = [make_data(serial=f"1404-CLUSTER-00{i}", verify_url=url) for i, url in enumerate(urls, start=1)]
+    (tmp_path / "two.pdf").write_bytes(renderer.render_many(items))
+    subprocess.run(["pdftoppm", "-png", "-r", "120", str(tmp_path / "two.pdf"), str(tmp_path / "page")],
+                   check=True, timeout=60)
+
+    decoded = [
+        subprocess.run(["zbarimg", "--raw", "-q", str(path)], capture_output=True, text=True, check=True,
+                       timeout=60).stdout.strip()
+        for path in sorted(tmp_path.glob("page-*.png"))
+    ]
+
+    assert decoded == urls
+
+
+def test_render_many_outline_lists_the_recipients(renderer):
+    items = [
+        make_data(serial="1404-CLUSTER-001"),
+        make_data(serial="1404-CLUSTER-002", recipient_line="سرکار خانم زهرا احمدی"),
+    ]
+
+    reader = PdfReader(io.BytesIO(renderer.render_many(items)))
+
+    outline = [(entry.title, reader.get_destination_page_number(entry)) for entry in reader.outline]
+    assert outline == [("جناب آقای محمدعلی جمشیدی", 0), ("سرکار خانم زهرا احمدی", 1)]
+
+
 def test_render_many_chunked_five_items_chunk_two_gives_five_pages(renderer, tmp_path):
     items = [make_data(serial=f"1404-CLUSTER-00{i}") for i in range(1, 6)]
     calls = []
@@ -313,6 +377,27 @@ def test_render_zip_holds_one_pdf_per_serial(renderer, demo_pdf):
 
     assert archive.namelist() == ["1404-CLUSTER-001.pdf", "1404-CLUSTER-002.pdf"]
     assert archive.read("1404-CLUSTER-001.pdf") == demo_pdf
+
+
+def test_render_zip_with_worker_processes_gives_the_same_pdfs_in_order(renderer, demo_pdf, monkeypatch, tmp_path):
+    monkeypatch.setattr(render_module, "_POOL_MIN_ITEMS", 3)  # a pool for four items, to keep this quick
+    items = [make_data(serial=f"1404-CLUSTER-00{i}") for i in (1, 2, 3, 4)]
+    calls = []
+
+    renderer.render_zip(items, out_path=tmp_path / "all.zip", workers=2, progress=lambda d, t: calls.append((d, t)))
+
+    archive = zipfile.ZipFile(tmp_path / "all.zip")
+    assert archive.namelist() == [f"1404-CLUSTER-00{i}.pdf" for i in (1, 2, 3, 4)]
+    assert archive.read("1404-CLUSTER-001.pdf") == demo_pdf  # byte-identical to a single print
+    assert archive.read("1404-CLUSTER-004.pdf") == renderer.render_one(items[3])
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_render_each_refuses_a_revoked_item_before_any_work(renderer):
+    items = [make_data(), make_data(serial="1404-CLUSTER-002", revoked=True)]
+
+    with pytest.raises(ValueError, match="revoked"):
+        next(renderer.render_each(items, workers=2))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -532,7 +617,10 @@ def test_renderer_drops_attachments_even_of_static_files(renderer, http_server):
         f'<link rel="attachment" href="{base}/a.bin"><link rel="stylesheet" href="{base}/s.css"></head>',
     )
 
-    pdf = renderer._pdf_from_html(html, ["gold"])
+    plan = renderer._plan([make_data()])
+    assert html != plan.html
+
+    pdf = renderer._write(dataclasses.replace(plan, html=html))
 
     assert embedded_files(pdf) == []
     assert requests == []

@@ -66,7 +66,7 @@ class Config:
     # The public address printed in certificate QR codes; by default the address the request came to.
     PUBLIC_BASE_URL = _env("AWARDS_PUBLIC_BASE_URL")
     CERTIFICATE_WORKERS = _env_int("AWARDS_CERTIFICATE_WORKERS", 2)
-    CERTIFICATE_CHUNK_SIZE = _env_int("AWARDS_CERTIFICATE_CHUNK_SIZE", 100)
+    CERTIFICATE_CHUNK_SIZE = _env_int("AWARDS_CERTIFICATE_CHUNK_SIZE", 50)
     HUEY_IMMEDIATE = False
     TESTING = False
     DEBUG = False

@@ -51,6 +51,7 @@ def render_command(year: int, code: str | None, out_dir: Path, one_file: bool, b
             progress=lambda done, total: click.echo(f"  {done}/{total}"))
         click.echo(f"wrote {path} ({pages} pages)")
         return
-    for item in items:
-        (out_dir / f"{item.serial}.pdf").write_bytes(printing.render_one(item))
+    pdfs = printing.renderer().render_each(items, workers=current_app.config["CERTIFICATE_WORKERS"])
+    for item, pdf in zip(items, pdfs, strict=True):
+        (out_dir / f"{item.serial}.pdf").write_bytes(pdf)
         click.echo(f"wrote {out_dir / (item.serial + '.pdf')}")

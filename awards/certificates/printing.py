@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import zipfile
 from pathlib import Path
 
 from flask import current_app
@@ -72,7 +71,8 @@ def run_print_job(job_id: int) -> None:
                     chunk_size=current_app.config["CERTIFICATE_CHUNK_SIZE"],
                     workers=current_app.config["CERTIFICATE_WORKERS"])
             else:
-                _write_zip(items, out_path, progress)
+                renderer().render_zip(items, out_path=out_path, progress=progress,
+                                      workers=current_app.config["CERTIFICATE_WORKERS"])
         job.state, job.done = "done", len(items)
         job.result_path, job.result_name = str(out_path), name
         job.finished_at = clock.now()
@@ -88,14 +88,3 @@ def run_print_job(job_id: int) -> None:
         current_app.logger.exception("certificate job %s failed", job_id)
     finally:
         session.close()
-
-
-def _write_zip(items: list[CertificateData], out_path: Path, progress) -> None:
-    """A ZIP of one PDF/A per award, named by serial, dated by issue, built one certificate at a time."""
-    with zipfile.ZipFile(out_path, "w", compression=zipfile.ZIP_STORED) as archive:
-        for done, item in enumerate(items, start=1):
-            issued = item.issued_at.astimezone(clock.now().tzinfo)
-            info = zipfile.ZipInfo(f"{item.serial}.pdf", date_time=issued.timetuple()[:6])
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, renderer().render_one(item))
-            progress(done, len(items))

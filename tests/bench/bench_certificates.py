@@ -2,15 +2,18 @@
 
 Usage::
 
-    .venv/bin/python tests/bench/bench_certificates.py [--n 200 1300] [--chunk-size 100] [--workers 2]
+    .venv/bin/python tests/bench/bench_certificates.py [--n 200 1300] [--chunk-size 50] [--workers 2] [--no-zip]
 
 For each N it prints, in pages per second:
 
-* naive: a fresh ``HTML()`` + ``write_pdf`` per certificate, with a fresh FontConfiguration and
-  freshly parsed stylesheets each time, one process (for large N, measured on ``--naive-sample``
-  certificates and extrapolated; the output says so);
+* naive: ``render_one`` per certificate (one ``HTML()`` + ``write_pdf`` each, so fonts are
+  subset and embedded every time) with a fresh FontConfiguration and freshly parsed stylesheets
+  each time, one process (for large N, measured on ``--naive-sample`` certificates and
+  extrapolated; the output says so);
 * bulk: ``CertificateRenderer.render_many_chunked`` with ``--workers`` processes, including the
-  pool start-up and the pypdf merge, as the app would run it;
+  pool start-up and the streaming merge (``pdfmerge``), as the app would run it;
+* one document: our certificate N times in ONE document, one process (``--single-sample``);
+* zip: ``render_zip`` (one PDF/A per certificate) with ``--workers`` processes;
 * floor: a minimal one-page Persian HTML (one line «لوح تقدیر» in Vazirmatn) rendered N times in
   ONE document in one process: WeasyPrint's per-page cost with nothing on the page;
 
@@ -109,40 +112,16 @@ def _result(n: int, elapsed: float, cpu: float, size: int) -> dict:
 
 
 def mode_naive(n: int, **_) -> dict:
-    """A fresh HTML() + write_pdf per certificate: no font configuration or CSS reuse."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import path2url
-
-    from awards.certificates import render
+    """One document per certificate, each with a fresh FontConfiguration and freshly parsed CSS."""
+    from awards.certificates.render import CertificateRenderer
 
     items = sample_items(n)
-    jinja_renderer = render.CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
-    base_url = path2url(str(STATIC))
+    renderer = CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
     start, cpu = time.perf_counter(), _cpu_seconds()
     total = 0
     for item in items:
-        html = jinja_renderer.render_html([item])
-        fetcher = render.StaticOnlyURLFetcher(STATIC)
-        font_config = FontConfiguration()
-        stylesheet_url = path2url(str(STATIC / render.STYLESHEET_PATH))
-        stylesheets = [
-            CSS(url=stylesheet_url, url_fetcher=fetcher, font_config=font_config),
-            CSS(
-                string=render.frame_stylesheet(),
-                base_url=base_url,
-                url_fetcher=fetcher,
-                font_config=font_config,
-            ),
-        ]
-        pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
-            font_config=font_config,
-            stylesheets=stylesheets,
-            presentational_hints=False,
-            pdf_variant=render.PDF_VARIANT,
-            finisher=lambda _doc, pdf, tier=item.tier: render._decorate(pdf, [tier]),
-        )
-        total += len(pdf)
+        renderer.load_styles()
+        total += len(renderer.render_one(item))
     return _result(n, time.perf_counter() - start, _cpu_seconds() - cpu, total)
 
 
@@ -160,6 +139,36 @@ def mode_bulk(n: int, *, chunk_size: int, workers: int, **_) -> dict:
         elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
         size = out.stat().st_size
         assert pages == n == len(PdfReader(out).pages), (pages, n)
+    return _result(n, elapsed, cpu, size)
+
+
+def mode_single(n: int, **_) -> dict:
+    """Our certificate, N pages in ONE document in one process: what one core does at best."""
+    from awards.certificates.render import CertificateRenderer
+
+    items = sample_items(n)
+    with tempfile.TemporaryDirectory(prefix="bench-cert-") as tmp:
+        out = Path(tmp) / "one.pdf"
+        start, cpu = time.perf_counter(), _cpu_seconds()
+        renderer = CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
+        renderer.render_to_file(items, out_path=out)
+        elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
+        size = out.stat().st_size
+    return _result(n, elapsed, cpu, size)
+
+
+def mode_zip(n: int, *, workers: int, **_) -> dict:
+    """The ZIP of one PDF/A per certificate (the per-document path), in ``workers`` processes."""
+    from awards.certificates.render import CertificateRenderer
+
+    items = sample_items(n)
+    with tempfile.TemporaryDirectory(prefix="bench-cert-") as tmp:
+        out = Path(tmp) / "all.zip"
+        start, cpu = time.perf_counter(), _cpu_seconds()
+        renderer = CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
+        renderer.render_zip(items, out_path=out, workers=workers)
+        elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
+        size = out.stat().st_size
     return _result(n, elapsed, cpu, size)
 
 
@@ -183,7 +192,7 @@ def mode_floor(n: int, **_) -> dict:
     return _result(n, time.perf_counter() - start, _cpu_seconds() - cpu, len(pdf))
 
 
-MODES = {"naive": mode_naive, "bulk": mode_bulk, "floor": mode_floor}
+MODES = {"naive": mode_naive, "bulk": mode_bulk, "floor": mode_floor, "single": mode_single, "zip": mode_zip}
 
 
 def run_child(mode: str, n: int, args: argparse.Namespace) -> dict:
@@ -214,7 +223,11 @@ def main() -> None:
     parser.add_argument(
         "--naive-sample", type=int, default=100, help="naive run size above which we extrapolate"
     )
-    parser.add_argument("--chunk-size", type=int, default=100)
+    parser.add_argument(
+        "--single-sample", type=int, default=300, help="one-document run size above which we extrapolate"
+    )
+    parser.add_argument("--no-zip", action="store_true", help="skip the ZIP (per-document, pooled) run")
+    parser.add_argument("--chunk-size", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--child", choices=sorted(MODES), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -241,6 +254,8 @@ def main() -> None:
         naive = run_child("naive", naive_n, args)
         bulk = run_child("bulk", n, args)
         floor = run_child("floor", n, args)
+        single = run_child("single", min(n, args.single_sample), args)
+        zipped = None if args.no_zip else run_child("zip", n, args)
         note = ""
         if naive_n != n:
             note = f"  (measured on {naive_n}, extrapolated to {n}: {n / naive['pages_per_s']:.0f} s)"
@@ -262,6 +277,18 @@ def main() -> None:
             f"[{floor['cpu_ms_per_page']:.1f} ms CPU/page]  "
             f"bulk per worker = {per_core / floor['pages_per_s']:.2f}x floor"
         )
+        print(
+            f"  one document       : {single['pages_per_s']:7.1f} pages/s  "
+            f"[{single['cpu_ms_per_page']:.1f} ms CPU/page]  this certificate, one process"
+            + (f" (measured on {single['pages']})" if single["pages"] != n else "")
+            + f"; bulk per worker = {per_core / single['pages_per_s']:.2f}x of it"
+        )
+        if zipped:
+            print(
+                f"  zip ({args.workers} workers)    : {zipped['pages_per_s']:7.1f} pages/s  "
+                f"[{zipped['cpu_ms_per_page']:.0f} ms CPU/page, all processes]  {zipped['seconds']:.1f} s, "
+                f"{zipped['bytes'] / 1e6:.1f} MB ZIP of one PDF/A each"
+            )
         print(
             f"  peak memory (bulk) : parent {bulk['self_mb']:.0f} MB, "
             f"largest worker {bulk['children_mb']:.0f} MB "

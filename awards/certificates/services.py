@@ -19,6 +19,7 @@ from awards.audit.services import record
 from awards.certificates.render import CertificateData, SignatoryData
 from awards.enums import NomineeKind
 from awards.errors import DomainError, PermissionDenied
+from awards.files import unlink_on_rollback
 from awards.models import Award, Category, Citation, Cycle, Job, Nomination, Signatory, User
 from awards.nominations.documents import sniff
 from awards.persian import normalize_search, normalize_text
@@ -197,6 +198,7 @@ def save_signature(session: Session, *, signatory: Signatory, actor: User, data:
     folder.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16) + ".png"
     (folder / name).write_bytes(data)
+    unlink_on_rollback(session, folder / name)
     before = signatory.signature_file
     signatory.signature_file = name
     session.flush()

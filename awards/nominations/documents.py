@@ -15,6 +15,7 @@ from awards import permissions
 from awards.audit.services import record
 from awards.enums import NominationState
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
+from awards.files import unlink_on_commit, unlink_on_rollback
 from awards.models import EvidenceDocument, Nomination, User
 from awards.persian import persian_number
 
@@ -95,6 +96,7 @@ def add_document(session: Session, *, actor: User, nomination: Nomination, filen
     except Exception:
         path.unlink(missing_ok=True)  # no row, no file: a failed insert must not leave an orphan behind
         raise
+    unlink_on_rollback(session, path)  # ... nor a transaction rolled back later
     record(session, actor=actor, action="document.add", object_type="document", object_id=document.id,
            nomination_id=nomination.id, cycle_id=nomination.cycle_id, province_id=nomination.province_id,
            changes={"original_name": [None, display], "sha256": [None, document.sha256]})
@@ -113,7 +115,7 @@ def remove_document(session: Session, *, actor: User, document: EvidenceDocument
            changes={"original_name": [document.original_name, None], "sha256": [document.sha256, None]})
     nomination.documents.remove(document)
     session.flush()
-    (upload_dir / document.stored_name).unlink(missing_ok=True)
+    unlink_on_commit(session, upload_dir / document.stored_name)  # a failed commit keeps row and file
 
 
 def document_path(*, document: EvidenceDocument, upload_dir: Path) -> Path:

@@ -216,3 +216,62 @@ def test_qr_of_printed_certificate_encodes_the_verification_address(client, logi
     subprocess.run(["pdftoppm", "-png", "-r", "110", str(tmp_path / "c.pdf"), str(tmp_path / "c")], check=True)
     decoded = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "c-1.png")], capture_output=True, text=True)
     assert decoded.stdout.strip() == f"http://localhost/verify/{maskati_award.token}"
+
+
+# --- signatories ------------------------------------------------------------------------------------------
+
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d6e2d40000000049454e44ae426082"
+)
+
+
+def _signatory(session):
+    from awards.models import Signatory
+
+    return session.scalars(select(Signatory).order_by(Signatory.id)).first()
+
+
+def test_save_signature_stores_png_and_audits(app, session, demo):
+    signatory = _signatory(session)
+    folder = app.config["UPLOAD_FOLDER"] / "signatures"
+
+    services.save_signature(session, signatory=signatory, actor=demo.users["admin"], data=PNG_1PX,
+                            upload_dir=app.config["UPLOAD_FOLDER"], max_bytes=512 * 1024)
+    session.commit()
+
+    assert (folder / signatory.signature_file).read_bytes() == PNG_1PX
+    assert session.scalar(select(func.count()).select_from(AuditEvent)
+                          .where(AuditEvent.action == "signatory.signature")) == 1
+
+
+@pytest.mark.parametrize("data", [b"", b"%PDF-1.7 not a png", PNG_1PX + b"\0" * 600_000])
+def test_save_signature_refuses_what_is_not_a_small_png_and_stores_nothing(app, session, demo, data):
+    signatory = _signatory(session)
+    folder = app.config["UPLOAD_FOLDER"] / "signatures"
+    before = set(folder.iterdir()) if folder.exists() else set()
+
+    with pytest.raises(DomainError) as refused:
+        services.save_signature(session, signatory=signatory, actor=demo.users["admin"], data=data,
+                                upload_dir=app.config["UPLOAD_FOLDER"], max_bytes=512 * 1024)
+
+    assert refused.value.field == "signature"
+    assert (set(folder.iterdir()) if folder.exists() else set()) == before
+
+
+def test_save_signature_refused_to_a_province_officer(app, session, demo):
+    with pytest.raises(PermissionDenied):
+        services.save_signature(session, signatory=_signatory(session), actor=demo.users["fars"],
+                                data=PNG_1PX, upload_dir=app.config["UPLOAD_FOLDER"], max_bytes=512 * 1024)
+
+
+def test_save_signature_rolled_back_leaves_no_file(app, session, demo):
+    signatory = _signatory(session)
+    services.save_signature(session, signatory=signatory, actor=demo.users["admin"], data=PNG_1PX,
+                            upload_dir=app.config["UPLOAD_FOLDER"], max_bytes=512 * 1024)
+    path = app.config["UPLOAD_FOLDER"] / "signatures" / signatory.signature_file
+    assert path.exists()
+
+    session.rollback()
+
+    assert not path.exists()

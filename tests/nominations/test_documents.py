@@ -228,3 +228,37 @@ def test_delete_document_of_evaluated_nomination_is_refused(app, client, session
     session.commit()
     assert session.scalar(select(EvidenceDocument.id).where(EvidenceDocument.id == document.id)) == document.id
     assert (Path(app.config["UPLOAD_FOLDER"]) / document.stored_name).exists()
+
+
+# --- files follow the transaction -------------------------------------------------------------------------
+
+def test_remove_document_keeps_the_file_until_the_removal_commits(session, demo, pdf):
+    nomination = by_name(session, MASKATI)
+    document = documents.add_document(session, actor=demo.users["fars"], nomination=nomination, filename="a.pdf",
+                                      data=pdf, upload_dir=demo.upload_dir, max_bytes=demo.max_bytes)
+    session.commit()
+    path = Path(demo.upload_dir) / document.stored_name
+
+    documents.remove_document(session, actor=demo.users["fars"], document=document, upload_dir=demo.upload_dir)
+    assert path.exists()  # flushed, not committed
+    session.rollback()
+    assert path.exists()
+    assert session.get(EvidenceDocument, document.id) is not None
+
+    documents.remove_document(session, actor=demo.users["fars"], document=session.get(EvidenceDocument, document.id),
+                              upload_dir=demo.upload_dir)
+    session.commit()
+    assert not path.exists()
+    assert session.get(EvidenceDocument, document.id) is None
+
+
+def test_add_document_rolled_back_leaves_no_file(session, demo, pdf):
+    nomination = by_name(session, MASKATI)
+    document = documents.add_document(session, actor=demo.users["fars"], nomination=nomination, filename="a.pdf",
+                                      data=pdf, upload_dir=demo.upload_dir, max_bytes=demo.max_bytes)
+    path = Path(demo.upload_dir) / document.stored_name
+    assert path.exists()
+
+    session.rollback()
+
+    assert not path.exists()

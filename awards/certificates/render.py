@@ -613,7 +613,7 @@ def _decorate(pdf: pydyf.PDF, plan: _Plan, qr_boxes: Sequence[tuple[float, float
         form.extra.update(
             {"Type": "/XObject", "Subtype": "/Form", "BBox": page["MediaBox"], "Resources": stamp_resources.reference}
         )
-        # No longer a page.  Its object number stays taken (pydyf 0.12 miscounts free objects in
+        # No longer a page.  Its object number stays taken (pydyf 0.13 miscounts free objects in
         # compressed object streams), so it is left as an empty, unreferenced dictionary.
         page.clear()
         name = f"TandisStamp{index}"

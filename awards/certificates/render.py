@@ -200,6 +200,13 @@ class _Plan:
     recipients: tuple[str, ...]
 
 
+def _refuse_revoked(items: Sequence[CertificateData]) -> None:
+    """A revoked award can no longer be printed as valid: refuse before any work starts."""
+    for item in items:
+        if item.revoked:
+            raise ValueError(f"award {item.serial} is revoked: refusing to render a certificate")
+
+
 def _stamp_key(data: CertificateData) -> tuple:
     return (data.tier, data.cycle_title.strip(), data.ceremony_date, data.signatories)
 
@@ -873,8 +880,7 @@ class CertificateRenderer:
 
     @staticmethod
     def _page_context(data: CertificateData) -> dict[str, object]:
-        if data.revoked:
-            raise ValueError(f"award {data.serial} is revoked: refusing to render a certificate")
+        _refuse_revoked([data])
         citation = " ".join(data.citation.split())
         if len(citation) > _LONGEST_CITATION:
             citation_class = "citation citation-very-long citation-longest"
@@ -903,11 +909,13 @@ class CertificateRenderer:
         pages = [self._page_context(item) for item in items]
         stamp_of: dict[tuple, int] = {}
         stamps: list[dict[str, object]] = []
+        stamp_indices = []
         for item in items:
             key = _stamp_key(item)
             if key not in stamp_of:
                 stamp_of[key] = len(stamps)
                 stamps.append(self._stamp_context(item))
+            stamp_indices.append(stamp_of[key])
         issued = max(item.issued_at for item in items)
         if title is None:
             title = f"لوح تقدیر — {items[0].recipient_line.strip()}"
@@ -917,7 +925,7 @@ class CertificateRenderer:
         return _Plan(
             html=html,
             stamp_count=len(stamps),
-            stamps=tuple(stamp_of[_stamp_key(item)] for item in items),
+            stamps=tuple(stamp_indices),
             tiers=tuple(item.tier for item in items),
             verify_urls=tuple(item.verify_url for item in items),
             recipients=tuple(item.recipient_line.strip() for item in items),
@@ -1000,9 +1008,7 @@ class CertificateRenderer:
             raise ValueError("chunk_size and workers must be positive")
         if not items:
             raise ValueError("nothing to render")
-        for item in items:
-            if item.revoked:
-                raise ValueError(f"award {item.serial} is revoked: refusing to render a certificate")
+        _refuse_revoked(items)
         chunks = _even_chunks(items, chunk_size, workers)
         total = len(items)
         out_path = Path(out_path)
@@ -1052,9 +1058,7 @@ class CertificateRenderer:
         are refused before any work starts.
         """
         items = list(items)
-        for item in items:
-            if item.revoked:
-                raise ValueError(f"award {item.serial} is revoked: refusing to render a certificate")
+        _refuse_revoked(items)
         if workers <= 1 or len(items) < _POOL_MIN_ITEMS or multiprocessing.current_process().daemon:
             for item in items:
                 yield self.render_one(item)

@@ -125,51 +125,40 @@ def mode_naive(n: int, **_) -> dict:
     return _result(n, time.perf_counter() - start, _cpu_seconds() - cpu, total)
 
 
-def mode_bulk(n: int, *, chunk_size: int, workers: int, **_) -> dict:
-    from pypdf import PdfReader
-
+def _timed_to_file(n: int, name: str, write) -> dict:
+    """Time ``write(renderer, items, out_path)`` (renderer construction included) on N sample items."""
     from awards.certificates.render import CertificateRenderer
 
     items = sample_items(n)
     with tempfile.TemporaryDirectory(prefix="bench-cert-") as tmp:
-        out = Path(tmp) / "all.pdf"
+        out = Path(tmp) / name
         start, cpu = time.perf_counter(), _cpu_seconds()
         renderer = CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
-        pages = renderer.render_many_chunked(items, chunk_size=chunk_size, out_path=out, workers=workers)
+        write(renderer, items, out)
         elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
-        size = out.stat().st_size
+        return _result(n, elapsed, cpu, out.stat().st_size)
+
+
+def mode_bulk(n: int, *, chunk_size: int, workers: int, **_) -> dict:
+    from pypdf import PdfReader
+
+    def write(renderer, items, out):
+        pages = renderer.render_many_chunked(items, chunk_size=chunk_size, out_path=out, workers=workers)
         assert pages == n == len(PdfReader(out).pages), (pages, n)
-    return _result(n, elapsed, cpu, size)
+
+    return _timed_to_file(n, "all.pdf", write)
 
 
 def mode_single(n: int, **_) -> dict:
     """Our certificate, N pages in ONE document in one process: what one core does at best."""
-    from awards.certificates.render import CertificateRenderer
-
-    items = sample_items(n)
-    with tempfile.TemporaryDirectory(prefix="bench-cert-") as tmp:
-        out = Path(tmp) / "one.pdf"
-        start, cpu = time.perf_counter(), _cpu_seconds()
-        renderer = CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
-        renderer.render_to_file(items, out_path=out)
-        elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
-        size = out.stat().st_size
-    return _result(n, elapsed, cpu, size)
+    return _timed_to_file(n, "one.pdf", lambda renderer, items, out: renderer.render_to_file(items, out_path=out))
 
 
 def mode_zip(n: int, *, workers: int, **_) -> dict:
     """The ZIP of one PDF/A per certificate (the per-document path), in ``workers`` processes."""
-    from awards.certificates.render import CertificateRenderer
-
-    items = sample_items(n)
-    with tempfile.TemporaryDirectory(prefix="bench-cert-") as tmp:
-        out = Path(tmp) / "all.zip"
-        start, cpu = time.perf_counter(), _cpu_seconds()
-        renderer = CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
-        renderer.render_zip(items, out_path=out, workers=workers)
-        elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
-        size = out.stat().st_size
-    return _result(n, elapsed, cpu, size)
+    return _timed_to_file(
+        n, "all.zip", lambda renderer, items, out: renderer.render_zip(items, out_path=out, workers=workers)
+    )
 
 
 def mode_floor(n: int, **_) -> dict:

@@ -6,7 +6,6 @@ inside the replayed phase: by default nominations are open on 20 Ordibehesht 140
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from decimal import Decimal
@@ -34,19 +33,9 @@ from awards.models import (
 )
 from awards.nominations import documents, services
 from awards.persian import jalali_to_gregorian, legal_id_check_digit, national_code_check_digit
+from awards.reference import missing_reference_data
 
 TEHRAN = ZoneInfo("Asia/Tehran")
-PROVINCES_CSV = Path(__file__).with_name("data") / "provinces.csv"
-
-COMMITTEES = [
-    (CommitteeCode.WINNERS, "برگزیدگان", "Winners"),
-    (CommitteeCode.PROVINCIAL_AFFAIRS, "امور استان‌ها", "Provincial affairs"),
-    (CommitteeCode.MEDIA, "رسانه", "Media"),
-    (CommitteeCode.OVERSIGHT, "نظارت و پیگیری", "Oversight and follow-up"),
-    (CommitteeCode.FINANCE, "مالی", "Finance"),
-    (CommitteeCode.CONTENT, "محتوا", "Content"),
-]
-
 #: Committee members of the demo: (code, [(suffix, full name, organisation)]).
 MEMBERS = {
     CommitteeCode.WINNERS: [("chair", "دکتر مهدی صادقی", "وزارت صمت"), ("1", "مهندس زهرا کاظمی", "خانه صنعت"),
@@ -177,19 +166,6 @@ class DemoContext:
     max_bytes: int
 
 
-def seed_reference_data(session: Session) -> None:
-    """Load the 31 provinces and the six committees when they are missing."""
-    if session.scalar(select(Province.id).limit(1)) is None:
-        with open(PROVINCES_CSV, encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                session.add(Province(iso_code=row["iso_code"], name_fa=row["name_fa"], name_en=row["name_en"],
-                                     capital_fa=row["capital_fa"]))
-    if session.scalar(select(Committee.id).limit(1)) is None:
-        for position, (code, name_fa, name_en) in enumerate(COMMITTEES):
-            session.add(Committee(code=code, name_fa=name_fa, name_en=name_en, position=position))
-    session.flush()
-
-
 def set_demo_clock(session: Session, moment: datetime) -> None:
     """Move the app clock to ``moment`` and remember the offset in the database."""
     clock.set_offset(clock.offset_to(moment))
@@ -201,8 +177,10 @@ def set_demo_clock(session: Session, moment: datetime) -> None:
 
 def seed_demo(session: Session, *, password: str, upload_dir: Path, max_bytes: int,
               stage: str = "nominations") -> DemoContext:
-    """Build the 1404 demo on an empty database, up to ``stage``."""
-    seed_reference_data(session)
+    """Build the 1404 demo on an empty, migrated database (reference data loaded by migration 0002), up to
+    ``stage``."""
+    if missing := missing_reference_data(session):
+        raise RuntimeError(f"the reference data is incomplete (run the migrations): missing {', '.join(missing)}")
     set_demo_clock(session, STAGE_MOMENTS["nominations"])
     provinces = {p.iso_code: p for p in session.scalars(select(Province))}
     committees = {c.code: c for c in session.scalars(select(Committee))}

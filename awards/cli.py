@@ -1,6 +1,8 @@
-"""Flask commands: ``db upgrade``, ``create-user`` and ``seed-demo``."""
+"""Flask commands: ``init``, ``db upgrade``, ``create-user``, ``seed-demo``, ``backup`` and ``restore``."""
 
 from __future__ import annotations
+
+import os
 
 import click
 from flask import Flask, current_app
@@ -31,6 +33,7 @@ def load_clock(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.cli.add_command(init_command)
     app.cli.add_command(db_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
@@ -40,6 +43,59 @@ def init_app(app: Flask) -> None:
     from awards.certificates.cli import certificates_group
 
     app.cli.add_command(certificates_group)
+
+
+INIT_PASSWORD_ENV = "AWARDS_INIT_PASSWORD"  # noqa: S105  (the name of the variable, not a password)
+
+
+@click.command("init")
+@with_appcontext
+@click.option("--username", required=True, help="The first organizer's sign-in name (lower-case Latin).")
+@click.option("--full-name", required=True, help="The first organizer's full name, as shown in the app.")
+def init_command(username: str, full_name: str) -> None:
+    """Set up an empty installation: migrate, check the reference data, create the first organizer.
+
+    The password comes from the AWARDS_INIT_PASSWORD environment variable, or is asked twice (hidden).
+    """
+    from awards.auth.passwords import password_problem
+    from awards.auth.services import create_user
+    from awards.migrate import current_revision, upgrade
+    from awards.models import User
+    from awards.reference import missing_reference_data
+
+    where = db.engine.url.render_as_string(hide_password=True)
+    if inspect(db.engine).has_table("users"):
+        organizers = db.session.scalars(select(User.username).where(User.is_organizer).order_by(User.id)).all()
+        db.session.rollback()
+        if organizers:
+            raise click.ClickException(
+                f"{where} is already set up: it has organizer account(s) {', '.join(organizers)}. "
+                "init only sets up an installation that has no organizer; nothing was changed. "
+                "To add another organizer, use: flask --app wsgi create-user --organizer")
+    password = os.environ.get(INIT_PASSWORD_ENV)
+    if password:
+        click.echo(f"password: taken from {INIT_PASSWORD_ENV}")
+    else:
+        password = click.prompt("Password for the first organizer", hide_input=True, confirmation_prompt=True)
+    if problem := password_problem(password, username=username.strip().lower()):
+        raise click.ClickException(f"password refused: {problem} (nothing was changed)")
+
+    upgrade(db.engine)
+    click.echo(f"schema is up to date (revision {current_revision(db.engine)}): {where}")
+    if missing := missing_reference_data(db.session):
+        raise click.ClickException(
+            f"the reference data is incomplete, missing: {', '.join(missing)}. Migration 0002 loads the 31 "
+            "provinces and 6 committees; a row removed by hand must be put back before init can go on.")
+    click.echo("reference data: 31 provinces and 6 committees present")
+    try:
+        user = create_user(db.session, username=username, password=password, full_name=full_name,
+                           is_organizer=True)
+    except DomainError as err:
+        db.session.rollback()
+        raise click.ClickException(f"{err.message} (no account was created)") from err
+    db.session.commit()
+    click.echo(f"created the first organizer: {user.username} ({user.full_name})")
+    click.echo("next: start the app, sign in as this organizer and set up the cycle")
 
 
 @click.group("db")

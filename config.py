@@ -32,6 +32,8 @@ class Config:
     OUTPUT_FOLDER = Path(_env("AWARDS_OUTPUT_FOLDER", str(INSTANCE_DIR / "output")))
     HUEY_SQLITE_PATH = Path(_env("AWARDS_HUEY_SQLITE", str(INSTANCE_DIR / "huey.sqlite3")))
     SQLITE_BUSY_TIMEOUT_MS = _env_int("AWARDS_SQLITE_BUSY_TIMEOUT_MS", 15000)
+    # Where pg_dump and pg_restore of the server's major version live (default: the PATH).
+    PG_BIN_DIR = _env("AWARDS_PG_BIN_DIR")
 
     # Evidence files: 10 MB each by default; the request cap leaves room for form fields.
     MAX_UPLOAD_BYTES = _env_int("AWARDS_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)

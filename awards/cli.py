@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -37,6 +38,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     from awards.results.cli import results_group  # imported here: it pulls in the results services
 
     app.cli.add_command(results_group)
@@ -166,3 +169,80 @@ def seed_demo_command(stage: str, if_empty: bool) -> None:
               stage=stage)
     db.session.commit()
     click.echo(f"demo loaded (stage: {stage}); every demo account's password is AWARDS_DEMO_PASSWORD")
+
+
+@click.command("backup")
+@with_appcontext
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a backup archive (.tar.gz) to this file.")
+@click.option("--verify", "verify", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Check an existing archive against its manifest instead.")
+def backup_command(out: Path | None, verify: Path | None) -> None:
+    """Back up the database and uploaded files into one archive, or verify an archive."""
+    from awards.backup import BackupError, create_backup, verify_backup
+
+    if (out is None) == (verify is None):
+        raise click.UsageError("give either --out FILE (make a backup) or --verify FILE (check one)")
+    pg_bin_dir = current_app.config.get("PG_BIN_DIR")
+    if verify is not None:
+        if not verify.is_file():
+            raise click.ClickException(f"{verify} does not exist")
+        try:
+            manifest, problems = verify_backup(verify, pg_bin_dir=pg_bin_dir)
+        except BackupError as err:
+            raise click.ClickException(str(err)) from err
+        if problems:
+            raise click.ClickException(f"{verify} does NOT match its manifest:\n  " + "\n  ".join(problems))
+        click.echo(f"{verify}: OK, {_summary(manifest)}")
+        return
+    db.session.remove()
+    try:
+        result = create_backup(database_url=current_app.config["DATABASE_URL"],
+                               upload_dir=Path(current_app.config["UPLOAD_FOLDER"]), out=out, pg_bin_dir=pg_bin_dir)
+    except BackupError as err:
+        raise click.ClickException(str(err)) from err
+    retried = f" (after {result.attempts} attempts: files were deleted meanwhile)" if result.attempts > 1 else ""
+    click.echo(f"backup written to {result.path}{retried}: {_summary(result.manifest)}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(archive: Path) -> None:
+    """Restore a backup archive into an empty database and upload folder (verifies it first)."""
+    from awards.backup import BackupError, restore_backup
+    from awards.migrate import MIGRATIONS_DIR
+
+    if not archive.is_file():
+        raise click.ClickException(f"{archive} does not exist")
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        result = restore_backup(archive, database_url=current_app.config["DATABASE_URL"],
+                                upload_dir=Path(current_app.config["UPLOAD_FOLDER"]),
+                                pg_bin_dir=current_app.config.get("PG_BIN_DIR"))
+    except BackupError as err:
+        raise click.ClickException(str(err)) from err
+    db.engine.dispose()
+    where = db.engine.url.render_as_string(hide_password=True)
+    click.echo(f"restored {archive} into {where} and {current_app.config['UPLOAD_FOLDER']}: "
+               f"{_summary(result.manifest)}; row counts match the manifest")
+    head = _head_revision(MIGRATIONS_DIR)
+    if result.manifest["database"]["schema_revision"] != head:
+        click.echo(f"the archive's schema is at revision {result.manifest['database']['schema_revision']}, this "
+                   f"version of the app expects {head}: run `flask --app wsgi db upgrade` before starting it")
+
+
+def _summary(manifest: dict) -> str:
+    counts = manifest["row_counts"]
+    uploads = manifest["uploads"]
+    return (f"{manifest['database']['kind']} snapshot at schema revision {manifest['database']['schema_revision']}, "
+            f"{len(counts)} tables, {sum(counts.values())} rows ({counts.get('users', 0)} users, "
+            f"{counts.get('nominations', 0)} nominations), {uploads['evidence']} evidence files, "
+            f"{uploads['signatures']} signature images, taken {manifest['created_at']}")
+
+
+def _head_revision(migrations_dir: Path) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(migrations_dir)).get_current_head()

@@ -10,11 +10,13 @@ Archive layout (members in this order)::
 
 Consistency while the app keeps writing: the database snapshot is taken first (SQLite's online backup API in
 one step; on PostgreSQL a repeatable-read transaction exports its snapshot, and both ``pg_dump --snapshot`` and
-the row counts and file references read that same snapshot).  Then exactly the files the snapshot's rows refer
-to are copied.  A file written after the snapshot is not included (its row is not in the snapshot either); a
-file the snapshot refers to but that has gone by the time it is copied (its row was deleted and committed
-meanwhile) makes the whole backup start again, a few times, before it fails naming the file.  Stored files are
-never rewritten in place (every upload gets a new random name), so a copied file is the file of its row.
+the row counts and file references read that same snapshot).  Straight after reading the snapshot's references
+(on PostgreSQL before ``pg_dump`` runs) exactly those files are pinned: hard-linked into a staging folder next
+to the archive (copied when that is another file system), so a deletion afterwards cannot take them away.  A
+file written after the snapshot is not included (its row is not in the snapshot either); a file the snapshot
+refers to but that is already gone when it is pinned (its row was deleted and committed meanwhile) makes the
+whole backup start again, a few times, before it fails naming the file.  Stored files are never rewritten in
+place (every upload gets a new random name), so a pinned file is the file of its row.
 
 The archive is written to ``FILE.part`` and renamed to ``FILE`` once complete.
 """
@@ -33,6 +35,7 @@ import subprocess
 import tarfile
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,20 +125,27 @@ def create_backup(*, database_url: str, upload_dir: Path, out: Path, attempts: i
 def _write_archive(*, kind: str, database_url: str, upload_dir: Path, part: Path, pg_bin_dir: str | None) -> dict:
     with tempfile.TemporaryDirectory(prefix=".tandis-backup-", dir=part.parent) as tmp:
         snapshot = Path(tmp) / DB_MEMBER[kind]
+        pinned = Path(tmp) / UPLOADS
+        (pinned / SIGNATURES).mkdir(parents=True)
+
+        def pin(references: list[str]) -> None:  # as soon as the snapshot's references are known
+            for relative in references:
+                try:
+                    _pin(upload_dir / relative, pinned / relative)
+                except FileNotFoundError as err:
+                    raise FileGone(f"the uploaded file {relative} (referenced by the database snapshot) was not "
+                                   f"found in {upload_dir}") from err
+
         if kind == "sqlite":
-            info = _snapshot_sqlite(database_url, snapshot)
+            info = _snapshot_sqlite(database_url, snapshot, pin)
         else:
-            info = _snapshot_postgresql(database_url, snapshot, pg_bin_dir)
+            info = _snapshot_postgresql(database_url, snapshot, pg_bin_dir, pin)
         files: dict[str, dict] = {}
         with open(part, "wb") as raw:
             with tarfile.open(fileobj=raw, mode="w:gz") as tar:
                 files[DB_MEMBER[kind]] = _add_file(tar, DB_MEMBER[kind], snapshot)
                 for relative in info["references"]:
-                    try:
-                        files[f"{UPLOADS}/{relative}"] = _add_file(tar, f"{UPLOADS}/{relative}", upload_dir / relative)
-                    except FileNotFoundError as err:
-                        raise FileGone(f"the uploaded file {relative} (referenced by the database snapshot) was "
-                                       f"not found in {upload_dir}") from err
+                    files[f"{UPLOADS}/{relative}"] = _add_file(tar, f"{UPLOADS}/{relative}", pinned / relative)
                 manifest = {
                     "format": FORMAT,
                     "format_version": FORMAT_VERSION,
@@ -152,6 +162,17 @@ def _write_archive(*, kind: str, database_url: str, upload_dir: Path, part: Path
     return manifest
 
 
+def _pin(source: Path, target: Path) -> None:
+    """Hold on to ``source`` as ``target``: a hard link when both are on one file system (instant; the bytes
+    stay even if the app deletes the original), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError as err:
+        if isinstance(err, FileNotFoundError):
+            raise
+        shutil.copyfile(source, target)
+
+
 def _sqlite_path(database_url: str) -> Path:
     database = make_url(database_url).database
     if database in (None, "", ":memory:"):
@@ -159,7 +180,7 @@ def _sqlite_path(database_url: str) -> Path:
     return Path(database)
 
 
-def _snapshot_sqlite(database_url: str, snapshot: Path) -> dict:
+def _snapshot_sqlite(database_url: str, snapshot: Path, pin: Callable[[list[str]], None]) -> dict:
     path = _sqlite_path(database_url)
     if not path.exists():
         raise BackupError(f"the database file {path} does not exist")
@@ -172,6 +193,7 @@ def _snapshot_sqlite(database_url: str, snapshot: Path) -> dict:
     try:
         target.execute("PRAGMA journal_mode=DELETE")  # a self-contained file, no -wal beside it
         info = _read_sqlite(target)
+        pin(info["references"])
         info["versions"] = {"sqlite_version": sqlite3.sqlite_version}
     finally:
         target.close()
@@ -228,7 +250,8 @@ def _libpq(database_url: str) -> tuple[str, dict]:
     return url.set(drivername="postgresql", password=None).render_as_string(hide_password=False), env
 
 
-def _snapshot_postgresql(database_url: str, snapshot: Path, pg_bin_dir: str | None) -> dict:
+def _snapshot_postgresql(database_url: str, snapshot: Path, pg_bin_dir: str | None,
+                         pin: Callable[[list[str]], None]) -> dict:
     pg_dump = _pg_tool("pg_dump", pg_bin_dir)
     dsn, env = _libpq(database_url)
     engine = create_engine(database_url)
@@ -243,6 +266,7 @@ def _snapshot_postgresql(database_url: str, snapshot: Path, pg_bin_dir: str | No
             conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             snapshot_id = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
             info = _read_postgresql(conn)  # the same snapshot pg_dump sees
+            pin(info["references"])  # before the dump, which may take a while
             args = [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot_id}",
                     f"--file={snapshot}", f"--dbname={dsn}"]
             done = subprocess.run(args, env=env, capture_output=True, text=True)  # noqa: S603  (configured tool)

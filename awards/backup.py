@@ -124,6 +124,7 @@ def create_backup(*, database_url: str, upload_dir: Path, out: Path, attempts: i
 
 def _write_archive(*, kind: str, database_url: str, upload_dir: Path, part: Path, pg_bin_dir: str | None) -> dict:
     with tempfile.TemporaryDirectory(prefix=".tandis-backup-", dir=part.parent) as tmp:
+        taken_at = datetime.now(UTC)
         snapshot = Path(tmp) / DB_MEMBER[kind]
         pinned = Path(tmp) / UPLOADS
         (pinned / SIGNATURES).mkdir(parents=True)
@@ -141,7 +142,7 @@ def _write_archive(*, kind: str, database_url: str, upload_dir: Path, part: Path
         else:
             info = _snapshot_postgresql(database_url, snapshot, pg_bin_dir, pin)
         files: dict[str, dict] = {}
-        with open(part, "wb") as raw:
+        with open(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw:  # personal data
             with tarfile.open(fileobj=raw, mode="w:gz") as tar:
                 files[DB_MEMBER[kind]] = _add_file(tar, DB_MEMBER[kind], snapshot)
                 for relative in info["references"]:
@@ -149,7 +150,7 @@ def _write_archive(*, kind: str, database_url: str, upload_dir: Path, part: Path
                 manifest = {
                     "format": FORMAT,
                     "format_version": FORMAT_VERSION,
-                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "created_at": taken_at.isoformat(timespec="seconds"),
                     "database": {"kind": kind, "member": DB_MEMBER[kind], "schema_revision": info["revision"],
                                  **info["versions"]},
                     "row_counts": info["row_counts"],

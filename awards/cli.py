@@ -193,7 +193,7 @@ def backup_command(out: Path | None, verify: Path | None) -> None:
             raise click.ClickException(str(err)) from err
         if problems:
             raise click.ClickException(f"{verify} does NOT match its manifest:\n  " + "\n  ".join(problems))
-        click.echo(f"{verify}: OK, {_summary(manifest)}")
+        click.echo(f"{verify}: OK, every member matches the manifest{_summary(manifest)}")
         return
     db.session.remove()
     try:
@@ -202,7 +202,7 @@ def backup_command(out: Path | None, verify: Path | None) -> None:
     except BackupError as err:
         raise click.ClickException(str(err)) from err
     retried = f" (after {result.attempts} attempts: files were deleted meanwhile)" if result.attempts > 1 else ""
-    click.echo(f"backup written to {result.path}{retried}: {_summary(result.manifest)}")
+    click.echo(f"backup written to {result.path}{retried}{_summary(result.manifest)}")
 
 
 @click.command("restore")
@@ -225,8 +225,8 @@ def restore_command(archive: Path) -> None:
         raise click.ClickException(str(err)) from err
     db.engine.dispose()
     where = db.engine.url.render_as_string(hide_password=True)
-    click.echo(f"restored {archive} into {where} and {current_app.config['UPLOAD_FOLDER']}: "
-               f"{_summary(result.manifest)}; row counts match the manifest")
+    click.echo(f"restored {archive} into {where} and {current_app.config['UPLOAD_FOLDER']}; the row counts "
+               f"match the manifest{_summary(result.manifest)}")
     head = _head_revision(MIGRATIONS_DIR)
     if result.manifest["database"]["schema_revision"] != head:
         click.echo(f"the archive's schema is at revision {result.manifest['database']['schema_revision']}, this "
@@ -234,12 +234,12 @@ def restore_command(archive: Path) -> None:
 
 
 def _summary(manifest: dict) -> str:
-    counts = manifest["row_counts"]
-    uploads = manifest["uploads"]
-    return (f"{manifest['database']['kind']} snapshot at schema revision {manifest['database']['schema_revision']}, "
-            f"{len(counts)} tables, {sum(counts.values())} rows ({counts.get('users', 0)} users, "
-            f"{counts.get('nominations', 0)} nominations), {uploads['evidence']} evidence files, "
-            f"{uploads['signatures']} signature images, taken {manifest['created_at']}")
+    counts, uploads, database = manifest["row_counts"], manifest["uploads"], manifest["database"]
+    return (f"\n  database: {database['kind']} snapshot at schema revision {database['schema_revision']}, "
+            f"{len(counts)} tables, {sum(counts.values())} rows (users: {counts.get('users', 0)}, cycles: "
+            f"{counts.get('cycles', 0)}, nominations: {counts.get('nominations', 0)})"
+            f"\n  files: {uploads['evidence']} evidence documents, {uploads['signatures']} signature images"
+            f"\n  taken: {manifest['created_at']}")
 
 
 def _head_revision(migrations_dir: Path) -> str | None:

@@ -27,17 +27,27 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 KIND = "postgresql" if os.environ.get("AWARDS_TEST_DATABASE_URL") else "sqlite"
 
 
-@pytest.fixture
-def final_demo(app, session):
-    """The demo run to final results, plus a signature image, committed."""
+def _signed(app, session, stage: str):
     context = seed_demo(session, password=app.config["DEMO_PASSWORD"], upload_dir=app.config["UPLOAD_FOLDER"],
-                        max_bytes=app.config["MAX_UPLOAD_BYTES"], stage="final")
+                        max_bytes=app.config["MAX_UPLOAD_BYTES"], stage=stage)
     admin = session.scalar(select(User).where(User.username == "admin"))
     signatory = session.scalar(select(Signatory).order_by(Signatory.id))
     save_signature(session, signatory=signatory, actor=admin, data=PNG, upload_dir=app.config["UPLOAD_FOLDER"],
                    max_bytes=512 * 1024)
     session.commit()
     return context
+
+
+@pytest.fixture
+def final_demo(app, session):
+    """The demo run to final results, plus a signature image, committed."""
+    return _signed(app, session, "final")
+
+
+@pytest.fixture
+def signed_demo(app, session):
+    """The demo with nominations open, plus a signature image, committed (quicker to build)."""
+    return _signed(app, session, "nominations")
 
 
 @pytest.fixture
@@ -174,7 +184,7 @@ def test_backup_restored_app_serves_the_restored_data(app, final_demo, target, t
     assert verify.exit_code == 0, verify.output
 
 
-def test_restore_into_a_database_without_tables(app, final_demo, tmp_path):
+def test_restore_into_a_database_without_tables(app, signed_demo, tmp_path):
     archive = tmp_path / "tandis.tar.gz"
     create_backup(database_url=app.config["DATABASE_URL"], upload_dir=app.config["UPLOAD_FOLDER"], out=archive)
     with fresh_database_url(tmp_path, "bare") as url:
@@ -183,7 +193,7 @@ def test_restore_into_a_database_without_tables(app, final_demo, tmp_path):
     assert file_digests(tmp_path / "bare-uploads") == file_digests(app.config["UPLOAD_FOLDER"])
 
 
-def test_restore_refuses_a_database_with_data_and_changes_nothing(app, final_demo, tmp_path):
+def test_restore_refuses_a_database_with_data_and_changes_nothing(app, signed_demo, tmp_path):
     archive = tmp_path / "tandis.tar.gz"
     assert app.test_cli_runner().invoke(args=["backup", "--out", str(archive)]).exit_code == 0
     counts, files = row_counts(app.config["DATABASE_URL"]), file_digests(app.config["UPLOAD_FOLDER"])
@@ -195,7 +205,7 @@ def test_restore_refuses_a_database_with_data_and_changes_nothing(app, final_dem
     assert file_digests(app.config["UPLOAD_FOLDER"]) == files
 
 
-def test_restore_refuses_a_database_with_only_an_organizer(app, final_demo, target, tmp_path):
+def test_restore_refuses_a_database_with_only_an_organizer(app, signed_demo, target, tmp_path):
     from awards.auth.services import create_user
 
     archive = tmp_path / "tandis.tar.gz"
@@ -212,7 +222,7 @@ def test_restore_refuses_a_database_with_only_an_organizer(app, final_demo, targ
     assert file_digests(target.config["UPLOAD_FOLDER"]) == {}
 
 
-def test_restore_refuses_an_upload_folder_with_files(app, final_demo, target, tmp_path):
+def test_restore_refuses_an_upload_folder_with_files(app, signed_demo, target, tmp_path):
     archive = tmp_path / "tandis.tar.gz"
     assert app.test_cli_runner().invoke(args=["backup", "--out", str(archive)]).exit_code == 0
     stray = Path(target.config["UPLOAD_FOLDER"]) / "left-over.pdf"
@@ -227,7 +237,7 @@ def test_restore_refuses_an_upload_folder_with_files(app, final_demo, target, tm
                                                             .hexdigest()}
 
 
-def test_verify_names_a_tampered_upload(app, final_demo, tmp_path):
+def test_verify_names_a_tampered_upload(app, signed_demo, tmp_path):
     archive, tampered = tmp_path / "tandis.tar.gz", tmp_path / "tampered.tar.gz"
     create_backup(database_url=app.config["DATABASE_URL"], upload_dir=app.config["UPLOAD_FOLDER"], out=archive)
     victim = next(name for name in read_manifest(archive)["files"] if name.endswith(".pdf"))
@@ -238,7 +248,7 @@ def test_verify_names_a_tampered_upload(app, final_demo, tmp_path):
     assert result.output.count("differs") == 1
 
 
-def test_verify_names_a_tampered_database_snapshot(app, final_demo, tmp_path):
+def test_verify_names_a_tampered_database_snapshot(app, signed_demo, tmp_path):
     archive, tampered = tmp_path / "tandis.tar.gz", tmp_path / "tampered.tar.gz"
     create_backup(database_url=app.config["DATABASE_URL"], upload_dir=app.config["UPLOAD_FOLDER"], out=archive)
     member = read_manifest(archive)["database"]["member"]
@@ -249,7 +259,7 @@ def test_verify_names_a_tampered_database_snapshot(app, final_demo, tmp_path):
     assert f"{member}: SHA-256 differs" in result.output
 
 
-def test_verify_names_missing_and_unlisted_members(app, final_demo, tmp_path):
+def test_verify_names_missing_and_unlisted_members(app, signed_demo, tmp_path):
     archive, tampered = tmp_path / "tandis.tar.gz", tmp_path / "tampered.tar.gz"
     create_backup(database_url=app.config["DATABASE_URL"], upload_dir=app.config["UPLOAD_FOLDER"], out=archive)
     victim = next(name for name in read_manifest(archive)["files"] if name.endswith(".pdf"))
@@ -274,7 +284,7 @@ def test_verify_refuses_a_file_that_is_not_a_backup(app, tmp_path):
     assert "not a readable .tar.gz archive" in result.output
 
 
-def test_restore_refuses_a_tampered_archive_and_changes_nothing(app, final_demo, target, tmp_path):
+def test_restore_refuses_a_tampered_archive_and_changes_nothing(app, signed_demo, target, tmp_path):
     archive, tampered = tmp_path / "tandis.tar.gz", tmp_path / "tampered.tar.gz"
     create_backup(database_url=app.config["DATABASE_URL"], upload_dir=app.config["UPLOAD_FOLDER"], out=archive)
     victim = next(name for name in read_manifest(archive)["files"] if name.endswith(".pdf"))
@@ -287,7 +297,7 @@ def test_restore_refuses_a_tampered_archive_and_changes_nothing(app, final_demo,
     assert file_digests(target.config["UPLOAD_FOLDER"]) == {}
 
 
-def test_restore_refuses_an_archive_of_the_other_database_kind(app, final_demo, target, tmp_path):
+def test_restore_refuses_an_archive_of_the_other_database_kind(app, signed_demo, target, tmp_path):
     archive, other = tmp_path / "tandis.tar.gz", tmp_path / "other.tar.gz"
     create_backup(database_url=app.config["DATABASE_URL"], upload_dir=app.config["UPLOAD_FOLDER"], out=archive)
     other_kind = "sqlite" if KIND == "postgresql" else "postgresql"
@@ -307,7 +317,7 @@ def test_restore_refuses_an_archive_of_the_other_database_kind(app, final_demo, 
     assert row_counts(target.config["DATABASE_URL"]) == counts
 
 
-def test_backup_fails_clearly_when_a_referenced_file_is_missing(app, final_demo, tmp_path):
+def test_backup_fails_clearly_when_a_referenced_file_is_missing(app, signed_demo, tmp_path):
     lost = next(Path(app.config["UPLOAD_FOLDER"]).glob("*.pdf"))
     lost.unlink()
     archive = tmp_path / "tandis.tar.gz"

@@ -35,6 +35,7 @@ import subprocess
 import tarfile
 import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -360,6 +361,13 @@ def read_manifest(archive: Path) -> dict:
 def verify_backup(archive: Path, *, pg_bin_dir: str | None = None) -> tuple[dict, list[str]]:
     """Check ``archive`` against its manifest; return the manifest and what differs (empty when all is well)."""
     manifest = read_manifest(archive)
+    try:
+        return manifest, _verify_members(archive, manifest, pg_bin_dir)
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as err:
+        return manifest, [f"the archive is damaged and cannot be read to the end ({err})"]
+
+
+def _verify_members(archive: Path, manifest: dict, pg_bin_dir: str | None) -> list[str]:
     expected: dict[str, dict] = manifest.get("files", {})
     kind = manifest.get("database", {}).get("kind")
     problems: list[str] = []
@@ -405,7 +413,7 @@ def verify_backup(archive: Path, *, pg_bin_dir: str | None = None) -> tuple[dict
             problems += _check_sqlite_snapshot(snapshot, manifest)
         elif kind == "postgresql" and not any(p.startswith(DB_MEMBER[kind]) for p in problems):
             problems += _check_pg_snapshot(snapshot, pg_bin_dir)
-    return manifest, problems
+    return problems
 
 
 def _check_sqlite_snapshot(snapshot: Path, manifest: dict) -> list[str]:

@@ -284,6 +284,16 @@ def test_verify_refuses_a_file_that_is_not_a_backup(app, tmp_path):
     assert "not a readable .tar.gz archive" in result.output
 
 
+def test_verify_names_a_truncated_archive(app, signed_demo, tmp_path):
+    archive, truncated = tmp_path / "tandis.tar.gz", tmp_path / "truncated.tar.gz"
+    create_backup(database_url=app.config["DATABASE_URL"], upload_dir=app.config["UPLOAD_FOLDER"], out=archive)
+    data = archive.read_bytes()
+    truncated.write_bytes(data[: len(data) * 3 // 4])
+    result = app.test_cli_runner().invoke(args=["backup", "--verify", str(truncated)])
+    assert result.exit_code == 1
+    assert "not a readable .tar.gz archive" in result.output or "damaged" in result.output
+
+
 def test_restore_refuses_a_tampered_archive_and_changes_nothing(app, signed_demo, target, tmp_path):
     archive, tampered = tmp_path / "tandis.tar.gz", tmp_path / "tampered.tar.gz"
     create_backup(database_url=app.config["DATABASE_URL"], upload_dir=app.config["UPLOAD_FOLDER"], out=archive)

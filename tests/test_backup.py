@@ -145,7 +145,7 @@ def test_backup_then_restore_keeps_every_row_count_and_file(app, final_demo, tar
     archive = tmp_path / "tandis.tar.gz"
     made = app.test_cli_runner().invoke(args=["backup", "--out", str(archive)])
     assert made.exit_code == 0, made.output
-    assert "backup written to" in made.output and "10 evidence files, 1 signature images" in made.output
+    assert "backup written to" in made.output and "10 evidence documents, 1 signature images" in made.output
     assert not archive.with_name(archive.name + ".part").exists()
 
     checked = app.test_cli_runner().invoke(args=["backup", "--verify", str(archive)])

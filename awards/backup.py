@@ -15,8 +15,8 @@ the row counts and file references read that same snapshot).  Straight after rea
 to the archive (copied when that is another file system), so a deletion afterwards cannot take them away.  A
 file written after the snapshot is not included (its row is not in the snapshot either); a file the snapshot
 refers to but that is already gone when it is pinned (its row was deleted and committed meanwhile) makes the
-whole backup start again, a few times, before it fails naming the file.  Stored files are never rewritten in
-place (every upload gets a new random name), so a pinned file is the file of its row.
+whole backup start again (keeping what it pinned), a few times, before it fails naming the file.  Stored files
+are never rewritten in place (every upload gets a new random name), so a pinned file is the file of its row.
 
 The archive is written to ``FILE.part`` and renamed to ``FILE`` once complete.
 """
@@ -100,67 +100,77 @@ def create_backup(*, database_url: str, upload_dir: Path, out: Path, attempts: i
         raise BackupError(f"the folder {out.parent} does not exist")
     part = out.with_name(out.name + ".part")
     last: FileGone | None = None
-    for attempt in range(1, attempts + 1):
-        try:
-            manifest = _write_archive(kind=kind, database_url=database_url, upload_dir=Path(upload_dir), part=part,
-                                      pg_bin_dir=pg_bin_dir)
-        except FileGone as gone:
-            part.unlink(missing_ok=True)
-            last = gone
-            if attempt < attempts:
-                time.sleep(pause_seconds)
-            continue
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
-        manifest["attempts"] = attempt
-        os.replace(part, out)
-        _fsync_dir(out.parent)
-        return BackupResult(path=out, manifest=manifest, attempts=attempt)
+    with tempfile.TemporaryDirectory(prefix=".tandis-backup-", dir=out.parent) as tmp:
+        staging = Path(tmp)
+        (staging / UPLOADS / SIGNATURES).mkdir(parents=True)
+        for attempt in range(1, attempts + 1):
+            try:
+                manifest = _write_archive(kind=kind, database_url=database_url, upload_dir=Path(upload_dir),
+                                          part=part, staging=staging, pg_bin_dir=pg_bin_dir)
+            except FileGone as gone:
+                part.unlink(missing_ok=True)
+                last = gone
+                if attempt < attempts:
+                    time.sleep(pause_seconds)
+                continue
+            except BaseException:
+                part.unlink(missing_ok=True)
+                raise
+            manifest["attempts"] = attempt
+            os.replace(part, out)
+            _fsync_dir(out.parent)
+            return BackupResult(path=out, manifest=manifest, attempts=attempt)
     raise BackupError(
         f"backup failed after {attempts} attempts: {last}. Files were being deleted while the backup ran; run it "
         "again. If the same file is named every time, it is missing from the upload folder: restore it from an "
         f"earlier backup. Nothing was written to {out}.")
 
 
-def _write_archive(*, kind: str, database_url: str, upload_dir: Path, part: Path, pg_bin_dir: str | None) -> dict:
-    with tempfile.TemporaryDirectory(prefix=".tandis-backup-", dir=part.parent) as tmp:
-        taken_at = datetime.now(UTC)
-        snapshot = Path(tmp) / DB_MEMBER[kind]
-        pinned = Path(tmp) / UPLOADS
-        (pinned / SIGNATURES).mkdir(parents=True)
+def _write_archive(*, kind: str, database_url: str, upload_dir: Path, part: Path, staging: Path,
+                   pg_bin_dir: str | None) -> dict:
+    """One attempt.  Files pinned by an earlier attempt stay pinned: a stored name is never reused and its bytes
+    never change, so a later snapshot that still refers to a file gone meanwhile can use the pinned one."""
+    taken_at = datetime.now(UTC)
+    snapshot = staging / DB_MEMBER[kind]
+    snapshot.unlink(missing_ok=True)
+    pinned = staging / UPLOADS
 
-        def pin(references: list[str]) -> None:  # as soon as the snapshot's references are known
-            for relative in references:
-                try:
-                    _pin(upload_dir / relative, pinned / relative)
-                except FileNotFoundError as err:
-                    raise FileGone(f"the uploaded file {relative} (referenced by the database snapshot) was not "
-                                   f"found in {upload_dir}") from err
+    def pin(references: list[str]) -> None:  # as soon as the snapshot's references are known
+        gone = []
+        for relative in references:
+            if (pinned / relative).exists():
+                continue
+            try:
+                _pin(upload_dir / relative, pinned / relative)
+            except FileNotFoundError:
+                gone.append(relative)  # pin the others all the same: the next attempt may need them
+        if gone:
+            raise FileGone(f"the uploaded file(s) {', '.join(gone)}, referenced by the database snapshot, were "
+                           f"not found in {upload_dir}")
 
-        if kind == "sqlite":
-            info = _snapshot_sqlite(database_url, snapshot, pin)
-        else:
-            info = _snapshot_postgresql(database_url, snapshot, pg_bin_dir, pin)
-        files: dict[str, dict] = {}
-        with open(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw:  # personal data
-            with tarfile.open(fileobj=raw, mode="w:gz") as tar:
-                files[DB_MEMBER[kind]] = _add_file(tar, DB_MEMBER[kind], snapshot)
-                for relative in info["references"]:
-                    files[f"{UPLOADS}/{relative}"] = _add_file(tar, f"{UPLOADS}/{relative}", pinned / relative)
-                manifest = {
-                    "format": FORMAT,
-                    "format_version": FORMAT_VERSION,
-                    "created_at": taken_at.isoformat(timespec="seconds"),
-                    "database": {"kind": kind, "member": DB_MEMBER[kind], "schema_revision": info["revision"],
-                                 **info["versions"]},
-                    "row_counts": info["row_counts"],
-                    "uploads": {"evidence": info["evidence"], "signatures": info["signatures"]},
-                    "files": files,
-                }
-                _add_bytes(tar, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode())
-            raw.flush()
-            os.fsync(raw.fileno())
+    if kind == "sqlite":
+        info = _snapshot_sqlite(database_url, snapshot, pin)
+    else:
+        info = _snapshot_postgresql(database_url, snapshot, pg_bin_dir, pin)
+    files: dict[str, dict] = {}
+    with open(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw:  # personal data
+        with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+            files[DB_MEMBER[kind]] = _add_file(tar, DB_MEMBER[kind], snapshot)
+            for relative in info["references"]:
+                files[f"{UPLOADS}/{relative}"] = _add_file(tar, f"{UPLOADS}/{relative}", pinned / relative)
+            manifest = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "created_at": taken_at.isoformat(timespec="seconds"),
+                "database": {"kind": kind, "member": DB_MEMBER[kind], "schema_revision": info["revision"],
+                             **info["versions"]},
+                "row_counts": info["row_counts"],
+                "uploads": {"evidence": info["evidence"], "signatures": info["signatures"]},
+                "files": files,
+            }
+            _add_bytes(tar, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode())
+        raw.flush()
+        os.fsync(raw.fileno())
     return manifest
 
 
@@ -193,36 +203,36 @@ def _snapshot_sqlite(database_url: str, snapshot: Path, pin: Callable[[list[str]
     finally:
         source.close()
     try:
+        info = _read_sqlite(target, pin)
         target.execute("PRAGMA journal_mode=DELETE")  # a self-contained file, no -wal beside it
-        info = _read_sqlite(target)
-        pin(info["references"])
         info["versions"] = {"sqlite_version": sqlite3.sqlite_version}
     finally:
         target.close()
     return info
 
 
-def _read_sqlite(conn: sqlite3.Connection) -> dict:
+def _read_sqlite(conn: sqlite3.Connection, pin: Callable[[list[str]], None] | None = None) -> dict:
     tables = [row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    counts = {name: conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in tables}
-    revision = None
-    if "alembic_version" in tables:
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        revision = row[0] if row else None
-    evidence = [row[0] for row in conn.execute("SELECT stored_name FROM evidence_documents ORDER BY stored_name")] \
+    return _read(tables, lambda sql: [row[0] for row in conn.execute(sql)], lambda name: f'"{name}"', pin)
+
+
+def _read(tables: list[str], column: Callable[[str], list], quoted: Callable[[str], str],
+          pin: Callable[[list[str]], None] | None) -> dict:
+    """Read the snapshot's file references (and pin those files at once), then its revision and row counts."""
+    evidence = column("SELECT stored_name FROM evidence_documents ORDER BY stored_name") \
         if "evidence_documents" in tables else []
-    signatures = [row[0] for row in conn.execute(
-        "SELECT DISTINCT signature_file FROM signatories WHERE signature_file IS NOT NULL "
-        "ORDER BY signature_file")] if "signatories" in tables else []
-    return _info(counts, revision, evidence, signatures)
-
-
-def _info(counts: dict, revision: str | None, evidence: list[str], signatures: list[str]) -> dict:
+    signatures = column("SELECT DISTINCT signature_file FROM signatories WHERE signature_file IS NOT NULL "
+                        "ORDER BY signature_file") if "signatories" in tables else []
     for name in [*evidence, *signatures]:
         if not _SAFE_NAME.match(name):
             raise BackupError(f"the database refers to a stored file with an unsafe name: {name!r}")
     references = [*evidence, *(f"{SIGNATURES}/{name}" for name in signatures)]
+    if pin is not None:
+        pin(references)
+    revision = next(iter(column("SELECT version_num FROM alembic_version")), None) \
+        if "alembic_version" in tables else None
+    counts = {name: column(f"SELECT COUNT(*) FROM {quoted(name)}")[0] for name in tables}
     return {"row_counts": counts, "revision": revision, "evidence": len(evidence), "signatures": len(signatures),
             "references": references}
 
@@ -267,8 +277,7 @@ def _snapshot_postgresql(database_url: str, snapshot: Path, pg_bin_dir: str | No
                                   f"use the client tools of version {server_major} (AWARDS_PG_BIN_DIR)")
             conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             snapshot_id = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
-            info = _read_postgresql(conn)  # the same snapshot pg_dump sees
-            pin(info["references"])  # before the dump, which may take a while
+            info = _read_postgresql(conn, pin)  # the same snapshot pg_dump sees; files pinned before the dump
             args = [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot_id}",
                     f"--file={snapshot}", f"--dbname={dsn}"]
             done = subprocess.run(args, env=env, capture_output=True, text=True)  # noqa: S603  (configured tool)
@@ -281,18 +290,9 @@ def _snapshot_postgresql(database_url: str, snapshot: Path, pg_bin_dir: str | No
     return info
 
 
-def _read_postgresql(conn: Connection) -> dict:
-    tables = sorted(conn.exec_driver_sql(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").scalars())
-    counts = {name: conn.exec_driver_sql(f'SELECT COUNT(*) FROM public."{name}"').scalar_one() for name in tables}
-    revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() \
-        if "alembic_version" in tables else None
-    evidence = list(conn.exec_driver_sql("SELECT stored_name FROM evidence_documents ORDER BY stored_name")
-                    .scalars()) if "evidence_documents" in tables else []
-    signatures = list(conn.exec_driver_sql(
-        "SELECT DISTINCT signature_file FROM signatories WHERE signature_file IS NOT NULL "
-        "ORDER BY signature_file").scalars()) if "signatories" in tables else []
-    return _info(counts, revision, evidence, signatures)
+def _read_postgresql(conn: Connection, pin: Callable[[list[str]], None] | None = None) -> dict:
+    tables = sorted(conn.exec_driver_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").scalars())
+    return _read(tables, lambda sql: list(conn.exec_driver_sql(sql).scalars()), lambda name: f'public."{name}"', pin)
 
 
 class _HashingReader:

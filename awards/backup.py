@@ -121,9 +121,9 @@ def create_backup(*, database_url: str, upload_dir: Path, out: Path, attempts: i
             _fsync_dir(out.parent)
             return BackupResult(path=out, manifest=manifest, attempts=attempt)
     raise BackupError(
-        f"backup failed after {attempts} attempts: {last}. Files were being deleted while the backup ran; run it "
-        "again. If the same file is named every time, it is missing from the upload folder: restore it from an "
-        f"earlier backup. Nothing was written to {out}.")
+        f"backup failed after {attempts} attempts: {last}. Either files were being deleted while the backup ran "
+        "(run it again), or, if the same file is named every time, it is missing from the upload folder (put it "
+        f"back from an earlier backup). Nothing was written to {out}.")
 
 
 def _write_archive(*, kind: str, database_url: str, upload_dir: Path, part: Path, staging: Path,
@@ -374,7 +374,7 @@ def _verify_members(archive: Path, manifest: dict, pg_bin_dir: str | None) -> li
     seen: set[str] = set()
     with tempfile.TemporaryDirectory(prefix=".tandis-verify-") as tmp, tarfile.open(archive, mode="r:gz") as tar:
         for member in tar:
-            if member.name == MANIFEST:
+            if member.name == MANIFEST or member.isdir():
                 continue
             if not member.isfile():
                 problems.append(f"{member.name}: not a regular file")
@@ -537,6 +537,8 @@ def _extract(archive: Path, manifest: dict, snapshot: Path, uploads: Path) -> li
     with tarfile.open(archive, mode="r:gz") as tar:
         for member in tar:
             name = member.name
+            if member.isdir():
+                continue
             if name == manifest["database"]["member"]:
                 target = snapshot
             elif name.startswith(f"{UPLOADS}/") and _safe_upload(name.removeprefix(f"{UPLOADS}/")):

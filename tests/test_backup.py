@@ -276,6 +276,19 @@ def test_verify_names_missing_and_unlisted_members(app, signed_demo, tmp_path):
     assert "uploads/extra.pdf: in the archive but not in the manifest" in result.output
 
 
+def test_verify_accepts_an_archive_repacked_with_folder_entries(app, signed_demo, tmp_path):
+    archive, repacked = tmp_path / "tandis.tar.gz", tmp_path / "repacked.tar.gz"
+    create_backup(database_url=app.config["DATABASE_URL"], upload_dir=app.config["UPLOAD_FOLDER"], out=archive)
+    with tarfile.open(archive, "r:gz") as old, tarfile.open(repacked, "w:gz") as new:
+        folder = tarfile.TarInfo("uploads")
+        folder.type = tarfile.DIRTYPE
+        new.addfile(folder)
+        for member in old:
+            new.addfile(member, old.extractfile(member))
+    result = app.test_cli_runner().invoke(args=["backup", "--verify", str(repacked)])
+    assert result.exit_code == 0, result.output
+
+
 def test_verify_refuses_a_file_that_is_not_a_backup(app, tmp_path):
     junk = tmp_path / "junk.tar.gz"
     junk.write_bytes(b"not an archive")

@@ -569,6 +569,9 @@ def _restore_sqlite(snapshot: Path, database_url: str) -> None:
     target = sqlite3.connect(path, timeout=30)
     try:
         source.backup(target)  # the online backup API in reverse: replaces every page of the target
+    except sqlite3.Error as err:
+        raise BackupError(f"restoring into {path} failed, nothing was restored ({err}); is the app still "
+                          "running against it?") from err
     finally:
         source.close()
         target.close()

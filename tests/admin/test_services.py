@@ -51,7 +51,8 @@ def test_create_cycle_saves_timeline_and_audits(session, demo):
 
 
 def test_create_cycle_dates_out_of_order_refused_beside_later_field(session, demo):
-    bad = {**TIMELINE, "screening_close_at": jalali_moment(1405, 4, 1), "evaluation_close_at": jalali_moment(1405, 3, 20)}
+    bad = {**TIMELINE, "screening_close_at": jalali_moment(1405, 4, 1),
+           "evaluation_close_at": jalali_moment(1405, 3, 20)}
     with pytest.raises(services.FormInvalid) as caught:
         services.create_cycle(session, actor=user(session, "admin"), year=1405, title="x", timeline=bad,
                               conflict_same_province=False)
@@ -308,8 +309,9 @@ def test_remove_member_without_work_removes_the_seat(session, demo):
     member_id = member.id
     services.remove_member(session, actor=user(session, "admin"), membership=member, confirm=True)
     assert session.get(Membership, member_id) is None
-    assert session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == member_id,
-                                                          AuditEvent.object_type == "membership")) == "membership.remove"
+    action = session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == member_id,
+                                                            AuditEvent.object_type == "membership"))
+    assert action == "membership.remove"
 
 
 def test_set_organisation_raises_flags(session, demo):

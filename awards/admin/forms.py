@@ -76,7 +76,7 @@ class CategoryForm(FlaskForm):
                              render_kw={"inputmode": "numeric"})
     certificate_quota = NumberField(_l("سهمیهٔ لوح تقدیر"), validators=[InputRequired(_l("عدد را وارد کنید."))],
                                     render_kw={"inputmode": "numeric"})
-    min_score = NumberField(_l("کمینهٔ امتیاز (۰ تا ۱۰۰، اختیاری)"), decimal=True, validators=[Optional()],
+    min_score = NumberField(_l("کمینهٔ امتیاز"), decimal=True, validators=[Optional()],
                             render_kw={"inputmode": "decimal"})
 
     def values(self) -> dict:

@@ -437,7 +437,9 @@ def restore_category(session: Session, *, actor: User, category: Category) -> No
 
 
 def delete_refusal(session: Session, *, category: Category) -> str | None:
-    """Why ``category`` cannot be deleted (it holds nominations), or None."""
+    """Why ``category`` cannot be deleted (it holds nominations, or a proposed or final result), or None."""
+    if category.finalised_at is not None or category.proposed_at is not None:
+        return _("نتیجهٔ این رشته پیشنهاد یا نهایی شده است و حذف نمی‌شود.")
     count = nomination_count(session, category=category)
     if count:
         return _("این رشته %(count)s پرونده دارد و حذف نمی‌شود؛ به جای حذف، آن را بازنشسته کنید.",

@@ -226,6 +226,14 @@ def test_delete_category_with_nominations_refused_with_reason(session, demo):
     assert category(session, "industry") is not None
 
 
+def test_delete_final_category_refused_even_without_nominations(session, demo_final):
+    final = session.scalar(select(Category).where(Category.finalised_at.is_not(None), Category.code == "woman"))
+    assert services.nomination_count(session, category=final) == 0
+    with pytest.raises(DomainError, match="حذف نمی‌شود"):
+        services.delete_category(session, actor=user(session, "admin"), category=final, confirm=True)
+    assert session.get(Category, final.id) is not None
+
+
 def test_delete_empty_category_removes_it_and_its_settings(session, demo):
     admin = user(session, "admin")
     created = services.create_category(session, actor=admin, cycle=demo.cycle, values=NEW_CATEGORY)

@@ -88,6 +88,12 @@ def new_cycle():
             _refuse(form, err)
         else:
             return _done(_("دورهٔ «%(title)s» ساخته شد.", title=cycle.title), "admin.cycle", cycle_id=cycle.id)
+    elif form.is_submitted():
+        # Show every problem at once: the rules on the fields that did parse, beside each of them.
+        for name, message in services.cycle_errors(db.session, year=form.year.data, title=form.title.data,
+                                                   timeline=form.timeline()).items():
+            if not form[name].errors and form[name].data not in (None, ""):
+                form[name].errors = [*form[name].errors, message]
     return render_template("admin/cycle_form.html", form=form)
 
 

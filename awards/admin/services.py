@@ -154,14 +154,9 @@ def _insert_cycle(session: Session, cycle: Cycle) -> None:
         raise FormInvalid({"year": _("دورهٔ سال %(year)s پیش‌تر ساخته شده است.", year=_fa(cycle.year))}) from exc
 
 
-def create_cycle(session: Session, *, actor: User, year: int | None, title: str,
-                 timeline: dict[str, datetime | None], conflict_same_province: bool) -> Cycle:
-    """Create an empty cycle with its whole timeline (aware datetimes), audited as ``cycle.create``.
-
-    Refuses, field by field: a year outside 1380..1500 or already used, an empty title, a missing date, and
-    dates out of order.
-    """
-    _require(actor)
+def cycle_errors(session: Session, *, year: int | None, title: str | None,
+                 timeline: dict[str, datetime | None]) -> dict[str, str]:
+    """What is wrong with a new cycle's year, title and timeline, field by field (empty when nothing)."""
     errors = _year_errors(session, year)
     title = normalize_text(title or "")
     if not title:
@@ -173,8 +168,20 @@ def create_cycle(session: Session, *, actor: User, year: int | None, title: str,
             errors[name] = _("تاریخ را وارد کنید.")
     for name, message in timeline_order_errors(timeline).items():
         errors.setdefault(name, message)
-    if errors:
+    return errors
+
+
+def create_cycle(session: Session, *, actor: User, year: int | None, title: str,
+                 timeline: dict[str, datetime | None], conflict_same_province: bool) -> Cycle:
+    """Create an empty cycle with its whole timeline (aware datetimes), audited as ``cycle.create``.
+
+    Refuses, field by field: a year outside 1380..1500 or already used, an empty title, a missing date, and
+    dates out of order.
+    """
+    _require(actor)
+    if errors := cycle_errors(session, year=year, title=title, timeline=timeline):
         raise FormInvalid(errors)
+    title = normalize_text(title or "")
     cycle = Cycle(year=year, title=title, conflict_same_province=bool(conflict_same_province),
                   **{name: timeline[name] for name in TIMELINE_FIELDS})
     _insert_cycle(session, cycle)

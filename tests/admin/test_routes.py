@@ -311,3 +311,13 @@ def test_copy_route_bad_year_keeps_cycle_count(client, demo, session, login_as):
     assert 'id="year-error"' in html
     assert cycle_of(session, 1405) is None
     session.commit()
+
+
+def test_create_cycle_shows_every_error_at_once(client, demo, session, login_as):
+    login_as("admin")
+    data = {"year": "۱۴۰۴", "title": "دورهٔ تازه", **TIMELINE_1405, "evaluation_close_at": "۱۴۰۵/۰۳/۱۰",
+            "ceremony_at": "1405/13/10"}
+    html = _post(client, "/admin/cycles/new", data).get_data(as_text=True)
+    assert 'id="ceremony_at-error"' in html and "تاریخ شمسی معتبر نیست" in html
+    assert 'id="year-error"' in html and 'id="evaluation_close_at-error"' in html
+    assert read(session, select(func.count(Cycle.id))) == 1

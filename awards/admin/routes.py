@@ -22,6 +22,7 @@ from awards.admin.forms import (
     MemberForm,
     OrganisationForm,
 )
+from awards.cycles.queries import current_cycle
 from awards.enums import CommitteeCode
 from awards.errors import DomainError
 from awards.extensions import db
@@ -123,7 +124,9 @@ def copy_cycle():
 @bp.route("/cycles/<int:cycle_id>")
 def cycle(cycle_id: int):
     cycle = _get(Cycle, cycle_id)
+    current = current_cycle(db.session)
     return render_template("admin/cycle.html", cycle=cycle, now=clock.now(), committees=queries.committees(db.session),
+                           is_current=current is not None and current.id == cycle.id,
                            seats=queries.seats(db.session, cycle=cycle),
                            counts=queries.nomination_counts(db.session, cycle=cycle),
                            archive_refusal=services.archive_refusal(db.session, cycle=cycle), form=EmptyForm())

@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from awards import clock
 from awards.admin import services
+from awards.certificates.services import update_signatory
+from awards.cycles.services import update_timeline
 from awards.demo import jalali_moment
 from awards.enums import CommitteeCode, ConflictSource, NomineeKind
 from awards.errors import DomainError, PermissionDenied
@@ -136,6 +138,13 @@ def test_archive_after_ceremony_makes_cycle_read_only(session, demo):
                               comment="", submit=False)
     with pytest.raises(DomainError, match="بایگانی شده است"):
         services.create_category(session, actor=admin, cycle=demo.cycle, values=NEW_CATEGORY)
+    with pytest.raises(DomainError, match="بایگانی شده است"):
+        update_timeline(session, cycle=demo.cycle, actor=admin, reason="x",
+                        values={"results_final_at": jalali_moment(1404, 4, 6, 12, 0)})
+    with pytest.raises(DomainError, match="بایگانی شده است"):
+        update_signatory(session, signatory=demo.cycle.signatories[0], actor=admin, name="نام تازه", title="سمت")
+    with pytest.raises(DomainError, match="بایگانی شده است"):
+        services.remove_member(session, actor=admin, membership=seat(session, "media-2", "media"), confirm=True)
     assert offered_categories(demo.cycle) == []
     assert draft.city != "شهر تازه"
 

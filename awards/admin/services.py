@@ -577,10 +577,14 @@ def set_chair(session: Session, *, actor: User, membership: Membership) -> None:
     previous = session.scalar(select(Membership.user_id).where(
         Membership.cycle_id == membership.cycle_id, Membership.committee_id == membership.committee_id,
         Membership.is_chair.is_(True)))
-    _clear_chair(session, cycle=membership.cycle, committee=membership.committee)
-    session.refresh(membership)
-    membership.is_chair = True
-    session.flush()
+    try:
+        with session.begin_nested():  # a racing request that seated another chair first wins; this one is refused
+            _clear_chair(session, cycle=membership.cycle, committee=membership.committee)
+            session.refresh(membership)
+            membership.is_chair = True
+            session.flush()
+    except IntegrityError as exc:
+        raise DomainError(_("رئیس این کمیته هم‌زمان تغییر کرد؛ صفحه را دوباره باز کنید.")) from exc
     record(session, actor=actor, action="membership.chair", object_type="membership", object_id=membership.id,
            cycle_id=membership.cycle_id,
            changes={"committee": [None, membership.committee.code], "chair_user_id": [previous, membership.user_id]})

@@ -68,6 +68,11 @@ def can_manage_cycles(user: User) -> bool:
     return is_organizer(user)
 
 
+def can_administer(user: User) -> bool:
+    """The «مدیریت» area: creating, copying and archiving cycles, their categories and committee seats."""
+    return is_organizer(user)
+
+
 def can_create_nomination(user: User) -> bool:
     return is_province_officer(user)
 

@@ -44,6 +44,18 @@ ACTION_LABELS = {
     "cycle.timeline": _l("ویرایش زمان‌بندی"),
     "cycle.extend": _l("تمدید مهلت"),
     "cycle.postpone_ceremony": _l("تعویق آیین اهدا"),
+    "cycle.create": _l("ساختن دوره"),
+    "cycle.copy": _l("رونوشت دوره"),
+    "cycle.archive": _l("بایگانی دوره"),
+    "category.create": _l("ساختن رشته"),
+    "category.edit": _l("ویرایش رشته"),
+    "category.retire": _l("بازنشسته کردن رشته"),
+    "category.restore": _l("بازگرداندن رشته"),
+    "category.delete": _l("حذف رشته"),
+    "membership.add": _l("افزودن عضو کمیته"),
+    "membership.remove": _l("برداشتن عضو کمیته"),
+    "membership.chair": _l("تعیین رئیس کمیته"),
+    "user.organisation": _l("ثبت سازمان عضو"),
 }
 
 OBJECT_LABELS = {
@@ -54,6 +66,7 @@ OBJECT_LABELS = {
     "category": _l("رشته"),
     "award": _l("جایزه"),
     "sheet": _l("برگهٔ امتیاز"),
+    "membership": _l("عضویت کمیته"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).

@@ -20,6 +20,7 @@ from awards.certificates.render import CertificateData, SignatoryData
 from awards.enums import NomineeKind
 from awards.errors import DomainError, PermissionDenied
 from awards.files import unlink_on_rollback
+from awards.guards import ensure_cycle_writable
 from awards.models import Award, Category, Citation, Cycle, Job, Nomination, Signatory, User
 from awards.nominations.documents import sniff
 from awards.persian import normalize_search, normalize_text
@@ -192,6 +193,7 @@ def save_signature(session: Session, *, signatory: Signatory, actor: User, data:
 
     if not permissions.can_print_certificates(actor):
         raise PermissionDenied("مدیریت امضاکنندگان کار دبیرخانه است.")
+    ensure_cycle_writable(signatory.cycle)
     if not data or len(data) > max_bytes or sniff(data[:16]) != "image/png":
         raise DomainError("تصویر امضا باید پروندهٔ PNG و کوچک‌تر از حد مجاز باشد.", field="signature")
     folder = upload_dir / "signatures"
@@ -210,6 +212,7 @@ def update_signatory(session: Session, *, signatory: Signatory, actor: User, nam
     """Edit a signatory's printed name and title (audited)."""
     if not permissions.can_print_certificates(actor):
         raise PermissionDenied("مدیریت امضاکنندگان کار دبیرخانه است.")
+    ensure_cycle_writable(signatory.cycle)
     name, title = normalize_text(name or ""), normalize_text(title or "")
     if not name:
         raise DomainError("نام امضاکننده را بنویسید.", field="name")

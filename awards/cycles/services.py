@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from awards import clock, permissions
 from awards.audit.services import diff, record, snapshot
 from awards.errors import DomainError, PermissionDenied, PhaseClosed
+from awards.guards import ensure_cycle_writable
 from awards.models import Cycle, User
 from awards.models.cycle import TIMELINE_FIELDS
 from awards.persian import format_jalali_datetime, normalize_text
@@ -70,9 +71,10 @@ def timeline_errors(values: dict[str, datetime], *,
     return errors
 
 
-def _check_organizer(actor: User) -> None:
+def _check_organizer(actor: User, cycle: Cycle) -> None:
     if not permissions.can_manage_cycles(actor):
         raise PermissionDenied("فقط دبیرخانه زمان‌بندی دوره را تغییر می‌دهد.")
+    ensure_cycle_writable(cycle)
 
 
 def _check_aware(values: dict[str, datetime]) -> None:
@@ -90,7 +92,7 @@ def update_timeline(session: Session, *, cycle: Cycle, actor: User, values: dict
     audit event, ``cycle.extend`` when a deadline moved later, else ``cycle.timeline``, with before/after per
     field. Returns the changes (empty when nothing changed; then nothing is recorded).
     """
-    _check_organizer(actor)
+    _check_organizer(actor, cycle)
     unknown = set(values) - set(TIMELINE_FIELDS)
     if unknown:
         raise ValueError(f"not timeline fields: {sorted(unknown)}")
@@ -125,7 +127,7 @@ def postpone_ceremony(session: Session, *, cycle: Cycle, actor: User, new_date: 
     Side effects: sets ``ceremony_at``, ``ceremony_postponed_reason`` and, on the first postponement only,
     ``ceremony_postponed_from`` (the originally planned date); appends a ``cycle.postpone_ceremony`` event.
     """
-    _check_organizer(actor)
+    _check_organizer(actor, cycle)
     _check_aware({"new_date": new_date})
     reason = normalize_text(reason or "")
     if not reason:

@@ -25,6 +25,7 @@ from awards import clock, permissions
 from awards.audit.services import record
 from awards.enums import CommitteeCode, ConflictSource, NominationState, SheetState
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
+from awards.guards import ensure_cycle_writable
 from awards.models import (
     Assignment,
     Category,
@@ -59,7 +60,8 @@ class FormErrors(DomainError):
 
 
 def lock_open_category(session: Session, *, category: Category) -> Category:
-    """Lock the category row (serialising with finalisation) and refuse when the category is final."""
+    """Lock the category row (serialising with finalisation); refuse when the category is final or archived."""
+    ensure_cycle_writable(category.cycle)
     return assert_category_open(session, category=category)
 
 

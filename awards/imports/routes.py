@@ -16,6 +16,7 @@ from awards.extensions import db
 from awards.imports import services
 from awards.imports.columns import guide
 from awards.imports.forms import ImportForm
+from awards.nominations.queries import offered_categories
 from awards.persian import to_persian_digits
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -51,7 +52,7 @@ def _announce(result: services.ImportResult, category_title: str) -> None:
 def upload():
     _require_officer()
     cycle = current_cycle(db.session)
-    form = ImportForm(cycle.categories if cycle else [])
+    form = ImportForm(offered_categories(cycle))
     row_errors: list[services.RowError] = []
     if form.validate_on_submit():
         category, upload_file = form.chosen_category(), form.file.data

@@ -33,6 +33,7 @@ class Category(Base):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     nominee_kind: Mapped[NomineeKind] = mapped_column(enum_column(NomineeKind, "nominee_kind"))
     province_quota: Mapped[int] = mapped_column(default=3)
     gold_quota: Mapped[int] = mapped_column(default=1)
@@ -46,6 +47,8 @@ class Category(Base):
     finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result_digest: Mapped[str | None] = mapped_column(String(64))
     rubric_reset_reason: Mapped[str | None] = mapped_column(Text)
+    # Retired: no longer offered for new nominations or imports; its dossiers stay.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     cycle: Mapped[Cycle] = relationship(back_populates="categories")
     committee_settings: Mapped[list[CategoryCommittee]] = relationship(
@@ -60,6 +63,10 @@ class Category(Base):
     @property
     def is_final(self) -> bool:
         return self.finalised_at is not None
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     def __repr__(self) -> str:
         return f"<Category {self.code}>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards.db import Base
@@ -33,7 +33,12 @@ class Membership(Base):
     """A user's seat on a committee in one cycle; ``is_chair`` marks the chair."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("cycle_id", "committee_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "committee_id", "user_id"),
+        # At most one chair per committee and cycle (a partial unique index, on SQLite and PostgreSQL).
+        Index("uq_memberships_one_chair", "cycle_id", "committee_id", unique=True,
+              sqlite_where=text("is_chair"), postgresql_where=text("is_chair")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)

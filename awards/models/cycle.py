@@ -49,6 +49,9 @@ class Cycle(Base):
     ceremony_postponed_reason: Mapped[str | None] = mapped_column(Text)
     conflict_same_province: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Archived: the cycle is finished and read-only (see awards/guards.py).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     categories: Mapped[list[Category]] = relationship(
         back_populates="cycle", order_by="Category.position", cascade="all, delete-orphan"
@@ -56,6 +59,10 @@ class Cycle(Base):
     signatories: Mapped[list[Signatory]] = relationship(
         back_populates="cycle", order_by="Signatory.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def phase_at(self, moment: datetime) -> Phase:
         """Name the phase the timeline is in at ``moment`` (aware UTC)."""

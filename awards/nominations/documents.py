@@ -16,6 +16,7 @@ from awards.audit.services import record
 from awards.enums import NominationState
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
 from awards.files import unlink_on_commit, unlink_on_rollback
+from awards.guards import ensure_cycle_writable
 from awards.models import EvidenceDocument, Nomination, User
 from awards.persian import persian_number
 
@@ -62,6 +63,7 @@ def add_document(session: Session, *, actor: User, nomination: Nomination, filen
         if not permissions.owns_nomination(actor, nomination):
             raise PermissionDenied("این پرونده متعلق به استان شما نیست.")
         raise InvalidTransition("مدرک فقط به پیش‌نویس افزوده می‌شود.")
+    ensure_cycle_writable(nomination.cycle)
     raw_name = filename or ""
     if "/" in raw_name or "\\" in raw_name or raw_name.startswith("..") or re.match(r"[A-Za-z]:", raw_name):
         raise DomainError("نام پرونده نباید مسیر داشته باشد.", field="file")
@@ -110,6 +112,7 @@ def remove_document(session: Session, *, actor: User, document: EvidenceDocument
         raise PermissionDenied("این پرونده متعلق به استان شما نیست.")
     if nomination.state != NominationState.DRAFT:
         raise InvalidTransition("مدرک فقط از پیش‌نویس حذف می‌شود.")
+    ensure_cycle_writable(nomination.cycle)
     record(session, actor=actor, action="document.remove", object_type="document", object_id=document.id,
            nomination_id=nomination.id, cycle_id=nomination.cycle_id, province_id=nomination.province_id,
            changes={"original_name": [document.original_name, None], "sha256": [document.sha256, None]})

@@ -146,9 +146,20 @@ def quota_usage(session: Session, *, province_id: int, cycle_id: int) -> dict[in
 
 
 def categories_like(session: Session, category: Category) -> list[Category]:
-    """Categories of the same cycle and kind of nominee: what a draft may move to without losing fields."""
+    """Categories of the same cycle and kind of nominee: what a draft may move to without losing fields.
+
+    Retired categories are left out, except the draft's own.
+    """
     return list(session.scalars(
         select(Category)
-        .where(Category.cycle_id == category.cycle_id, Category.nominee_kind == category.nominee_kind)
+        .where(Category.cycle_id == category.cycle_id, Category.nominee_kind == category.nominee_kind,
+               (Category.retired_at.is_(None)) | (Category.id == category.id))
         .order_by(Category.position, Category.id)
     ))
+
+
+def offered_categories(cycle) -> list[Category]:
+    """The categories a province may nominate in (or import into): none in an archived cycle, no retired one."""
+    if cycle is None or cycle.archived_at is not None:
+        return []
+    return [category for category in cycle.categories if category.retired_at is None]

@@ -78,7 +78,8 @@ def index():
 def _choose_category(cycle):
     usage = queries.quota_usage(db.session, province_id=current_user.province_id, cycle_id=cycle.id) if cycle else {}
     phase = cycle.phase_at(clock.now()) if cycle else None
-    return render_template("nominations/choose_category.html", cycle=cycle, usage=usage, phase=phase)
+    return render_template("nominations/choose_category.html", cycle=cycle, usage=usage, phase=phase,
+                           categories=queries.offered_categories(cycle))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -90,7 +91,7 @@ def new():
     if "category" not in request.args:
         return _choose_category(cycle)
     category = db.session.get(Category, request.args.get("category", 0, type=int))
-    if category is None or cycle is None or category.cycle_id != cycle.id:
+    if category is None or cycle is None or category not in queries.offered_categories(cycle):
         abort(404)
     form = dossier_form(category.nominee_kind)
     if form.validate_on_submit():

@@ -24,6 +24,7 @@ from awards.enums import (
     ScreeningOutcome,
 )
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
+from awards.guards import ensure_cycle_writable
 from awards.models import Category, ComplianceDecision, Nomination, ScreeningDecision, User
 from awards.nominations.states import EDGES, QUOTA_STATES
 from awards.persian import normalize_search, normalize_text, persian_number
@@ -106,6 +107,9 @@ def create_draft(session: Session, *, actor: User, category: Category, values: d
     if not permissions.can_create_nomination(actor):
         raise PermissionDenied("فقط کارشناس استان می‌تواند پرونده بسازد.")
     cycle = category.cycle
+    ensure_cycle_writable(cycle)
+    if category.retired_at is not None:
+        raise DomainError("این رشته بازنشسته شده است و پروندهٔ تازه نمی‌پذیرد.", field="category_id")
     phase = cycle.phase_at(clock.now())
     if phase is not Phase.NOMINATION:
         raise PhaseClosed("مهلت معرفی نامزد در این دوره باز نیست.")
@@ -135,6 +139,7 @@ def update_draft(session: Session, *, actor: User, nomination: Nomination, value
     """Save edits to a draft and audit each changed field with its before and after."""
     if not permissions.owns_nomination(actor, nomination):
         raise PermissionDenied("این پرونده متعلق به استان شما نیست.")
+    ensure_cycle_writable(nomination.cycle)
     if nomination.state != NominationState.DRAFT:
         raise InvalidTransition("فقط پیش‌نویس قابل ویرایش است.")
     fields = (*DOSSIER_FIELDS, "category_id")
@@ -147,6 +152,8 @@ def update_draft(session: Session, *, actor: User, nomination: Nomination, value
     if category is not None and category.id != nomination.category_id:
         if category.cycle_id != nomination.cycle_id:
             raise DomainError("این رشته در دورهٔ این پرونده نیست.", field="category_id")
+        if category.retired_at is not None:
+            raise DomainError("این رشته بازنشسته شده است و پروندهٔ تازه نمی‌پذیرد.", field="category_id")
         nomination.category_id = category.id
         nomination.category = category
     nomination.search_name = normalize_search(nomination.nominee_name)
@@ -246,6 +253,7 @@ def transition(session: Session, *, nomination: Nomination, action: NominationAc
     an audit event with the reason.
     """
     edge = EDGES[action]
+    ensure_cycle_writable(nomination.cycle)
     reason = normalize_text(reason or "") or None
     if nomination.state not in edge.sources:
         raise InvalidTransition("این کار در وضعیت کنونی پرونده ممکن نیست.")

@@ -84,10 +84,13 @@ def declare_conflict(session, *, nomination: Nomination, member: User) -> Confli
 
 
 def seat(session, *, username: str, code: CommitteeCode, chair: bool = False) -> None:
-    """Give a demo user a seat on a committee of the 1404 cycle."""
+    """Give a demo user a seat on a committee of the 1404 cycle (as its only chair when ``chair``)."""
     member = user(session, username)
-    session.add(Membership(cycle_id=cluster(session).cycle_id, committee_id=committee(session, code).id,
-                           user_id=member.id, is_chair=chair))
+    cycle_id, committee_id = cluster(session).cycle_id, committee(session, code).id
+    if chair:  # one chair per committee and cycle (a partial unique index): the demo chair steps down
+        session.execute(Membership.__table__.update().where(
+            Membership.cycle_id == cycle_id, Membership.committee_id == committee_id).values(is_chair=False))
+    session.add(Membership(cycle_id=cycle_id, committee_id=committee_id, user_id=member.id, is_chair=chair))
     session.flush()
 
 

@@ -1,0 +1,1 @@
+"""Setting up cycles: the «مدیریت» area for organizers."""

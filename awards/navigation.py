@@ -38,6 +38,7 @@ ITEMS = (
     NavItem(_l("لوح‌ها"), "certificates.index", permissions.can_view_awards),
     NavItem(_l("دوره و زمان‌بندی"), "cycles.index", permissions.can_manage_cycles),
     NavItem(_l("گزارش رویدادها"), "audit.index", permissions.can_view_audit),
+    NavItem(_l("کاربران"), "accounts.users", permissions.can_manage_users),
 )
 
 

@@ -68,6 +68,10 @@ def can_manage_cycles(user: User) -> bool:
     return is_organizer(user)
 
 
+def can_manage_users(user: User) -> bool:
+    return is_organizer(user)
+
+
 def can_create_nomination(user: User) -> bool:
     return is_province_officer(user)
 

@@ -9,6 +9,7 @@ from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, Stri
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from awards.accounts.services import Role, clean_email, clean_mobile
+from awards.auth.services import USERNAME_RE
 from awards.models import Committee, Cycle, Province
 
 ROLE_LABELS = {
@@ -31,9 +32,14 @@ def _checked(cleaner):
     return check
 
 
+def _username(_form, field) -> None:
+    if field.data and not USERNAME_RE.match(field.data.strip().lower()):
+        raise ValidationError(_l("نام کاربری فقط از حروف کوچک لاتین، رقم، نقطه، خط تیره و زیرخط تشکیل شود."))
+
+
 class UserForm(FlaskForm):
     username = StringField(_l("نام کاربری"), validators=[DataRequired(_l("نام کاربری را وارد کنید.")),
-                                                         Length(max=64)])
+                                                         Length(max=64), _username])
     full_name = StringField(_l("نام و نام خانوادگی"), validators=[
         DataRequired(_l("نام و نام خانوادگی را وارد کنید.")), Length(max=120)])
     email = StringField(_l("ایمیل"), validators=[Optional(), Length(max=254), _checked(clean_email)])

@@ -139,6 +139,11 @@ def _read_layout(rows: list[SheetRow]) -> tuple[int, dict[str, int], dict[str, s
                            "باشد (فارسی یا نام انگلیسی، مانند username)."))
 
 
+def _isolated(code: str) -> str:
+    """A Latin code inside Persian text, isolated so the bidi algorithm keeps the list in order."""
+    return f"\u2068{code}\u2069"
+
+
 def _text(field: str, raw: Any) -> str:
     """The cell as plain text; a formula-like cell is refused (a +98 mobile number excepted)."""
     text = normalize_text(cell_text(raw))
@@ -182,7 +187,8 @@ def _cell(field: str, text: str, lookups: _Lookups) -> Any:
             raise ValueError(_("نقش را وارد کنید."))
         role = ROLE_ALIASES.get(normalize_search(text))
         if role is None:
-            raise ValueError(_("نقش ناشناخته است؛ organizer، province_officer یا committee_member بنویسید."))
+            raise ValueError(_("نقش ناشناخته است؛ یکی از این‌ها را بنویسید: %(roles)s.",
+                               roles="، ".join(_isolated(role.value) for role in Role)))
         return role
     if field == "province_code":
         if not text:
@@ -199,7 +205,7 @@ def _cell(field: str, text: str, lookups: _Lookups) -> Any:
         committee = lookups.committees.get(text.strip().lower())
         if committee is None:
             raise ValueError(_("کد کمیته ناشناخته است؛ یکی از این‌ها را بنویسید: %(codes)s.",
-                               codes="، ".join(lookups.committees)))
+                               codes="، ".join(_isolated(code) for code in lookups.committees)))
         return committee
     if field == "is_chair":
         key = normalize_search(text)

@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
@@ -36,12 +37,17 @@ from awards.errors import DomainError
 from awards.extensions import db, limiter
 from awards.imports.sheets import ImportRejected
 from awards.models import Committee, Province, User
-from awards.persian import format_jalali_datetime
+from awards.persian import format_jalali_datetime, to_persian_digits
 
 bp = Blueprint("accounts", __name__)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_NAME = "tandis-users-template"
+
+
+def _digits(value: object) -> str:
+    text = str(value)
+    return to_persian_digits(text) if get_locale().language == "fa" else text
 
 
 def _require_manager() -> None:
@@ -185,7 +191,7 @@ def import_users():
             row_errors = exc.errors
         else:
             db.session.commit()
-            flash(_("%(n)s حساب ساخته شد.", n=len(result.links)), "success")
+            flash(_("%(n)s حساب ساخته شد.", n=_digits(len(result.links))), "success")
             return _secret_page("accounts/links.html", links=result.links, url=_link_url, created=True)
     return render_template("accounts/import.html", form=form, row_errors=row_errors, columns=imports.COLUMNS,
                            max_rows=imports.MAX_ROWS, max_errors_shown=imports.MAX_ERRORS_SHOWN)

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import url_for
 from sqlalchemy import select
 
 from awards.demo import jalali_moment
@@ -50,22 +51,31 @@ def _events(session, action: str) -> list[AuditEvent]:
         session.rollback()
 
 
-def _admin_routes(user_id: int) -> list[tuple[str, str]]:
-    return [("GET", "/admin/users"), ("GET", "/admin/users/new"), ("POST", "/admin/users/new"),
-            ("GET", f"/admin/users/{user_id}"), ("GET", f"/admin/users/{user_id}/disable"),
-            ("POST", f"/admin/users/{user_id}/disable"), ("POST", f"/admin/users/{user_id}/enable"),
-            ("POST", f"/admin/users/{user_id}/link"), ("GET", "/admin/users/import"),
-            ("POST", "/admin/users/import"), ("GET", "/admin/users/import/template.xlsx"),
-            ("GET", "/admin/users/import/template.csv"), ("POST", "/admin/users/links.csv")]
+def _admin_routes(app, user_id: int) -> list[tuple[str, str]]:
+    """Every (method, path) under /admin/users, read from the URL map so a new route cannot be missed."""
+    routes = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if not rule.rule.startswith("/admin/users"):
+                continue
+            values = {"user_id": user_id} if "user_id" in rule.arguments else {}
+            for action in (("disable", "enable") if "action" in rule.arguments else (None,)):
+                if action:
+                    values["action"] = action
+                path = url_for(rule.endpoint, **values)
+                routes += [(method, path) for method in sorted(rule.methods & {"GET", "POST"})]
+    return routes
 
 
 @pytest.mark.parametrize("username", ["fars", "media-chair"])
-def test_users_routes_non_organizer_gets_403_and_nothing_changes(client, login_as, session, demo, username):
+def test_users_routes_non_organizer_gets_403_and_nothing_changes(app, client, login_as, session, demo, username):
     target = _user_id(session, "tehran")
     login_as(username)
     token = csrf_token(client, "/account/password")
     before = counts(session)
-    for method, path in _admin_routes(target):
+    routes = _admin_routes(app, target)
+    assert len(routes) >= 13
+    for method, path in routes:
         data = {"csrf_token": token, "username": "sneaky", "full_name": "x", "role": "organizer"}
         response = client.get(path) if method == "GET" else client.post(path, data=data)
         assert response.status_code == 403, (method, path)

@@ -27,7 +27,6 @@ from awards.accounts.services import (
     clean_email,
     clean_mobile,
     create_account,
-    issue_password_link,
 )
 from awards.audit.services import record
 from awards.auth.services import USERNAME_RE
@@ -320,11 +319,12 @@ def import_users(session: Session, *, actor: User, cycle: Cycle | None, filename
     with session.begin_nested():
         for item in clean:
             try:
-                user = create_account(session, actor=actor, spec=item.spec, cycle=cycle, temporary_password=None)
+                created = create_account(session, actor=actor, spec=item.spec, cycle=cycle, temporary_password=None,
+                                         link_hours=link_hours)
             except DomainError as exc:
                 raise ImportRejected(_("هیچ ردیفی ذخیره نشد: ساختن یکی از حساب‌ها پذیرفته نشد."),
                                      [RowError(item.number, "", item.spec.username, exc.message)]) from exc
-            links.append(issue_password_link(session, user=user, actor=actor, hours=link_hours))
+            links.append(created.link)
         record(session, actor=actor, action="import.users", object_type="user", object_id=None,
                cycle_id=cycle.id if cycle else None,
                changes={"file": [None, display_name], "sha256": [None, digest], "rows": [None, len(links)],

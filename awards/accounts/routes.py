@@ -108,19 +108,18 @@ def new_user():
                                     email=form.email.data, mobile=form.mobile.data, province=province,
                                     committee=committee, is_chair=form.is_chair.data)
         try:
-            user = services.create_account(db.session, actor=current_user, spec=spec, cycle=cycle,
-                                           temporary_password=form.password.data or None)
-            issued = None if form.password.data else services.issue_password_link(
-                db.session, user=user, actor=current_user, hours=current_app.config["PASSWORD_LINK_HOURS"])
+            created = services.create_account(db.session, actor=current_user, spec=spec, cycle=cycle,
+                                              temporary_password=form.password.data or None,
+                                              link_hours=current_app.config["PASSWORD_LINK_HOURS"])
         except DomainError as exc:
             db.session.rollback()
             _field_error(form, exc)
         else:
             db.session.commit()
-            flash(_("حساب «%(name)s» ساخته شد.", name=user.full_name), "success")
-            if issued is None:
-                return redirect(url_for("accounts.user", user_id=user.id))
-            return _secret_page("accounts/links.html", links=[issued], url=_link_url, created=True)
+            flash(_("حساب «%(name)s» ساخته شد.", name=created.user.full_name), "success")
+            if created.link is None:
+                return redirect(url_for("accounts.user", user_id=created.user.id))
+            return _secret_page("accounts/links.html", links=[created.link], url=_link_url, created=True)
     return render_template("accounts/new.html", form=form)
 
 

@@ -111,13 +111,20 @@ def chaired_committees(session: Session, *, cycle: Cycle) -> set[int]:
         Membership.cycle_id == cycle.id, Membership.is_chair.is_(True))))
 
 
+@dataclass(frozen=True)
+class CreatedAccount:
+    user: User
+    link: IssuedLink | None  # the one-time link, when no temporary password was given
+
+
 def create_account(session: Session, *, actor: User, spec: AccountSpec, cycle: Cycle | None,
-                   temporary_password: str | None) -> User:
+                   temporary_password: str | None, link_hours: int) -> CreatedAccount:
     """Create an account with its role and, if asked, a committee seat in ``cycle``.
 
     With a temporary password the user must choose their own at first sign-in; without one the account has
-    no usable password until a set-password link is used. Side effects: ``user.create`` (by create_user) and,
-    for a seat, ``membership.create`` audit events. A second chair for one committee and cycle is refused.
+    no usable password and gets a one-time link valid ``link_hours``. Side effects: ``user.create`` (by
+    create_user), for a seat ``membership.create``, for a link ``user.password_link`` audit events. A second
+    chair for one committee and cycle is refused.
     """
     check_spec(spec, cycle=cycle)
     if spec.is_chair and cycle is not None and spec.committee.id in chaired_committees(session, cycle=cycle):
@@ -143,7 +150,8 @@ def create_account(session: Session, *, actor: User, spec: AccountSpec, cycle: C
                changes={"user_id": [None, user.id], "committee": [None, spec.committee.code],
                         "is_chair": [None, spec.is_chair]})
     session.flush()
-    return user
+    link = None if temporary_password else issue_password_link(session, user=user, actor=actor, hours=link_hours)
+    return CreatedAccount(user=user, link=link)
 
 
 def issue_password_link(session: Session, *, user: User, actor: User, hours: int) -> IssuedLink:

@@ -28,7 +28,8 @@ def test_create_account_second_chair_is_refused(session, demo, admin):
     spec = AccountSpec(username="chair.two", full_name="رئیس دوم", role=Role.COMMITTEE_MEMBER,
                        committee=_committee(session, CommitteeCode.MEDIA), is_chair=True)
     with pytest.raises(DomainError) as refused:
-        services.create_account(session, actor=admin, spec=spec, cycle=demo.cycle, temporary_password=None)
+        services.create_account(session, actor=admin, spec=spec, cycle=demo.cycle, temporary_password=None,
+                                    link_hours=1)
     assert refused.value.field == "is_chair"
     assert session.scalar(select(User.id).where(User.username == "chair.two")) is None
 
@@ -44,7 +45,8 @@ def test_create_account_role_without_what_it_needs_is_refused(session, demo, adm
         spec_fields["province"] = session.scalar(select(Province).where(Province.iso_code == "IR-07"))
     spec = AccountSpec(username="role.check", full_name="آزمون", **spec_fields)
     with pytest.raises(DomainError) as refused:
-        services.create_account(session, actor=admin, spec=spec, cycle=demo.cycle, temporary_password=None)
+        services.create_account(session, actor=admin, spec=spec, cycle=demo.cycle, temporary_password=None,
+                                    link_hours=1)
     assert refused.value.field == field
 
 
@@ -52,7 +54,7 @@ def test_create_account_seat_needs_a_cycle(session, demo, admin):
     spec = AccountSpec(username="no.cycle", full_name="آزمون", role=Role.COMMITTEE_MEMBER,
                        committee=_committee(session, CommitteeCode.FINANCE))
     with pytest.raises(DomainError) as refused:
-        services.create_account(session, actor=admin, spec=spec, cycle=None, temporary_password=None)
+        services.create_account(session, actor=admin, spec=spec, cycle=None, temporary_password=None, link_hours=1)
     assert refused.value.field == "cycle"
 
 

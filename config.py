@@ -42,6 +42,9 @@ class Config:
 
     LOGIN_RATE_LIMIT = _env("AWARDS_LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
     VERIFY_RATE_LIMIT = _env("AWARDS_VERIFY_RATE_LIMIT", "30 per minute")
+    # One-time set-password links: how long one stays valid, and how often one address may try them.
+    PASSWORD_LINK_HOURS = _env_int("AWARDS_PASSWORD_LINK_HOURS", 72)
+    PASSWORD_LINK_RATE_LIMIT = _env("AWARDS_PASSWORD_LINK_RATE_LIMIT", "20 per minute")
     RATELIMIT_STORAGE_URI = _env("AWARDS_RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_HEADERS_ENABLED = True
 

@@ -31,6 +31,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     jobs.init_app(app)
 
     from awards.admin.routes import bp as admin_bp
+    from awards.accounts.routes import bp as accounts_bp
     from awards.audit.routes import bp as audit_bp
     from awards.auth.routes import bp as auth_bp
     from awards.certificates.routes import bp as certificates_bp
@@ -44,7 +45,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from awards.screening.routes import bp as screening_bp
 
     for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
-                      results_bp, certificates_bp, verify_bp, audit_bp, admin_bp):
+                      results_bp, certificates_bp, verify_bp, audit_bp, admin_bp,
+                      accounts_bp):
         app.register_blueprint(blueprint)
 
     from awards.errors import register_error_pages

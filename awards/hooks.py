@@ -17,6 +17,8 @@ from awards.db import db, reset_write_intent, set_write_intent
 from awards.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: What a user who must change their password may still reach.
+FORCED_CHANGE_ALLOWED = frozenset({"accounts.change_password", "auth.logout", "static", "main.set_language"})
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:
@@ -45,6 +47,16 @@ def select_locale() -> str:
     return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def force_password_change():
+    """Send a user with a temporary password to the change-password page, whatever they asked for."""
+    if request.endpoint in FORCED_CHANGE_ALLOWED or not current_user.is_authenticated:
+        return None
+    if not getattr(current_user, "must_change_password", False):
+        return None
+    flash(_l("پیش از ادامه، گذرواژهٔ موقت را با گذرواژهٔ خودتان عوض کنید."), "warning")
+    return redirect(url_for("accounts.change_password"))
+
+
 def init_request_hooks(app: Flask) -> None:
     @app.before_request
     def _begin_request():
@@ -65,6 +77,8 @@ def init_request_hooks(app: Flask) -> None:
             return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
         session["last_seen"] = now
         return None
+
+    app.before_request(force_password_change)
 
     @app.teardown_request
     def _end_request(_exc):

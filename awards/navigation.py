@@ -39,6 +39,7 @@ ITEMS = (
     NavItem(_l("دوره و زمان‌بندی"), "cycles.index", permissions.can_manage_cycles),
     NavItem(_l("گزارش رویدادها"), "audit.index", permissions.can_view_audit),
     NavItem(_l("مدیریت"), "admin.index", permissions.can_administer),
+    NavItem(_l("کاربران"), "accounts.users", permissions.can_manage_users),
 )
 
 

@@ -73,6 +73,11 @@ def can_administer(user: User) -> bool:
     return is_organizer(user)
 
 
+def can_manage_users(user: User) -> bool:
+    """Users: create, import, disable and enable accounts, and issue one-time set-password links."""
+    return is_organizer(user)
+
+
 def can_create_nomination(user: User) -> bool:
     return is_province_officer(user)
 

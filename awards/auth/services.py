@@ -15,6 +15,9 @@ from awards.models import Province, User
 from awards.models.user import new_session_token
 from awards.persian import normalize_text
 
+#: A stored hash no password ever matches (Werkzeug refuses a hash without "$"): the account signs in only
+#: after a set-password link.
+UNUSABLE_PASSWORD = "!"  # noqa: S105
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 # A hash of a random password, checked when the username is unknown so both paths take similar time.
 _DUMMY_HASH: str | None = None
@@ -24,7 +27,7 @@ def create_user(
     session: Session,
     *,
     username: str,
-    password: str,
+    password: str | None,
     full_name: str,
     actor: User | None = None,
     title: str = "",
@@ -33,21 +36,21 @@ def create_user(
     province: Province | None = None,
     check_password: bool = True,
 ) -> User:
-    """Create an account after checking the username and the password policy."""
+    """Create an account after checking the username and the password policy (``password=None``: unusable)."""
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise DomainError("نام کاربری فقط از حروف کوچک لاتین، رقم، نقطه، خط تیره و زیرخط تشکیل شود.",
                           field="username")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise DomainError("این نام کاربری پیش‌تر ثبت شده است.", field="username")
-    if check_password and (problem := password_problem(password, username=username)):
+    if password is not None and check_password and (problem := password_problem(password, username=username)):
         raise DomainError(problem, field="password")
     user = User(
         username=username,
         full_name=normalize_text(full_name),
         title=normalize_text(title),
         organisation=normalize_text(organisation),
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else UNUSABLE_PASSWORD,
         is_organizer=is_organizer,
         province=province,
         active=True,

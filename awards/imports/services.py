@@ -11,11 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
-import warnings
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +21,22 @@ from awards import clock
 from awards.audit.services import record
 from awards.enums import Phase
 from awards.errors import DomainError, PermissionDenied, PhaseClosed
+from awards.imports import sheets
 from awards.imports.columns import BY_FIELD, COLUMNS, EXAMPLE_NAME, HEADER_ALIASES, Column, Kind, header_key
+from awards.imports.sheets import (  # noqa: F401  (re-exported: part of this module's API)
+    FORMULA_STARTS,
+    MAX_UNPACKED_BYTES,
+    MSG_FORMULA,
+    MSG_NOT_TEXT,
+    XLSX_MAGIC,
+    ImportRejected,
+    RowError,
+    SheetRow,
+    cell_text,
+    fa_number,
+    is_blank,
+    shown,
+)
 from awards.models import Category, Cycle, Nomination, User
 from awards.nominations.documents import safe_display_name
 from awards.nominations.services import create_draft
@@ -42,50 +53,17 @@ from awards.persian import (
 MAX_ROWS = 500
 #: Rows before the header that may hold a title; the header is the first row naming the name column.
 MAX_PREAMBLE_ROWS = 10
-#: Uncompressed size an .xlsx may unpack to (a guard against zip bombs).
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 #: Errors the page lists (all are counted); a file with more usually has a wrong column.
 MAX_ERRORS_SHOWN = 200
-XLSX_MAGIC = b"PK\x03\x04"
-FORMULA_STARTS = ("=", "+", "-", "@")
 YEAR_RANGE = (1200, 1500)
 #: Upper bounds that keep values inside their database columns.
 LIMITS = {"employees": 10_000_000, "annual_sales": 10**15, "exports_value": 10**15}
 PERCENT_LIMIT = Decimal("100000")
 NUMERIC_KINDS = (Kind.YEAR, Kind.COUNT, Kind.AMOUNT, Kind.PERCENT)
 
-MSG_FORMULA = "فرمول پذیرفته نیست؛ مقدار را به صورت متن یا عدد ساده بنویسید."
 MSG_REQUIRED = "نام نامزد را وارد کنید."
-MSG_NOT_TEXT = "تاریخ یا زمان پذیرفته نیست؛ مقدار را به صورت متن یا عدد بنویسید."
 MSG_NEGATIVE = "عدد نمی‌تواند منفی باشد."
 MSG_WHOLE = "عدد باید صحیح باشد."
-
-
-def _fa(number: int) -> str:
-    return to_persian_digits(f"{number:,}".replace(",", "٬"))
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    """A non-blank row of the file, numbered as the spreadsheet numbers it (header row included)."""
-
-    number: int
-    cells: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem, located as the officer sees it: row number, column header, the value typed."""
-
-    row: int | None
-    column: str
-    value: str
-    message: str
-
-    @property
-    def value_dir(self) -> str:
-        """Right to left only for Persian text: formulas, codes and numbers read left to right."""
-        return "auto" if any("\u0600" <= ch <= "\u06ff" for ch in self.value) else "ltr"
 
 
 @dataclass(frozen=True)
@@ -112,102 +90,16 @@ class ImportResult:
     skipped_example_rows: list[int] = field(default_factory=list)
 
 
-class ImportRejected(DomainError):
-    """Nothing was saved; ``errors`` locates each problem by row and column."""
-
-    def __init__(self, message: str, errors: list[RowError] | None = None) -> None:
-        super().__init__(message, field="file")
-        self.errors = errors or []
-
-
 # --------------------------------------------------------------------------
 # Reading the file
 # --------------------------------------------------------------------------
 
 
-def _is_blank(cells: tuple[Any, ...] | list[Any]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
-
-
-def _keep(numbered_rows, limit: int) -> list[SheetRow]:
-    rows = []
-    for number, cells in numbered_rows:
-        if _is_blank(cells):
-            continue
-        rows.append(SheetRow(number, tuple(cells)))
-        if len(rows) > limit:
-            raise ImportRejected(f"پرونده بیش از {_fa(MAX_ROWS)} ردیف نامزد دارد؛ آن را در چند پرونده بفرستید.")
-    return rows
-
-
-def _read_xlsx(data: bytes, limit: int) -> list[SheetRow]:
-    import openpyxl  # heavy; only needed here
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    invalid = ImportRejected("پروندهٔ xlsx خوانا نیست؛ آن را در اکسل با قالب «Excel Workbook (.xlsx)» ذخیره کنید.")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise ImportRejected("محتوای پروندهٔ xlsx بیش از حد بزرگ است.")
-        with warnings.catch_warnings():
-            # openpyxl warns about spreadsheet features it does not read (styles, extensions): irrelevant here.
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            try:
-                if not workbook.worksheets:
-                    raise invalid
-                sheet = workbook.worksheets[0]
-                sheet.reset_dimensions()  # a wrong <dimension> in the file must not hide rows
-                return _keep(enumerate(sheet.iter_rows(values_only=True), start=1), limit)
-            finally:
-                workbook.close()
-    except ImportRejected:
-        raise
-    # A damaged or foreign ZIP fails in many ways inside openpyxl (ElementTree's ParseError is a SyntaxError).
-    except (InvalidFileException, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, TypeError,
-            OSError, EOFError, IndexError, AttributeError, SyntaxError) as exc:
-        raise invalid from exc
-
-
-def _delimiter(text: str) -> str:
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {candidate: first_line.count(candidate) for candidate in (",", ";", "\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
-
-
-def _read_csv(data: bytes, limit: int) -> list[SheetRow]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRejected("پروندهٔ CSV باید با کدگذاری UTF-8 ذخیره شده باشد (در اکسل: «CSV UTF-8»).") from exc
-    if "\x00" in text:
-        raise ImportRejected("پروندهٔ CSV خوانا نیست.")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    try:
-        # One record is one spreadsheet row (a quoted cell may span lines), so number records, not lines.
-        return _keep(enumerate(reader, start=1), limit)
-    except csv.Error as exc:
-        raise ImportRejected("پروندهٔ CSV خوانا نیست؛ نقل‌قول‌ها یا جداکننده‌ها را بررسی کنید.") from exc
-
-
 def parse_upload(filename: str, data: bytes, *, max_bytes: int) -> list[SheetRow]:
     """Read the non-blank rows of an .xlsx (its first sheet) or a UTF-8 CSV, refusing anything else."""
-    extension = os.path.splitext(filename or "")[1].lower()
-    if extension not in (".xlsx", ".csv"):
-        raise ImportRejected("فقط پرونده‌های xlsx و CSV پذیرفته می‌شوند.")
-    if not data:
-        raise ImportRejected("پرونده خالی است.")
-    if len(data) > max_bytes:
-        raise ImportRejected(f"اندازهٔ پرونده بیش از {_fa(max_bytes // (1024 * 1024))} مگابایت است.")
-    limit = MAX_ROWS + MAX_PREAMBLE_ROWS + 1
-    if extension == ".xlsx":
-        if not data.startswith(XLSX_MAGIC):
-            raise ImportRejected("محتوای پرونده xlsx نیست؛ پروندهٔ اکسل را با قالب xlsx ذخیره کنید.")
-        return _read_xlsx(data, limit)
-    if data.startswith(XLSX_MAGIC):
-        raise ImportRejected("این پرونده xlsx است، نه CSV؛ نام آن را با پسوند .xlsx بفرستید.")
-    return _read_csv(data, limit)
+    return sheets.parse_upload(
+        filename, data, max_bytes=max_bytes, max_rows=MAX_ROWS + MAX_PREAMBLE_ROWS + 1,
+        too_many=f"پرونده بیش از {fa_number(MAX_ROWS)} ردیف نامزد دارد؛ آن را در چند پرونده بفرستید.")
 
 
 # --------------------------------------------------------------------------
@@ -247,34 +139,6 @@ def read_layout(rows: list[SheetRow]) -> Layout:
     )
 
 
-def _shown(value: Any) -> str:
-    """The cell as the officer typed it, for the error table (never evaluated, only displayed)."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= 120 else text[:117] + "…"
-
-
-def _cell_text(value: Any) -> str:
-    """Turn a cell into text without interpreting it; formulas stay their own text ("=...")."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime | date | time | timedelta):
-        raise ValueError(MSG_NOT_TEXT)
-    # openpyxl's ArrayFormula / DataTableFormula objects: formulas, never evaluated.
-    raise ValueError(MSG_FORMULA)
-
-
 def _parse(column: Column, text: str) -> Any:
     """Read the cell's format (digits in either set, separators); range rules come after."""
     if column.kind is Kind.LEGAL_ID:
@@ -307,7 +171,7 @@ def _check_range(column: Column, value: Any) -> Any:
         if value < 0:
             raise ValueError(MSG_NEGATIVE)
         if value > LIMITS[column.field]:
-            raise ValueError(f"عدد بیش از حد بزرگ است (حداکثر {_fa(LIMITS[column.field])}).")
+            raise ValueError(f"عدد بیش از حد بزرگ است (حداکثر {fa_number(LIMITS[column.field])}).")
     return value
 
 
@@ -318,7 +182,7 @@ def _read_value(column: Column, raw: Any) -> Any:
     opens an export) and is refused, except a plain signed number in a numeric column and a +98 phone number,
     which are stored as plain digits.
     """
-    text = _cell_text(raw).strip()
+    text = cell_text(raw).strip()
     if not text:
         if column.required:
             raise ValueError(MSG_REQUIRED)
@@ -329,7 +193,7 @@ def _read_value(column: Column, raw: Any) -> Any:
             raise ValueError(MSG_FORMULA)
         text = normalize_text(text)
         if column.max_length and len(text) > column.max_length:
-            raise ValueError(f"حداکثر {_fa(column.max_length)} نویسه مجاز است.")
+            raise ValueError(f"حداکثر {fa_number(column.max_length)} نویسه مجاز است.")
         return text
     signed_ok = NUMERIC_KINDS if text[0] == "-" else (Kind.MOBILE,) if text[0] == "+" else ()
     if formula_like and column.kind not in signed_ok:
@@ -348,13 +212,13 @@ def validate_rows(rows: list[SheetRow]) -> tuple[list[CleanRow], list[RowError]]
     layout = read_layout(rows)
     data_rows = [row for row in rows if row.number > layout.header_row]
     if len(data_rows) > MAX_ROWS:
-        raise ImportRejected(f"پرونده بیش از {_fa(MAX_ROWS)} ردیف نامزد دارد؛ آن را در چند پرونده بفرستید.")
+        raise ImportRejected(f"پرونده بیش از {fa_number(MAX_ROWS)} ردیف نامزد دارد؛ آن را در چند پرونده بفرستید.")
     clean: list[CleanRow] = []
     errors: list[RowError] = []
     seen_ids: dict[tuple[str, str], int] = {}
     for row in data_rows:
         cells = [row.cells[index] if index < len(row.cells) else None for index in layout.positions.values()]
-        if _is_blank(cells):
+        if is_blank(cells):
             continue  # only unmapped columns (a province column, say) are filled
         values: dict[str, Any] = {}
         row_errors = []
@@ -363,13 +227,13 @@ def validate_rows(rows: list[SheetRow]) -> tuple[list[CleanRow], list[RowError]]
             try:
                 value = _read_value(BY_FIELD[name], raw)
             except ValueError as exc:
-                row_errors.append(RowError(row.number, layout.headers[name], _shown(raw), str(exc)))
+                row_errors.append(RowError(row.number, layout.headers[name], shown(raw), str(exc)))
                 continue
             if value is not None and name in ("legal_id", "national_code"):
                 first = seen_ids.setdefault((name, value), row.number)
                 if first != row.number:
-                    row_errors.append(RowError(row.number, layout.headers[name], _shown(raw),
-                                               f"همین شناسه در ردیف {_fa(first)} هم آمده است."))
+                    row_errors.append(RowError(row.number, layout.headers[name], shown(raw),
+                                               f"همین شناسه در ردیف {fa_number(first)} هم آمده است."))
                     continue
             values[name] = value
         errors.extend(row_errors)
@@ -403,7 +267,7 @@ def import_nominations(session: Session, *, actor: User, category: Category, fil
     layout = read_layout(rows)
     clean, errors = validate_rows(rows)
     if errors:
-        raise ImportRejected(f"پرونده {_fa(len(errors))} خطا دارد و هیچ ردیفی ذخیره نشد. "
+        raise ImportRejected(f"پرونده {fa_number(len(errors))} خطا دارد و هیچ ردیفی ذخیره نشد. "
                              "خطاها را در پرونده برطرف کنید و آن را دوباره بفرستید.", errors)
     to_create = [row for row in clean if not row.is_example]
     if not to_create:
@@ -420,7 +284,7 @@ def import_nominations(session: Session, *, actor: User, category: Category, fil
                 column = layout.headers.get(exc.field or "", "")
                 raise ImportRejected(
                     "هیچ ردیفی ذخیره نشد: ساختن یکی از پرونده‌ها پذیرفته نشد.",
-                    [RowError(row.number, column, _shown(row.values.get(exc.field or "")), exc.message)],
+                    [RowError(row.number, column, shown(row.values.get(exc.field or "")), exc.message)],
                 ) from exc
         record(session, actor=actor, action="import.batch", object_type="category", object_id=category.id,
                cycle_id=category.cycle_id, province_id=actor.province_id,

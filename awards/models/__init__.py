@@ -11,6 +11,7 @@ from awards.models.decision import ComplianceDecision, ScreeningDecision
 from awards.models.document import EvidenceDocument
 from awards.models.job import Job
 from awards.models.nomination import Nomination
+from awards.models.password_link import PasswordLink
 from awards.models.province import Province
 from awards.models.score import Assignment, Score, ScoreSheet
 from awards.models.setting import Setting
@@ -32,6 +33,7 @@ __all__ = [
     "Job",
     "Membership",
     "Nomination",
+    "PasswordLink",
     "Province",
     "Score",
     "ScoreSheet",

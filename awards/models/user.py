@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards.db import Base, UTCDateTime, utcnow
@@ -30,6 +30,10 @@ class User(Base):
     title: Mapped[str] = mapped_column(String(160), default="")
     organisation: Mapped[str] = mapped_column(String(160), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
+    email: Mapped[str | None] = mapped_column(String(254))
+    mobile: Mapped[str | None] = mapped_column(String(11))
+    # Set when an organizer typed a temporary password: the user must choose their own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_organizer: Mapped[bool] = mapped_column(Boolean, default=False)
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)

@@ -1,0 +1,1 @@
+"""User accounts: organizers create, import, disable and re-enable them; every user manages their password."""

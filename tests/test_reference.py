@@ -70,5 +70,6 @@ def test_reference_data_migration_run_again_changes_nothing(empty_engine):
     with empty_engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.stamp(cfg, "0001")
-    upgrade(empty_engine)
+        command.upgrade(cfg, "0002")  # the data migration alone, run a second time
+        command.stamp(cfg, "head", purge=True)
     assert _rows(empty_engine) == before

@@ -30,8 +30,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     hooks.init_request_hooks(app)
     jobs.init_app(app)
 
-    from awards.admin.routes import bp as admin_bp
     from awards.accounts.routes import bp as accounts_bp
+    from awards.admin.routes import bp as admin_bp
     from awards.audit.routes import bp as audit_bp
     from awards.auth.routes import bp as auth_bp
     from awards.certificates.routes import bp as certificates_bp

@@ -301,7 +301,7 @@ def import_users(session: Session, *, actor: User, cycle: Cycle | None, filename
     """Create one account per valid row, all or nothing, each with a one-time set-password link.
 
     Raises ``ImportRejected`` (with row/column errors) when any row is bad. Side effects: per row the
-    accounts' ``user.create``, ``membership.create`` and ``user.password_link`` audit events; one
+    accounts' ``user.create``, ``membership.add`` and ``user.password_link`` audit events; one
     ``import.users`` event with the file name, its SHA-256 and the user ids. Written inside a SAVEPOINT.
     """
     display_name = safe_display_name(filename)

@@ -123,7 +123,7 @@ def create_account(session: Session, *, actor: User, spec: AccountSpec, cycle: C
 
     With a temporary password the user must choose their own at first sign-in; without one the account has
     no usable password and gets a one-time link valid ``link_hours``. Side effects: ``user.create`` (by
-    create_user), for a seat ``membership.create``, for a link ``user.password_link`` audit events. A second
+    create_user), for a seat ``membership.add``, for a link ``user.password_link`` audit events. A second
     chair for one committee and cycle is refused.
     """
     check_spec(spec, cycle=cycle)
@@ -145,7 +145,7 @@ def create_account(session: Session, *, actor: User, spec: AccountSpec, cycle: C
                                 is_chair=spec.is_chair)
         session.add(membership)
         session.flush()
-        record(session, actor=actor, action="membership.create", object_type="membership",
+        record(session, actor=actor, action="membership.add", object_type="membership",
                object_id=membership.id, cycle_id=cycle.id,
                changes={"user_id": [None, user.id], "committee": [None, spec.committee.code],
                         "is_chair": [None, spec.is_chair]})

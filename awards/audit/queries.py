@@ -44,7 +44,6 @@ ACTION_LABELS = {
     "user.password_link": _l("ساخت پیوند تعیین گذرواژه"),
     "user.password_link_use": _l("تعیین گذرواژه با پیوند"),
     "import.users": _l("ورود گروهی کاربران"),
-    "membership.create": _l("افزودن عضو کمیته"),
     "cycle.timeline": _l("ویرایش زمان‌بندی"),
     "cycle.extend": _l("تمدید مهلت"),
     "cycle.postpone_ceremony": _l("تعویق آیین اهدا"),
@@ -71,7 +70,6 @@ OBJECT_LABELS = {
     "category": _l("رشته"),
     "award": _l("جایزه"),
     "sheet": _l("برگهٔ امتیاز"),
-    "membership": _l("عضویت کمیته"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).

@@ -6,16 +6,21 @@
 - Each request except static files (nginx serves those in production and logs them itself) writes one JSON
   line to stdout, which journald keeps: time, method, route (the endpoint), path, status, duration, user id
   and client address. Stdout, not a file: the service manager owns rotation.
+- Static URLs carry a digest of the file (``/static/css/app.css?v=3f2a…``), so nginx can let browsers
+  cache them for a year: a release that changes a file changes its URL.
 - Under the production config a request that arrived over HTTPS (after ``ProxyFix``) gets
   ``Strict-Transport-Security``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import sys
 import time
+from functools import lru_cache
 
 from flask import Flask, g, request
 from flask_login import current_user
@@ -34,6 +39,13 @@ def init_app(app: Flask) -> None:
         request_log.addHandler(handler)
         request_log.setLevel(logging.INFO)
         request_log.propagate = False
+
+    @app.url_defaults
+    def _static_version(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = static_version(app.static_folder, values["filename"])
+            if version:
+                values["v"] = version
 
     @app.before_request
     def _start_clock():
@@ -69,3 +81,19 @@ def request_line(status: int) -> str:
         "user_id": user_id,
         "ip": request.remote_addr,
     }, ensure_ascii=False, separators=(",", ":"))
+
+
+def static_version(folder: str, filename: str) -> str | None:
+    """A short digest of a static file's content (recomputed only when its size or mtime changes)."""
+    path = os.path.join(folder, filename)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return _digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=512)
+def _digest(path: str, _size: int, _mtime_ns: int) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()[:10]

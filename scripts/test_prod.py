@@ -17,10 +17,13 @@ Redis keys use a prefix of this run's own (``tandis-smoke-<pid>``), deleted at t
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -132,16 +135,16 @@ def run() -> None:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
             conn.execute(text(f'CREATE DATABASE "{database}"'))
         step(f"fresh database {database}: db upgrade (production config)")
-        subprocess.run([PY, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True)
+        subprocess.run([PY, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True)  # noqa: S603
         step("the first organizer")
-        subprocess.run(ORGANIZER_COMMAND, cwd=ROOT, env=env, check=True)
+        subprocess.run(ORGANIZER_COMMAND, cwd=ROOT, env=env, check=True)  # noqa: S603
         step("a cycle with final results (the demo story, loaded through the services)")
         seed_env = {**env, "AWARDS_CONFIG": "development"}
-        subprocess.run([PY, "-c", SEED], cwd=ROOT, env=seed_env, check=True)
+        subprocess.run([PY, "-c", SEED], cwd=ROOT, env=seed_env, check=True)  # noqa: S603
 
         step(f"make serve-processes on port {port} (gunicorn + consumer, Redis prefix {prefix})")
         with open(log_path, "w") as log:
-            server = subprocess.Popen(["make", "--no-print-directory", "serve-processes"], cwd=ROOT, env=env,
+            server = subprocess.Popen(["make", "--no-print-directory", "serve-processes"], cwd=ROOT, env=env,  # noqa: S607
                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         client = Client(port)
         deadline = time.monotonic() + 90
@@ -188,8 +191,6 @@ def run() -> None:
         status = None
         while time.monotonic() - print_started < 180:
             response, body = client.request("GET", f"/certificates/jobs/{job.group(1)}.json")
-            import json
-
             status = json.loads(body)
             if status["state"] in ("done", "failed"):
                 break
@@ -216,15 +217,14 @@ def run() -> None:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
         if server is not None:
-            try:  # gunicorn's workers and the consumer's render processes share the group: none may outlive us
+            # gunicorn's workers and the consumer's render processes share the group: none may outlive us.
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(server.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
         _clear_redis(prefix)
-        subprocess.run(["rm", "-rf", str(tmp)], check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _clear_redis(prefix: str) -> None:

@@ -19,7 +19,7 @@ from awards.audit.services import record
 from awards.certificates.render import CertificateData, SignatoryData
 from awards.enums import NomineeKind
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
-from awards.files import unlink_on_rollback
+from awards.files import unlink_on_rollback, write_new
 from awards.jobs import real_now
 from awards.models import Award, Category, Citation, Cycle, Job, Nomination, Signatory, User
 from awards.nominations.documents import sniff
@@ -215,7 +215,7 @@ def save_signature(session: Session, *, signatory: Signatory, actor: User, data:
     folder = upload_dir / "signatures"
     folder.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16) + ".png"
-    (folder / name).write_bytes(data)
+    write_new(folder / name, data, field="signature")
     unlink_on_rollback(session, folder / name)
     before = signatory.signature_file
     signatory.signature_file = name

@@ -26,6 +26,9 @@ loglevel = os.environ.get("AWARDS_LOG_LEVEL", "info")
 # Behind nginx on the same host only 127.0.0.1 may set X-Forwarded-*; the app's ProxyFix decides how many
 # hops to trust (AWARDS_TRUSTED_PROXIES), so gunicorn's own forwarded-header handling stays at its default.
 proc_name = "tandis-web"
+# No control socket (gunicorn 25+ would put one in $HOME, shared by every gunicorn of the user): systemd and
+# signals (HUP, TERM) manage the server.
+control_socket_disable = True
 
 
 def post_fork(server, worker):

@@ -75,13 +75,12 @@ run: install
 # `make serve`: production serving on this machine. AWARDS_CONFIG defaults to production (set AWARDS_SECRET_KEY,
 # AWARDS_DATABASE_URL), the job queue to the local Redis. The gunicorn settings are deploy/gunicorn.conf.py,
 # the ones the systemd unit uses; HOST/PORT override its bind address. Ctrl-C stops gunicorn and the consumer.
-serve: export AWARDS_CONFIG ?= production
-serve: export AWARDS_REDIS_URL ?= redis://127.0.0.1:6379/0
 serve: install
 	@$(MAKE) --no-print-directory serve-processes
 
 # `make serve` without the install step (the smoke test runs it on an installed tree).
 serve-processes: export AWARDS_CONFIG ?= production
+serve-processes: export AWARDS_REDIS_URL ?= redis://127.0.0.1:6379/0
 serve-processes:
 	@if [ "$${AWARDS_CONFIG:-production}" = production ] && [ -z "$$AWARDS_SECRET_KEY" ]; then \
 	  echo "!! AWARDS_SECRET_KEY is not set: the production config needs a random value of 32+ characters"; \

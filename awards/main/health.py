@@ -6,6 +6,7 @@ host, path, version or secret, only each check's state and a figure.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 from pathlib import Path
@@ -40,7 +41,8 @@ def _check(probe) -> dict:
         return {"ok": False, **problem.details}
     except Exception as error:  # down: say so without the driver's message (it may name hosts or users)
         log.warning("health check failed: %s", type(error).__name__, exc_info=True)
-        db.session.rollback()
+        with contextlib.suppress(Exception):  # leave the request's session usable, whatever failed
+            db.session.rollback()
         return {"ok": False, "error": type(error).__name__}
 
 

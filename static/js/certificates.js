@@ -24,6 +24,7 @@
           if (!document.getElementById("job-retry")) { window.location.reload(); }
           else { state.textContent = "ساخت پرونده ناموفق بود: " + (job.error || ""); }
         } else {
+          if (job.state === "running") { state.textContent = "در حال ساخت…"; }
           window.setTimeout(poll, 1000);
         }
       })

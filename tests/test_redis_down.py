@@ -34,10 +34,12 @@ def failed_logins(client, count: int) -> list[int]:
 
 @pytest.fixture(autouse=True)
 def _fresh_limiter_state():
+    from awards.db import db
     from awards.extensions import limiter
 
     yield
     limiter._storage_dead = False
+    db.engine.dispose()  # the production app's connections (no ``app`` fixture here to do it)
 
 
 def test_redis_unreachable_pages_answer_and_limits_fall_back_to_memory(database_url, tmp_path, caplog):

@@ -43,7 +43,10 @@ def production(database_url, tmp_path):
         settings.update(overrides)
         return create_app("production", settings)
 
-    return _make
+    yield _make
+    from awards.db import db
+
+    db.engine.dispose()
 
 
 def test_hsts_sent_over_https_behind_a_trusted_proxy(production):

@@ -184,9 +184,14 @@ def queued_jobs_to_resend(session: Session, *, stale_seconds: int) -> list[int]:
 
 
 def redis_client(app):
+    """The app's Redis client for heartbeats and health (one connection pool per app, short timeouts)."""
     import redis
 
-    return redis.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=1, socket_timeout=1)
+    client = app.extensions.get("awards_redis")
+    if client is None or app.extensions.get("awards_redis_url") != app.config["REDIS_URL"]:
+        client = redis.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=1, socket_timeout=1)
+        app.extensions["awards_redis"], app.extensions["awards_redis_url"] = client, app.config["REDIS_URL"]
+    return client
 
 
 def beat_consumer(app) -> None:

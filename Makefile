@@ -13,13 +13,15 @@ PORT ?= 5000
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils zbar-tools
 E2E_APT_PACKAGES := chromium
 
-.PHONY: help install system-deps e2e-deps python-deps assets translations run serve test lint unit test-e2e \
-        bench-certificates extract-messages clean
+.PHONY: help install system-deps e2e-deps python-deps assets translations run serve serve-processes test lint unit \
+        test-e2e test-prod bench-certificates extract-messages clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo (empty database only) and serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install and run lint and the whole test suite"
 	@echo "make test-e2e - the browser suite (Chromium)"
+	@echo "make serve  - serve as production does: gunicorn (several workers) and the job consumer on Redis"
+	@echo "make test-prod - production smoke test: gunicorn, PostgreSQL, Redis, a bulk print job"
 	@echo "make bench-certificates - certificate rendering benchmark"
 
 install: system-deps python-deps assets translations
@@ -70,6 +72,27 @@ run: install
 	trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# `make serve`: production serving on this machine. AWARDS_CONFIG defaults to production (set AWARDS_SECRET_KEY,
+# AWARDS_DATABASE_URL), the job queue to the local Redis. The gunicorn settings are deploy/gunicorn.conf.py,
+# the ones the systemd unit uses; HOST/PORT override its bind address. Ctrl-C stops gunicorn and the consumer.
+serve: install
+	@$(MAKE) --no-print-directory serve-processes
+
+# `make serve` without the install step (the smoke test runs it on an installed tree).
+serve-processes: export AWARDS_CONFIG ?= production
+serve-processes: export AWARDS_REDIS_URL ?= redis://127.0.0.1:6379/0
+serve-processes:
+	@if [ "$${AWARDS_CONFIG:-production}" = production ] && [ -z "$$AWARDS_SECRET_KEY" ]; then \
+	  echo "!! AWARDS_SECRET_KEY is not set: the production config needs a random value of 32+ characters"; \
+	  echo "   e.g. export AWARDS_SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"; \
+	  exit 1; fi
+	@mkdir -p instance
+	@$(FLASK) db upgrade
+	@echo "==> gunicorn on http://$(HOST):$(PORT) and the job consumer on $${AWARDS_REDIS_URL:-SQLite} (Ctrl-C stops both)"
+	@$(VENV)/bin/huey_consumer awards.tasks.huey -w 2 & consumer=$$!; \
+	trap 'kill -INT $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
+	AWARDS_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py
+
 lint: $(VENV)/.installed
 	@echo "==> ruff"
 	@$(VENV)/bin/ruff check awards tests migrations config.py wsgi.py
@@ -83,6 +106,12 @@ test-e2e: install e2e-deps
 	@$(PY) -m pytest tests/e2e
 
 test: lint unit test-e2e
+
+# Production smoke test: a fresh PostgreSQL database, `make serve-processes` (gunicorn + consumer on Redis)
+# with the production config, then cookies, headers, /healthz and a bulk print job over HTTP.
+test-prod: install
+	@echo "==> production smoke test (gunicorn, PostgreSQL, Redis)"
+	@$(PY) scripts/test_prod.py
 
 bench-certificates: install
 	@$(PY) tests/bench/bench_certificates.py

@@ -47,6 +47,25 @@ class Config:
     PASSWORD_LINK_RATE_LIMIT = _env("AWARDS_PASSWORD_LINK_RATE_LIMIT", "20 per minute")
     RATELIMIT_STORAGE_URI = _env("AWARDS_RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in this process's memory (a logged warning) and go back to Redis once it answers.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    # Every Redis key (job queue, rate limits, consumer heartbeat) starts with this, so installs can share one.
+    REDIS_PREFIX = _env("AWARDS_REDIS_PREFIX", "tandis")
+    RATELIMIT_KEY_PREFIX = REDIS_PREFIX
+
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none, no ProxyFix).
+    TRUSTED_PROXIES = _env_int("AWARDS_TRUSTED_PROXIES", 0)
+    HSTS_SECONDS = _env_int("AWARDS_HSTS_SECONDS", 365 * 24 * 3600)
+    # One JSON line per request (not static files) on stdout; "0" turns it off.
+    REQUEST_LOG = _env("AWARDS_REQUEST_LOG", "1") not in ("0", "false", "no", "off")
+    # A running job touches its heartbeat every few seconds; older than this, its consumer is taken as dead.
+    JOB_STALE_SECONDS = _env_int("AWARDS_JOB_STALE_SECONDS", 120)
+    # /healthz: the job consumer's heartbeat (written every minute) may be this old at most ...
+    CONSUMER_STALE_SECONDS = _env_int("AWARDS_CONSUMER_STALE_SECONDS", 180)
+    # ... and the upload and output folders need this much free space.
+    MIN_FREE_DISK_MB = _env_int("AWARDS_MIN_FREE_DISK_MB", 500)
 
     BABEL_DEFAULT_LOCALE = "fa"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tehran"
@@ -94,6 +113,7 @@ class TestingConfig(Config):
     CERTIFICATE_WORKERS = 1
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    REQUEST_LOG = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105  (fast hashing, tests only)
 
 

@@ -9,10 +9,41 @@ transaction ends.
 
 from __future__ import annotations
 
+import errno
+import logging
+import os
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from awards.errors import DomainError
+
+log = logging.getLogger("awards.files")
+DISK_FULL_MESSAGE = "فضای ذخیره‌سازی سرور پر است و پرونده ذخیره نشد؛ چیزی ثبت نشد. لطفاً به دبیرخانه خبر دهید."
+WRITE_FAILED_MESSAGE = "پرونده روی سرور ذخیره نشد؛ چیزی ثبت نشد. دوباره امتحان کنید."
+
+
+def write_new(path: Path, data: bytes, *, field: str) -> None:
+    """Write ``data`` to a new file at ``path`` (never over an existing one), whole or not at all.
+
+    A failed write (disk full, quota, I/O error) removes what was written and raises a ``DomainError`` for
+    ``field`` with a message the user can act on, so the caller saves no row for a file that is not there.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except OSError as error:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        log.error("could not write %s: %s", path.name, error)
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        raise DomainError(DISK_FULL_MESSAGE if full else WRITE_FAILED_MESSAGE, field=field) from error
+    os.close(fd)
 
 _ON_COMMIT = "awards.unlink_on_commit"
 _ON_ROLLBACK = "awards.unlink_on_rollback"

@@ -1,6 +1,55 @@
-"""Every background task, imported in one place so the consumer (``huey_consumer awards.tasks.huey``) sees them."""
+"""Every background task, imported in one place so the consumer (``huey_consumer awards.tasks.huey``) sees them.
+
+Besides the jobs themselves, the consumer watches over them: at start-up and every minute it records its own
+heartbeat (read by ``/healthz``), fails running jobs whose heartbeat went stale (their consumer was killed)
+and sends again queued jobs whose message never reached the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
 
 from awards.certificates.tasks import print_certificates
-from awards.jobs import huey
+from awards.jobs import huey, with_app
 
-__all__ = ["huey", "print_certificates"]
+__all__ = ["huey", "print_certificates", "watch_jobs"]
+
+log = logging.getLogger("awards.jobs")
+
+
+def watch_jobs_now() -> dict[str, list[int]]:
+    """One round of the watch, in the current app context; return the failed and resent job ids."""
+    from flask import current_app
+
+    from awards import jobs
+    from awards.db import db
+
+    app = current_app._get_current_object()
+    jobs.beat_consumer(app)
+    session = db.session_factory()
+    try:
+        failed = jobs.fail_stale_jobs(session, stale_seconds=app.config["JOB_STALE_SECONDS"],
+                                      output_folder=app.config["OUTPUT_FOLDER"])
+        resend = jobs.queued_jobs_to_resend(session, stale_seconds=app.config["JOB_STALE_SECONDS"])
+        session.commit()
+    finally:
+        session.close()
+    for job_id in resend:
+        print_certificates(job_id)
+    return {"failed": failed, "resent": resend}
+
+
+@huey.periodic_task(crontab(minute="*"))
+def watch_jobs() -> None:
+    """Every minute: the consumer's heartbeat and the stale-job sweep."""
+    with_app(watch_jobs_now)
+
+
+@huey.on_startup()
+def _watch_at_start_up() -> None:
+    try:
+        with_app(watch_jobs_now)
+    except Exception:  # Redis or the database down at start-up: the periodic run tries again
+        log.warning("job watch at consumer start-up failed", exc_info=True)

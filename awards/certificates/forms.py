@@ -15,6 +15,10 @@ class BulkPrintForm(FlaskForm):
     ], validators=[InputRequired(_l("قالب خروجی را برگزینید."))])
 
 
+class RetryForm(FlaskForm):
+    """Run a failed print job again (CSRF only)."""
+
+
 class RevokeForm(FlaskForm):
     reason = TextAreaField(_l("دلیل لغو"), validators=[InputRequired(_l("دلیل لغو را بنویسید.")),
                                                        Length(max=2000, message=_l("حداکثر ۲۰۰۰ نویسه."))])

@@ -115,9 +115,11 @@ class PdfConcatenator:
         return len(self._kids)
 
     def abort(self) -> None:
-        """Give up: close and remove the partial file."""
-        self._file.close()
-        self._partial.unlink(missing_ok=True)
+        """Give up: close and remove the partial file (even if closing fails, say on a full disk)."""
+        try:
+            self._file.close()
+        finally:
+            self._partial.unlink(missing_ok=True)
 
     def __enter__(self) -> PdfConcatenator:
         return self

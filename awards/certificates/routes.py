@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from awards import permissions
 from awards.certificates import printing, services
-from awards.certificates.forms import BulkPrintForm, RevokeForm, SignatoryForm
+from awards.certificates.forms import BulkPrintForm, RetryForm, RevokeForm, SignatoryForm
 from awards.certificates.render import qr_data_uri
 from awards.cycles.queries import current_cycle
 from awards.errors import DomainError
@@ -69,10 +69,22 @@ def print_bulk():
         flash(error.message, "danger")
         return redirect(url_for(".index"))
     db.session.commit()
+    _enqueue(job)
+    return redirect(url_for(".job", job_id=job.id))
+
+
+def _enqueue(job: Job) -> None:
+    """Hand the job to the queue; if the queue is unreachable the job waits, queued, and the consumer's
+    watch sends it again once the queue is back (``awards.tasks``)."""
     from awards.certificates.tasks import print_certificates
 
-    print_certificates(job.id)
-    return redirect(url_for(".job", job_id=job.id))
+    try:
+        print_certificates(job.id)
+    except Exception:
+        if current_app.config.get("HUEY_IMMEDIATE"):
+            raise
+        current_app.logger.warning("job queue unreachable: job %s waits until the consumer resends it", job.id,
+                                   exc_info=True)
 
 
 def _load_job(job_id: int) -> Job:
@@ -85,7 +97,26 @@ def _load_job(job_id: int) -> Job:
 @bp.route("/jobs/<int:job_id>")
 @login_required
 def job(job_id: int):
-    return render_template("certificates/job.html", job=_load_job(job_id))
+    return render_template("certificates/job.html", job=_load_job(job_id), retry_form=RetryForm())
+
+
+@bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
+@login_required
+def job_retry(job_id: int):
+    job = _load_job(job_id)
+    form = RetryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.retry_print_job(db.session, actor=current_user, job=job)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for(".job", job_id=job.id))
+    db.session.commit()
+    _enqueue(job)
+    flash(_("کار دوباره در صف ساخت قرار گرفت."), "success")
+    return redirect(url_for(".job", job_id=job.id))
 
 
 @bp.route("/jobs/<int:job_id>.json")

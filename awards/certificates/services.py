@@ -18,9 +18,10 @@ from awards import clock, permissions
 from awards.audit.services import record
 from awards.certificates.render import CertificateData, SignatoryData
 from awards.enums import NomineeKind
-from awards.errors import DomainError, PermissionDenied
-from awards.files import unlink_on_rollback
+from awards.errors import DomainError, InvalidTransition, PermissionDenied
+from awards.files import unlink_on_rollback, write_new
 from awards.guards import ensure_cycle_writable
+from awards.jobs import real_now
 from awards.models import Award, Category, Citation, Cycle, Job, Nomination, Signatory, User
 from awards.nominations.documents import sniff
 from awards.persian import normalize_search, normalize_text
@@ -171,6 +172,7 @@ def start_print_job(session: Session, *, actor: User, cycle: Cycle, category: Ca
     if not items:
         raise DomainError("جایزهٔ معتبری برای چاپ نیست.")
     job = Job(kind=JOB_KIND, state="queued", total=len(items), done=0, created_by_id=actor.id,
+              heartbeat_at=real_now(),
               params={"cycle_id": cycle.id, "category_id": category.id if category else None, "format": fmt,
                       "verify_base_url": verify_base_url})
     session.add(job)
@@ -178,6 +180,22 @@ def start_print_job(session: Session, *, actor: User, cycle: Cycle, category: Ca
     record(session, actor=actor, action="certificates.print", object_type="job", object_id=job.id,
            cycle_id=cycle.id, changes={"format": [None, fmt], "count": [None, len(items)],
                                        "category": [None, category.code if category else None]})
+    return job
+
+
+def retry_print_job(session: Session, *, actor: User, job: Job) -> Job:
+    """Queue a failed bulk print job again, from the start (its half-written output was already removed)."""
+    if not permissions.can_print_certificates(actor):
+        raise PermissionDenied("چاپ لوح‌ها کار دبیرخانه است.")
+    if job.kind != JOB_KIND or job.state != "failed":
+        raise InvalidTransition("فقط کار ناموفق دوباره اجرا می‌شود.")
+    before = job.error
+    job.state, job.done, job.error, job.finished_at = "queued", 0, None, None
+    job.result_path = job.result_name = None
+    job.heartbeat_at = real_now()  # the watch sends it again only if the queue loses it
+    session.flush()
+    record(session, actor=actor, action="certificates.retry", object_type="job", object_id=job.id,
+           cycle_id=job.params.get("cycle_id"), changes={"state": ["failed", "queued"], "error": [before, None]})
     return job
 
 
@@ -199,7 +217,7 @@ def save_signature(session: Session, *, signatory: Signatory, actor: User, data:
     folder = upload_dir / "signatures"
     folder.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16) + ".png"
-    (folder / name).write_bytes(data)
+    write_new(folder / name, data, field="signature")
     unlink_on_rollback(session, folder / name)
     before = signatory.signature_file
     signatory.signature_file = name

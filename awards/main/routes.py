@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
 
 from awards.extensions import db
 from awards.main.queries import dashboard_figures
@@ -20,8 +19,13 @@ def index():
 
 @bp.route("/healthz")
 def healthz():
-    db.session.execute(text("SELECT 1"))
-    return jsonify(status="ok")
+    from awards.main.health import report
+
+    body, healthy = report(current_app)
+    response = jsonify(body)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/language/<code>", methods=["POST"])

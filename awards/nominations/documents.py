@@ -15,7 +15,7 @@ from awards import permissions
 from awards.audit.services import record
 from awards.enums import NominationState
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
-from awards.files import unlink_on_commit, unlink_on_rollback
+from awards.files import unlink_on_commit, unlink_on_rollback, write_new
 from awards.guards import ensure_cycle_writable
 from awards.models import EvidenceDocument, Nomination, User
 from awards.persian import persian_number
@@ -81,8 +81,7 @@ def add_document(session: Session, *, actor: User, nomination: Nomination, filen
     stored_name = secrets.token_hex(16) + EXTENSION_FOR_TYPE[actual]
     upload_dir.mkdir(parents=True, exist_ok=True)
     path = upload_dir / stored_name
-    with open(path, "xb") as handle:
-        handle.write(data)
+    write_new(path, data, field="file")  # disk full: a Persian refusal, no partial file, no row
     document = EvidenceDocument(
         nomination_id=nomination.id,
         original_name=display,

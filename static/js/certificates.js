@@ -20,8 +20,11 @@
           state.textContent = "پرونده آماده است.";
           link.classList.remove("d-none");
         } else if (job.state === "failed") {
-          state.textContent = "ساخت پرونده ناموفق بود: " + (job.error || "");
+          // Reload: the server-rendered page offers the retry button (with its CSRF token).
+          if (!document.getElementById("job-retry")) { window.location.reload(); }
+          else { state.textContent = "ساخت پرونده ناموفق بود: " + (job.error || ""); }
         } else {
+          if (job.state === "running") { state.textContent = "در حال ساخت…"; }
           window.setTimeout(poll, 1000);
         }
       })

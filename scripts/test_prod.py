@@ -39,11 +39,10 @@ ADMIN_URL = os.environ.get("AWARDS_TEST_PG_ADMIN_URL", "postgresql+psycopg://pos
 REDIS_URL = os.environ.get("AWARDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 USERNAME, PASSWORD = "smoke-organizer", "smoke-" + secrets.token_urlsafe(12)
 
-# The first organizer. When `flask --app wsgi init` lands, this one line becomes:
-#   [PY, "-m", "flask", "--app", "wsgi", "init", "--username", USERNAME, "--full-name", "دبیرخانهٔ آزمون"]
-# (the password then comes from AWARDS_INIT_PASSWORD, which run() already sets).
-ORGANIZER_COMMAND = [PY, "-m", "flask", "--app", "wsgi", "create-user", "--username", USERNAME,
-                     "--full-name", "دبیرخانهٔ آزمون", "--password", PASSWORD, "--organizer"]
+# The first organizer, as an administrator makes it: `init` (the password comes from AWARDS_INIT_PASSWORD,
+# which run() sets).
+ORGANIZER_COMMAND = [PY, "-m", "flask", "--app", "wsgi", "init", "--username", USERNAME,
+                     "--full-name", "دبیرخانهٔ آزمون"]
 
 
 def step(message: str) -> None:

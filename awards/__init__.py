@@ -20,12 +20,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         ProductionConfig.validate(app.config)
 
     from awards import cli, filters, hooks, jobs
+    from awards.auth import session_interface
     from awards.extensions import babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     hooks.init_login(app, login_manager)
+    session_interface.init_app(app)
     babel.init_app(app, locale_selector=hooks.select_locale)
     hooks.init_request_hooks(app)
     jobs.init_app(app)

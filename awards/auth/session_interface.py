@@ -16,6 +16,7 @@ Sign-in goes through :func:`begin` and sign-out through :func:`end_current`; the
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 from flask import Flask, current_app, request, session
 from flask.sessions import SecureCookieSession, SessionInterface, session_json_serializer
@@ -157,9 +158,10 @@ class ServerSideSessionInterface(SessionInterface):
                 _release_request_transaction(self.store)
                 self.store.save_data(session.record.id, dumps_data(session))
             if session.new_token:
-                response.set_cookie(name, session.new_token, expires=session.record.renewed_at
-                                    + app.permanent_session_lifetime, httponly=httponly, domain=domain, path=path,
-                                    secure=secure, samesite=samesite, partitioned=partitioned)
+                until = session.record.renewed_at + app.permanent_session_lifetime
+                response.set_cookie(name, session.new_token, expires=_browser_time(until), httponly=httponly,
+                                    domain=domain, path=path, secure=secure, samesite=samesite,
+                                    partitioned=partitioned)
                 response.vary.add("Cookie")
             return
         for key in USER_KEYS:
@@ -185,9 +187,15 @@ class ServerSideSessionInterface(SessionInterface):
                    "httponly": app.config.get("REMEMBER_COOKIE_HTTPONLY", True),
                    "samesite": app.config.get("REMEMBER_COOKIE_SAMESITE")}
         if session.new_remember and session.record is not None:
-            response.set_cookie(name, session.new_remember, expires=session.record.remember_until, **options)
+            response.set_cookie(name, session.new_remember, expires=_browser_time(session.record.remember_until),
+                                **options)
         elif session.forget_remember:
             response.delete_cookie(name, **options)
+
+
+def _browser_time(moment: datetime) -> datetime:
+    """Translate a moment on the app's clock (shifted in a demo replay) to the browser's real clock."""
+    return datetime.now(UTC) + (moment - clock.now())
 
 
 def _release_request_transaction(store: SessionStore) -> None:
@@ -231,7 +239,8 @@ def begin(user, *, remember: bool) -> None:
     record, token, secret = store().create(user_id=user.id, now=now, ip_address=request.remote_addr or "",
                                            user_agent=request.user_agent.string, remember_until=remember_until)
     current.record, current.new_token, current.new_remember = record, token, secret
-    current.forget_remember = secret is None
+    remember_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    current.forget_remember = secret is None and remember_name in request.cookies
 
 
 def end_current() -> None:

@@ -437,3 +437,18 @@ def test_organizer_ending_own_sessions_is_signed_out(app, client, ids):
     response = post(client, f"/admin/users/{ids['admin']}/end-sessions")
     assert response.headers["Location"] == "/login"
     assert client.get(PROTECTED).status_code == 302
+
+
+def test_cookie_expiry_follows_the_real_clock_in_a_demo_replay(client, demo):
+    clock.set_offset(timedelta(days=-500))  # seed-demo replays a past cycle this way
+    sign_in(client, "fars", remember=True)
+    now = datetime.now(UTC)
+    session_expires = client.get_cookie("session").expires
+    remember_expires = client.get_cookie("remember_token").expires
+    assert now + timedelta(hours=11) < session_expires <= now + timedelta(hours=12, minutes=1)
+    assert now + timedelta(days=6) < remember_expires <= now + timedelta(days=7, minutes=1)
+
+
+def test_sign_in_without_remember_sets_no_remember_cookie(client, demo):
+    sign_in(client, "fars")
+    assert cookie(client, "remember_token") is None

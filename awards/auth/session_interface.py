@@ -18,9 +18,10 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSession, SessionInterface, session_json_serializer
 from flask_login import login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from awards import clock
@@ -239,8 +240,21 @@ def begin(user, *, remember: bool) -> None:
     record, token, secret = store().create(user_id=user.id, now=now, ip_address=request.remote_addr or "",
                                            user_agent=request.user_agent.string, remember_until=remember_until)
     current.record, current.new_token, current.new_remember = record, token, secret
+    # The CSRF token exists from the start, so two tabs opened at once cannot each write a different one.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # the sign-in form's, now void
+    generate_csrf()
+    _prune(user.id, now)
     remember_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
     current.forget_remember = secret is None and remember_name in request.cookies
+
+
+def _prune(user_id: int, now) -> None:
+    """Delete the user's records that neither cookie can use any more (Redis lets its keys expire instead)."""
+    config = current_app.config
+    for old in store().for_user(user_id):
+        if not (session_alive(old, now=now, idle=config["IDLE_TIMEOUT"], lifetime=config["PERMANENT_SESSION_LIFETIME"])
+                or remember_alive(old, now=now)):
+            store().end(old.id)
 
 
 def end_current() -> None:

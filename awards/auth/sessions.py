@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import secrets
 from dataclasses import dataclass, replace
@@ -34,12 +35,15 @@ from typing import Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from awards.audit.services import record as audit
 from awards.db import write_intent
 from awards.errors import DomainError
 from awards.models import User, UserSession
+
+logger = logging.getLogger(__name__)
 
 # token_urlsafe(32): 256 random bits in 43 URL-safe characters, never a "." (signed cookies always have one).
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -178,7 +182,11 @@ class DatabaseStore:
         return self._read(select(UserSession).where(UserSession.remember_hash == digest(secret)))
 
     def touch(self, record_id, *, now):
-        self._write(update(UserSession).where(UserSession.id == record_id).values(last_seen_at=now))
+        try:
+            self._write(update(UserSession).where(UserSession.id == record_id).values(last_seen_at=now))
+        except OperationalError:
+            # SQLite busy past its timeout: the request goes on, and a later one writes "last seen".
+            logger.warning("could not record last_seen of session %s", record_id, exc_info=True)
 
     def save_data(self, record_id, data):
         self._write(update(UserSession).where(UserSession.id == record_id).values(data=data))

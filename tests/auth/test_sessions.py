@@ -452,3 +452,20 @@ def test_cookie_expiry_follows_the_real_clock_in_a_demo_replay(client, demo):
 def test_sign_in_without_remember_sets_no_remember_cookie(client, demo):
     sign_in(client, "fars")
     assert cookie(client, "remember_token") is None
+
+
+def test_sign_in_prunes_records_no_cookie_can_use(app, client, device, ids):
+    start = datetime.now(UTC)
+    clock.freeze(start)
+    sign_in(client, "fars")
+    sign_in(fresh_client(app), "fars", remember=True)
+    clock.freeze(start + app.config["PERMANENT_SESSION_LIFETIME"] + timedelta(hours=1))
+    sign_in(device, "fars")
+    agents = sorted(r.user_agent for r in records_of(app, ids["fars"]))
+    assert len(agents) == 2 and ANDROID in agents  # the idle one went; the remembered one stays
+
+
+def test_signed_in_session_has_its_csrf_token_from_the_start(app, client, ids):
+    sign_in(client, "fars")
+    [record] = records_of(app, ids["fars"])
+    assert '"csrf_token":' in record.data

@@ -469,3 +469,26 @@ def test_signed_in_session_has_its_csrf_token_from_the_start(app, client, ids):
     sign_in(client, "fars")
     [record] = records_of(app, ids["fars"])
     assert '"csrf_token":' in record.data
+
+
+def test_session_data_saved_after_a_view_left_its_write_transaction_open(app, client, ids, session):
+    """A POST holds SQLite's write lock from its first query; saving the session must not wait for it."""
+    from flask import flash
+    from flask import session as flask_session
+    from sqlalchemy import update
+
+    from awards.db import db, reset_write_intent, set_write_intent
+    from awards.models import User
+
+    sign_in(client, "fars")
+    token = set_write_intent(True)
+    try:
+        with app.test_request_context("/", method="POST", headers={"Cookie": f"session={cookie(client, 'session')}"}):
+            db.session.execute(update(User).where(User.id == ids["fars"]).values(title="never committed"))
+            flash("saved despite the open transaction")
+            app.session_interface.save_session(app, flask_session._get_current_object(), app.response_class("ok"))
+    finally:
+        reset_write_intent(token)
+    [record] = records_of(app, ids["fars"])
+    assert "saved despite the open transaction" in record.data
+    assert session.get(User, ids["fars"]).title != "never committed"

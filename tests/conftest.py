@@ -85,6 +85,7 @@ def _reset_clock():
     yield
     clock.set_offset(timedelta(0))
     clock.freeze(None)
+    clock.freeze_wall(None)
 
 
 @pytest.fixture(autouse=True)

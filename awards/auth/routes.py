@@ -76,7 +76,7 @@ RECORD_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 @login_required
 def account_sessions():
     config = current_app.config
-    records = sessions.active_sessions(store=web_sessions.store(), user=current_user, now=clock.now(),
+    records = sessions.active_sessions(store=web_sessions.store(), user=current_user, now=clock.wall_now(),
                                        idle=config["IDLE_TIMEOUT"], lifetime=config["PERMANENT_SESSION_LIFETIME"])
     current = web_sessions.current_record()
     return render_template("auth/sessions.html", records=records, current_id=current.id if current else None,

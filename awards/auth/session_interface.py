@@ -16,7 +16,6 @@ Sign-in goes through :func:`begin` and sign-out through :func:`end_current`; the
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSession, SessionInterface, session_json_serializer
@@ -87,7 +86,7 @@ class ServerSideSessionInterface(SessionInterface):
     # -- open ----------------------------------------------------------------
 
     def open_session(self, app: Flask, request) -> AwardsSession:
-        now = clock.now()
+        now = clock.wall_now()
         idle, lifetime = app.config["IDLE_TIMEOUT"], app.permanent_session_lifetime
         raw = request.cookies.get(self.get_cookie_name(app))
         expired = ""
@@ -160,7 +159,7 @@ class ServerSideSessionInterface(SessionInterface):
                 self.store.save_data(session.record.id, dumps_data(session))
             if session.new_token:
                 until = session.record.renewed_at + app.permanent_session_lifetime
-                response.set_cookie(name, session.new_token, expires=_browser_time(until), httponly=httponly,
+                response.set_cookie(name, session.new_token, expires=until, httponly=httponly,
                                     domain=domain, path=path, secure=secure, samesite=samesite,
                                     partitioned=partitioned)
                 response.vary.add("Cookie")
@@ -188,15 +187,10 @@ class ServerSideSessionInterface(SessionInterface):
                    "httponly": app.config.get("REMEMBER_COOKIE_HTTPONLY", True),
                    "samesite": app.config.get("REMEMBER_COOKIE_SAMESITE")}
         if session.new_remember and session.record is not None:
-            response.set_cookie(name, session.new_remember, expires=_browser_time(session.record.remember_until),
+            response.set_cookie(name, session.new_remember, expires=session.record.remember_until,
                                 **options)
         elif session.forget_remember:
             response.delete_cookie(name, **options)
-
-
-def _browser_time(moment: datetime) -> datetime:
-    """Translate a moment on the app's clock (shifted in a demo replay) to the browser's real clock."""
-    return datetime.now(UTC) + (moment - clock.now())
 
 
 def _release_request_transaction(store: SessionStore) -> None:
@@ -234,7 +228,7 @@ def begin(user, *, remember: bool) -> None:
     current.update(kept)
     login_user(user)
     current.permanent = True
-    now = clock.now()
+    now = clock.wall_now()
     remember_until = now + current_app.config["REMEMBER_COOKIE_DURATION"] if remember else None
     _release_request_transaction(store())
     record, token, secret = store().create(user_id=user.id, now=now, ip_address=request.remote_addr or "",

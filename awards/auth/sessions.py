@@ -13,7 +13,8 @@ Design (the README's "Sessions" paragraph is the short version):
   ``remember_until``. Ending the record (logout, "end this session", an organizer, a disabled account or a new
   password) kills both cookies at once.
 - Idle timeout and absolute lifetime are judged here, on the server, from the record's ``last_seen_at`` and
-  ``renewed_at``; nothing in the cookie counts. ``last_seen_at`` is written at most once per
+  ``renewed_at``; nothing in the cookie counts. Session times are real time (``clock.wall_now``), not the
+  app's replayable calendar: cookies live in the browser's time. ``last_seen_at`` is written at most once per
   ``SESSION_TOUCH_INTERVAL`` (a minute by default), in a short transaction of the store's own, before the
   request's domain transaction begins; so the idle timeout is exact to within that interval.
 - Two stores share one interface: :class:`DatabaseStore` (the ``user_sessions`` table, the embedded default)

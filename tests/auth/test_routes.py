@@ -98,9 +98,9 @@ def test_idle_session_is_signed_out(client, demo, login_as, app):
     from awards import clock
 
     start = datetime.now(UTC)
-    clock.freeze(start)
+    clock.freeze_wall(start)
     login_as("fars")
-    clock.freeze(start + app.config["IDLE_TIMEOUT"] + timedelta(seconds=5))
+    clock.freeze_wall(start + app.config["IDLE_TIMEOUT"] + timedelta(seconds=5))
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")

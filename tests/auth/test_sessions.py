@@ -228,13 +228,13 @@ def test_unknown_random_id_is_anonymous_and_cookie_is_dropped(app, demo):
 
 def test_idle_timeout_ends_session_on_the_server(app, client, ids):
     start = datetime.now(UTC)
-    clock.freeze(start)
+    clock.freeze_wall(start)
     sign_in(client, "fars")
     captured = cookie(client, "session")
     idle = app.config["IDLE_TIMEOUT"]
-    clock.freeze(start + idle - timedelta(minutes=1))
+    clock.freeze_wall(start + idle - timedelta(minutes=1))
     assert client.get(PROTECTED).status_code == 200
-    clock.freeze(start + 2 * idle - timedelta(minutes=1) + timedelta(seconds=5))
+    clock.freeze_wall(start + 2 * idle - timedelta(minutes=1) + timedelta(seconds=5))
     response = client.get(PROTECTED)
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     assert "بی‌کاری" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -244,15 +244,15 @@ def test_idle_timeout_ends_session_on_the_server(app, client, ids):
 
 def test_absolute_lifetime_ends_a_busy_session(app, client, ids):
     start = datetime.now(UTC)
-    clock.freeze(start)
+    clock.freeze_wall(start)
     sign_in(client, "fars")
     lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
     moment = start
     while moment + timedelta(minutes=30) <= start + lifetime:
         moment += timedelta(minutes=30)
-        clock.freeze(moment)
+        clock.freeze_wall(moment)
         assert client.get(PROTECTED).status_code == 200
-    clock.freeze(start + lifetime + timedelta(minutes=1))
+    clock.freeze_wall(start + lifetime + timedelta(minutes=1))
     response = client.get(PROTECTED)
     assert response.status_code == 302
     assert "زمان نشست شما به پایان رسید" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -261,23 +261,23 @@ def test_absolute_lifetime_ends_a_busy_session(app, client, ids):
 
 def test_last_seen_written_at_most_once_per_interval(app, client, ids):
     start = datetime.now(UTC).replace(microsecond=0)
-    clock.freeze(start)
+    clock.freeze_wall(start)
     sign_in(client, "fars")
     interval = app.config["SESSION_TOUCH_INTERVAL"]
-    clock.freeze(start + interval - timedelta(seconds=1))
+    clock.freeze_wall(start + interval - timedelta(seconds=1))
     client.get(PROTECTED)
     assert records_of(app, ids["fars"])[0].last_seen_at == start
-    clock.freeze(start + interval)
+    clock.freeze_wall(start + interval)
     client.get(PROTECTED)
     assert records_of(app, ids["fars"])[0].last_seen_at == start + interval
 
 
 def test_last_seen_written_outside_the_requests_transaction(app, client, ids, session):
     start = datetime.now(UTC).replace(microsecond=0)
-    clock.freeze(start)
+    clock.freeze_wall(start)
     sign_in(client, "fars")
     later = start + timedelta(minutes=5)
-    clock.freeze(later)
+    clock.freeze_wall(later)
     # A refused action rolls its transaction back; the touch made before it stays.
     response = post(client, f"/account/sessions/{'0' * 32}/end")
     assert response.status_code == 302
@@ -286,19 +286,19 @@ def test_last_seen_written_outside_the_requests_transaction(app, client, ids, se
 
 def test_static_files_do_not_touch_last_seen(app, client, ids):
     start = datetime.now(UTC).replace(microsecond=0)
-    clock.freeze(start)
+    clock.freeze_wall(start)
     sign_in(client, "fars")
-    clock.freeze(start + timedelta(minutes=5))
+    clock.freeze_wall(start + timedelta(minutes=5))
     client.get("/static/css/app.css").close()
     assert records_of(app, ids["fars"])[0].last_seen_at == start
 
 
 def test_remember_cookie_revives_an_idle_session_with_a_new_id(app, client, ids):
     start = datetime.now(UTC)
-    clock.freeze(start)
+    clock.freeze_wall(start)
     sign_in(client, "fars", remember=True)
     old_session = cookie(client, "session")
-    clock.freeze(start + app.config["IDLE_TIMEOUT"] + timedelta(minutes=1))
+    clock.freeze_wall(start + app.config["IDLE_TIMEOUT"] + timedelta(minutes=1))
     assert client.get(PROTECTED).status_code == 200
     new_session = cookie(client, "session")
     assert TOKEN_RE.fullmatch(new_session) and new_session != old_session
@@ -310,10 +310,10 @@ def test_remember_cookie_revives_an_idle_session_with_a_new_id(app, client, ids)
 
 def test_remember_cookie_dead_after_its_lifetime(app, client, ids):
     start = datetime.now(UTC)
-    clock.freeze(start)
+    clock.freeze_wall(start)
     sign_in(client, "fars", remember=True)
     remember = cookie(client, "remember_token")
-    clock.freeze(start + app.config["REMEMBER_COOKIE_DURATION"] + timedelta(minutes=1))
+    clock.freeze_wall(start + app.config["REMEMBER_COOKIE_DURATION"] + timedelta(minutes=1))
     assert not signed_in_with(app, remember_token=remember)
 
 
@@ -456,10 +456,10 @@ def test_sign_in_without_remember_sets_no_remember_cookie(client, demo):
 
 def test_sign_in_prunes_records_no_cookie_can_use(app, client, device, ids):
     start = datetime.now(UTC)
-    clock.freeze(start)
+    clock.freeze_wall(start)
     sign_in(client, "fars")
     sign_in(fresh_client(app), "fars", remember=True)
-    clock.freeze(start + app.config["PERMANENT_SESSION_LIFETIME"] + timedelta(hours=1))
+    clock.freeze_wall(start + app.config["PERMANENT_SESSION_LIFETIME"] + timedelta(hours=1))
     sign_in(device, "fars")
     agents = sorted(r.user_agent for r in records_of(app, ids["fars"]))
     assert len(agents) == 2 and ANDROID in agents  # the idle one went; the remembered one stays
@@ -492,3 +492,10 @@ def test_session_data_saved_after_a_view_left_its_write_transaction_open(app, cl
     [record] = records_of(app, ids["fars"])
     assert "saved despite the open transaction" in record.data
     assert session.get(User, ids["fars"]).title != "never committed"
+
+
+def test_moving_the_apps_calendar_does_not_end_a_session(client, demo):
+    """Phase tests and demo replays move ``clock.now``; sessions run on the wall clock and stay."""
+    sign_in(client, "fars")
+    clock.freeze(datetime.now(UTC) + timedelta(days=40))
+    assert client.get(PROTECTED).status_code == 200

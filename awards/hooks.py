@@ -54,12 +54,14 @@ def init_request_hooks(app: Flask) -> None:
         # The session interface judged the idle timeout and the absolute lifetime from the server-side record
         # when the request opened; here the user only learns why they are signed out.
         reason = getattr(session, "expired", "")
-        if not reason or request.endpoint in ("static", "auth.login"):
+        if not reason or request.endpoint == "static":
             return None
         if reason == "idle":
             flash(_l("به دلیل بی‌کاری طولانی از سامانه خارج شدید؛ دوباره وارد شوید."), "warning")
         else:
             flash(_l("زمان نشست شما به پایان رسید؛ دوباره وارد شوید."), "warning")
+        if request.endpoint == "auth.login":
+            return None
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
     @app.teardown_request

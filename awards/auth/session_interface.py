@@ -221,7 +221,10 @@ def current_record() -> SessionRecord | None:
 
 
 def begin(user, *, remember: bool) -> None:
-    """Sign ``user`` in: a fresh session (only the language carries over) backed by a new record."""
+    """Sign ``user`` in: a fresh session (only the language carries over) backed by a new record.
+
+    Call it after the route's commit: on the database store it ends whatever transaction is still open.
+    """
     current = session._get_current_object()
     kept = {k: current[k] for k in KEPT_KEYS if k in current}
     current.clear()
@@ -252,7 +255,10 @@ def _prune(user_id: int, now) -> None:
 
 
 def end_current() -> None:
-    """Sign out: delete this session's record, forget both cookies, keep only the language."""
+    """Sign out: delete this session's record, forget both cookies, keep only the language.
+
+    Call it after the route's commit: on the database store it ends whatever transaction is still open.
+    """
     current = session._get_current_object()
     if current.record is not None:
         _release_request_transaction(store())

@@ -499,3 +499,14 @@ def test_moving_the_apps_calendar_does_not_end_a_session(client, demo):
     sign_in(client, "fars")
     clock.freeze(datetime.now(UTC) + timedelta(days=40))
     assert client.get(PROTECTED).status_code == 200
+
+
+def test_expired_session_on_the_login_page_says_why(app, client, demo):
+    start = datetime.now(UTC)
+    clock.freeze_wall(start)
+    sign_in(client, "fars")
+    client.get("/")
+    clock.freeze_wall(start + app.config["IDLE_TIMEOUT"] + timedelta(minutes=1))
+    response = client.get("/login")
+    assert response.status_code == 200
+    assert "بی‌کاری" in response.get_data(as_text=True)

@@ -80,10 +80,16 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("AWARDS_REMEMBER_DAYS", 7))
+    # Server-side sessions (awards/auth/sessions.py): both limits are judged from the session's record.
     # A signed-in user idle longer than this is signed out on the next request.
     IDLE_TIMEOUT = timedelta(minutes=_env_int("AWARDS_IDLE_TIMEOUT_MINUTES", 60))
+    # No session id lives longer than this, however busy (remember me then issues a new one, if ticked).
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("AWARDS_SESSION_HOURS", 12))
-    # Page requests rewrite the cookie anyway (the idle clock); static files must not re-send it.
+    # A session's "last seen" is written at most this often (a write per request would be one too many).
+    SESSION_TOUCH_INTERVAL = timedelta(seconds=_env_int("AWARDS_SESSION_TOUCH_SECONDS", 60))
+    SESSION_REDIS_URL = REDIS_URL  # sessions live in Redis when it is configured, else in the database
+    SESSION_KEY_PREFIX = "awards:session:"
+    # The session cookie is set once per sign-in (it is only an id); nothing re-sends it per request.
     SESSION_REFRESH_EACH_REQUEST = False
 
     DEMO_PASSWORD = _env("AWARDS_DEMO_PASSWORD", "demo-pass-1404")

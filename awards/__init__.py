@@ -20,6 +20,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         ProductionConfig.validate(app.config)
 
     from awards import cli, filters, hooks, jobs, serving
+    from awards.auth import session_interface
     from awards.extensions import babel, csrf, db, limiter, login_manager
 
     serving.init_app(app)
@@ -27,6 +28,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     csrf.init_app(app)
     limiter.init_app(app)
     hooks.init_login(app, login_manager)
+    session_interface.init_app(app)
     babel.init_app(app, locale_selector=hooks.select_locale)
     hooks.init_request_hooks(app)
     jobs.init_app(app)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, logout_user
+from flask_login import LoginManager
 from sqlalchemy import select
 
 from awards import permissions
@@ -65,18 +63,18 @@ def init_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def _idle_timeout():
-        # Static files neither load the user nor touch the session, so they never re-send its cookie.
-        if request.endpoint == "static" or not current_user.is_authenticated:
+        # The session interface judged the idle timeout and the absolute lifetime from the server-side record
+        # when the request opened; here the user only learns why they are signed out.
+        reason = getattr(session, "expired", "")
+        if not reason or request.endpoint == "static":
             return None
-        now = datetime.now(UTC).timestamp()
-        last = session.get("last_seen")
-        if last is not None and now - float(last) > app.config["IDLE_TIMEOUT"].total_seconds():
-            logout_user()
-            session.clear()
+        if reason == "idle":
             flash(_l("به دلیل بی‌کاری طولانی از سامانه خارج شدید؛ دوباره وارد شوید."), "warning")
-            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-        session["last_seen"] = now
-        return None
+        else:
+            flash(_l("زمان نشست شما به پایان رسید؛ دوباره وارد شوید."), "warning")
+        if request.endpoint == "auth.login":
+            return None
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
     app.before_request(force_password_change)
 

@@ -117,6 +117,11 @@ def can_check_compliance(user: User, cycle: Cycle | None = None) -> bool:
     return is_member(user, CommitteeCode.OVERSIGHT, cycle.id if cycle else None)
 
 
+def can_end_sessions(user: User) -> bool:
+    """End every session of any account (the account pages link to it)."""
+    return is_organizer(user)
+
+
 def can_view_audit(user: User) -> bool:
     return is_organizer(user) or is_member(user, CommitteeCode.OVERSIGHT)
 

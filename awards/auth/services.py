@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from awards.audit.services import record
 from awards.auth.passwords import hash_password, password_problem, verify_password
+from awards.auth.sessions import end_all_sessions
 from awards.db import utcnow
 from awards.errors import DomainError
 from awards.models import Province, User
@@ -84,15 +85,19 @@ def set_active(session: Session, *, user: User, active: bool, actor: User) -> No
     if user.active == active:
         return
     user.active = active
+    if not active:
+        end_all_sessions(session, user=user, actor=actor, action=None)  # session and remember cookies die
     user.session_token = new_session_token()
     record(session, actor=actor, action="user.enable" if active else "user.disable",
            object_type="user", object_id=user.id, changes={"active": [not active, active]})
 
 
 def change_password(session: Session, *, user: User, new_password: str, actor: User) -> None:
-    """Set a new password that meets the policy, and end the user's other sessions."""
+    """Set a new password that meets the policy, and end every session of the user (the caller signs the user
+    in again if they changed their own password)."""
     if problem := password_problem(new_password, username=user.username):
         raise DomainError(problem, field="password")
     user.password_hash = hash_password(new_password)
+    end_all_sessions(session, user=user, actor=actor, action=None)  # every sign-in, this one too
     user.session_token = new_session_token()
     record(session, actor=actor, action="user.password", object_type="user", object_id=user.id)

@@ -16,6 +16,7 @@ from awards.models.province import Province
 from awards.models.score import Assignment, Score, ScoreSheet
 from awards.models.setting import Setting
 from awards.models.user import User
+from awards.models.user_session import UserSession
 
 __all__ = [
     "Assignment",
@@ -42,4 +43,5 @@ __all__ = [
     "Signatory",
     "TieResolution",
     "User",
+    "UserSession",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.conftest import csrf_token, login
 
 
@@ -91,9 +93,14 @@ def test_logout_ends_session(client, demo, login_as):
 
 
 def test_idle_session_is_signed_out(client, demo, login_as, app):
+    from datetime import UTC, datetime
+
+    from awards import clock
+
+    start = datetime.now(UTC)
+    clock.freeze_wall(start)
     login_as("fars")
-    with client.session_transaction() as sess:
-        sess["last_seen"] = float(sess["last_seen"]) - app.config["IDLE_TIMEOUT"].total_seconds() - 5
+    clock.freeze_wall(start + app.config["IDLE_TIMEOUT"] + timedelta(seconds=5))
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")

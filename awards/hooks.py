@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from sqlalchemy import select
 
 from awards import permissions

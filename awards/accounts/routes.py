@@ -14,12 +14,11 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from awards import permissions
@@ -32,6 +31,7 @@ from awards.accounts.forms import (
     SetPasswordForm,
     UserForm,
 )
+from awards.auth import session_interface as web_sessions
 from awards.cycles.queries import all_cycles, current_cycle
 from awards.errors import DomainError
 from awards.extensions import db, limiter
@@ -242,11 +242,10 @@ def change_password():
             _field_error(form, exc)
         else:
             db.session.commit()
-            # The password change ended every session of the account, this one included: sign in afresh.
-            logout_user()
-            session.clear()
-            flash(_("گذرواژه تغییر کرد؛ با گذرواژهٔ تازه وارد شوید."), "success")
-            return redirect(url_for("auth.login"))
+            # The change ended every session of the account, this one included: carry on in a fresh one.
+            web_sessions.begin(current_user._get_current_object(), remember=False)
+            flash(_("گذرواژه تغییر کرد؛ نشست‌های دیگر این حساب پایان یافت."), "success")
+            return redirect(url_for("main.index"))
     return render_template("accounts/change_password.html", form=form,
                            forced=current_user.must_change_password)
 
@@ -267,8 +266,7 @@ def set_password(token: str):
         else:
             db.session.commit()
             if current_user.is_authenticated:
-                logout_user()
-                session.clear()
+                web_sessions.end_current()
             flash(_("گذرواژهٔ شما تعیین شد؛ اکنون با نام کاربری و گذرواژهٔ تازه وارد شوید."), "success")
             return redirect(url_for("auth.login"))
     return _secret_page("accounts/set_password.html", form=form, account=link.user, link=link)

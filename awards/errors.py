@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
 
@@ -29,7 +30,7 @@ class InvalidTransition(DomainError):
 
 
 def register_error_pages(app: Flask) -> None:
-    """Render Persian pages for 400, 403, 404, 405, 413, 429 and 500."""
+    """Render Persian pages for 400, 403, 404, 405, 413, 429, 500, and 503 when Redis does not answer."""
 
     def _page(code: int, title: str, message: str):
         return render_template("errors/error.html", code=code, title=title, message=message), code
@@ -64,6 +65,16 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(_err):
         return _page(429, _("تلاش‌های زیاد"), _("تعداد درخواست‌ها زیاد بود. چند دقیقه بعد دوباره تلاش کنید."))
+
+    @app.errorhandler(RedisError)
+    def store_unreachable(err: RedisError):
+        # Sessions (and, through them, sign-in) need Redis when it is configured: say so instead of a 500.
+        from awards.db import db
+
+        db.session.rollback()
+        app.logger.warning("Redis unreachable on %s: %s", request.path, err)
+        return _page(503, _("سامانه موقتاً در دسترس نیست"),
+                     _("بخشی از سامانه موقتاً پاسخ نمی‌دهد. چند دقیقه بعد دوباره تلاش کنید."))
 
     @app.errorhandler(500)
     def server_error(_err):

@@ -116,3 +116,41 @@ def test_redis_stopped_then_started_again(database_url, tmp_path, redis_server):
         jobs.beat_consumer(app)
     assert client.get("/healthz").status_code == 200
     assert client.get("/login").status_code == 200
+
+
+def test_sessions_in_redis_survive_an_outage_signed_out_and_come_back(database_url, tmp_path, redis_server):
+    from awards.auth import session_interface
+    from awards.auth.services import create_user
+    from awards.db import db
+
+    app = production_app(database_url, tmp_path, redis_server.url)
+    app.config["SESSION_REDIS_URL"] = redis_server.url
+    session_interface.init_app(app)  # the store follows SESSION_REDIS_URL, read when the app is made
+    with app.app_context():
+        create_user(db.session, username="judge", password="a-long-enough-passphrase", full_name="داور")
+        db.session.commit()
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    signed_in = client.post("/login", data={"username": "judge", "password": "a-long-enough-passphrase",
+                                            "csrf_token": token})
+    assert signed_in.status_code == 302
+    assert client.get("/account/sessions").status_code == 200
+
+    redis_server.stop()
+    page = client.get("/account/sessions")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]  # served signed out, not a 500
+    assert client.get("/login").status_code == 200
+    assert client.get("/verify/").status_code == 200
+    other = app.test_client()  # an anonymous visitor's cookie needs no store: the sign-in form still works
+    token = csrf_token(other, "/login")
+    refused = other.post("/login", data={"username": "judge", "password": "a-long-enough-passphrase",
+                                         "csrf_token": token})
+    assert refused.status_code == 503
+    assert "موقتاً در دسترس نیست" in refused.get_data(as_text=True)
+
+    redis_server.start()  # without persistence the restarted Redis has lost the record: sign in again works
+    token = csrf_token(client, "/login")
+    again = client.post("/login", data={"username": "judge", "password": "a-long-enough-passphrase",
+                                        "csrf_token": token})
+    assert again.status_code == 302
+    assert client.get("/account/sessions").status_code == 200

@@ -22,6 +22,7 @@ from flask.sessions import SecureCookieSession, SessionInterface, session_json_s
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from redis.exceptions import RedisError
 
 from awards import clock
 from awards.auth.sessions import (
@@ -54,6 +55,7 @@ class AwardsSession(SecureCookieSession):
         self.forget_remember = False  # delete the remember cookie
         self.stale_cookie = False  # the browser holds a session cookie that no longer means anything
         self.expired = ""  # "idle" or "lifetime": why the signed-in session of this cookie just ended
+        self.store_down = False  # the store could not be reached: served signed out, the cookies left alone
 
 
 class ServerSideSessionInterface(SessionInterface):
@@ -86,6 +88,17 @@ class ServerSideSessionInterface(SessionInterface):
     # -- open ----------------------------------------------------------------
 
     def open_session(self, app: Flask, request) -> AwardsSession:
+        # Redis down must not take every page down with it: the request is served signed out, and the
+        # browser keeps its cookies, so the user is signed in again once the store answers.
+        try:
+            return self._open(app, request)
+        except RedisError as error:
+            app.logger.warning("session store unreachable, request served signed out: %s", error)
+            result = AwardsSession()
+            result.store_down = True
+            return result
+
+    def _open(self, app: Flask, request) -> AwardsSession:
         now = clock.wall_now()
         idle, lifetime = app.config["IDLE_TIMEOUT"], app.permanent_session_lifetime
         raw = request.cookies.get(self.get_cookie_name(app))
@@ -152,6 +165,8 @@ class ServerSideSessionInterface(SessionInterface):
         httponly, partitioned = self.get_cookie_httponly(app), self.get_cookie_partitioned(app)
         if session.accessed:
             response.vary.add("Cookie")
+        if session.store_down:
+            return
         self._remember_cookie(app, session, response)
         if session.record is not None:
             if session.modified or session.new_token:

@@ -19,9 +19,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if app.config["ENV_NAME"] == "production":
         ProductionConfig.validate(app.config)
 
-    from awards import cli, filters, hooks, jobs
+    from awards import cli, filters, hooks, jobs, params
     from awards.extensions import babel, csrf, db, limiter, login_manager
 
+    params.init_app(app)  # before any route is added: the bounded <int:...> converter
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

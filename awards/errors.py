@@ -32,7 +32,8 @@ def register_error_pages(app: Flask) -> None:
     """Render Persian pages for 400, 403, 404, 405, 413, 429 and 500."""
 
     def _page(code: int, title: str, message: str):
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+        # error_page: the language switch then returns home, never to the (possibly hostile) path asked for.
+        return render_template("errors/error.html", code=code, title=title, message=message, error_page=True), code
 
     @app.errorhandler(400)
     def bad_request(err: HTTPException):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -12,6 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from awards.auth import services
 from awards.auth.forms import LoginForm
 from awards.extensions import db, limiter
+from awards.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -23,15 +23,6 @@ def _login_key() -> str:
 def _failed(response) -> bool:
     # Only failed attempts count: a successful sign-in redirects.
     return response.status_code != 302
-
-
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,7 +40,7 @@ def login():
             form.password.errors.append(_("نام کاربری یا گذرواژه درست نیست."))
             return render_template("auth/login.html", form=form), 200
         db.session.commit()
-        next_url = _safe_next(request.args.get("next"))
+        next_url = safe_next(request.args.get("next"))
         session.clear()  # a fresh session on sign-in: nothing from before carries over
         login_user(user, remember=bool(form.remember.data))
         session.permanent = True
@@ -59,7 +50,7 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     logout_user()

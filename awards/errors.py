@@ -52,6 +52,14 @@ def register_error_pages(app: Flask) -> None:
     def not_found(_err):
         return _page(404, _("صفحه پیدا نشد"), _("نشانی‌ای که باز کردید وجود ندارد یا در دسترس شما نیست."))
 
+    @app.errorhandler(OverflowError)
+    def number_too_large(_err):
+        # A safety net behind awards.params: a request number the database cannot hold names nothing there.
+        from awards.db import db
+
+        db.session.rollback()
+        return not_found(_err)
+
     @app.errorhandler(405)
     def method_not_allowed(_err):
         return _page(405, _("روش نامجاز"), _("این نشانی این نوع درخواست را نمی‌پذیرد."))

@@ -40,6 +40,9 @@ def init_app(app: Flask) -> None:
     from awards.certificates.cli import certificates_group
 
     app.cli.add_command(certificates_group)
+    from awards.audit.cli import audit_group
+
+    app.cli.add_command(audit_group)
 
 
 @click.group("db")

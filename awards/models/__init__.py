@@ -1,6 +1,6 @@
 """Every model, importable from one place (and registered with the metadata on import)."""
 
-from awards.models.audit import AuditEvent
+from awards.models.audit import AuditChainHead, AuditEvent
 from awards.models.award import Award, TieResolution
 from awards.models.category import Category, CategoryCommittee, Criterion
 from awards.models.citation import Citation
@@ -18,6 +18,7 @@ from awards.models.user import User
 
 __all__ = [
     "Assignment",
+    "AuditChainHead",
     "AuditEvent",
     "Award",
     "Category",

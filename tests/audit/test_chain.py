@@ -6,6 +6,7 @@ SQL on the rows.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 
@@ -17,6 +18,7 @@ from awards.db import db
 from awards.migrate import upgrade
 from awards.models import AuditEvent, User
 from awards.models.audit import AUDIT_GUARD_DROPS, GENESIS, event_hash
+
 
 def _drop_guards(session) -> None:
     for statement in AUDIT_GUARD_DROPS[session.get_bind().dialect.name]:
@@ -51,7 +53,7 @@ def test_chain_links_each_event_to_the_one_before_in_id_order(demo, session):
     events = _events(session)
     assert events[0].prev_hash == GENESIS
     assert [e.id for e in events] == list(range(events[0].id, events[0].id + len(events)))
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
     assert chain_head(session) == (events[-1].id, events[-1].hash)
 

@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "cycle.timeline": _l("ویرایش زمان‌بندی"),
     "cycle.extend": _l("تمدید مهلت"),
     "cycle.postpone_ceremony": _l("تعویق آیین اهدا"),
+    "audit.verify": _l("وارسی زنجیرهٔ دفتر ممیزی"),
 }
 
 OBJECT_LABELS = {
@@ -54,6 +55,7 @@ OBJECT_LABELS = {
     "category": _l("رشته"),
     "award": _l("جایزه"),
     "sheet": _l("برگهٔ امتیاز"),
+    "audit": _l("دفتر ممیزی"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).
@@ -88,12 +90,19 @@ FIELD_LABELS = {
     "is_organizer": _l("دبیرخانه"),
     "province_id": _l("استان"),
     "active": _l("فعال"),
+    "result_digest": _l("چکیدهٔ نتیجه"),
+    "audit_head_hash": _l("سر زنجیرهٔ ممیزی"),
+    "ok": _l("زنجیره سالم"),
+    "checked": _l("رویدادهای وارسی‌شده"),
+    "bad_event_id": _l("نخستین رویداد نادرست"),
+    "problem": _l("نوع ایراد"),
 }
 
 #: Fields whose values are enum codes shown through ``awards.labels.LABELS``.
 LABELLED_FIELDS = frozenset({"state", "outcome", "tier"})
 #: Fields whose values are machine codes, shown left to right as they are (digests shortened).
-CODE_FIELDS = frozenset({"sha256", "stored_name", "content_type", "username", "serial", "token", "result_digest"})
+CODE_FIELDS = frozenset({"sha256", "stored_name", "content_type", "username", "serial", "token", "result_digest",
+                         "audit_head_hash", "problem"})
 
 
 @dataclass(frozen=True)

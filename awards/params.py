@@ -3,12 +3,13 @@
 Every id column is an SQL INTEGER (32 bits on PostgreSQL); SQLite raises ``OverflowError`` for a bound integer
 of 2^63 or more. Both the ``<int:...>`` URL converter and ``request.args.get(..., type=int)`` (and the same on
 ``request.form``) therefore accept only integers inside that range: a path beyond it does not match (404), a
-query or form value beyond it counts as absent (the route's default).
+query or form value beyond it counts as absent (the route's default). A NUL character anywhere in the path,
+query or form is refused with 400 (PostgreSQL cannot store one in text).
 """
 
 from __future__ import annotations
 
-from flask import Request
+from flask import Request, abort, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
@@ -59,7 +60,19 @@ class AwardsRequest(Request):
     parameter_storage_class = BoundedArgs
 
 
+def _has_nul(pairs) -> bool:
+    return any("\x00" in key or "\x00" in value for key, values in pairs for value in values)
+
+
 def init_app(app) -> None:
-    """Install the bounded ``int`` converter and request class on the app."""
+    """Install the bounded ``int`` converter and request class, and refuse NUL characters (400)."""
     app.url_map.converters["int"] = BoundedIntConverter
     app.request_class = AwardsRequest
+
+    @app.before_request
+    def _refuse_nul_characters():
+        # PostgreSQL cannot hold a NUL in text, and no form or link of ours sends one: refuse it at the door.
+        if "\x00" in request.path or _has_nul(request.args.lists()) or (
+                request.method not in ("GET", "HEAD", "OPTIONS") and _has_nul(request.form.lists())):
+            abort(400)
+        return None

@@ -10,7 +10,7 @@ from awards.params import INT_MAX, BoundedIntConverter, as_id, bounded_int
 from tests.conftest import csrf_token
 
 HOSTILE_PATH_VALUES = ["9223372036854775808", "99999999999999999999", str(2**31), str(2**64 + 1), "-1", "0", "1",
-                       "1" * 400, "%09", "%0D%0A", "nonsense", "..%2F..%2Fetc", "\u06f1\u06f2"]
+                       "1" * 400, "%09", "%00", "%0D%0A", "nonsense", "..%2F..%2Fetc", "\u06f1\u06f2"]
 HOSTILE_QUERY = ("page=99999999999999999999&cycle=-1&state=nonsense&status=nonsense&date=1404/13/40"
                  "&date_from=1404/13/40&date_to=0000/00/00&category=9223372036854775808&province=-1"
                  "&nomination=99999999999999999999&action=nonsense&actor=%00&table=nonsense&q=%0D%0A"
@@ -101,3 +101,16 @@ def test_as_id_gives_positive_id_or_none(value, expected):
 
 def test_int_converter_is_the_bounded_one(app):
     assert app.url_map.converters["int"] is BoundedIntConverter
+
+
+@pytest.mark.parametrize("path", ["/verify/%00abc", "/nominations/?q=%00", "/audit/?actor=%00", "/login?next=%00"])
+def test_nul_character_in_url_is_persian_400(client, demo, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "درخواست نامعتبر" in response.get_data(as_text=True)
+
+
+def test_nul_character_in_form_is_refused(client, demo):
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"username": "fa\x00rs", "password": "x", "csrf_token": token})
+    assert response.status_code == 400

@@ -8,6 +8,7 @@ outcome and how many events came after it.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -17,6 +18,7 @@ from awards.audit import queries, services
 from awards.audit.forms import AuditFilterForm
 from awards.db import write_intent
 from awards.extensions import db, limiter
+from awards.persian import to_persian_digits
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -40,6 +42,11 @@ def index():
                            can_link_nomination="nominations.view" in current_app.view_functions)
 
 
+def _digits(value: object) -> str:
+    text = str(value)
+    return to_persian_digits(text) if get_locale().language == "fa" else text
+
+
 @bp.route("/verify", methods=["POST"])
 @login_required
 @limiter.limit("6 per minute")
@@ -56,7 +63,7 @@ def verify():
     services.store_verification(db.session, report=report, actor=current_user)
     db.session.commit()
     if report.ok:
-        flash(_("زنجیرهٔ دفتر ممیزی سالم است: %(count)s رویداد وارسی شد.", count=report.checked), "success")
+        flash(_("زنجیرهٔ دفتر ممیزی سالم است: %(count)s رویداد وارسی شد.", count=_digits(report.checked)), "success")
     else:
-        flash(_("زنجیرهٔ دفتر ممیزی در رویداد %(id)s شکسته است.", id=report.bad_event_id), "danger")
+        flash(_("زنجیرهٔ دفتر ممیزی در رویداد %(id)s شکسته است.", id=_digits(report.bad_event_id)), "danger")
     return redirect(url_for(".index"))

@@ -221,9 +221,11 @@ def _walk(session: Session, *, head_id: int | None, head_hash: str, batch: int) 
 
 def store_verification(session: Session, *, report: ChainReport, actor: User) -> None:
     """Keep the outcome of a verification on the chain head, for the audit page; audited."""
+    changes = {"ok": [None, report.ok], "checked": [None, report.checked]}
+    if not report.ok:
+        changes |= {"bad_event_id": [None, report.bad_event_id], "problem": [None, report.problem]}
     record(session, actor=actor, action=VERIFY_ACTION, object_type="audit", object_id=report.head_event_id,
-           changes={"ok": [None, report.ok], "checked": [None, report.checked],
-                    "bad_event_id": [None, report.bad_event_id], "problem": [None, report.problem]})
+           changes=changes)
     session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(
         verified_at=utcnow(), verified_event_id=report.head_event_id, verified_ok=report.ok,
         verified_bad_event_id=report.bad_event_id, verified_problem=report.problem))

@@ -19,10 +19,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if app.config["ENV_NAME"] == "production":
         ProductionConfig.validate(app.config)
 
-    from awards import cli, filters, hooks, jobs, serving
+    from awards import cli, filters, hooks, jobs, params, serving
     from awards.auth import session_interface
     from awards.extensions import babel, csrf, db, limiter, login_manager
 
+    params.init_app(app)  # before any route is added: the bounded <int:...> converter
     serving.init_app(app)
     db.init_app(app)
     csrf.init_app(app)

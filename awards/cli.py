@@ -46,6 +46,9 @@ def init_app(app: Flask) -> None:
     from awards.certificates.cli import certificates_group
 
     app.cli.add_command(certificates_group)
+    from awards.audit.cli import audit_group
+
+    app.cli.add_command(audit_group)
 
 
 INIT_PASSWORD_ENV = "AWARDS_INIT_PASSWORD"  # noqa: S105  (the name of the variable, not a password)

@@ -33,7 +33,8 @@ def register_error_pages(app: Flask) -> None:
     """Render Persian pages for 400, 403, 404, 405, 413, 429, 500, and 503 when Redis does not answer."""
 
     def _page(code: int, title: str, message: str):
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+        # error_page: the language switch then returns home, never to the (possibly hostile) path asked for.
+        return render_template("errors/error.html", code=code, title=title, message=message, error_page=True), code
 
     @app.errorhandler(400)
     def bad_request(err: HTTPException):
@@ -51,6 +52,14 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(_err):
         return _page(404, _("صفحه پیدا نشد"), _("نشانی‌ای که باز کردید وجود ندارد یا در دسترس شما نیست."))
+
+    @app.errorhandler(OverflowError)
+    def number_too_large(_err):
+        # A safety net behind awards.params: a request number the database cannot hold names nothing there.
+        from awards.db import db
+
+        db.session.rollback()
+        return not_found(_err)
 
     @app.errorhandler(405)
     def method_not_allowed(_err):

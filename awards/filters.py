@@ -14,6 +14,10 @@ def _persian_ui() -> bool:
 
 
 def init_app(app: Flask) -> None:
+    from awards.redirects import safe_next
+
+    app.add_template_global(safe_next)
+
     @app.template_filter("jdate")
     def jdate(value, long: bool = False) -> str:
         return persian.format_jalali_date(value, persian_digits=_persian_ui(), long=long)

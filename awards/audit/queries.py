@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from awards.models import AuditEvent, User
+from awards.models import AuditChainHead, AuditEvent, User
 from awards.pagination import Page
 from awards.persian import TEHRAN, normalize_text
 
@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "membership.remove": _l("برداشتن عضو کمیته"),
     "membership.chair": _l("تعیین رئیس کمیته"),
     "user.organisation": _l("ثبت سازمان عضو"),
+    "audit.verify": _l("وارسی زنجیرهٔ دفتر ممیزی"),
 }
 
 OBJECT_LABELS = {
@@ -73,6 +74,7 @@ OBJECT_LABELS = {
     "category": _l("رشته"),
     "award": _l("جایزه"),
     "sheet": _l("برگهٔ امتیاز"),
+    "audit": _l("دفتر ممیزی"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).
@@ -107,12 +109,19 @@ FIELD_LABELS = {
     "is_organizer": _l("دبیرخانه"),
     "province_id": _l("استان"),
     "active": _l("فعال"),
+    "result_digest": _l("چکیدهٔ نتیجه"),
+    "audit_head_hash": _l("سر زنجیرهٔ ممیزی"),
+    "ok": _l("زنجیره سالم"),
+    "checked": _l("رویدادهای وارسی‌شده"),
+    "bad_event_id": _l("نخستین رویداد نادرست"),
+    "problem": _l("نوع ایراد"),
 }
 
 #: Fields whose values are enum codes shown through ``awards.labels.LABELS``.
 LABELLED_FIELDS = frozenset({"state", "outcome", "tier"})
 #: Fields whose values are machine codes, shown left to right as they are (digests shortened).
-CODE_FIELDS = frozenset({"sha256", "stored_name", "content_type", "username", "serial", "token", "result_digest"})
+CODE_FIELDS = frozenset({"sha256", "stored_name", "content_type", "username", "serial", "token", "result_digest",
+                         "audit_head_hash", "problem"})
 
 
 @dataclass(frozen=True)
@@ -204,3 +213,28 @@ def audit_page(session: Session, *, criteria: AuditCriteria, page: int = 1, per_
         .limit(per_page)
     ).all()
     return Page(items=list(events), number=number, size=per_page, total=total)
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    """What the audit page says about the hash chain: the last stored verification and what came after it."""
+
+    head_event_id: int | None
+    verified_at: datetime | None
+    verified_event_id: int | None
+    ok: bool | None
+    bad_event_id: int | None
+    problem: str | None
+    events_since: int
+
+
+def chain_status(session: Session) -> ChainStatus:
+    """The chain head's last verification (``flask audit verify`` or the page's button) and events since: reads."""
+    head = session.scalars(select(AuditChainHead).where(AuditChainHead.id == 1)
+                           .execution_options(populate_existing=True)).one_or_none()
+    if head is None:
+        return ChainStatus(None, None, None, None, None, None, 0)
+    since = session.scalar(select(func.count()).select_from(AuditEvent)
+                           .where(AuditEvent.id > (head.verified_event_id or 0))) or 0
+    return ChainStatus(head.last_event_id, head.verified_at, head.verified_event_id, head.verified_ok,
+                       head.verified_bad_event_id, head.verified_problem, since)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from awards.auth.forms import LoginForm
 from awards.errors import DomainError
 from awards.extensions import db, limiter
 from awards.models import User
+from awards.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -27,15 +27,6 @@ def _login_key() -> str:
 def _failed(response) -> bool:
     # Only failed attempts count: a successful sign-in redirects.
     return response.status_code != 302
-
-
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -53,7 +44,7 @@ def login():
             form.password.errors.append(_("نام کاربری یا گذرواژه درست نیست."))
             return render_template("auth/login.html", form=form), 200
         db.session.commit()
-        next_url = _safe_next(request.args.get("next"))
+        next_url = safe_next(request.args.get("next"))
         # A fresh server-side session: nothing from before carries over but the language.
         web_sessions.begin(user, remember=bool(form.remember.data))
         flash(_("خوش آمدید، %(name)s.", name=user.full_name), "success")
@@ -61,7 +52,7 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     web_sessions.end_current()  # deletes the record, the session cookie's meaning and the remember cookie

@@ -19,6 +19,7 @@ from awards.cycles.queries import current_cycle
 from awards.errors import DomainError
 from awards.extensions import db
 from awards.models import Award, Category, Job, Signatory
+from awards.params import as_id
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
@@ -57,7 +58,7 @@ def print_bulk():
     form = BulkPrintForm()
     category = None
     if form.scope.data and form.scope.data != "all":
-        category = db.session.get(Category, int(form.scope.data)) if form.scope.data.isdigit() else None
+        category = db.session.get(Category, scope_id) if (scope_id := as_id(form.scope.data)) else None
         if category is None or category.cycle_id != cycle.id:
             abort(404)
     try:

@@ -35,6 +35,7 @@ from awards.evaluation.forms import (
 from awards.extensions import db
 from awards.labels import LABELS
 from awards.models import Assignment, Category, Committee, Conflict, Nomination, ScoreSheet, User
+from awards.params import as_id
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
 bp.add_app_template_filter(show_number, "score")
@@ -212,10 +213,7 @@ def conflicts():
 
 
 def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        abort(404)
+    return as_id(value) or abort(404)
 
 
 # ---------------------------------------------------------------------------------------------------- rubric

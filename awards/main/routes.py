@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user, login_required
 
 from awards.extensions import db
 from awards.main.queries import dashboard_figures
+from awards.redirects import next_or_home
 
 bp = Blueprint("main", __name__)
 
@@ -33,5 +34,4 @@ def set_language(code: str):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["language"] = code
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("main.index"))
+    return redirect(next_or_home(request.form.get("next")))

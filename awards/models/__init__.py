@@ -1,6 +1,6 @@
 """Every model, importable from one place (and registered with the metadata on import)."""
 
-from awards.models.audit import AuditEvent
+from awards.models.audit import AuditChainHead, AuditEvent
 from awards.models.award import Award, TieResolution
 from awards.models.category import Category, CategoryCommittee, Criterion
 from awards.models.citation import Citation
@@ -20,6 +20,7 @@ from awards.models.user_session import UserSession
 
 __all__ = [
     "Assignment",
+    "AuditChainHead",
     "AuditEvent",
     "Award",
     "Category",

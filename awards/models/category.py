@@ -46,6 +46,10 @@ class Category(Base):
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result_digest: Mapped[str | None] = mapped_column(String(64))
+    # The audit chain's head when the result was sealed (part of the digest): an outside witness holding the
+    # digest also holds the log up to this event.
+    audit_head_event_id: Mapped[int | None] = mapped_column()
+    audit_head_hash: Mapped[str | None] = mapped_column(String(64))
     rubric_reset_reason: Mapped[str | None] = mapped_column(Text)
     # Retired: no longer offered for new nominations or imports; its dossiers stay.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -64,6 +64,8 @@ def info_table(data: CategoryResults) -> Table:
         ["تاریخ پیشنهاد", jalali(category.proposed_at)],
         ["تاریخ نهایی‌شدن", jalali(category.finalised_at)],
         ["چکیدهٔ نتیجه (SHA-256)", category.result_digest],
+        ["سر زنجیرهٔ دفتر ممیزی در چکیده (شمارهٔ رویداد)", category.audit_head_event_id],
+        ["چکیدهٔ سر زنجیرهٔ دفتر ممیزی", category.audit_head_hash],
         ["زمان تهیهٔ این خروجی", jalali(clock.now())],
     ])
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from awards import clock, permissions
-from awards.audit.services import record
+from awards.audit.services import chain_head, record
 from awards.enums import NominationAction, NominationState, Phase
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
 from awards.evaluation.scoring import CategoryResult, round2, round2_or_none
@@ -47,12 +47,14 @@ def _money(value: Decimal | None) -> str | None:
 
 def result_payload(*, cycle_year: int, category_code: str, result: CategoryResult,
                    serials: Mapping[int, str] | None = None,
-                   overrides: Mapping[int, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+                   overrides: Mapping[int, Mapping[str, Any]] | None = None,
+                   audit_head: tuple[int | None, str] | None = None) -> dict[str, Any]:
     """Return the canonical description of a result that the digest seals.
 
     Cycle year, category code, each ranked nomination (id, F, each C_K raw and normalised, rank, tier, serial),
     then the ids of incomplete and of ineligible nominations. ``overrides`` replaces fields of ranked entries
-    (verification uses it to seal what the award rows say).
+    (verification uses it to seal what the award rows say). ``audit_head`` (event id, hash), given for a final
+    result, seals the audit chain up to that event as well; results sealed before the chain existed have none.
     """
     ranked = []
     for nominee in result.ranked:
@@ -72,13 +74,16 @@ def result_payload(*, cycle_year: int, category_code: str, result: CategoryResul
         }
         item.update((overrides or {}).get(nominee.id, {}))
         ranked.append(item)
-    return {
+    payload = {
         "cycle": cycle_year,
         "category": category_code,
         "ranked": ranked,
         "incomplete": sorted(n.id for n in result.nominees if n.is_incomplete),
         "ineligible": sorted(n.id for n in result.nominees if n.ineligible),
     }
+    if audit_head is not None:
+        payload["audit_head"] = {"event": audit_head[0], "hash": audit_head[1]}
+    return payload
 
 
 def canonical_json(payload: Mapping[str, Any]) -> bytes:
@@ -92,10 +97,16 @@ def digest(payload: Mapping[str, Any]) -> str:
 
 
 def _payload(data: CategoryResults, serials: Mapping[int, str] | None = None,
-             overrides: Mapping[int, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+             overrides: Mapping[int, Mapping[str, Any]] | None = None,
+             audit_head: tuple[int | None, str] | None = None) -> dict[str, Any]:
     category = data.category
     return result_payload(cycle_year=category.cycle.year, category_code=category.code, result=data.result,
-                          serials=serials, overrides=overrides)
+                          serials=serials, overrides=overrides, audit_head=audit_head)
+
+
+def sealed_audit_head(category: Category) -> tuple[int | None, str] | None:
+    """The audit chain head a final category's digest seals, or None (sealed before the chain existed)."""
+    return None if category.audit_head_hash is None else (category.audit_head_event_id, category.audit_head_hash)
 
 
 def serial_for(category: Category, sequence: int) -> str:
@@ -232,7 +243,8 @@ def confirm(session: Session, *, category: Category, actor: User) -> list[Award]
     Under the category row lock: refuses if already final, if nothing was proposed, if the actor proposed it,
     or if the recomputed result differs from the proposal. Side effects: one award per tiered nomination
     (serial ``<year>-<CODE>-<NNN>`` in rank order, ``secrets.token_urlsafe(24)`` token), transitions
-    shortlisted -> awarded and the rest -> not selected, ``finalised_by/at`` and ``result_digest``; audited.
+    shortlisted -> awarded and the rest -> not selected, ``finalised_by/at``, the audit chain head after those
+    transitions and ``result_digest`` over the result and that head; audited.
     """
     if not permissions.can_confirm_results(actor, category):
         raise PermissionDenied("تأیید نهایی نتیجه فقط از دبیرخانه ساخته است.")
@@ -275,7 +287,9 @@ def confirm(session: Session, *, category: Category, actor: User) -> list[Award]
             transition(session, nomination=nomination, action=NominationAction.NOT_SELECT, actor=actor)
     category.finalised_by_id = actor.id
     category.finalised_at = now
-    category.result_digest = digest(_payload(data, serials))
+    # The head after this confirmation's own transitions: the digest then vouches for every event up to them.
+    category.audit_head_event_id, category.audit_head_hash = chain_head(session, lock=True)
+    category.result_digest = digest(_payload(data, serials, audit_head=sealed_audit_head(category)))
     session.flush()
     for award in awards:
         record(session, actor=actor, action="award.issue", object_type="award", object_id=award.id,
@@ -284,7 +298,8 @@ def confirm(session: Session, *, category: Category, actor: User) -> list[Award]
                         "final_score": [None, award.final_score]})
     record(session, actor=actor, action=CONFIRM_ACTION, object_type="category", object_id=category.id,
            cycle_id=category.cycle_id,
-           changes={"result_digest": [None, category.result_digest], "finalised_at": [None, now]})
+           changes={"result_digest": [None, category.result_digest], "finalised_at": [None, now],
+                    "audit_head_hash": [None, category.audit_head_hash]})
     return awards
 
 
@@ -316,6 +331,8 @@ class Difference:
         "award_without_tier": ("جایزه برای نامزدی که در محاسبهٔ کنونی سطحی نمی‌گیرد",
                                "award for a nomination that gets no tier now"),
         "tier_without_award": ("نامزدی که سطح می‌گیرد ولی جایزه‌ای ندارد", "tiered nomination without an award"),
+        "audit_head": ("رویداد سر زنجیرهٔ ممیزی که در چکیده آمده در دفتر رویدادها دیگر همان نیست",
+                       "the audit event sealed as chain head is no longer the same in the audit log"),
     }
 
     def describe(self) -> str:
@@ -340,10 +357,11 @@ def verify_category(session: Session, *, category: Category) -> list[Difference]
     if not category.result_digest:
         return [Difference(code, "digest_missing", None, None)]
     serials = {nid: award.serial for nid, award in data.awards.items()}
-    from_scores = digest(_payload(data, serials))
+    head = sealed_audit_head(category)
+    from_scores = digest(_payload(data, serials, audit_head=head))
     if from_scores != category.result_digest:
         differences.append(Difference(code, "digest_from_scores", category.result_digest, from_scores))
-    from_awards = digest(_payload(data, serials, _award_overrides(data)))
+    from_awards = digest(_payload(data, serials, _award_overrides(data), audit_head=head))
     if from_awards != category.result_digest:
         differences.append(Difference(code, "digest_from_awards", category.result_digest, from_awards))
 
@@ -365,6 +383,10 @@ def verify_category(session: Session, *, category: Category) -> list[Difference]
     for nid in tiered:
         if nid not in data.awards:
             differences.append(Difference(code, "tier_without_award", None, expected_serials[nid], nid))
+    if head is not None and head[0] is not None:
+        in_log = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == head[0]))
+        if in_log != head[1]:
+            differences.append(Difference(code, "audit_head", head[1], in_log))
     return differences
 
 

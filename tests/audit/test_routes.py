@@ -55,10 +55,11 @@ def test_audit_organizer_and_oversight_ok(client, demo, login_as, username):
     assert "گزارش رویدادها" in response.get_data(as_text=True)
 
 
-def test_audit_has_no_routes_that_write(app):
-    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("audit.")]
-    assert [rule.rule for rule in rules] == ["/audit/"]
-    assert all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in rules)
+def test_audit_has_no_routes_that_edit_events(app):
+    # Browsing is read-only; the one POST verifies the chain (it appends its own event and nothing else).
+    rules = {rule.rule: rule.methods - {"HEAD", "OPTIONS"} for rule in app.url_map.iter_rules()
+             if rule.endpoint.startswith("audit.")}
+    assert rules == {"/audit/": {"GET"}, "/audit/verify": {"POST"}}
 
 
 def test_audit_post_is_not_allowed(client, demo, login_as):
@@ -173,3 +174,72 @@ def test_audit_page_same_statement_count_for_few_and_many(client, demo, session,
         html = client.get("/audit/?action=nomination.return").get_data(as_text=True)
     assert _rows(html) == 41
     assert len(many) == len(few)
+
+
+# ---------------------------------------------------------------------------------------------- chain verification
+
+
+def _chain_state(session):
+    from awards.models import AuditChainHead
+
+    session.rollback()
+    head = session.get(AuditChainHead, 1, populate_existing=True)
+    count = session.scalar(select(func.count()).select_from(AuditEvent))
+    return count, head.last_event_id, head.verified_at, head.verified_ok
+
+
+def test_audit_page_before_any_verification_says_so_and_writes_nothing(client, demo, login_as, session):
+    login_as("admin")
+    before = _chain_state(session)  # after signing in, which is itself audited
+    html = client.get("/audit/").get_data(as_text=True)
+    assert "وارسی نشده" in html
+    assert 'action="/audit/verify"' in html
+    assert _chain_state(session) == before
+
+
+def test_audit_verify_stores_an_intact_result_and_the_page_shows_it(client, demo, login_as, session):
+    login_as("oversight-chair")
+    count, head_id, _at, _ok = _chain_state(session)
+    response = client.post("/audit/verify", data={"csrf_token": csrf_token(client, "/audit/")})
+    assert response.status_code == 302 and response.headers["Location"] == "/audit/"
+    after_count, _head, verified_at, ok = _chain_state(session)
+    assert (after_count, ok) == (count + 1, True) and verified_at is not None
+    event = session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    assert (event.action, event.object_id, event.changes["ok"]) == ("audit.verify", head_id, [None, True])
+    html = client.get("/audit/").get_data(as_text=True)
+    assert "سالم" in html and to_persian_digits(str(head_id)) in html
+    assert "۱ رویداد دیگر" in html  # the verification's own event came after the head it verified
+
+
+def test_audit_verify_of_a_tampered_log_shows_the_broken_event(client, demo, login_as, session):
+    from sqlalchemy import text
+
+    from awards.models.audit import AUDIT_GUARD_DROPS
+
+    login_as("admin")
+    target = session.scalar(select(AuditEvent).order_by(AuditEvent.id).offset(4).limit(1))
+    for statement in AUDIT_GUARD_DROPS[session.get_bind().dialect.name]:
+        session.execute(text(statement))
+    session.execute(text("UPDATE audit_events SET reason = 'دستکاری' WHERE id = :id"), {"id": target.id})
+    session.commit()
+    client.post("/audit/verify", data={"csrf_token": csrf_token(client, "/audit/")})
+    html = client.get("/audit/").get_data(as_text=True)
+    assert "شکسته" in html and "ویرایش شده است" in html
+    assert f"رویداد {to_persian_digits(str(target.id))} شکسته" in html
+
+
+@pytest.mark.parametrize("username", NOT_READERS)
+def test_audit_verify_refused_for_non_readers(client, demo, login_as, session, username):
+    login_as(username)
+    before = _chain_state(session)
+    response = client.post("/audit/verify", data={"csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 403
+    assert _chain_state(session) == before
+
+
+def test_audit_verify_needs_post_and_csrf(client, demo, login_as, session):
+    login_as("admin")
+    before = _chain_state(session)
+    assert client.get("/audit/verify").status_code == 405
+    assert client.post("/audit/verify").status_code == 400
+    assert _chain_state(session) == before

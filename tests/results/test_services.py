@@ -222,8 +222,10 @@ def test_confirm_digest_matches_canonical_json(scored, session):
     category = cluster(session)
     data = load_results(session, category=category)
     payload = services.result_payload(cycle_year=1404, category_code="cluster", result=data.result,
-                                      serials={a.nomination_id: a.serial for a in data.awards.values()})
+                                      serials={a.nomination_id: a.serial for a in data.awards.values()},
+                                      audit_head=(category.audit_head_event_id, category.audit_head_hash))
     assert services.digest(payload) == category.result_digest
+    assert payload["audit_head"] == {"event": category.audit_head_event_id, "hash": category.audit_head_hash}
     assert payload["ranked"][0]["serial"] == "1404-CLUSTER-001"
     assert payload["ranked"][0]["final_score"].count(".") == 1
     assert len(payload["ranked"][0]["final_score"].split(".")[1]) == 2

@@ -51,7 +51,9 @@ DB_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 UPLOADS = "uploads"
 SIGNATURES = "signatures"
 #: Tables that a fresh, migrated database already fills (reference data and Alembic's bookkeeping).
-REFERENCE_TABLES = frozenset({"provinces", "committees", "alembic_version"})
+# What a freshly migrated database already holds: reference rows, the schema version and the audit chain's
+# one-row head (seeded by migration 0006).
+REFERENCE_TABLES = frozenset({"provinces", "committees", "alembic_version", "audit_chain_head"})
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 _CHUNK = 1024 * 1024
 

@@ -95,7 +95,7 @@ serve-processes:
 
 lint: $(VENV)/.installed
 	@echo "==> ruff"
-	@$(VENV)/bin/ruff check awards tests migrations config.py wsgi.py
+	@$(VENV)/bin/ruff check awards tests migrations scripts deploy config.py wsgi.py
 
 unit: install
 	@if [ -n "$$AWARDS_TEST_DATABASE_URL" ]; then echo "==> pytest on PostgreSQL"; else echo "==> pytest on SQLite"; fi

@@ -13,8 +13,14 @@ from wtforms.fields.choices import SelectChoice
 
 from awards import permissions
 from awards.certificates import printing, services
-from awards.certificates.forms import (BulkPrintForm, MoveSignatoryForm, RemoveSignatoryForm, RetryForm, RevokeForm,
-                                      SignatoryForm)
+from awards.certificates.forms import (
+    BulkPrintForm,
+    MoveSignatoryForm,
+    RemoveSignatoryForm,
+    RetryForm,
+    RevokeForm,
+    SignatoryForm,
+)
 from awards.certificates.render import qr_data_uri
 from awards.cycles.queries import current_cycle
 from awards.errors import DomainError

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
+import subprocess
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +21,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from awards.persian import to_latin_digits, to_persian_digits
-from tests.e2e.conftest import INIT_PASSWORD, INIT_USERNAME, sign_in
+from tests.e2e.conftest import INIT_PASSWORD, INIT_USERNAME, SCREENSHOTS, sign_in
 from tests.e2e.test_story import checked, fa, fill_and_submit_sheet, flash, pdf_file, screenshot
 
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -369,7 +371,17 @@ def organizer_confirms_and_prints(page, base, category_url: str) -> str:
     text = pdf.pages[0].extract_text().replace("\u200c", "")
     assert "1405-CLUSTER-001" in text
     assert "اتابک" in text  # the signatory added at set-up
+    keep_certificate(download.path())
     return verify_url
+
+
+def keep_certificate(path) -> None:
+    """Keep the PDF and (when poppler is installed) a picture of it beside the screenshots, to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    shutil.copyfile(path, SCREENSHOTS / "setup-certificate.pdf")
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(SCREENSHOTS / "setup-certificate.pdf"),
+                        str(SCREENSHOTS / "setup-certificate")], check=True)
 
 
 def anonymous_visitor_verifies(page, verify_url: str) -> None:

@@ -166,8 +166,26 @@ def organizer_adds_a_signatory(page, base, cycle_id: int, tmp_path) -> None:
     form.get_by_label("سمت").fill("وزیر صنعت، معدن و تجارت")
     form.get_by_role("button", name="افزودن").click()
     expect(flash(page)).to_contain_text("امضاکنندهٔ «محمد اتابک» افزوده شد.")
-    expect(page.locator("section.card")).to_have_count(1)
+    # A second one, moved before the first, then removed again (the confirmation is required).
+    form = page.locator("#new-signatory")
+    form.get_by_label("نام").fill("معاون امور صنایع")
+    form.get_by_label("سمت").fill("دبیر جایزه")
+    form.get_by_role("button", name="افزودن").click()
+    cards = page.locator("section.card")
+    expect(cards).to_have_count(2)
+    cards.nth(1).get_by_role("button", name="یک جا جلوتر").click()
+    expect(flash(page)).to_contain_text("ترتیب امضاکنندگان ذخیره شد.")
+    expect(cards.first.get_by_label("نام")).to_have_value("معاون امور صنایع")
     checked(page, "setup-signatories")
+    cards.first.get_by_role("link", name="برداشتن").click()
+    page.get_by_role("button", name="بردار").click()
+    expect(page.locator("main .invalid-feedback")).to_contain_text("تأیید را علامت بزنید")
+    checked(page, "setup-signatory-remove")
+    page.get_by_label("بله، این امضاکننده برداشته شود").check()
+    page.get_by_role("button", name="بردار").click()
+    expect(flash(page)).to_contain_text("امضاکنندهٔ «معاون امور صنایع» برداشته شد.")
+    expect(cards).to_have_count(1)
+    expect(cards.first.get_by_label("نام")).to_have_value("محمد اتابک")
 
 
 def organizer_creates_the_winners_chair(page, base) -> None:

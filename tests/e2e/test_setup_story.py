@@ -150,7 +150,7 @@ def organizer_sets_the_rubric(page, base, category_id: int) -> None:
     expect(page.locator(".alert-danger")).to_have_count(0)
     for title in criteria.values():
         expect(page.locator(f"input[value='{title}']")).to_have_count(1)
-    screenshot(page, "setup-rubric")
+    checked(page, "setup-rubric")
 
 
 def organizer_adds_a_signatory(page, base, cycle_id: int, tmp_path) -> None:
@@ -219,7 +219,7 @@ def organizer_imports_the_others(page, base, tmp_path) -> dict[str, str]:
         row = rows.nth(i)
         links[row.locator("bdi").inner_text().strip()] = row.locator("code.password-link").inner_text().strip()
     assert set(links) == {user[0] for user in IMPORTED}
-    screenshot(page, "setup-import-links")
+    checked(page, "setup-import-links")
     return links
 
 
@@ -303,7 +303,7 @@ def organizer_moves_the_timeline(page, base, dates: dict[str, int], phase: str, 
     page.get_by_role("button", name="ذخیرهٔ زمان‌بندی").click()
     expect(flash(page)).to_contain_text("زمان‌بندی دوره به‌روز شد.")
     expect(page.locator(".badge").filter(has_text=phase)).to_be_visible()
-    screenshot(page, f"setup-timeline-{label}")
+    checked(page, f"setup-timeline-{label}")
 
 
 def judges_score(page, base, links: dict[str, str]) -> None:

@@ -59,6 +59,11 @@ ACTION_LABELS = {
     "membership.remove": _l("برداشتن عضو کمیته"),
     "membership.chair": _l("تعیین رئیس کمیته"),
     "user.organisation": _l("ثبت سازمان عضو"),
+    "signatory.add": _l("افزودن امضاکننده"),
+    "signatory.edit": _l("ویرایش امضاکننده"),
+    "signatory.signature": _l("بارگذاری تصویر امضا"),
+    "signatory.move": _l("جابه‌جایی امضاکننده"),
+    "signatory.remove": _l("برداشتن امضاکننده"),
 }
 
 OBJECT_LABELS = {
@@ -70,6 +75,7 @@ OBJECT_LABELS = {
     "category": _l("رشته"),
     "award": _l("جایزه"),
     "sheet": _l("برگهٔ امتیاز"),
+    "signatory": _l("امضاکننده"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).

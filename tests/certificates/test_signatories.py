@@ -256,3 +256,13 @@ def test_signatory_pages_refused_to_non_organizers(client, login_as, session, de
 def test_unknown_signatory_is_404(client, login_as, demo):
     login_as("admin")
     assert client.get("/certificates/signatories/999999/remove").status_code == 404
+
+
+def test_signatory_events_are_named_in_the_audit_log(client, login_as, session, demo):
+    services.add_signatory(session, cycle=demo.cycle, actor=demo.users["admin"], name="سوم", title="سمت سوم")
+    session.commit()
+    login_as("oversight-chair")
+
+    html = client.get("/audit/").get_data(as_text=True)
+
+    assert "افزودن امضاکننده" in html

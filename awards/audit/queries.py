@@ -36,6 +36,11 @@ ACTION_LABELS = {
     "nomination.not_select": _l("انتخاب‌نشدن"),
     "document.add": _l("افزودن مدرک"),
     "document.remove": _l("حذف مدرک"),
+    "signatory.add": _l("افزودن امضاکننده"),
+    "signatory.edit": _l("ویرایش امضاکننده"),
+    "signatory.signature": _l("بارگذاری تصویر امضا"),
+    "signatory.move": _l("جابه‌جایی امضاکننده"),
+    "signatory.remove": _l("برداشتن امضاکننده"),
     "user.create": _l("ایجاد کاربر"),
     "user.login": _l("ورود به سامانه"),
     "user.enable": _l("فعال‌سازی کاربر"),
@@ -59,23 +64,18 @@ ACTION_LABELS = {
     "membership.remove": _l("برداشتن عضو کمیته"),
     "membership.chair": _l("تعیین رئیس کمیته"),
     "user.organisation": _l("ثبت سازمان عضو"),
-    "signatory.add": _l("افزودن امضاکننده"),
-    "signatory.edit": _l("ویرایش امضاکننده"),
-    "signatory.signature": _l("بارگذاری تصویر امضا"),
-    "signatory.move": _l("جابه‌جایی امضاکننده"),
-    "signatory.remove": _l("برداشتن امضاکننده"),
 }
 
 OBJECT_LABELS = {
     "nomination": _l("پرونده"),
     "document": _l("مدرک"),
+    "signatory": _l("امضاکننده"),
     "user": _l("کاربر"),
     "membership": _l("عضویت کمیته"),
     "cycle": _l("دوره"),
     "category": _l("رشته"),
     "award": _l("جایزه"),
     "sheet": _l("برگهٔ امتیاز"),
-    "signatory": _l("امضاکننده"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).

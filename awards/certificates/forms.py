@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 
@@ -35,3 +35,13 @@ class SignatoryForm(FlaskForm):
     name = StringField(_l("نام"), validators=[InputRequired(_l("نام امضاکننده را بنویسید.")), Length(max=120)])
     title = StringField(_l("سمت"), validators=[InputRequired(_l("سمت امضاکننده را بنویسید.")), Length(max=200)])
     signature = FileField(_l("تصویر امضا (PNG، اختیاری)"))
+
+
+class RemoveSignatoryForm(FlaskForm):
+    """Confirmation of removing a signatory; the service refuses unless ``confirm`` is ticked."""
+
+    confirm = BooleanField(_l("بله، این امضاکننده برداشته شود"))
+
+
+class MoveSignatoryForm(FlaskForm):
+    direction = HiddenField(validators=[InputRequired()])

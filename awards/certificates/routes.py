@@ -13,7 +13,14 @@ from wtforms.fields.choices import SelectChoice
 
 from awards import permissions
 from awards.certificates import printing, services
-from awards.certificates.forms import BulkPrintForm, RetryForm, RevokeForm, SignatoryForm
+from awards.certificates.forms import (
+    BulkPrintForm,
+    MoveSignatoryForm,
+    RemoveSignatoryForm,
+    RetryForm,
+    RevokeForm,
+    SignatoryForm,
+)
 from awards.certificates.render import qr_data_uri
 from awards.cycles.queries import current_cycle
 from awards.errors import DomainError
@@ -190,6 +197,17 @@ def revoke(award_id: int):
                            qr=qr_data_uri(verify_url), form=form), 200
 
 
+def _signature_upload(form: SignatoryForm, signatory: Signatory) -> None:
+    upload = form.signature.data
+    if upload and upload.filename:
+        services.save_signature(db.session, signatory=signatory, actor=current_user, data=upload.read(),
+                                upload_dir=current_app.config["UPLOAD_FOLDER"], max_bytes=512 * 1024)
+
+
+def _field_error(form: SignatoryForm, error: DomainError) -> None:
+    (form[error.field] if error.field in ("name", "title", "signature") else form.name).errors.append(error.message)
+
+
 @bp.route("/signatories", methods=["GET", "POST"])
 @login_required
 def signatories():
@@ -197,22 +215,76 @@ def signatories():
         abort(403)
     cycle = current_cycle(db.session) or abort(404)
     forms = {s.id: SignatoryForm(prefix=f"s{s.id}", obj=s) for s in cycle.signatories}
+    new_form = SignatoryForm(prefix="new")
     posted = request.form.get("signatory_id", type=int)
     if request.method == "POST" and posted in forms and forms[posted].validate_on_submit():
         signatory, form = db.session.get(Signatory, posted), forms[posted]
         try:
             services.update_signatory(db.session, signatory=signatory, actor=current_user, name=form.name.data,
                                       title=form.title.data)
-            upload = form.signature.data
-            if upload and upload.filename:
-                services.save_signature(db.session, signatory=signatory, actor=current_user, data=upload.read(),
-                                        upload_dir=current_app.config["UPLOAD_FOLDER"], max_bytes=512 * 1024)
+            _signature_upload(form, signatory)
         except DomainError as error:
             db.session.rollback()
-            (form[error.field] if error.field in ("name", "title", "signature") else form.name).errors.append(
-                error.message)
+            _field_error(form, error)
         else:
             db.session.commit()
             flash(_("امضاکننده ذخیره شد."), "success")
             return redirect(url_for(".signatories"))
-    return render_template("certificates/signatories.html", cycle=cycle, forms=forms)
+    elif request.method == "POST" and request.form.get("signatory_id") == "new" and new_form.validate_on_submit():
+        try:
+            signatory = services.add_signatory(db.session, cycle=cycle, actor=current_user, name=new_form.name.data,
+                                               title=new_form.title.data)
+            _signature_upload(new_form, signatory)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(new_form, error)
+        else:
+            db.session.commit()
+            flash(_("امضاکنندهٔ «%(name)s» افزوده شد.", name=signatory.name), "success")
+            return redirect(url_for(".signatories"))
+    return render_template("certificates/signatories.html", cycle=cycle, forms=forms, new_form=new_form,
+                           move_form=MoveSignatoryForm())
+
+
+def _load_signatory(signatory_id: int) -> Signatory:
+    if not permissions.can_print_certificates(current_user):
+        abort(403)
+    return db.session.get(Signatory, signatory_id) or abort(404)
+
+
+@bp.route("/signatories/<int:signatory_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_signatory(signatory_id: int):
+    signatory = _load_signatory(signatory_id)
+    name = signatory.name
+    form = RemoveSignatoryForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_signatory(db.session, signatory=signatory, actor=current_user,
+                                      upload_dir=current_app.config["UPLOAD_FOLDER"], confirm=form.confirm.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.confirm.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("امضاکنندهٔ «%(name)s» برداشته شد.", name=name), "success")
+            return redirect(url_for(".signatories"))
+    return render_template("certificates/signatory_remove.html", signatory=signatory, form=form)
+
+
+@bp.route("/signatories/<int:signatory_id>/move", methods=["POST"])
+@login_required
+def move_signatory(signatory_id: int):
+    signatory = _load_signatory(signatory_id)
+    form = MoveSignatoryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.move_signatory(db.session, signatory=signatory, actor=current_user, direction=form.direction.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("ترتیب امضاکنندگان ذخیره شد."), "success")
+    return redirect(url_for(".signatories"))

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -19,7 +20,7 @@ from awards.audit.services import record
 from awards.certificates.render import CertificateData, SignatoryData
 from awards.enums import NomineeKind
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
-from awards.files import unlink_on_rollback, write_new
+from awards.files import unlink_on_commit, unlink_on_rollback, write_new
 from awards.guards import ensure_cycle_writable
 from awards.jobs import real_now
 from awards.models import Award, Category, Citation, Cycle, Job, Nomination, Signatory, User
@@ -247,3 +248,76 @@ def update_signatory(session: Session, *, signatory: Signatory, actor: User, nam
         record(session, actor=actor, action="signatory.edit", object_type="signatory", object_id=signatory.id,
                cycle_id=signatory.cycle_id, changes=changes)
 
+
+
+def _require_signatory_manager(actor: User, cycle: Cycle) -> None:
+    if not permissions.can_print_certificates(actor):
+        raise PermissionDenied(_("مدیریت امضاکنندگان کار دبیرخانه است."))
+    ensure_cycle_writable(cycle)
+
+
+def _clean_name_and_title(name: str, title: str) -> tuple[str, str]:
+    name, title = normalize_text(name or ""), normalize_text(title or "")
+    if not name:
+        raise DomainError(_("نام امضاکننده را بنویسید."), field="name")
+    if len(name) > 120:
+        raise DomainError(_("نام امضاکننده حداکثر ۱۲۰ نویسه است."), field="name")
+    if not title:
+        raise DomainError(_("سمت امضاکننده را بنویسید."), field="title")
+    if len(title) > 200:
+        raise DomainError(_("سمت امضاکننده حداکثر ۲۰۰ نویسه است."), field="title")
+    return name, title
+
+
+def add_signatory(session: Session, *, cycle: Cycle, actor: User, name: str, title: str) -> Signatory:
+    """Add a signatory at the end of the cycle's printed order (audited)."""
+    _require_signatory_manager(actor, cycle)
+    name, title = _clean_name_and_title(name, title)
+    position = max((s.position for s in cycle.signatories), default=-1) + 1
+    signatory = Signatory(cycle_id=cycle.id, name=name, title=title, position=position)
+    session.add(signatory)
+    session.flush()
+    session.expire(cycle, ["signatories"])
+    record(session, actor=actor, action="signatory.add", object_type="signatory", object_id=signatory.id,
+           cycle_id=cycle.id, changes={"name": [None, name], "title": [None, title], "position": [None, position]})
+    return signatory
+
+
+def remove_signatory(session: Session, *, signatory: Signatory, actor: User, upload_dir: Path,
+                     confirm: bool) -> None:
+    """Remove a signatory after an explicit confirmation; its signature image is deleted once committed.
+
+    Certificates already printed keep the names they carry; a reprint shows the signatories of the day."""
+    cycle = signatory.cycle
+    _require_signatory_manager(actor, cycle)
+    if not confirm:
+        raise DomainError(_("برای برداشتن امضاکننده، تأیید را علامت بزنید."), field="confirm")
+    if signatory.signature_file:
+        unlink_on_commit(session, upload_dir / "signatures" / signatory.signature_file)
+    record(session, actor=actor, action="signatory.remove", object_type="signatory", object_id=signatory.id,
+           cycle_id=cycle.id, changes={"name": [signatory.name, None], "title": [signatory.title, None],
+                                       "signature_file": [signatory.signature_file, None]})
+    session.delete(signatory)
+    session.flush()
+    session.expire(cycle, ["signatories"])
+
+
+def move_signatory(session: Session, *, signatory: Signatory, actor: User, direction: str) -> None:
+    """Move a signatory one place earlier (``up``) or later (``down``) in the printed order (audited)."""
+    cycle = signatory.cycle
+    _require_signatory_manager(actor, cycle)
+    if direction not in ("up", "down"):
+        raise DomainError(_("جهت جابه‌جایی نامعتبر است."), field="direction")
+    ordered = sorted(cycle.signatories, key=lambda s: (s.position, s.id))
+    index = ordered.index(signatory)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(ordered):
+        raise DomainError(_("امضاکننده همین حالا در این سر فهرست است."), field="direction")
+    before = [s.id for s in ordered]
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered):
+        item.position = position
+    session.flush()
+    session.expire(cycle, ["signatories"])
+    record(session, actor=actor, action="signatory.move", object_type="signatory", object_id=signatory.id,
+           cycle_id=cycle.id, changes={"order": [before, [s.id for s in ordered]]})

@@ -26,6 +26,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]
 PASSWORD = "demo-pass-1404"
+#: The first organizer an ``init`` server is set up with (``flask --app wsgi init``), and their password.
+INIT_USERNAME = "secretariat"
+INIT_FULL_NAME = "دبیرخانهٔ جایزهٔ ملی صنعت و معدن"
+INIT_PASSWORD = "Dabirkhane-1405-aval"
 
 
 def _free_port() -> int:
@@ -59,8 +63,11 @@ def _fresh_database_url(tmp: Path):
 
 
 @contextmanager
-def _serve(tmp: Path):
-    """Seed the demo into a fresh database, serve the app (and the job consumer) on a free port; yield its URL."""
+def _serve(tmp: Path, *, prepare: str = "seed-demo"):
+    """Prepare a fresh database, serve the app (and the job consumer) on a free port; yield its URL.
+
+    ``prepare`` is ``seed-demo`` (the 1404 demo) or ``init`` (an empty installation with one organizer,
+    ``INIT_USERNAME``, as the secretariat sets it up: ``flask --app wsgi init``)."""
     with _fresh_database_url(tmp) as database_url:
         env = dict(os.environ)
         env.update({
@@ -75,9 +82,17 @@ def _serve(tmp: Path):
         })
         env.pop("AWARDS_REDIS_URL", None)
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-        seeded = subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, capture_output=True, text=True)
+        if prepare == "init":
+            command = ["init", "--username", INIT_USERNAME, "--full-name", INIT_FULL_NAME]
+            env["AWARDS_INIT_PASSWORD"] = INIT_PASSWORD
+        elif prepare == "seed-demo":
+            command = ["seed-demo"]
+        else:
+            raise ValueError(f"unknown preparation {prepare!r}")
+        seeded = subprocess.run([*flask, *command], cwd=ROOT, env=env, capture_output=True, text=True)
+        env.pop("AWARDS_INIT_PASSWORD", None)
         if seeded.returncode != 0:
-            raise RuntimeError("seed-demo failed:\n" + seeded.stdout + seeded.stderr)
+            raise RuntimeError(f"{prepare} failed:\n" + seeded.stdout + seeded.stderr)
         port = _free_port()
         log = open(tmp / "server.log", "w")  # noqa: SIM115  (closed at teardown)
         server = subprocess.Popen([*flask, "run", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
@@ -121,6 +136,13 @@ def live_server(tmp_path_factory):
 def fresh_server(tmp_path_factory):
     """A demo app of the module's own (the story moves the timeline and freezes results: nobody else sees it)."""
     with _serve(tmp_path_factory.mktemp("e2e-fresh")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def init_server(tmp_path_factory):
+    """An app of the module's own on a database ``flask init`` set up: no demo, no cycle, one organizer."""
+    with _serve(tmp_path_factory.mktemp("e2e-init"), prepare="init") as base:
         yield base
 
 

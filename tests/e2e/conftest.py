@@ -62,6 +62,10 @@ def _fresh_database_url(tmp: Path):
         admin.dispose()
 
 
+#: The environment each served app runs with, by its base URL (a test may run a CLI command against it).
+SERVED_ENV: dict[str, dict[str, str]] = {}
+
+
 @contextmanager
 def _serve(tmp: Path, *, prepare: str = "seed-demo"):
     """Prepare a fresh database, serve the app (and the job consumer) on a free port; yield its URL.
@@ -113,8 +117,10 @@ def _serve(tmp: Path, *, prepare: str = "seed-demo"):
                     time.sleep(0.1)
             else:
                 raise RuntimeError("the app did not start: " + (tmp / "server.log").read_text())
+            SERVED_ENV[base] = env
             yield base
         finally:
+            SERVED_ENV.pop(base, None)
             for proc in (server, consumer):
                 if proc is not None:
                     proc.terminate()

@@ -10,18 +10,24 @@ confirmed, the certificate is printed and an anonymous visitor verifies it.
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import re
 import shutil
 import subprocess
+import sys
+import tarfile
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import jdatetime
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from sqlalchemy import create_engine, text
 
 from awards.persian import to_latin_digits, to_persian_digits
-from tests.e2e.conftest import INIT_PASSWORD, INIT_USERNAME, SCREENSHOTS, sign_in
+from tests.e2e.conftest import INIT_PASSWORD, INIT_USERNAME, ROOT, SCREENSHOTS, SERVED_ENV, sign_in
+from tests.e2e.conftest import _fresh_database_url as fresh_database_url
 from tests.e2e.test_story import checked, fa, fill_and_submit_sheet, flash, pdf_file, screenshot
 
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -412,6 +418,46 @@ def anonymous_visitor_verifies(page, verify_url: str) -> None:
     checked(page, "setup-verify")
 
 
+# ------------------------------------------------------------------------------------------------ backup
+
+
+def backup_in_the_middle_restores(base, tmp_path, nomination: int) -> None:
+    """While the app runs, back it up; the archive verifies and restores into an empty database and upload folder,
+    and the copy holds the same rows (restore compares every table's count with the manifest) and the dossier's
+    evidence, byte for byte."""
+    env = dict(SERVED_ENV[base])
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    archive = tmp_path / "middle.tar.gz"
+    made = subprocess.run([*flask, "backup", "--out", str(archive)], cwd=ROOT, env=env, capture_output=True,
+                          text=True)
+    assert made.returncode == 0, made.stdout + made.stderr
+    checked_archive = subprocess.run([*flask, "backup", "--verify", str(archive)], cwd=ROOT, env=env,
+                                     capture_output=True, text=True)
+    assert checked_archive.returncode == 0, checked_archive.stdout + checked_archive.stderr
+    with tarfile.open(archive) as members:
+        manifest = json.loads(members.extractfile("manifest.json").read())
+    assert manifest["row_counts"]["nominations"] == 1
+
+    target = tmp_path / "restored"
+    target.mkdir()
+    with fresh_database_url(target) as restored_url:
+        restore_env = {**env, "AWARDS_DATABASE_URL": restored_url, "AWARDS_UPLOAD_FOLDER": str(target / "uploads"),
+                       "AWARDS_INSTANCE_DIR": str(target)}
+        done = subprocess.run([*flask, "restore", str(archive)], cwd=ROOT, env=restore_env, capture_output=True,
+                              text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        engine = create_engine(restored_url)
+        try:
+            with engine.connect() as conn:
+                state = conn.execute(text("SELECT state FROM nominations WHERE id = :id"), {"id": nomination}).scalar()
+                stored, sha = conn.execute(text("SELECT stored_name, sha256 FROM evidence_documents "
+                                                "WHERE nomination_id = :id"), {"id": nomination}).one()
+        finally:
+            engine.dispose()
+    assert state == "submitted"
+    assert hashlib.sha256((target / "uploads" / stored).read_bytes()).hexdigest() == sha
+
+
 # ------------------------------------------------------------------------------------------------ the story
 
 
@@ -428,6 +474,7 @@ def test_secretariat_runs_1405_from_an_empty_database(page, init_server, tmp_pat
     organizer_checks_the_winners_committee(page, base, cycle_id)
 
     nomination = officer_submits_a_dossier(page, base, links["fars-officer"], tmp_path)
+    backup_in_the_middle_restores(base, tmp_path, nomination)
     screening_and_compliance(page, base, links, nomination)
     # Nominations and screening closed yesterday: evaluation is open.
     organizer_moves_the_timeline(page, base, {"پایان معرفی نامزدها": -1, "پایان غربالگری": -1},

@@ -168,7 +168,21 @@ def qr_data_uri(text: str) -> str:
     return segno.make_qr(text, error="m").svg_data_uri(dark="#000", light="#fff", border=4, omitsize=True)
 
 
-def _codes_page(codes: list[str]):
+CODES_KEY = "two_factor_new_codes"
+
+
+def _show_codes_once(codes: list[str]):
+    # Kept in the signed-in user's server-side session only until the page below shows them.
+    session[CODES_KEY] = codes
+    return redirect(url_for("auth.recovery_codes"))
+
+
+@bp.route("/account/two-factor/recovery-codes")
+@login_required
+def recovery_codes():
+    codes = session.pop(CODES_KEY, None)
+    if not isinstance(codes, list) or not codes:
+        return redirect(url_for("auth.two_factor_account"))
     return _no_store(render_template("auth/recovery_codes.html", codes=codes))
 
 
@@ -193,7 +207,7 @@ def two_factor_account():
         db.session.commit()
         session.pop(ENROL_KEY, None)
         flash(_("ورود دومرحله‌ای فعال شد."), "success")
-        return _codes_page(codes)
+        return _show_codes_once(codes)
     return _account_page(confirm_form=form if request.method == "POST" else None)
 
 
@@ -219,7 +233,7 @@ def disable_two_factor():
     return _account_page(disable_form=form)
 
 
-@bp.route("/account/two-factor/recovery-codes", methods=["POST"])
+@bp.route("/account/two-factor/recovery-codes/new", methods=["POST"])
 @login_required
 @limiter.limit(lambda: current_app.config["TOTP_RATE_LIMIT"], key_func=_user_key, deduct_when=_failed)
 def regenerate_recovery_codes():
@@ -237,7 +251,7 @@ def regenerate_recovery_codes():
             return _account_page(regenerate_form=form)
         db.session.commit()
         flash(_("کدهای بازیابی تازه ساخته شد؛ کدهای پیشین دیگر کار نمی‌کنند."), "success")
-        return _codes_page(codes)
+        return _show_codes_once(codes)
     return _account_page(regenerate_form=form)
 
 

@@ -79,8 +79,12 @@ def _enrol(client, *, at: int = 0) -> tuple[str, list[str]]:
     secret = _secret_on_page(html)
     response = client.post("/account/two-factor", data={
         "csrf_token": csrf_token(client, "/account/two-factor"), "code": totp.code_at(secret, moment)})
-    assert response.status_code == 200, response.get_data(as_text=True)[:1000]
+    assert response.status_code == 302, response.get_data(as_text=True)[:1000]
+    assert response.headers["Location"] == "/account/two-factor/recovery-codes"
+    response = client.get("/account/two-factor/recovery-codes")
     assert response.headers["Cache-Control"] == "no-store"
+    # Shown once: the page is gone on a second look.
+    assert client.get("/account/two-factor/recovery-codes").headers["Location"] == "/account/two-factor"
     codes = re.findall(r'<code class="fs-6">([a-z0-9]{5}-[a-z0-9]{5})</code>', response.get_data(as_text=True))
     assert len(codes) == 10
     return secret, codes
@@ -277,9 +281,11 @@ def test_totp_regenerate_replaces_recovery_codes(client, enrolled_admin, demo, s
     secret, codes = enrolled_admin
     login(client, "admin")
     _second_step(client, totp.code_at(secret, _at(60)))
-    response = client.post("/account/two-factor/recovery-codes", data={
+    response = client.post("/account/two-factor/recovery-codes/new", data={
         "csrf_token": csrf_token(client, "/account/two-factor"), "regenerate-password": "demo-pass-1404",
         "regenerate-code": totp.code_at(secret, _at(90))})
+    assert response.headers["Location"] == "/account/two-factor/recovery-codes"
+    response = client.get("/account/two-factor/recovery-codes")
     new = re.findall(r'<code class="fs-6">([a-z0-9]{5}-[a-z0-9]{5})</code>', response.get_data(as_text=True))
     assert len(new) == 10 and not set(new) & set(codes)
     _sign_out(client)
@@ -362,3 +368,22 @@ def test_totp_not_required_in_testing_by_default(app, client, demo):
     assert app.config["REQUIRE_TOTP"] is False
     assert login(client, "admin").headers["Location"] == "/"
     assert client.get("/admin/users").status_code == 200
+
+
+def test_totp_required_waits_for_a_forced_password_change_first(app, client, demo, session):
+    app.config["REQUIRE_TOTP"] = True
+    session.get(User, demo.users["admin"].id).must_change_password = True
+    session.commit()
+    assert login(client, "admin").status_code == 302
+    assert client.get("/").headers["Location"].endswith("/account/password")
+    assert client.get("/account/password").status_code == 200
+    assert client.get("/account/two-factor").headers["Location"].endswith("/account/password")
+
+
+def test_totp_enrolment_wrong_codes_rate_limited(client, login_as, demo, session):
+    login_as("admin")
+    token = csrf_token(client, "/account/two-factor")
+    statuses = [client.post("/account/two-factor", data={"csrf_token": token, "code": f"99999{i}"}).status_code
+                for i in range(6)]
+    assert statuses[:5] == [200] * 5 and statuses[5] == 429
+    assert session.get(TotpCredential, demo.users["admin"].id) is None

@@ -41,6 +41,12 @@ class Config:
     PAGE_SIZE = _env_int("AWARDS_PAGE_SIZE", 25)
 
     LOGIN_RATE_LIMIT = _env("AWARDS_LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+    # Two-factor sign-in (TOTP): required of organizers and committee chairs when on (production's default).
+    REQUIRE_TOTP = _env("AWARDS_REQUIRE_TOTP", "0") not in ("0", "false", "no", "off")
+    # Codes typed at the second step of signing in and on the two-factor page (failures only count).
+    TOTP_RATE_LIMIT = _env("AWARDS_TOTP_RATE_LIMIT", "5 per minute;20 per hour")
+    # How long the second step waits for a code after the password was accepted.
+    TOTP_PENDING_SECONDS = _env_int("AWARDS_TOTP_PENDING_SECONDS", 300)
     VERIFY_RATE_LIMIT = _env("AWARDS_VERIFY_RATE_LIMIT", "30 per minute")
     # One-time set-password links: how long one stays valid, and how often one address may try them.
     PASSWORD_LINK_HOURS = _env_int("AWARDS_PASSWORD_LINK_HOURS", 72)
@@ -120,6 +126,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     REQUEST_LOG = False
+    REQUIRE_TOTP = False  # tests that need it turn it on
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105  (fast hashing, tests only)
 
 
@@ -130,6 +137,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("AWARDS_REMEMBER_DAYS", 1))
+    REQUIRE_TOTP = _env("AWARDS_REQUIRE_TOTP", "1") not in ("0", "false", "no", "off")
 
     @staticmethod
     def validate(settings: dict) -> None:

@@ -17,6 +17,8 @@ from awards.models import User
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: What a user who must change their password may still reach.
 FORCED_CHANGE_ALLOWED = frozenset({"accounts.change_password", "auth.logout", "static", "main.set_language"})
+#: What an organizer or chair who must still set up two-factor sign-in may reach.
+FORCED_TWO_FACTOR_ALLOWED = frozenset({"auth.two_factor_account", "auth.logout", "static", "main.set_language"})
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:
@@ -55,6 +57,22 @@ def force_password_change():
     return redirect(url_for("accounts.change_password"))
 
 
+def force_two_factor():
+    """Send an organizer or chair without two-factor sign-in to set it up, when production requires it."""
+    if request.endpoint in FORCED_TWO_FACTOR_ALLOWED or not current_user.is_authenticated:
+        return None
+    if getattr(current_user, "must_change_password", False):
+        return None  # the password comes first (force_password_change)
+    from awards.auth import two_factor
+
+    if not two_factor.must_use(current_user, required=current_app.config["REQUIRE_TOTP"]):
+        return None
+    if two_factor.credential(db.session, user=current_user) is not None:
+        return None
+    flash(_l("حساب شما می‌تواند نتایج را تغییر دهد: پیش از ادامه، ورود دومرحله‌ای را فعال کنید."), "warning")
+    return redirect(url_for("auth.two_factor_account"))
+
+
 def init_request_hooks(app: Flask) -> None:
     @app.before_request
     def _begin_request():
@@ -77,6 +95,7 @@ def init_request_hooks(app: Flask) -> None:
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
     app.before_request(force_password_change)
+    app.before_request(force_two_factor)
 
     @app.teardown_request
     def _end_request(_exc):

@@ -60,6 +60,11 @@ def is_chair(user: User, code: CommitteeCode, cycle_id: int | None = None) -> bo
     )
 
 
+def chairs_any_committee(user: User) -> bool:
+    """A chair seat on any committee, in any cycle (such accounts can change results)."""
+    return _signed_in(user) and any(m.is_chair for m in user.memberships)
+
+
 def is_committee_member(user: User, cycle_id: int | None = None) -> bool:
     return bool(committee_codes(user, cycle_id))
 

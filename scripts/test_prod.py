@@ -8,8 +8,9 @@
    ``AWARDS_CONFIG=production``, a random 48-character secret key, on a free port, behind nothing: the requests
    carry ``X-Forwarded-Proto: https`` with ``AWARDS_TRUSTED_PROXIES=1``, as nginx would send them.
 4. Checks: ``/healthz`` is 200 with every check up; the session cookie is Secure; HSTS is present; the Server
-   header names no version; an organizer signs in and a bulk print job runs through the Redis consumer to
-   done; its PDF downloads.
+   header names no version; an organizer signs in, is sent to set up two-factor sign-in (production requires
+   it), enrols with a code computed here, signs out and in again with password and code; a bulk print job
+   runs through the Redis consumer to done; its PDF downloads.
 5. Every server is stopped and the database dropped, whatever happened (``finally``).
 
 Redis keys use a prefix of this run's own (``tandis-smoke-<pid>``), deleted at the end.
@@ -176,6 +177,7 @@ def run() -> None:
         response, _ = client.request("POST", "/login", {"username": USERNAME, "password": PASSWORD,
                                                         "csrf_token": token})
         check(response.status == 302, f"the organizer signs in ({response.status})")
+        two_factor(client)
         response, page = client.request("GET", "/certificates/")
         check(response.status == 200, "the certificates page answers")
         token = re.search(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1).decode()
@@ -224,6 +226,54 @@ def run() -> None:
         admin.dispose()
         _clear_redis(prefix)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def totp_code(secret: str, at: float) -> str:
+    """RFC 6238 (SHA-1, 30 s, 6 digits), written here again so the app's own code is checked, not reused."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    mac = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return str((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000).zfill(6)
+
+
+def two_factor(client: Client) -> None:
+    """Production requires two-factor sign-in of organizers: enrol through the pages, sign out, sign in with it."""
+    response, _ = client.request("GET", "/certificates/")
+    location = response.getheader("Location") or ""
+    check(response.status == 302 and location.endswith("/account/two-factor"),
+          f"an organizer without two-factor sign-in is sent to set it up ({response.status} {location})")
+    response, page = client.request("GET", "/account/two-factor")
+    secret = re.search(rb'totp-secret" dir="ltr">([A-Z2-7 ]+)<', page)
+    check(response.status == 200 and secret is not None and b'src="data:image/svg+xml' in page,
+          "the enrolment page shows the QR code and the key")
+    secret = secret.group(1).decode().replace(" ", "")
+    token = re.search(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1).decode()
+    response, _ = client.request("POST", "/account/two-factor",
+                                 {"csrf_token": token, "code": totp_code(secret, time.time())})
+    check(response.status == 302, f"enrolment confirmed by a code ({response.status})")
+    response, page = client.request("GET", "/account/two-factor/recovery-codes")
+    codes = re.findall(rb'<code class="fs-6">([a-z0-9]{5}-[a-z0-9]{5})</code>', page)
+    check(response.status == 200 and len(codes) == 10, "ten recovery codes shown once")
+    response, _ = client.request("POST", "/logout", {"csrf_token": client.csrf("/")})
+    check(response.status == 302, "signed out")
+    response, _ = client.request("POST", "/login", {"username": USERNAME, "password": PASSWORD,
+                                                    "csrf_token": client.csrf("/login")})
+    location = response.getheader("Location") or ""
+    check(response.status == 302 and location.endswith("/login/two-factor"),
+          f"the password alone leads to the second step ({location})")
+    response, _ = client.request("GET", "/certificates/")
+    check(response.status == 302 and "/login" in (response.getheader("Location") or ""),
+          "nobody is signed in before the code")
+    # The enrolment used this 30-second step's code: the next step's code (inside the window) signs in now.
+    response, _ = client.request("POST", "/login/two-factor", {"csrf_token": client.csrf("/login/two-factor"),
+                                                               "code": totp_code(secret, time.time() + 30)})
+    check(response.status == 302 and (response.getheader("Location") or "").endswith("/"),
+          f"the organizer signs in with the app's code ({response.status})")
 
 
 def _clear_redis(prefix: str) -> None:

@@ -12,3 +12,18 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("گذرواژه"), validators=[DataRequired(_l("گذرواژه را وارد کنید.")),
                                                         Length(max=256)])
     remember = BooleanField(_l("مرا به خاطر بسپار"))
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """The second step of signing in, or confirming the enrolment: a code from the app (or a recovery code)."""
+
+    code = StringField(_l("کد"), validators=[DataRequired(_l("کد را وارد کنید.")), Length(max=32)])
+
+
+class TwoFactorManageForm(FlaskForm):
+    """Turning two-factor sign-in off, or new recovery codes: the password and a current code."""
+
+    password = PasswordField(_l("گذرواژه"), validators=[DataRequired(_l("گذرواژه را وارد کنید.")),
+                                                        Length(max=256)])
+    code = StringField(_l("کد برنامه یا کد بازیابی"), validators=[DataRequired(_l("کد را وارد کنید.")),
+                                                                  Length(max=32)])

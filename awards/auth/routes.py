@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from awards import clock, permissions
-from awards.auth import services, sessions
+from awards.auth import services, sessions, totp, two_factor
 from awards.auth import session_interface as web_sessions
-from awards.auth.forms import LoginForm
+from awards.auth.forms import LoginForm, TwoFactorCodeForm, TwoFactorManageForm
 from awards.errors import DomainError
 from awards.extensions import db, limiter
 from awards.models import User
+from awards.persian import to_persian_digits
 from awards.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -43,13 +55,204 @@ def login():
             db.session.rollback()
             form.password.errors.append(_("نام کاربری یا گذرواژه درست نیست."))
             return render_template("auth/login.html", form=form), 200
-        db.session.commit()
         next_url = safe_next(request.args.get("next"))
+        if two_factor.credential(db.session, user=user) is not None:
+            # The password is right, but nobody is signed in until the second step: only a short-lived,
+            # signed note of who is half-way (and which password generation) rides in the anonymous cookie.
+            db.session.commit()
+            session[PENDING_KEY] = {"user_id": user.id, "token": user.session_token,
+                                    "until": clock.wall_now().timestamp() + current_app.config["TOTP_PENDING_SECONDS"],
+                                    "remember": bool(form.remember.data), "next": next_url}
+            return redirect(url_for("auth.login_two_factor"))
+        db.session.commit()
         # A fresh server-side session: nothing from before carries over but the language.
         web_sessions.begin(user, remember=bool(form.remember.data))
         flash(_("خوش آمدید، %(name)s.", name=user.full_name), "success")
         return redirect(next_url or url_for("main.index"))
     return render_template("auth/login.html", form=form)
+
+
+PENDING_KEY = "two_factor_pending"
+
+
+def _pending_user() -> User | None:
+    """The user half-way through signing in (password accepted, code not yet), if still in time."""
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or not isinstance(pending.get("user_id"), int):
+        return None
+    if not isinstance(pending.get("until"), int | float) or clock.wall_now().timestamp() > pending["until"]:
+        return None
+    user = db.session.get(User, pending["user_id"])
+    # A password change or a disabled account since the password step voids it.
+    if user is None or not user.active or user.session_token != pending.get("token"):
+        return None
+    return user
+
+
+def _two_factor_key() -> str:
+    pending = session.get(PENDING_KEY)
+    user_id = pending.get("user_id") if isinstance(pending, dict) else None
+    return f"2fa|{user_id}" if user_id is not None else f"2fa-ip|{request.remote_addr}"
+
+
+def _user_key() -> str:
+    return f"2fa|{current_user.get_id().partition(':')[0]}" if current_user.is_authenticated else \
+        f"2fa-ip|{request.remote_addr}"
+
+
+def _no_store(response):
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["TOTP_RATE_LIMIT"], key_func=_two_factor_key,
+               methods=["POST"], deduct_when=_failed)
+@limiter.limit("60 per minute", methods=["POST"], deduct_when=_failed)
+def login_two_factor():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    user = _pending_user()
+    if user is None:
+        had_pending = session.pop(PENDING_KEY, None) is not None
+        flash(_("مهلت ورود دومرحله‌ای گذشت؛ دوباره نام کاربری و گذرواژه را وارد کنید.") if had_pending
+              else _("نخست نام کاربری و گذرواژه را وارد کنید."), "warning")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        try:
+            kind = two_factor.complete_sign_in(db.session, user=user, code=form.code.data, at=clock.wall_now())
+        except DomainError as error:
+            db.session.rollback()
+            two_factor.record_failure(db.session, user=user, purpose="login")
+            db.session.commit()
+            form.code.errors.append(error.message)
+            return _no_store(render_template("auth/two_factor_login.html", form=form, user=user))
+        db.session.commit()
+        pending = session.pop(PENDING_KEY)
+        web_sessions.begin(user, remember=bool(pending.get("remember")))
+        if kind == "recovery":
+            left = two_factor.remaining_recovery_codes(db.session, user=user)
+            flash(_("یک کد بازیابی به کار رفت؛ %(count)s کد دیگر مانده است.", count=to_persian_digits(str(left))),
+                  "warning")
+        flash(_("خوش آمدید، %(name)s.", name=user.full_name), "success")
+        return redirect(safe_next(pending.get("next")) or url_for("main.index"))
+    return _no_store(render_template("auth/two_factor_login.html", form=form, user=user))
+
+
+ENROL_KEY = "two_factor_enrol_secret"
+
+
+def _account_page(*, confirm_form=None, disable_form=None, regenerate_form=None):
+    user = current_user._get_current_object()
+    cred = two_factor.credential(db.session, user=user)
+    required = two_factor.must_use(user, required=current_app.config["REQUIRE_TOTP"])
+    context = {"cred": cred, "required": required}
+    if cred is None:
+        secret = session.get(ENROL_KEY)
+        if not isinstance(secret, str) or not secret:
+            secret = session[ENROL_KEY] = totp.new_secret()
+        uri = totp.provisioning_uri(secret, account=user.username, issuer="Tandis")
+        context.update(secret=secret, qr=qr_data_uri(uri), uri=uri, form=confirm_form or TwoFactorCodeForm())
+    else:
+        context.update(remaining=two_factor.remaining_recovery_codes(db.session, user=user),
+                       disable_form=disable_form or TwoFactorManageForm(prefix="disable"),
+                       regenerate_form=regenerate_form or TwoFactorManageForm(prefix="regenerate"))
+    return _no_store(render_template("auth/two_factor.html", **context))
+
+
+def qr_data_uri(text: str) -> str:
+    import segno
+
+    return segno.make_qr(text, error="m").svg_data_uri(dark="#000", light="#fff", border=4, omitsize=True)
+
+
+CODES_KEY = "two_factor_new_codes"
+
+
+def _show_codes_once(codes: list[str]):
+    # Kept in the signed-in user's server-side session only until the page below shows them.
+    session[CODES_KEY] = codes
+    return redirect(url_for("auth.recovery_codes"))
+
+
+@bp.route("/account/two-factor/recovery-codes")
+@login_required
+def recovery_codes():
+    codes = session.pop(CODES_KEY, None)
+    if not isinstance(codes, list) or not codes:
+        return redirect(url_for("auth.two_factor_account"))
+    return _no_store(render_template("auth/recovery_codes.html", codes=codes))
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["TOTP_RATE_LIMIT"], key_func=_user_key, methods=["POST"],
+               deduct_when=_failed)
+def two_factor_account():
+    form = TwoFactorCodeForm()
+    if request.method == "POST" and form.validate_on_submit():
+        secret = session.get(ENROL_KEY)
+        if not isinstance(secret, str) or not secret:
+            return redirect(url_for("auth.two_factor_account"))
+        user = current_user._get_current_object()
+        try:
+            codes = two_factor.confirm_enrolment(db.session, user=user, secret=secret, code=form.code.data,
+                                                 at=clock.wall_now())
+        except DomainError as error:
+            db.session.rollback()
+            form.code.errors.append(error.message)
+            return _account_page(confirm_form=form)
+        db.session.commit()
+        session.pop(ENROL_KEY, None)
+        flash(_("ورود دومرحله‌ای فعال شد."), "success")
+        return _show_codes_once(codes)
+    return _account_page(confirm_form=form if request.method == "POST" else None)
+
+
+@bp.route("/account/two-factor/disable", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["TOTP_RATE_LIMIT"], key_func=_user_key, deduct_when=_failed)
+def disable_two_factor():
+    form = TwoFactorManageForm(prefix="disable")
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            two_factor.disable(db.session, user=user, password=form.password.data, code=form.code.data,
+                               at=clock.wall_now())
+        except DomainError as error:
+            db.session.rollback()
+            two_factor.record_failure(db.session, user=user, purpose="disable")
+            db.session.commit()
+            form[error.field].errors.append(error.message)
+            return _account_page(disable_form=form)
+        db.session.commit()
+        flash(_("ورود دومرحله‌ای غیرفعال شد و کدهای بازیابی از کار افتاد."), "success")
+        return redirect(url_for("auth.two_factor_account"))
+    return _account_page(disable_form=form)
+
+
+@bp.route("/account/two-factor/recovery-codes/new", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["TOTP_RATE_LIMIT"], key_func=_user_key, deduct_when=_failed)
+def regenerate_recovery_codes():
+    form = TwoFactorManageForm(prefix="regenerate")
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.regenerate_recovery_codes(db.session, user=user, password=form.password.data,
+                                                         code=form.code.data, at=clock.wall_now())
+        except DomainError as error:
+            db.session.rollback()
+            two_factor.record_failure(db.session, user=user, purpose="recovery_codes")
+            db.session.commit()
+            form[error.field].errors.append(error.message)
+            return _account_page(regenerate_form=form)
+        db.session.commit()
+        flash(_("کدهای بازیابی تازه ساخته شد؛ کدهای پیشین دیگر کار نمی‌کنند."), "success")
+        return _show_codes_once(codes)
+    return _account_page(regenerate_form=form)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -15,6 +15,7 @@ from awards.models.password_link import PasswordLink
 from awards.models.province import Province
 from awards.models.score import Assignment, Score, ScoreSheet
 from awards.models.setting import Setting
+from awards.models.two_factor import RecoveryCode, TotpCredential
 from awards.models.user import User
 from awards.models.user_session import UserSession
 
@@ -37,12 +38,14 @@ __all__ = [
     "Nomination",
     "PasswordLink",
     "Province",
+    "RecoveryCode",
     "Score",
     "ScoreSheet",
     "ScreeningDecision",
     "Setting",
     "Signatory",
     "TieResolution",
+    "TotpCredential",
     "User",
     "UserSession",
 ]

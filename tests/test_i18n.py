@@ -168,3 +168,13 @@ def test_i18n_no_raise_carries_a_persian_literal_without_gettext():
                         continue  # a separator such as "، " is not a message
                     offenders.append(f"{path.relative_to(AWARDS.parent)}:{literal.lineno}")
     assert offenders == []
+
+
+def test_i18n_refusal_outside_a_request_is_persian(app):
+    # The CLI (seed-demo, imports) and background jobs call services with no request: the default language.
+    with app.app_context():
+        assert i18n.number(1200) == "۱٬۲۰۰"
+        with pytest.raises(ValueError, match="فرمول پذیرفته نیست"):
+            from awards.imports.sheets import formula_refused
+
+            raise ValueError(formula_refused())

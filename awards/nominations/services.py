@@ -205,19 +205,19 @@ def _check_actor(action: NominationAction, actor: User, nomination: Nomination) 
     cycle_id = nomination.cycle_id
     if action in (NominationAction.SUBMIT, NominationAction.WITHDRAW):
         allowed = permissions.owns_nomination(actor, nomination)
-        who = _("کارشناس استان همین پرونده")
+        who = _l("کارشناس استان همین پرونده")
     elif action in (NominationAction.ACCEPT, NominationAction.RETURN):
         allowed = permissions.is_member(actor, CommitteeCode.PROVINCIAL_AFFAIRS, cycle_id)
-        who = _("کمیتهٔ امور استان‌ها")
+        who = _l("کمیتهٔ امور استان‌ها")
     elif action is NominationAction.FAIL_COMPLIANCE:
         allowed = permissions.is_member(actor, CommitteeCode.OVERSIGHT, cycle_id)
-        who = _("کمیتهٔ نظارت و پیگیری")
+        who = _l("کمیتهٔ نظارت و پیگیری")
     elif action is NominationAction.SHORTLIST:
         allowed = permissions.is_chair(actor, CommitteeCode.WINNERS, cycle_id) or permissions.is_organizer(actor)
-        who = _("رئیس کمیتهٔ برگزیدگان یا دبیرخانه")
+        who = _l("رئیس کمیتهٔ برگزیدگان یا دبیرخانه")
     else:  # AWARD, NOT_SELECT: part of an organizer's confirmation of the final result
         allowed = permissions.is_organizer(actor)
-        who = _("دبیرخانه")
+        who = _l("دبیرخانه")
     if not allowed:
         raise PermissionDenied(_("این کار فقط از %(who)s ساخته است.", who=who))
 

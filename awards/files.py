@@ -14,6 +14,7 @@ import logging
 import os
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -42,7 +43,10 @@ def write_new(path: Path, data: bytes, *, field: str) -> None:
         path.unlink(missing_ok=True)
         log.error("could not write %s: %s", path.name, error)
         full = error.errno in (errno.ENOSPC, errno.EDQUOT)
-        raise DomainError(DISK_FULL_MESSAGE if full else WRITE_FAILED_MESSAGE, field=field) from error
+        # The constants stay Persian (the tests compare with them); the refusal speaks the reader's language.
+        message = (_("فضای ذخیره‌سازی سرور پر است و پرونده ذخیره نشد؛ چیزی ثبت نشد. لطفاً به دبیرخانه خبر دهید.")
+                   if full else _("پرونده روی سرور ذخیره نشد؛ چیزی ثبت نشد. دوباره امتحان کنید."))
+        raise DomainError(message, field=field) from error
     os.close(fd)
 
 _ON_COMMIT = "awards.unlink_on_commit"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import get_locale
 
-from awards import persian
+from awards import i18n, persian
+
+#: Jalali month names as English-language sources spell them.
+JALALI_MONTHS_EN = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban", "Azar",
+                    "Dey", "Bahman", "Esfand")
 
 
 def _persian_ui() -> bool:
-    locale = get_locale()
-    return locale is None or locale.language == "fa"
+    return i18n.persian_ui()
 
 
 def init_app(app: Flask) -> None:
@@ -20,7 +22,18 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("jdate")
     def jdate(value, long: bool = False) -> str:
+        if long and value is not None and not _persian_ui():
+            year, month, day = persian.gregorian_to_jalali(value)
+            return f"{day} {JALALI_MONTHS_EN[month - 1]} {year}"
         return persian.format_jalali_date(value, persian_digits=_persian_ui(), long=long)
+
+    @app.template_filter("local_name")
+    def local_name(value) -> str:
+        """A province's or committee's name in the reader's language (the Persian one when no English exists)."""
+        if value is None:
+            return ""
+        english = getattr(value, "name_en", "")
+        return value.name_fa if _persian_ui() or not english else english
 
     @app.template_filter("jdatetime")
     def jdatetime_filter(value) -> str:

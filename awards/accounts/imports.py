@@ -34,12 +34,12 @@ from awards.errors import DomainError
 from awards.imports.columns import header_key
 from awards.imports.sheets import (
     FORMULA_STARTS,
-    MSG_FORMULA,
     ImportRejected,
     RowError,
     SheetRow,
     cell_text,
     fa_number,
+    formula_refused,
     is_blank,
     parse_upload,
     shown,
@@ -147,7 +147,7 @@ def _text(field: str, raw: Any) -> str:
     """The cell as plain text; a formula-like cell is refused (a +98 mobile number excepted)."""
     text = normalize_text(cell_text(raw))
     if text.startswith(FORMULA_STARTS) and not (field == "mobile" and text.startswith("+")):
-        raise ValueError(MSG_FORMULA)
+        raise ValueError(formula_refused())
     return text
 
 

@@ -130,9 +130,11 @@ def timeline_order_errors(values: dict[str, datetime | None]) -> dict[str, str]:
         strict = earlier == "nominations_open_at"
         if second > first or (not strict and second == first):
             continue
-        word = "پس از" if strict else "پس از یا هم‌زمان با"
-        errors[later] = _("«%(later)s» باید %(word)s «%(earlier)s» باشد.", later=FIELD_LABELS_FA[later],
-                          word=word, earlier=FIELD_LABELS_FA[earlier])
+        names = {"earlier": FIELD_LABELS_FA[earlier], "later": FIELD_LABELS_FA[later]}
+        if strict:
+            errors[later] = _("«%(later)s» باید پس از «%(earlier)s» باشد.", **names)
+        else:
+            errors[later] = _("«%(later)s» باید پس از یا هم‌زمان با «%(earlier)s» باشد.", **names)
     return errors
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from awards.persian import normalize_text, to_latin_digits
@@ -30,12 +31,12 @@ def password_problem(password: str, *, username: str = "") -> str | None:
     """Return a Persian reason the password is unacceptable, or None when it is fine."""
     plain = to_latin_digits(normalize_text(password or ""))
     if len(password or "") < MIN_LENGTH:
-        return f"گذرواژه باید دست‌کم {MIN_LENGTH} نویسه باشد."
+        return _("گذرواژه باید دست‌کم %(n)s نویسه باشد.", n=MIN_LENGTH)
     folded = plain.casefold()
     if folded in common_passwords() or len(set(folded)) <= 2:
-        return "این گذرواژه بسیار رایج یا ساده است؛ گذرواژهٔ دیگری برگزینید."
+        return _("این گذرواژه بسیار رایج یا ساده است؛ گذرواژهٔ دیگری برگزینید.")
     if username and username.casefold() in folded:
-        return "گذرواژه نباید نام کاربری را در بر داشته باشد."
+        return _("گذرواژه نباید نام کاربری را در بر داشته باشد.")
     return None
 
 

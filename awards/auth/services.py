@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,10 +41,10 @@ def create_user(
     """Create an account after checking the username and the password policy (``password=None``: unusable)."""
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
-        raise DomainError("نام کاربری فقط از حروف کوچک لاتین، رقم، نقطه، خط تیره و زیرخط تشکیل شود.",
+        raise DomainError(_("نام کاربری فقط از حروف کوچک لاتین، رقم، نقطه، خط تیره و زیرخط تشکیل شود."),
                           field="username")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise DomainError("این نام کاربری پیش‌تر ثبت شده است.", field="username")
+        raise DomainError(_("این نام کاربری پیش‌تر ثبت شده است."), field="username")
     if password is not None and check_password and (problem := password_problem(password, username=username)):
         raise DomainError(problem, field="password")
     user = User(

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from awards import clock, permissions
+from awards import clock, i18n, permissions
 from awards.audit.services import record
 from awards.certificates.render import CertificateData, SignatoryData
 from awards.enums import NomineeKind
@@ -108,9 +108,9 @@ def _signature_uri(signatory: Signatory, upload_dir: Path) -> str | None:
 def certificate_data(*, award: Award, citation: str | None, verify_base_url: str, upload_dir: Path) -> CertificateData:
     """Assemble what one certificate prints; refuse a revoked award or one without an approved citation."""
     if award.is_revoked:
-        raise DomainError(f"جایزهٔ {award.serial} لغو شده است و لوح آن چاپ نمی‌شود.")
+        raise DomainError(_("جایزهٔ %(serial)s لغو شده است و لوح آن چاپ نمی‌شود.", serial=award.serial))
     if not citation:
-        raise DomainError(f"متن لوح «{award.nomination.nominee_name}» هنوز تأیید نشده است.")
+        raise DomainError(_("متن لوح «%(name)s» هنوز تأیید نشده است.", name=award.nomination.nominee_name))
     nomination = award.nomination
     cycle = award.cycle
     return CertificateData(
@@ -137,7 +137,7 @@ def certificates_for(session: Session, *, awards: list[Award], verify_base_url: 
     texts = approved_citations(session, nomination_ids=[a.nomination_id for a in live])
     missing = [a.nomination.nominee_name for a in live if a.nomination_id not in texts]
     if missing:
-        raise DomainError("متن لوح این نامزدها هنوز تأیید نشده است: " + "، ".join(missing) + ".")
+        raise DomainError(_("متن لوح این نامزدها هنوز تأیید نشده است: %(names)s.", names=i18n.join(missing)))
     return [certificate_data(award=a, citation=texts[a.nomination_id], verify_base_url=verify_base_url,
                              upload_dir=upload_dir) for a in live]
 
@@ -145,12 +145,12 @@ def certificates_for(session: Session, *, awards: list[Award], verify_base_url: 
 def revoke(session: Session, *, award: Award, actor: User, reason: str) -> Award:
     """Revoke an issued award (oversight committee only, with a reason); its certificate stops verifying."""
     if not permissions.can_revoke_award(actor, award.cycle_id):
-        raise PermissionDenied("فقط کمیتهٔ نظارت و پیگیری می‌تواند جایزه را لغو کند.")
+        raise PermissionDenied(_("فقط کمیتهٔ نظارت و پیگیری می‌تواند جایزه را لغو کند."))
     reason = normalize_text(reason or "")
     if not reason:
-        raise DomainError("دلیل لغو را بنویسید.", field="reason")
+        raise DomainError(_("دلیل لغو را بنویسید."), field="reason")
     if award.is_revoked:
-        raise DomainError("این جایزه پیش‌تر لغو شده است.")
+        raise DomainError(_("این جایزه پیش‌تر لغو شده است."))
     award.revoked_at = clock.now()
     award.revoked_by_id = actor.id
     award.revoke_reason = reason
@@ -165,13 +165,13 @@ def start_print_job(session: Session, *, actor: User, cycle: Cycle, category: Ca
                     verify_base_url: str, upload_dir: Path) -> Job:
     """Queue a bulk print of a cycle or a category as one PDF or a ZIP of one PDF per award."""
     if not permissions.can_print_certificates(actor):
-        raise PermissionDenied("چاپ لوح‌ها کار دبیرخانه است.")
+        raise PermissionDenied(_("چاپ لوح‌ها کار دبیرخانه است."))
     if fmt not in FORMATS:
-        raise DomainError("قالب خروجی باید PDF یا ZIP باشد.", field="fmt")
+        raise DomainError(_("قالب خروجی باید PDF یا ZIP باشد."), field="fmt")
     awards = awards_of(session, cycle=cycle, category=category)
     items = certificates_for(session, awards=awards, verify_base_url=verify_base_url, upload_dir=upload_dir)
     if not items:
-        raise DomainError("جایزهٔ معتبری برای چاپ نیست.")
+        raise DomainError(_("جایزهٔ معتبری برای چاپ نیست."))
     job = Job(kind=JOB_KIND, state="queued", total=len(items), done=0, created_by_id=actor.id,
               heartbeat_at=real_now(),
               params={"cycle_id": cycle.id, "category_id": category.id if category else None, "format": fmt,
@@ -187,9 +187,9 @@ def start_print_job(session: Session, *, actor: User, cycle: Cycle, category: Ca
 def retry_print_job(session: Session, *, actor: User, job: Job) -> Job:
     """Queue a failed bulk print job again, from the start (its half-written output was already removed)."""
     if not permissions.can_print_certificates(actor):
-        raise PermissionDenied("چاپ لوح‌ها کار دبیرخانه است.")
+        raise PermissionDenied(_("چاپ لوح‌ها کار دبیرخانه است."))
     if job.kind != JOB_KIND or job.state != "failed":
-        raise InvalidTransition("فقط کار ناموفق دوباره اجرا می‌شود.")
+        raise InvalidTransition(_("فقط کار ناموفق دوباره اجرا می‌شود."))
     before = job.error
     job.state, job.done, job.error, job.finished_at = "queued", 0, None, None
     job.result_path = job.result_name = None
@@ -211,10 +211,10 @@ def save_signature(session: Session, *, signatory: Signatory, actor: User, data:
     import secrets
 
     if not permissions.can_print_certificates(actor):
-        raise PermissionDenied("مدیریت امضاکنندگان کار دبیرخانه است.")
+        raise PermissionDenied(_("مدیریت امضاکنندگان کار دبیرخانه است."))
     ensure_cycle_writable(signatory.cycle)
     if not data or len(data) > max_bytes or sniff(data[:16]) != "image/png":
-        raise DomainError("تصویر امضا باید پروندهٔ PNG و کوچک‌تر از حد مجاز باشد.", field="signature")
+        raise DomainError(_("تصویر امضا باید پروندهٔ PNG و کوچک‌تر از حد مجاز باشد."), field="signature")
     folder = upload_dir / "signatures"
     folder.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16) + ".png"
@@ -230,13 +230,13 @@ def save_signature(session: Session, *, signatory: Signatory, actor: User, data:
 def update_signatory(session: Session, *, signatory: Signatory, actor: User, name: str, title: str) -> None:
     """Edit a signatory's printed name and title (audited)."""
     if not permissions.can_print_certificates(actor):
-        raise PermissionDenied("مدیریت امضاکنندگان کار دبیرخانه است.")
+        raise PermissionDenied(_("مدیریت امضاکنندگان کار دبیرخانه است."))
     ensure_cycle_writable(signatory.cycle)
     name, title = normalize_text(name or ""), normalize_text(title or "")
     if not name:
-        raise DomainError("نام امضاکننده را بنویسید.", field="name")
+        raise DomainError(_("نام امضاکننده را بنویسید."), field="name")
     if not title:
-        raise DomainError("سمت امضاکننده را بنویسید.", field="title")
+        raise DomainError(_("سمت امضاکننده را بنویسید."), field="title")
     changes = {}
     if name != signatory.name:
         changes["name"] = [signatory.name, name]

@@ -11,9 +11,11 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from awards import clock, permissions
+from awards import clock, i18n, permissions
 from awards.audit.services import diff, record, snapshot
 from awards.errors import DomainError, PermissionDenied, PhaseClosed
 from awards.guards import ensure_cycle_writable
@@ -28,12 +30,12 @@ DEADLINE_FIELDS = ("nominations_close_at", "screening_close_at", "evaluation_clo
 CEREMONY_FIELDS = ("ceremony_at", "ceremony_postponed_from", "ceremony_postponed_reason")
 
 FIELD_LABELS_FA = {
-    "nominations_open_at": "آغاز معرفی نامزدها",
-    "nominations_close_at": "پایان معرفی نامزدها",
-    "screening_close_at": "پایان غربالگری",
-    "evaluation_close_at": "پایان ارزیابی",
-    "results_final_at": "نهایی‌شدن نتایج",
-    "ceremony_at": "آیین اهدا",
+    "nominations_open_at": _l("آغاز معرفی نامزدها"),
+    "nominations_close_at": _l("پایان معرفی نامزدها"),
+    "screening_close_at": _l("پایان غربالگری"),
+    "evaluation_close_at": _l("پایان ارزیابی"),
+    "results_final_at": _l("نهایی‌شدن نتایج"),
+    "ceremony_at": _l("آیین اهدا"),
 }
 
 
@@ -60,20 +62,26 @@ def timeline_errors(values: dict[str, datetime], *,
             continue
         blame_earlier = later not in EDITABLE_FIELDS or (earlier in changed and later not in changed)
         if blame_earlier:
-            word = "پیش از" if strict else "پیش از یا هم‌زمان با"
-            message = f"«{FIELD_LABELS_FA[earlier]}» باید {word} «{FIELD_LABELS_FA[later]}» باشد."
+            names = {"earlier": FIELD_LABELS_FA[earlier], "later": FIELD_LABELS_FA[later]}
+            if strict:
+                message = _("«%(earlier)s» باید پیش از «%(later)s» باشد.", **names)
+            else:
+                message = _("«%(earlier)s» باید پیش از یا هم‌زمان با «%(later)s» باشد.", **names)
             if later == "ceremony_at":
-                message += " برای دیرتر کردن آن، نخست آیین را به تعویق بیندازید."
+                message += " " + _("برای دیرتر کردن آن، نخست آیین را به تعویق بیندازید.")
             errors.setdefault(earlier, message)
         else:
-            word = "پس از" if strict else "پس از یا هم‌زمان با"
-            errors.setdefault(later, f"«{FIELD_LABELS_FA[later]}» باید {word} «{FIELD_LABELS_FA[earlier]}» باشد.")
+            names = {"earlier": FIELD_LABELS_FA[earlier], "later": FIELD_LABELS_FA[later]}
+            if strict:
+                errors.setdefault(later, _("«%(later)s» باید پس از «%(earlier)s» باشد.", **names))
+            else:
+                errors.setdefault(later, _("«%(later)s» باید پس از یا هم‌زمان با «%(earlier)s» باشد.", **names))
     return errors
 
 
 def _check_organizer(actor: User, cycle: Cycle) -> None:
     if not permissions.can_manage_cycles(actor):
-        raise PermissionDenied("فقط دبیرخانه زمان‌بندی دوره را تغییر می‌دهد.")
+        raise PermissionDenied(_("فقط دبیرخانه زمان‌بندی دوره را تغییر می‌دهد."))
     ensure_cycle_writable(cycle)
 
 
@@ -98,7 +106,7 @@ def update_timeline(session: Session, *, cycle: Cycle, actor: User, values: dict
         raise ValueError(f"not timeline fields: {sorted(unknown)}")
     _check_aware(values)
     if "ceremony_at" in values and values["ceremony_at"] != cycle.ceremony_at:
-        raise DomainError("تاریخ آیین فقط با فرم «تعویق آیین» و با ذکر دلیل جابه‌جا می‌شود.", field="ceremony_at")
+        raise DomainError(_("تاریخ آیین فقط با فرم «تعویق آیین» و با ذکر دلیل جابه‌جا می‌شود."), field="ceremony_at")
     changed = {name for name, value in values.items() if value != getattr(cycle, name)}
     merged = {name: values[name] if name in changed else getattr(cycle, name) for name in TIMELINE_FIELDS}
     if errors := timeline_errors(merged, changed=changed):
@@ -106,8 +114,9 @@ def update_timeline(session: Session, *, cycle: Cycle, actor: User, values: dict
     reason = normalize_text(reason or "") or None
     extended = [name for name in DEADLINE_FIELDS if name in changed and merged[name] > getattr(cycle, name)]
     if extended and not reason:
-        labels = "، ".join(f"«{FIELD_LABELS_FA[name]}»" for name in extended)
-        raise DomainError(f"تمدید مهلت ({labels}) بدون دلیل ثبت نمی‌شود؛ دلیل را بنویسید.", field="reason")
+        labels = i18n.join(f"«{FIELD_LABELS_FA[name]}»" for name in extended)
+        raise DomainError(_("تمدید مهلت (%(labels)s) بدون دلیل ثبت نمی‌شود؛ دلیل را بنویسید.", labels=labels),
+                          field="reason")
     if not changed:
         return {}
     before = snapshot(cycle, TIMELINE_FIELDS)
@@ -131,12 +140,13 @@ def postpone_ceremony(session: Session, *, cycle: Cycle, actor: User, new_date: 
     _check_aware({"new_date": new_date})
     reason = normalize_text(reason or "")
     if not reason:
-        raise DomainError("دلیل تعویق آیین را بنویسید.", field="reason")
+        raise DomainError(_("دلیل تعویق آیین را بنویسید."), field="reason")
     if cycle.ceremony_at <= clock.now():
-        raise PhaseClosed("آیین این دوره برگزار شده است و به تعویق نمی‌افتد.")
+        raise PhaseClosed(_("آیین این دوره برگزار شده است و به تعویق نمی‌افتد."))
     if new_date <= cycle.ceremony_at:
         raise DomainError(
-            f"تاریخ تازه باید پس از تاریخ کنونی آیین ({format_jalali_datetime(cycle.ceremony_at)}) باشد.",
+            _("تاریخ تازه باید پس از تاریخ کنونی آیین (%(date)s) باشد.",
+              date=format_jalali_datetime(cycle.ceremony_at, persian_digits=i18n.persian_ui())),
             field="new_date",
         )
     before = snapshot(cycle, CEREMONY_FIELDS)

@@ -8,23 +8,24 @@ with the nominee does not write its citation.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from awards import clock, permissions
+from awards import clock, i18n, permissions
 from awards.audit.services import record
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
 from awards.evaluation.queries import CITATION_STATES
 from awards.evaluation.services import active_conflict, lock_open_category
 from awards.models import Citation, Nomination, User
-from awards.persian import normalize_text, to_persian_digits
+from awards.persian import normalize_text
 
 MAX_LENGTH = 600
 
 
 def _check_open(session: Session, nomination: Nomination) -> None:
     if nomination.state not in CITATION_STATES:
-        raise InvalidTransition("متن لوح فقط برای نامزدهای در حال ارزیابی یا فهرست نهایی نوشته می‌شود.")
+        raise InvalidTransition(_("متن لوح فقط برای نامزدهای در حال ارزیابی یا فهرست نهایی نوشته می‌شود."))
     lock_open_category(session, category=nomination.category)
 
 
@@ -40,15 +41,15 @@ def save_citation(session: Session, *, nomination: Nomination, actor: User, text
     """
     text = normalize_text(text or "")
     if not permissions.can_write_citation(actor, nomination):
-        raise PermissionDenied("متن لوح را فقط اعضای کمیتهٔ محتوا می‌نویسند.")
+        raise PermissionDenied(_("متن لوح را فقط اعضای کمیتهٔ محتوا می‌نویسند."))
     if not text:
-        raise DomainError("متن لوح را بنویسید.", field="text")
+        raise DomainError(_("متن لوح را بنویسید."), field="text")
     if len(text) > MAX_LENGTH:
-        raise DomainError(to_persian_digits(f"متن لوح حداکثر {MAX_LENGTH} نویسه است؛ اکنون {len(text)} نویسه است."),
-                          field="text")
+        raise DomainError(_("متن لوح حداکثر %(max)s نویسه است؛ اکنون %(count)s نویسه است.",
+                            max=i18n.digits(MAX_LENGTH), count=i18n.digits(len(text))), field="text")
     _check_open(session, nomination)
     if active_conflict(session, nomination_id=nomination.id, user_id=actor.id) is not None:
-        raise PermissionDenied("شما با این نامزد تعارض منافع دارید و متن لوح آن را نمی‌نویسید.")
+        raise PermissionDenied(_("شما با این نامزد تعارض منافع دارید و متن لوح آن را نمی‌نویسید."))
     citation = session.scalar(select(Citation).where(Citation.nomination_id == nomination.id).with_for_update()
                               .execution_options(populate_existing=True))
     now = clock.now()
@@ -79,11 +80,11 @@ def approve_citation(session: Session, *, citation: Citation, actor: User) -> Ci
     """Let the content chair approve the current text; the certificate prints the approved text."""
     nomination = session.get(Nomination, citation.nomination_id)
     if not permissions.can_approve_citation(actor, nomination):
-        raise PermissionDenied("فقط رئیس کمیتهٔ محتوا متن لوح را تأیید می‌کند.")
+        raise PermissionDenied(_("فقط رئیس کمیتهٔ محتوا متن لوح را تأیید می‌کند."))
     _check_open(session, nomination)
     session.refresh(citation, with_for_update=True)
     if citation.approved_at is not None:
-        raise InvalidTransition("این متن پیش‌تر تأیید شده است.")
+        raise InvalidTransition(_("این متن پیش‌تر تأیید شده است."))
     citation.approved_at = clock.now()
     citation.approved_by_id = actor.id
     session.flush()

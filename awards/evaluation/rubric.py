@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
@@ -110,39 +111,39 @@ def _validate(data: RubricInput, committees: dict[int, Committee],
               criteria: dict[int, Criterion]) -> dict[str, str]:
     errors: dict[str, str] = {}
     if data.gold_quota is None or data.gold_quota < 0:
-        errors["gold_quota"] = "سهمیهٔ تندیس زرین را به صورت عدد صحیح نامنفی وارد کنید."
+        errors["gold_quota"] = _("سهمیهٔ تندیس زرین را به صورت عدد صحیح نامنفی وارد کنید.")
     if data.certificate_quota is None or data.certificate_quota < 0:
-        errors["certificate_quota"] = "سهمیهٔ لوح تقدیر را به صورت عدد صحیح نامنفی وارد کنید."
+        errors["certificate_quota"] = _("سهمیهٔ لوح تقدیر را به صورت عدد صحیح نامنفی وارد کنید.")
     if data.min_score is not None and not (0 <= data.min_score <= 100):
-        errors["min_score"] = "حداقل امتیاز باید بین ۰ تا ۱۰۰ باشد یا خالی بماند."
+        errors["min_score"] = _("حداقل امتیاز باید بین ۰ تا ۱۰۰ باشد یا خالی بماند.")
     for entry in data.committees:
         if entry.committee_id not in committees:
-            errors[f"{entry.prefix}-weight"] = "کمیتهٔ نامعتبر."
+            errors[f"{entry.prefix}-weight"] = _("کمیتهٔ نامعتبر.")
             continue
         if entry.weight is None or entry.weight < 0:
-            errors[f"{entry.prefix}-weight"] = "وزن کمیته باید صفر یا بیشتر باشد."
+            errors[f"{entry.prefix}-weight"] = _("وزن کمیته باید صفر یا بیشتر باشد.")
         if entry.quorum is not None and entry.quorum < 1:
-            errors[f"{entry.prefix}-quorum"] = "حد نصاب باید دست‌کم ۱ باشد یا خالی بماند."
+            errors[f"{entry.prefix}-quorum"] = _("حد نصاب باید دست‌کم ۱ باشد یا خالی بماند.")
         if entry.reviewers_per_nomination is not None and entry.reviewers_per_nomination < 1:
-            errors[f"{entry.prefix}-reviewers_per_nomination"] = "تعداد داوران باید دست‌کم ۱ باشد یا خالی بماند."
+            errors[f"{entry.prefix}-reviewers_per_nomination"] = _("تعداد داوران باید دست‌کم ۱ باشد یا خالی بماند.")
         for row in entry.criteria:
             if row.id is not None and (row.id not in criteria or criteria[row.id].committee_id != entry.committee_id):
-                errors[f"{row.prefix}-title"] = "معیار نامعتبر."
+                errors[f"{row.prefix}-title"] = _("معیار نامعتبر.")
                 continue
             if row.remove or (row.id is None and row.blank):
                 continue
             if not normalize_text(row.title):
-                errors[f"{row.prefix}-title"] = "عنوان معیار را بنویسید."
+                errors[f"{row.prefix}-title"] = _("عنوان معیار را بنویسید.")
             elif len(normalize_text(row.title)) > 200:
-                errors[f"{row.prefix}-title"] = "عنوان معیار حداکثر ۲۰۰ نویسه است."
+                errors[f"{row.prefix}-title"] = _("عنوان معیار حداکثر ۲۰۰ نویسه است.")
             if row.max_points is None or row.max_points <= 0:
-                errors[f"{row.prefix}-max_points"] = "بیشترین نمره باید بزرگ‌تر از صفر باشد."
+                errors[f"{row.prefix}-max_points"] = _("بیشترین نمره باید بزرگ‌تر از صفر باشد.")
             elif row.max_points * 2 != (row.max_points * 2).to_integral_value() or row.max_points > 1000:
-                errors[f"{row.prefix}-max_points"] = "بیشترین نمره باید مضربی از ۰٫۵ و حداکثر ۱۰۰۰ باشد."
+                errors[f"{row.prefix}-max_points"] = _("بیشترین نمره باید مضربی از ۰٫۵ و حداکثر ۱۰۰۰ باشد.")
             if row.weight is None or row.weight <= 0:
-                errors[f"{row.prefix}-weight"] = "وزن معیار باید بزرگ‌تر از صفر باشد."
+                errors[f"{row.prefix}-weight"] = _("وزن معیار باید بزرگ‌تر از صفر باشد.")
             elif row.weight > 1000:
-                errors[f"{row.prefix}-weight"] = "وزن معیار حداکثر ۱۰۰۰ است."
+                errors[f"{row.prefix}-weight"] = _("وزن معیار حداکثر ۱۰۰۰ است.")
     return errors
 
 
@@ -153,7 +154,7 @@ def update_rubric(session: Session, *, category: Category, actor: User, data: Ru
     committee's scoring settings while the rubric is locked (see the module docstring).
     """
     if not permissions.can_manage_rubric(actor):
-        raise PermissionDenied("فقط دبیرخانه معیارهای ارزیابی را تنظیم می‌کند.")
+        raise PermissionDenied(_("فقط دبیرخانه معیارهای ارزیابی را تنظیم می‌کند."))
     lock_open_category(session, category=category)
     committees = {c.id: c for c in scoring_committees(session)}
     criteria = {c.id: c for c in session.scalars(select(Criterion).where(Criterion.category_id == category.id))}
@@ -204,8 +205,8 @@ def update_rubric(session: Session, *, category: Category, actor: User, data: Ru
                 note(f"{code}.criterion:{row.id}.{name}", before, after, f"{row.prefix}-{name}")
 
     if scoring_changes and rubric_locked(session, category=category):
-        message = ("ارزیابی این رشته آغاز شده است؛ برای تغییر معیارها و وزن‌ها ابتدا رابریک را با ذکر دلیل "
-                   "بازنشانی کنید.")
+        message = _("ارزیابی این رشته آغاز شده است؛ برای تغییر معیارها و وزن‌ها ابتدا رابریک را با ذکر دلیل "
+                    "بازنشانی کنید.")
         raise FormErrors(dict.fromkeys(scoring_changes.values(), message), message)
     if not changes:
         return changes
@@ -269,12 +270,12 @@ def reset_rubric(session: Session, *, category: Category, actor: User, reason: s
     """
     reason = normalize_text(reason or "")
     if not permissions.can_manage_rubric(actor):
-        raise PermissionDenied("فقط دبیرخانه رابریک را بازنشانی می‌کند.")
+        raise PermissionDenied(_("فقط دبیرخانه رابریک را بازنشانی می‌کند."))
     if not reason:
-        raise DomainError("دلیل بازنشانی را بنویسید.", field="reason")
+        raise DomainError(_("دلیل بازنشانی را بنویسید."), field="reason")
     lock_open_category(session, category=category)
     if not rubric_locked(session, category=category):
-        raise InvalidTransition("رابریک این رشته قفل نیست؛ نیازی به بازنشانی نیست.")
+        raise InvalidTransition(_("رابریک این رشته قفل نیست؛ نیازی به بازنشانی نیست."))
     sheets = list(session.scalars(
         select(ScoreSheet).join(Nomination, Nomination.id == ScoreSheet.nomination_id)
         .where(Nomination.category_id == category.id, ScoreSheet.state == SheetState.SUBMITTED)

@@ -17,11 +17,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from awards import clock, permissions
+from awards import clock, i18n, permissions
 from awards.audit.services import record
 from awards.enums import CommitteeCode, ConflictSource, NominationState, SheetState
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
@@ -54,8 +55,8 @@ HALF = Decimal("0.5")
 class FormErrors(DomainError):
     """Several fields refused at once: ``errors`` maps a field key to its Persian message."""
 
-    def __init__(self, errors: dict, message: str = "لطفاً خطاهای مشخص‌شده را برطرف کنید.") -> None:
-        super().__init__(message)
+    def __init__(self, errors: dict, message: str | None = None) -> None:
+        super().__init__(message or _("لطفاً خطاهای مشخص‌شده را برطرف کنید."))
         self.errors = errors
 
 
@@ -66,11 +67,10 @@ def lock_open_category(session: Session, *, category: Category) -> Category:
 
 
 def _fa(value: Decimal | int) -> str:
-    """Format a score or maximum with Persian digits: 20, 12.5 (never 12.50)."""
+    """Format a score or maximum for a message, in the reader's digits: 20, 12.5 (never 12.50)."""
     value = Decimal(value)
-    if value == value.to_integral_value():
-        return persian_number(int(value), grouping=False)
-    return persian_number(value.normalize(), grouping=False)
+    value = Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
+    return persian_number(value, grouping=False) if i18n.persian_ui() else format(value, "f")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -129,25 +129,25 @@ def check_scoring_allowed(session: Session, *, nomination: Nomination, committee
                           criteria: list[Criterion]) -> None:
     """Refuse with the reason when ``actor`` may not score ``nomination`` for ``committee`` now."""
     if not permissions.can_score(actor, nomination, committee):
-        raise PermissionDenied("شما عضو این کمیته در این دوره نیستید.")
+        raise PermissionDenied(_("شما عضو این کمیته در این دوره نیستید."))
     if not criteria:
-        raise DomainError("این کمیته برای این رشته معیار امتیازدهی ندارد.")
+        raise DomainError(_("این کمیته برای این رشته معیار امتیازدهی ندارد."))
     if nomination.state not in SCORABLE_STATES:
-        raise InvalidTransition("امتیازدهی فقط برای پرونده‌های در حال ارزیابی ممکن است.")
+        raise InvalidTransition(_("امتیازدهی فقط برای پرونده‌های در حال ارزیابی ممکن است."))
     if clock.now() >= nomination.cycle.evaluation_close_at:
-        raise PhaseClosed("مهلت ارزیابی این دوره پایان یافته است.")
+        raise PhaseClosed(_("مهلت ارزیابی این دوره پایان یافته است."))
     if active_conflict(session, nomination_id=nomination.id, user_id=actor.id) is not None:
-        raise PermissionDenied("شما با این نامزد تعارض منافع دارید و نمی‌توانید به آن امتیاز دهید.")
+        raise PermissionDenied(_("شما با این نامزد تعارض منافع دارید و نمی‌توانید به آن امتیاز دهید."))
     setting = committee_setting(session, category_id=nomination.category_id, committee_id=committee.id)
     if setting is not None and setting.reviewers_per_nomination and not _is_assigned(
             session, nomination_id=nomination.id, committee_id=committee.id, user_id=actor.id):
-        raise PermissionDenied("این پرونده برای داوری به شما واگذار نشده است.")
+        raise PermissionDenied(_("این پرونده برای داوری به شما واگذار نشده است."))
 
 
 def sheet_access(session: Session, *, nomination: Nomination, committee: Committee, actor: User) -> str | None:
     """Say why a member may not even open this sheet (a conflict, or not assigned when k is set), or None."""
     if active_conflict(session, nomination_id=nomination.id, user_id=actor.id) is not None:
-        return "شما با این نامزد تعارض منافع دارید و برگهٔ آن برایتان باز نمی‌شود."
+        return _("شما با این نامزد تعارض منافع دارید و برگهٔ آن برایتان باز نمی‌شود.")
     setting = committee_setting(session, category_id=nomination.category_id, committee_id=committee.id)
     if setting is not None and setting.reviewers_per_nomination and not _is_assigned(
             session, nomination_id=nomination.id, committee_id=committee.id, user_id=actor.id):
@@ -155,7 +155,7 @@ def sheet_access(session: Session, *, nomination: Nomination, committee: Committ
             ScoreSheet.nomination_id == nomination.id, ScoreSheet.committee_id == committee.id,
             ScoreSheet.member_id == actor.id))
         if has_sheet is None:
-            return "این پرونده برای داوری به شما واگذار نشده است."
+            return _("این پرونده برای داوری به شما واگذار نشده است.")
     return None
 
 
@@ -163,7 +163,7 @@ def scoring_refusal(session: Session, *, nomination: Nomination, committee: Comm
                     criteria: list[Criterion]) -> str | None:
     """Say why the sheet is read-only now (phase, state, final category, ...), or None when it can be edited."""
     if nomination.category.finalised_at is not None:
-        return "نتایج این رشته نهایی شده است."
+        return _("نتایج این رشته نهایی شده است.")
     try:
         check_scoring_allowed(session, nomination=nomination, committee=committee, actor=actor, criteria=criteria)
     except DomainError as error:
@@ -174,11 +174,11 @@ def scoring_refusal(session: Session, *, nomination: Nomination, committee: Comm
 def check_value(value: Decimal, max_points: Decimal) -> str | None:
     """Return the Persian reason a score value is refused (range 0..max, steps of 0.5), or None."""
     if value < 0:
-        return "نمره نمی‌تواند منفی باشد."
+        return _("نمره نمی‌تواند منفی باشد.")
     if value > max_points:
-        return f"بیشترین نمرهٔ این معیار {_fa(max_points)} است."
+        return _("بیشترین نمرهٔ این معیار %(max)s است.", max=_fa(max_points))
     if (value / HALF) != (value / HALF).to_integral_value():
-        return "نمره باید عدد درست یا با گام نیم باشد (مثلاً ۱۲ یا ۱۲٫۵)."
+        return _("نمره باید عدد درست یا با گام نیم باشد (مثلاً ۱۲ یا ۱۲٫۵).")
     return None
 
 
@@ -213,20 +213,20 @@ def save_sheet(session: Session, *, nomination: Nomination, committee: Committee
     each changed value.
     """
     if not permissions.can_score(actor, nomination, committee):
-        raise PermissionDenied("شما عضو این کمیته در این دوره نیستید.")
+        raise PermissionDenied(_("شما عضو این کمیته در این دوره نیستید."))
     lock_open_category(session, category=nomination.category)
     criteria = criteria_of(session, category_id=nomination.category_id, committee_id=committee.id)
     check_scoring_allowed(session, nomination=nomination, committee=committee, actor=actor, criteria=criteria)
     sheet, created = _get_or_create_sheet(session, nomination=nomination, committee=committee, actor=actor)
     if sheet.state == SheetState.SUBMITTED:
-        raise InvalidTransition("این برگه ارسال و قفل شده است؛ فقط رئیس کمیته می‌تواند آن را بازگشایی کند.")
+        raise InvalidTransition(_("این برگه ارسال و قفل شده است؛ فقط رئیس کمیته می‌تواند آن را بازگشایی کند."))
 
     errors: dict[int, str] = {}
     for criterion in criteria:
         value = values.get(criterion.id)
         if value is None:
             if submit:
-                errors[criterion.id] = "برای ارسال، به این معیار نمره دهید."
+                errors[criterion.id] = _("برای ارسال، به این معیار نمره دهید.")
             continue
         if (reason := check_value(value, criterion.max_points)) is not None:
             errors[criterion.id] = reason
@@ -272,15 +272,15 @@ def reopen_sheet(session: Session, *, sheet: ScoreSheet, actor: User, reason: st
     reason = normalize_text(reason or "")
     nomination = sheet.nomination
     if not permissions.can_reopen_sheet(actor, sheet):
-        raise PermissionDenied("فقط رئیس همین کمیته می‌تواند برگه را بازگشایی کند.")
+        raise PermissionDenied(_("فقط رئیس همین کمیته می‌تواند برگه را بازگشایی کند."))
     if not reason:
-        raise DomainError("دلیل بازگشایی را بنویسید.", field="reason")
+        raise DomainError(_("دلیل بازگشایی را بنویسید."), field="reason")
     if clock.now() >= nomination.cycle.evaluation_close_at:
-        raise PhaseClosed("مهلت ارزیابی پایان یافته است؛ برای بازگشایی، دبیرخانه باید مهلت را تمدید کند.")
+        raise PhaseClosed(_("مهلت ارزیابی پایان یافته است؛ برای بازگشایی، دبیرخانه باید مهلت را تمدید کند."))
     lock_open_category(session, category=nomination.category)
     session.refresh(sheet, with_for_update=True)
     if sheet.state != SheetState.SUBMITTED:
-        raise InvalidTransition("فقط برگهٔ ارسال‌شده بازگشایی می‌شود.")
+        raise InvalidTransition(_("فقط برگهٔ ارسال‌شده بازگشایی می‌شود."))
     sheet.state = SheetState.DRAFT
     sheet.submitted_at = None
     sheet.reopened_reason = reason
@@ -373,17 +373,17 @@ def declare_conflict(session: Session, *, nomination: Nomination, actor: User, r
     """Record a member's own declaration; the nomination leaves their inbox and they cannot score it."""
     reason = normalize_text(reason or "")
     if not permissions.can_declare_conflict(actor, nomination):
-        raise PermissionDenied("فقط اعضای کمیته‌های این دوره تعارض منافع اعلام می‌کنند.")
+        raise PermissionDenied(_("فقط اعضای کمیته‌های این دوره تعارض منافع اعلام می‌کنند."))
     if not reason:
-        raise DomainError("دلیل تعارض منافع را بنویسید.", field="reason")
+        raise DomainError(_("دلیل تعارض منافع را بنویسید."), field="reason")
     if len(reason) > 1000:
-        raise DomainError("دلیل حداکثر ۱۰۰۰ نویسه است.", field="reason")
+        raise DomainError(_("دلیل حداکثر ۱۰۰۰ نویسه است."), field="reason")
     lock_open_category(session, category=nomination.category)
     exists = session.scalar(select(Conflict.id).where(
         Conflict.nomination_id == nomination.id, Conflict.user_id == actor.id,
         Conflict.source == ConflictSource.DECLARED))
     if exists is not None:
-        raise InvalidTransition("پیش‌تر برای این نامزد تعارض منافع اعلام کرده‌اید.")
+        raise InvalidTransition(_("پیش‌تر برای این نامزد تعارض منافع اعلام کرده‌اید."))
     conflict = Conflict(nomination_id=nomination.id, user_id=actor.id, source=ConflictSource.DECLARED,
                         reason=reason, created_at=clock.now())
     session.add(conflict)
@@ -398,16 +398,16 @@ def override_conflict(session: Session, *, conflict: Conflict, actor: User, reas
     """Let an organizer lift a rule flag, with a recorded reason; a declared conflict is never lifted."""
     reason = normalize_text(reason or "")
     if not permissions.can_manage_conflicts(actor):
-        raise PermissionDenied("فقط دبیرخانه می‌تواند پرچم تعارض را نادیده بگیرد.")
+        raise PermissionDenied(_("فقط دبیرخانه می‌تواند پرچم تعارض را نادیده بگیرد."))
     if conflict.source == ConflictSource.DECLARED:
-        raise InvalidTransition("تعارضی که خود عضو اعلام کرده است لغوشدنی نیست.")
+        raise InvalidTransition(_("تعارضی که خود عضو اعلام کرده است لغوشدنی نیست."))
     if not reason:
-        raise DomainError("دلیل نادیده‌گرفتن پرچم را بنویسید.", field="reason")
+        raise DomainError(_("دلیل نادیده‌گرفتن پرچم را بنویسید."), field="reason")
     nomination = session.get(Nomination, conflict.nomination_id)
     lock_open_category(session, category=nomination.category)
     session.refresh(conflict, with_for_update=True)
     if conflict.overridden_at is not None:
-        raise InvalidTransition("این پرچم پیش‌تر نادیده گرفته شده است.")
+        raise InvalidTransition(_("این پرچم پیش‌تر نادیده گرفته شده است."))
     conflict.overridden_at = clock.now()
     conflict.overridden_by_id = actor.id
     conflict.override_reason = reason
@@ -445,10 +445,10 @@ class AssignmentReport:
 
 def _check_assignable(session: Session, *, category: Category, committee: Committee, actor: User) -> None:
     if not permissions.can_manage_assignments(actor):
-        raise PermissionDenied("فقط دبیرخانه داوران را واگذار می‌کند.")
+        raise PermissionDenied(_("فقط دبیرخانه داوران را واگذار می‌کند."))
     if committee.code == CommitteeCode.OVERSIGHT or not criteria_of(
             session, category_id=category.id, committee_id=committee.id):
-        raise DomainError("این کمیته برای این رشته معیار امتیازدهی ندارد.")
+        raise DomainError(_("این کمیته برای این رشته معیار امتیازدهی ندارد."))
     lock_open_category(session, category=category)
 
 
@@ -470,13 +470,13 @@ def assign_balanced(session: Session, *, category: Category, committee: Committe
     and is reported. Stores k as the committee's ``reviewers_per_nomination`` in the category.
     """
     if not isinstance(k, int) or k < 1:
-        raise DomainError("تعداد داوران هر نامزد باید عددی مثبت باشد.", field="k")
+        raise DomainError(_("تعداد داوران هر نامزد باید عددی مثبت باشد."), field="k")
     _check_assignable(session, category=category, committee=committee, actor=actor)
     flag_conflicts(session, cycle=category.cycle)
     nominations = _nominations_to_assign(session, category=category)
     members = [m.id for m in members_of(session, cycle_id=category.cycle_id, committee_id=committee.id)]
     if not members:
-        raise DomainError("این کمیته در این دوره عضوی ندارد.")
+        raise DomainError(_("این کمیته در این دوره عضوی ندارد."))
     conflicts = conflicted_pairs(session, nomination_ids=[n.id for n in nominations])
 
     load: dict[int, int] = dict.fromkeys(members, 0)
@@ -538,14 +538,14 @@ def add_assignment(session: Session, *, nomination: Nomination, committee: Commi
     """Assign one member by hand; refused for a non-member, a conflicted member or a duplicate."""
     _check_assignable(session, category=nomination.category, committee=committee, actor=actor)
     if nomination.state != NominationState.IN_EVALUATION:
-        raise InvalidTransition("فقط پرونده‌های در حال ارزیابی داور می‌گیرند.")
+        raise InvalidTransition(_("فقط پرونده‌های در حال ارزیابی داور می‌گیرند."))
     if member.id not in {m.id for m in members_of(session, cycle_id=nomination.cycle_id,
                                                    committee_id=committee.id)}:
-        raise DomainError("این کاربر عضو این کمیته در این دوره نیست.", field="member_id")
+        raise DomainError(_("این کاربر عضو این کمیته در این دوره نیست."), field="member_id")
     if active_conflict(session, nomination_id=nomination.id, user_id=member.id) is not None:
-        raise DomainError("این عضو با این نامزد تعارض منافع دارد.", field="member_id")
+        raise DomainError(_("این عضو با این نامزد تعارض منافع دارد."), field="member_id")
     if _is_assigned(session, nomination_id=nomination.id, committee_id=committee.id, user_id=member.id):
-        raise DomainError("این عضو پیش‌تر داور این نامزد است.", field="member_id")
+        raise DomainError(_("این عضو پیش‌تر داور این نامزد است."), field="member_id")
     assignment = Assignment(nomination_id=nomination.id, committee_id=committee.id, member_id=member.id)
     session.add(assignment)
     session.flush()
@@ -564,7 +564,7 @@ def remove_assignment(session: Session, *, assignment: Assignment, actor: User) 
         ScoreSheet.nomination_id == nomination.id, ScoreSheet.committee_id == committee.id,
         ScoreSheet.member_id == assignment.member_id, ScoreSheet.state == SheetState.SUBMITTED))
     if submitted is not None:
-        raise InvalidTransition("این عضو برگهٔ خود را ارسال کرده است؛ واگذاری را نمی‌توان برداشت.")
+        raise InvalidTransition(_("این عضو برگهٔ خود را ارسال کرده است؛ واگذاری را نمی‌توان برداشت."))
     record(session, actor=actor, action="assignment.remove", object_type="assignment", object_id=assignment.id,
            nomination_id=nomination.id, cycle_id=nomination.cycle_id, province_id=nomination.province_id,
            changes={"committee": [committee.code, None], "member_id": [assignment.member_id, None]})

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from awards import clock
+from awards import clock, i18n
 from awards.audit.services import record
 from awards.enums import Phase
 from awards.errors import DomainError, PermissionDenied, PhaseClosed
@@ -34,6 +36,7 @@ from awards.imports.sheets import (  # noqa: F401  (re-exported: part of this mo
     SheetRow,
     cell_text,
     fa_number,
+    formula_refused,
     is_blank,
     shown,
 )
@@ -43,7 +46,6 @@ from awards.nominations.services import create_draft
 from awards.persian import (
     normalize_text,
     parse_number,
-    to_persian_digits,
     validate_legal_id,
     validate_mobile,
     validate_national_code,
@@ -61,9 +63,9 @@ LIMITS = {"employees": 10_000_000, "annual_sales": 10**15, "exports_value": 10**
 PERCENT_LIMIT = Decimal("100000")
 NUMERIC_KINDS = (Kind.YEAR, Kind.COUNT, Kind.AMOUNT, Kind.PERCENT)
 
-MSG_REQUIRED = "نام نامزد را وارد کنید."
-MSG_NEGATIVE = "عدد نمی‌تواند منفی باشد."
-MSG_WHOLE = "عدد باید صحیح باشد."
+MSG_REQUIRED = _l("نام نامزد را وارد کنید.")
+MSG_NEGATIVE = _l("عدد نمی‌تواند منفی باشد.")
+MSG_WHOLE = _l("عدد باید صحیح باشد.")
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,15 @@ class ImportResult:
 # --------------------------------------------------------------------------
 
 
+def _too_many() -> str:
+    return _("پرونده بیش از %(n)s ردیف نامزد دارد؛ آن را در چند پرونده بفرستید.", n=fa_number(MAX_ROWS))
+
+
 def parse_upload(filename: str, data: bytes, *, max_bytes: int) -> list[SheetRow]:
     """Read the non-blank rows of an .xlsx (its first sheet) or a UTF-8 CSV, refusing anything else."""
     return sheets.parse_upload(
         filename, data, max_bytes=max_bytes, max_rows=MAX_ROWS + MAX_PREAMBLE_ROWS + 1,
-        too_many=f"پرونده بیش از {fa_number(MAX_ROWS)} ردیف نامزد دارد؛ آن را در چند پرونده بفرستید.")
+        too_many=_too_many())
 
 
 # --------------------------------------------------------------------------
@@ -125,17 +131,17 @@ def read_layout(rows: list[SheetRow]) -> Layout:
             if name is None:
                 ignored.append(written)
             elif name in positions:
-                errors.append(RowError(row.number, written, written,
-                                       f"ستون «{BY_FIELD[name].header}» دو بار آمده است؛ یکی را پاک کنید."))
+                message = _("ستون «%(header)s» دو بار آمده است؛ یکی را پاک کنید.", header=BY_FIELD[name].header)
+                errors.append(RowError(row.number, written, written, message))
             else:
                 positions[name] = index
                 headers[name] = written
         if errors:
-            raise ImportRejected("سرستون‌های پرونده تکراری است؛ هیچ ردیفی ذخیره نشد.", errors)
+            raise ImportRejected(_("سرستون‌های پرونده تکراری است؛ هیچ ردیفی ذخیره نشد."), errors)
         return Layout(row.number, positions, headers, tuple(ignored))
     raise ImportRejected(
-        "ستون «نام نامزد» در ردیف سرستون‌ها پیدا نشد. ردیف اول پرونده باید سرستون‌های الگو باشد "
-        "(فارسی یا نام انگلیسی فیلد، مانند nominee_name)."
+        _("ستون «نام نامزد» در ردیف سرستون‌ها پیدا نشد. ردیف اول پرونده باید سرستون‌های الگو باشد "
+        "(فارسی یا نام انگلیسی فیلد، مانند nominee_name).")
     )
 
 
@@ -159,19 +165,19 @@ def _parse(column: Column, text: str) -> Any:
 def _check_range(column: Column, value: Any) -> Any:
     if column.kind is Kind.PERCENT:
         if value.as_tuple().exponent < -2:
-            raise ValueError("درصد رشد حداکثر دو رقم اعشار دارد.")
+            raise ValueError(_("درصد رشد حداکثر دو رقم اعشار دارد."))
         if abs(value) >= PERCENT_LIMIT:
-            raise ValueError("درصد رشد بیش از حد بزرگ است.")
+            raise ValueError(_("درصد رشد بیش از حد بزرگ است."))
     elif column.kind is Kind.YEAR:
         low, high = YEAR_RANGE
         if not low <= value <= high:
-            low_fa, high_fa = to_persian_digits(str(low)), to_persian_digits(str(high))
-            raise ValueError(f"سال تأسیس را به تقویم شمسی بنویسید: عددی بین {low_fa} و {high_fa}.")
+            raise ValueError(_("سال تأسیس را به تقویم شمسی بنویسید: عددی بین %(low)s و %(high)s.",
+                               low=i18n.digits(low), high=i18n.digits(high)))
     elif column.kind in (Kind.COUNT, Kind.AMOUNT):
         if value < 0:
             raise ValueError(MSG_NEGATIVE)
         if value > LIMITS[column.field]:
-            raise ValueError(f"عدد بیش از حد بزرگ است (حداکثر {fa_number(LIMITS[column.field])}).")
+            raise ValueError(_("عدد بیش از حد بزرگ است (حداکثر %(max)s).", max=fa_number(LIMITS[column.field])))
     return value
 
 
@@ -190,19 +196,19 @@ def _read_value(column: Column, raw: Any) -> Any:
     formula_like = text.startswith(FORMULA_STARTS)
     if column.kind is Kind.TEXT:
         if formula_like:
-            raise ValueError(MSG_FORMULA)
+            raise ValueError(formula_refused())
         text = normalize_text(text)
         if column.max_length and len(text) > column.max_length:
-            raise ValueError(f"حداکثر {fa_number(column.max_length)} نویسه مجاز است.")
+            raise ValueError(_("حداکثر %(n)s نویسه مجاز است.", n=fa_number(column.max_length)))
         return text
     signed_ok = NUMERIC_KINDS if text[0] == "-" else (Kind.MOBILE,) if text[0] == "+" else ()
     if formula_like and column.kind not in signed_ok:
-        raise ValueError(MSG_FORMULA)
+        raise ValueError(formula_refused())
     try:
         value = _parse(column, text)
     except ValueError:
         if formula_like:
-            raise ValueError(MSG_FORMULA) from None
+            raise ValueError(formula_refused()) from None
         raise
     return _check_range(column, value)
 
@@ -212,7 +218,7 @@ def validate_rows(rows: list[SheetRow]) -> tuple[list[CleanRow], list[RowError]]
     layout = read_layout(rows)
     data_rows = [row for row in rows if row.number > layout.header_row]
     if len(data_rows) > MAX_ROWS:
-        raise ImportRejected(f"پرونده بیش از {fa_number(MAX_ROWS)} ردیف نامزد دارد؛ آن را در چند پرونده بفرستید.")
+        raise ImportRejected(_too_many())
     clean: list[CleanRow] = []
     errors: list[RowError] = []
     seen_ids: dict[tuple[str, str], int] = {}
@@ -233,7 +239,7 @@ def validate_rows(rows: list[SheetRow]) -> tuple[list[CleanRow], list[RowError]]
                 first = seen_ids.setdefault((name, value), row.number)
                 if first != row.number:
                     row_errors.append(RowError(row.number, layout.headers[name], shown(raw),
-                                               f"همین شناسه در ردیف {fa_number(first)} هم آمده است."))
+                                               _("همین شناسه در ردیف %(n)s هم آمده است.", n=fa_number(first))))
                     continue
             values[name] = value
         errors.extend(row_errors)
@@ -267,11 +273,12 @@ def import_nominations(session: Session, *, actor: User, category: Category, fil
     layout = read_layout(rows)
     clean, errors = validate_rows(rows)
     if errors:
-        raise ImportRejected(f"پرونده {fa_number(len(errors))} خطا دارد و هیچ ردیفی ذخیره نشد. "
-                             "خطاها را در پرونده برطرف کنید و آن را دوباره بفرستید.", errors)
+        raise ImportRejected(_("پرونده %(n)s خطا دارد و هیچ ردیفی ذخیره نشد. "
+                               "خطاها را در پرونده برطرف کنید و آن را دوباره بفرستید.", n=fa_number(len(errors))),
+                             errors)
     to_create = [row for row in clean if not row.is_example]
     if not to_create:
-        raise ImportRejected("پرونده هیچ ردیف نامزدی ندارد (ردیف نمونهٔ الگو وارد نمی‌شود).")
+        raise ImportRejected(_("پرونده هیچ ردیف نامزدی ندارد (ردیف نمونهٔ الگو وارد نمی‌شود)."))
     digest = hashlib.sha256(data).hexdigest()
     created: list[Nomination] = []
     with session.begin_nested():
@@ -283,7 +290,7 @@ def import_nominations(session: Session, *, actor: User, category: Category, fil
             except DomainError as exc:
                 column = layout.headers.get(exc.field or "", "")
                 raise ImportRejected(
-                    "هیچ ردیفی ذخیره نشد: ساختن یکی از پرونده‌ها پذیرفته نشد.",
+                    _("هیچ ردیفی ذخیره نشد: ساختن یکی از پرونده‌ها پذیرفته نشد."),
                     [RowError(row.number, column, shown(row.values.get(exc.field or "")), exc.message)],
                 ) from exc
         record(session, actor=actor, action="import.batch", object_type="category", object_id=category.id,

@@ -17,8 +17,10 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+
+from awards import i18n
 from awards.errors import DomainError
-from awards.persian import to_persian_digits
 
 #: Uncompressed size an .xlsx may unpack to (a guard against zip bombs).
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -29,9 +31,19 @@ MSG_FORMULA = "فرمول پذیرفته نیست؛ مقدار را به صور�
 MSG_NOT_TEXT = "تاریخ یا زمان پذیرفته نیست؛ مقدار را به صورت متن یا عدد بنویسید."
 
 
+def formula_refused() -> str:
+    """MSG_FORMULA in the reader's language."""
+    return _("فرمول پذیرفته نیست؛ مقدار را به صورت متن یا عدد ساده بنویسید.")
+
+
+def not_text_refused() -> str:
+    """MSG_NOT_TEXT in the reader's language."""
+    return _("تاریخ یا زمان پذیرفته نیست؛ مقدار را به صورت متن یا عدد بنویسید.")
+
+
 def fa_number(number: int) -> str:
-    """Persian digits with the Persian thousands separator, for messages."""
-    return to_persian_digits(f"{number:,}".replace(",", "٬"))
+    """A count for a message: Persian digits and separator in Persian, Latin digits in other languages."""
+    return i18n.number(number)
 
 
 @dataclass(frozen=True)
@@ -84,11 +96,11 @@ def _read_xlsx(data: bytes, limit: int, too_many: str) -> list[SheetRow]:
     import openpyxl  # heavy; only needed here
     from openpyxl.utils.exceptions import InvalidFileException
 
-    invalid = ImportRejected("پروندهٔ xlsx خوانا نیست؛ آن را در اکسل با قالب «Excel Workbook (.xlsx)» ذخیره کنید.")
+    invalid = ImportRejected(_("پروندهٔ xlsx خوانا نیست؛ آن را در اکسل با قالب «Excel Workbook (.xlsx)» ذخیره کنید."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise ImportRejected("محتوای پروندهٔ xlsx بیش از حد بزرگ است.")
+                raise ImportRejected(_("محتوای پروندهٔ xlsx بیش از حد بزرگ است."))
         with warnings.catch_warnings():
             # openpyxl warns about spreadsheet features it does not read (styles, extensions): irrelevant here.
             warnings.simplefilter("ignore")
@@ -120,15 +132,15 @@ def _read_csv(data: bytes, limit: int, too_many: str) -> list[SheetRow]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRejected("پروندهٔ CSV باید با کدگذاری UTF-8 ذخیره شده باشد (در اکسل: «CSV UTF-8»).") from exc
+        raise ImportRejected(_("پروندهٔ CSV باید با کدگذاری UTF-8 ذخیره شده باشد (در اکسل: «CSV UTF-8»).")) from exc
     if "\x00" in text:
-        raise ImportRejected("پروندهٔ CSV خوانا نیست.")
+        raise ImportRejected(_("پروندهٔ CSV خوانا نیست."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         # One record is one spreadsheet row (a quoted cell may span lines), so number records, not lines.
         return _keep(enumerate(reader, start=1), limit, too_many)
     except csv.Error as exc:
-        raise ImportRejected("پروندهٔ CSV خوانا نیست؛ نقل‌قول‌ها یا جداکننده‌ها را بررسی کنید.") from exc
+        raise ImportRejected(_("پروندهٔ CSV خوانا نیست؛ نقل‌قول‌ها یا جداکننده‌ها را بررسی کنید.")) from exc
 
 
 def parse_upload(filename: str, data: bytes, *, max_bytes: int, max_rows: int, too_many: str) -> list[SheetRow]:
@@ -138,17 +150,17 @@ def parse_upload(filename: str, data: bytes, *, max_bytes: int, max_rows: int, t
     """
     extension = os.path.splitext(filename or "")[1].lower()
     if extension not in (".xlsx", ".csv"):
-        raise ImportRejected("فقط پرونده‌های xlsx و CSV پذیرفته می‌شوند.")
+        raise ImportRejected(_("فقط پرونده‌های xlsx و CSV پذیرفته می‌شوند."))
     if not data:
-        raise ImportRejected("پرونده خالی است.")
+        raise ImportRejected(_("پرونده خالی است."))
     if len(data) > max_bytes:
-        raise ImportRejected(f"اندازهٔ پرونده بیش از {fa_number(max_bytes // (1024 * 1024))} مگابایت است.")
+        raise ImportRejected(_("اندازهٔ پرونده بیش از %(mb)s مگابایت است.", mb=fa_number(max_bytes // (1024 * 1024))))
     if extension == ".xlsx":
         if not data.startswith(XLSX_MAGIC):
-            raise ImportRejected("محتوای پرونده xlsx نیست؛ پروندهٔ اکسل را با قالب xlsx ذخیره کنید.")
+            raise ImportRejected(_("محتوای پرونده xlsx نیست؛ پروندهٔ اکسل را با قالب xlsx ذخیره کنید."))
         return _read_xlsx(data, max_rows, too_many)
     if data.startswith(XLSX_MAGIC):
-        raise ImportRejected("این پرونده xlsx است، نه CSV؛ نام آن را با پسوند .xlsx بفرستید.")
+        raise ImportRejected(_("این پرونده xlsx است، نه CSV؛ نام آن را با پسوند .xlsx بفرستید."))
     return _read_csv(data, max_rows, too_many)
 
 
@@ -175,6 +187,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime | date | time | timedelta):
-        raise ValueError(MSG_NOT_TEXT)
+        raise ValueError(not_text_refused())
     # openpyxl's ArrayFormula / DataTableFormula objects: formulas, never evaluated.
-    raise ValueError(MSG_FORMULA)
+    raise ValueError(formula_refused())

@@ -9,16 +9,16 @@ import secrets
 import unicodedata
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from awards import permissions
+from awards import i18n, permissions
 from awards.audit.services import record
 from awards.enums import NominationState
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
 from awards.files import unlink_on_commit, unlink_on_rollback, write_new
 from awards.guards import ensure_cycle_writable
 from awards.models import EvidenceDocument, Nomination, User
-from awards.persian import persian_number
 
 ALLOWED = {
     ".pdf": "application/pdf",
@@ -52,8 +52,9 @@ def safe_display_name(filename: str) -> str:
 def _size_text(size: int) -> str:
     """A byte count in Persian words and digits: «۱۰ مگابایت», «۵۰۰ کیلوبایت»."""
     if size >= 1024 * 1024:
-        return f"{persian_number(round(size / (1024 * 1024), 1))} مگابایت".replace("٫۰ ", " ")
-    return f"{persian_number(max(1, size // 1024))} کیلوبایت"
+        megabytes = round(size / (1024 * 1024), 1)
+        return _("%(n)s مگابایت", n=i18n.number(int(megabytes) if megabytes == int(megabytes) else megabytes))
+    return _("%(n)s کیلوبایت", n=i18n.number(max(1, size // 1024)))
 
 
 def add_document(session: Session, *, actor: User, nomination: Nomination, filename: str, data: bytes,
@@ -61,23 +62,23 @@ def add_document(session: Session, *, actor: User, nomination: Nomination, filen
     """Validate and store one evidence file for a draft; refuse anything that is not what it claims."""
     if not permissions.can_edit_nomination(actor, nomination):
         if not permissions.owns_nomination(actor, nomination):
-            raise PermissionDenied("این پرونده متعلق به استان شما نیست.")
-        raise InvalidTransition("مدرک فقط به پیش‌نویس افزوده می‌شود.")
+            raise PermissionDenied(_("این پرونده متعلق به استان شما نیست."))
+        raise InvalidTransition(_("مدرک فقط به پیش‌نویس افزوده می‌شود."))
     ensure_cycle_writable(nomination.cycle)
     raw_name = filename or ""
     if "/" in raw_name or "\\" in raw_name or raw_name.startswith("..") or re.match(r"[A-Za-z]:", raw_name):
-        raise DomainError("نام پرونده نباید مسیر داشته باشد.", field="file")
+        raise DomainError(_("نام پرونده نباید مسیر داشته باشد."), field="file")
     display = safe_display_name(raw_name)
     extension = os.path.splitext(display)[1].lower()
     if extension not in ALLOWED:
-        raise DomainError("فقط پرونده‌های PDF یا JPEG یا PNG پذیرفته می‌شوند.", field="file")
+        raise DomainError(_("فقط پرونده‌های PDF یا JPEG یا PNG پذیرفته می‌شوند."), field="file")
     if not data:
-        raise DomainError("پرونده خالی است.", field="file")
+        raise DomainError(_("پرونده خالی است."), field="file")
     if len(data) > max_bytes:
-        raise DomainError(f"اندازهٔ پرونده بیش از {_size_text(max_bytes)} است.", field="file")
+        raise DomainError(_("اندازهٔ پرونده بیش از %(size)s است.", size=_size_text(max_bytes)), field="file")
     actual = sniff(data[:16])
     if actual is None or actual != ALLOWED[extension]:
-        raise DomainError("محتوای پرونده با پسوند آن هم‌خوان نیست.", field="file")
+        raise DomainError(_("محتوای پرونده با پسوند آن هم‌خوان نیست."), field="file")
     stored_name = secrets.token_hex(16) + EXTENSION_FOR_TYPE[actual]
     upload_dir.mkdir(parents=True, exist_ok=True)
     path = upload_dir / stored_name
@@ -108,9 +109,9 @@ def remove_document(session: Session, *, actor: User, document: EvidenceDocument
     """Delete an evidence file from a draft (the audit keeps its name and digest)."""
     nomination = document.nomination
     if not permissions.owns_nomination(actor, nomination):
-        raise PermissionDenied("این پرونده متعلق به استان شما نیست.")
+        raise PermissionDenied(_("این پرونده متعلق به استان شما نیست."))
     if nomination.state != NominationState.DRAFT:
-        raise InvalidTransition("مدرک فقط از پیش‌نویس حذف می‌شود.")
+        raise InvalidTransition(_("مدرک فقط از پیش‌نویس حذف می‌شود."))
     ensure_cycle_writable(nomination.cycle)
     record(session, actor=actor, action="document.remove", object_type="document", object_id=document.id,
            nomination_id=nomination.id, cycle_id=nomination.cycle_id, province_id=nomination.province_id,

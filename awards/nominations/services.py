@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from awards import clock, permissions
+from awards import clock, i18n, permissions
 from awards.audit.services import diff, record, snapshot
 from awards.enums import (
     CommitteeCode,
@@ -27,7 +29,7 @@ from awards.errors import DomainError, InvalidTransition, PermissionDenied, Phas
 from awards.guards import ensure_cycle_writable
 from awards.models import Category, ComplianceDecision, Nomination, ScreeningDecision, User
 from awards.nominations.states import EDGES, QUOTA_STATES
-from awards.persian import normalize_search, normalize_text, persian_number
+from awards.persian import normalize_search, normalize_text
 
 #: Dossier fields a province officer edits (never state, province or cycle).
 DOSSIER_FIELDS = (
@@ -79,12 +81,31 @@ FIELD_LABELS_FA = {
     "mobile": "تلفن همراه",
 }
 
+#: The same labels in the reader's language, for messages (FIELD_LABELS_FA also matches import headers).
+FIELD_LABELS = {
+    "nominee_name": _l("نام نامزد"),
+    "legal_id": _l("شناسه ملی"),
+    "national_code": _l("کد ملی"),
+    "salutation": _l("عنوان خطاب"),
+    "representative_name": _l("نام نماینده"),
+    "representative_title": _l("سمت نماینده"),
+    "city": _l("شهر"),
+    "sector": _l("بخش فعالیت"),
+    "founding_year": _l("سال تأسیس"),
+    "employees": _l("تعداد کارکنان"),
+    "annual_sales": _l("فروش سالانه"),
+    "exports_value": _l("ارزش صادرات"),
+    "growth_percent": _l("درصد رشد"),
+    "narrative": _l("شرح دستاوردها"),
+    "mobile": _l("تلفن همراه"),
+}
+
 
 class IncompleteDossier(DomainError):
     """Submission refused: the listed fields are missing."""
 
     def __init__(self, missing: dict[str, str]) -> None:
-        super().__init__("پرونده کامل نیست: " + "، ".join(missing.values()) + ".")
+        super().__init__(_("پرونده کامل نیست: %(fields)s.", fields=i18n.join(missing.values())))
         self.missing = missing
 
 
@@ -97,7 +118,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, str):
             value = normalize_text(value) or None
         if name == "salutation" and value not in SALUTATIONS:
-            raise DomainError("عنوان خطاب باید «جناب آقای» یا «سرکار خانم» باشد یا خالی بماند.", field="salutation")
+            raise DomainError(_("عنوان خطاب باید «جناب آقای» یا «سرکار خانم» باشد یا خالی بماند."), field="salutation")
         cleaned[name] = value
     return cleaned
 
@@ -105,17 +126,17 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 def create_draft(session: Session, *, actor: User, category: Category, values: dict[str, Any]) -> Nomination:
     """Start a draft in the actor's own province; nothing but a name is required yet."""
     if not permissions.can_create_nomination(actor):
-        raise PermissionDenied("فقط کارشناس استان می‌تواند پرونده بسازد.")
+        raise PermissionDenied(_("فقط کارشناس استان می‌تواند پرونده بسازد."))
     cycle = category.cycle
     ensure_cycle_writable(cycle)
     if category.retired_at is not None:
-        raise DomainError("این رشته بازنشسته شده است و پروندهٔ تازه نمی‌پذیرد.", field="category_id")
+        raise DomainError(_("این رشته بازنشسته شده است و پروندهٔ تازه نمی‌پذیرد."), field="category_id")
     phase = cycle.phase_at(clock.now())
     if phase is not Phase.NOMINATION:
-        raise PhaseClosed("مهلت معرفی نامزد در این دوره باز نیست.")
+        raise PhaseClosed(_("مهلت معرفی نامزد در این دوره باز نیست."))
     cleaned = _clean(values)
     if not cleaned.get("nominee_name"):
-        raise DomainError("نام نامزد را وارد کنید.", field="nominee_name")
+        raise DomainError(_("نام نامزد را وارد کنید."), field="nominee_name")
     nomination = Nomination(
         cycle_id=cycle.id,
         category_id=category.id,
@@ -138,22 +159,22 @@ def update_draft(session: Session, *, actor: User, nomination: Nomination, value
                  category: Category | None = None) -> dict[str, list[Any]]:
     """Save edits to a draft and audit each changed field with its before and after."""
     if not permissions.owns_nomination(actor, nomination):
-        raise PermissionDenied("این پرونده متعلق به استان شما نیست.")
+        raise PermissionDenied(_("این پرونده متعلق به استان شما نیست."))
     ensure_cycle_writable(nomination.cycle)
     if nomination.state != NominationState.DRAFT:
-        raise InvalidTransition("فقط پیش‌نویس قابل ویرایش است.")
+        raise InvalidTransition(_("فقط پیش‌نویس قابل ویرایش است."))
     fields = (*DOSSIER_FIELDS, "category_id")
     before = snapshot(nomination, fields)
     cleaned = _clean(values)
     if "nominee_name" in cleaned and not cleaned["nominee_name"]:
-        raise DomainError("نام نامزد را وارد کنید.", field="nominee_name")
+        raise DomainError(_("نام نامزد را وارد کنید."), field="nominee_name")
     for name, value in cleaned.items():
         setattr(nomination, name, value)
     if category is not None and category.id != nomination.category_id:
         if category.cycle_id != nomination.cycle_id:
-            raise DomainError("این رشته در دورهٔ این پرونده نیست.", field="category_id")
+            raise DomainError(_("این رشته در دورهٔ این پرونده نیست."), field="category_id")
         if category.retired_at is not None:
-            raise DomainError("این رشته بازنشسته شده است و پروندهٔ تازه نمی‌پذیرد.", field="category_id")
+            raise DomainError(_("این رشته بازنشسته شده است و پروندهٔ تازه نمی‌پذیرد."), field="category_id")
         nomination.category_id = category.id
         nomination.category = category
     nomination.search_name = normalize_search(nomination.nominee_name)
@@ -171,12 +192,12 @@ def missing_fields(nomination: Nomination) -> dict[str, str]:
     """Name the fields (and evidence) a submission still needs, in Persian."""
     kind = nomination.category.nominee_kind
     missing = {
-        name: FIELD_LABELS_FA[name]
+        name: str(FIELD_LABELS[name])
         for name in REQUIRED_FOR_SUBMIT[kind]
         if getattr(nomination, name) in (None, "")
     }
     if not nomination.documents:
-        missing["documents"] = "دست‌کم یک مدرک پیوست"
+        missing["documents"] = _("دست‌کم یک مدرک پیوست")
     return missing
 
 
@@ -184,21 +205,21 @@ def _check_actor(action: NominationAction, actor: User, nomination: Nomination) 
     cycle_id = nomination.cycle_id
     if action in (NominationAction.SUBMIT, NominationAction.WITHDRAW):
         allowed = permissions.owns_nomination(actor, nomination)
-        who = "کارشناس استان همین پرونده"
+        who = _l("کارشناس استان همین پرونده")
     elif action in (NominationAction.ACCEPT, NominationAction.RETURN):
         allowed = permissions.is_member(actor, CommitteeCode.PROVINCIAL_AFFAIRS, cycle_id)
-        who = "کمیتهٔ امور استان‌ها"
+        who = _l("کمیتهٔ امور استان‌ها")
     elif action is NominationAction.FAIL_COMPLIANCE:
         allowed = permissions.is_member(actor, CommitteeCode.OVERSIGHT, cycle_id)
-        who = "کمیتهٔ نظارت و پیگیری"
+        who = _l("کمیتهٔ نظارت و پیگیری")
     elif action is NominationAction.SHORTLIST:
         allowed = permissions.is_chair(actor, CommitteeCode.WINNERS, cycle_id) or permissions.is_organizer(actor)
-        who = "رئیس کمیتهٔ برگزیدگان یا دبیرخانه"
+        who = _l("رئیس کمیتهٔ برگزیدگان یا دبیرخانه")
     else:  # AWARD, NOT_SELECT: part of an organizer's confirmation of the final result
         allowed = permissions.is_organizer(actor)
-        who = "دبیرخانه"
+        who = _l("دبیرخانه")
     if not allowed:
-        raise PermissionDenied(f"این کار فقط از {who} ساخته است.")
+        raise PermissionDenied(_("این کار فقط از %(who)s ساخته است.", who=who))
 
 
 def _check_phase(action: NominationAction, nomination: Nomination, moment: datetime) -> None:
@@ -206,18 +227,18 @@ def _check_phase(action: NominationAction, nomination: Nomination, moment: datet
     # A dossier returned by screening may be fixed and resubmitted until screening closes.
     resubmission = action is NominationAction.SUBMIT and nomination.return_reason is not None
     if resubmission and phase not in (Phase.NOMINATION, Phase.SCREENING):
-        raise PhaseClosed("مهلت ارسال دوبارهٔ پرونده‌های بازگشتی با پایان غربالگری تمام شده است.")
+        raise PhaseClosed(_("مهلت ارسال دوبارهٔ پرونده‌های بازگشتی با پایان غربالگری تمام شده است."))
     if (action in (NominationAction.SUBMIT, NominationAction.WITHDRAW) and not resubmission
             and phase is not Phase.NOMINATION):
-        raise PhaseClosed("مهلت ارسال و انصراف پرونده‌ها پایان یافته یا هنوز آغاز نشده است.")
+        raise PhaseClosed(_("مهلت ارسال و انصراف پرونده‌ها پایان یافته یا هنوز آغاز نشده است."))
     if action in (NominationAction.ACCEPT, NominationAction.RETURN) and phase not in (
         Phase.NOMINATION, Phase.SCREENING
     ):
-        raise PhaseClosed("مهلت غربالگری پرونده‌ها پایان یافته است.")
+        raise PhaseClosed(_("مهلت غربالگری پرونده‌ها پایان یافته است."))
     if action is NominationAction.FAIL_COMPLIANCE and phase is Phase.FINAL:
-        raise PhaseClosed("نتایج این دوره نهایی شده است.")
+        raise PhaseClosed(_("نتایج این دوره نهایی شده است."))
     if action is NominationAction.SHORTLIST and phase not in (Phase.RESULTS, Phase.EVALUATION):
-        raise PhaseClosed("رتبه‌بندی فقط پس از آغاز ارزیابی ممکن است.")
+        raise PhaseClosed(_("رتبه‌بندی فقط پس از آغاز ارزیابی ممکن است."))
 
 
 def _check_quota(session: Session, nomination: Nomination) -> None:
@@ -238,7 +259,8 @@ def _check_quota(session: Session, nomination: Nomination) -> None:
     )
     if used >= category.province_quota:
         raise DomainError(
-            f"سهمیهٔ استان در رشتهٔ «{category.title}» ({persian_number(category.province_quota)} نامزد) پر شده است."
+            _("سهمیهٔ استان در رشتهٔ «%(category)s» (%(quota)s نامزد) پر شده است.", category=category.title,
+              quota=i18n.number(category.province_quota))
         )
 
 
@@ -256,12 +278,12 @@ def transition(session: Session, *, nomination: Nomination, action: NominationAc
     ensure_cycle_writable(nomination.cycle)
     reason = normalize_text(reason or "") or None
     if nomination.state not in edge.sources:
-        raise InvalidTransition("این کار در وضعیت کنونی پرونده ممکن نیست.")
+        raise InvalidTransition(_("این کار در وضعیت کنونی پرونده ممکن نیست."))
     _check_actor(action, actor, nomination)
     now = clock.now()
     _check_phase(action, nomination, now)
     if edge.needs_reason and not reason:
-        raise DomainError("دلیل را بنویسید.", field="reason")
+        raise DomainError(_("دلیل را بنویسید."), field="reason")
     if action is NominationAction.SUBMIT:
         if missing := missing_fields(nomination):
             raise IncompleteDossier(missing)
@@ -296,18 +318,18 @@ def decide_compliance(session: Session, *, nomination: Nomination, actor: User, 
     """Record the oversight committee's pass or fail; a fail makes the nomination ineligible."""
     reason = normalize_text(reason or "")
     if not permissions.is_member(actor, CommitteeCode.OVERSIGHT, nomination.cycle_id):
-        raise PermissionDenied("این کار فقط از کمیتهٔ نظارت و پیگیری ساخته است.")
+        raise PermissionDenied(_("این کار فقط از کمیتهٔ نظارت و پیگیری ساخته است."))
     if nomination.state not in (NominationState.IN_EVALUATION, NominationState.SHORTLISTED):
-        raise InvalidTransition("بررسی انطباق فقط برای پرونده‌های در حال ارزیابی ممکن است.")
+        raise InvalidTransition(_("بررسی انطباق فقط برای پرونده‌های در حال ارزیابی ممکن است."))
     existing = session.scalar(select(ComplianceDecision).where(ComplianceDecision.nomination_id == nomination.id))
     if existing is not None:
-        raise InvalidTransition("برای این پرونده پیش‌تر تصمیم انطباق ثبت شده است.")
+        raise InvalidTransition(_("برای این پرونده پیش‌تر تصمیم انطباق ثبت شده است."))
     if not passed:
         transition(session, nomination=nomination, action=NominationAction.FAIL_COMPLIANCE, actor=actor,
                    reason=reason)
     else:
         if nomination.cycle.phase_at(clock.now()) is Phase.FINAL:
-            raise PhaseClosed("نتایج این دوره نهایی شده است.")
+            raise PhaseClosed(_("نتایج این دوره نهایی شده است."))
         record(session, actor=actor, action="nomination.pass_compliance", object_type="nomination",
                object_id=nomination.id, nomination_id=nomination.id, cycle_id=nomination.cycle_id,
                province_id=nomination.province_id, reason=reason or None)

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from awards import clock, permissions
+from awards import clock, i18n, permissions
 from awards.audit.services import chain_head, record
 from awards.enums import NominationAction, NominationState, Phase
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
@@ -135,7 +136,7 @@ def assert_category_open(session: Session, *, category: Category) -> Category:
     """
     locked = lock_category(session, category=category)
     if locked.finalised_at is not None:
-        raise DomainError(FINAL_MESSAGE)
+        raise DomainError(_("نتایج این رشته نهایی شده است"))
     return locked
 
 
@@ -145,11 +146,11 @@ def _phase(category: Category) -> Phase:
 
 def _require_results_phase(category: Category) -> None:
     if _phase(category) is not Phase.RESULTS:
-        raise PhaseClosed("این کار فقط پس از پایان ارزیابی و پیش از موعد نهایی‌شدن نتایج ممکن است.")
+        raise PhaseClosed(_("این کار فقط پس از پایان ارزیابی و پیش از موعد نهایی‌شدن نتایج ممکن است."))
 
 
 def _tie_names(data: CategoryResults, ids) -> str:
-    return "، ".join(f"«{data.nominees[i].name}»" for i in ids)
+    return i18n.join(f"«{data.nominees[i].name}»" for i in ids)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -165,18 +166,18 @@ def resolve_tie(session: Session, *, category: Category, actor: User, ordered_no
     applies from then on. Audited with the justification.
     """
     if not permissions.can_propose_results(actor, category):
-        raise PermissionDenied("ترتیب نامزدهای هم‌امتیاز را فقط رئیس کمیتهٔ برگزیدگان تعیین می‌کند.")
+        raise PermissionDenied(_("ترتیب نامزدهای هم‌امتیاز را فقط رئیس کمیتهٔ برگزیدگان تعیین می‌کند."))
     category = assert_category_open(session, category=category)
     _require_results_phase(category)
     justification = normalize_text(justification or "")
     if not justification:
-        raise DomainError("دلیل این ترتیب را بنویسید.", field="justification")
+        raise DomainError(_("دلیل این ترتیب را بنویسید."), field="justification")
     ids = [int(i) for i in ordered_nomination_ids]
     if len(set(ids)) != len(ids):
-        raise DomainError("هر نامزد باید فقط یک‌بار در این ترتیب بیاید.", field="positions")
+        raise DomainError(_("هر نامزد باید فقط یک‌بار در این ترتیب بیاید."), field="positions")
     data = load_results(session, category=category)
     if not any(sorted(tie.nomination_ids) == sorted(ids) for tie in data.result.ties):
-        raise DomainError("این نامزدها اکنون با هم هم‌امتیاز نیستند؛ صفحه را دوباره باز کنید.", field="positions")
+        raise DomainError(_("این نامزدها اکنون با هم هم‌امتیاز نیستند؛ صفحه را دوباره باز کنید."), field="positions")
     resolution = TieResolution(category_id=category.id, ordered_nomination_ids=ids, justification=justification,
                                decided_by_id=actor.id, decided_at=clock.now())
     session.add(resolution)
@@ -199,13 +200,13 @@ def propose(session: Session, *, category: Category, actor: User) -> CategoryRes
     the proposal's digest in its audit event. Proposing again replaces the proposal.
     """
     if not permissions.can_propose_results(actor, category):
-        raise PermissionDenied("پیشنهاد نتیجه فقط از رئیس کمیتهٔ برگزیدگان ساخته است.")
+        raise PermissionDenied(_("پیشنهاد نتیجه فقط از رئیس کمیتهٔ برگزیدگان ساخته است."))
     category = assert_category_open(session, category=category)
     _require_results_phase(category)
     data = load_results(session, category=category)
     if blocking := data.result.blocking_ties:
-        groups = "؛ ".join(_tie_names(data, tie.nomination_ids) for tie in blocking)
-        raise DomainError(f"پیش از پیشنهاد، ترتیب نامزدهای هم‌امتیاز را تعیین کنید: {groups}.")
+        groups = ("؛ " if i18n.persian_ui() else "; ").join(_tie_names(data, tie.nomination_ids) for tie in blocking)
+        raise DomainError(_("پیش از پیشنهاد، ترتیب نامزدهای هم‌امتیاز را تعیین کنید: %(groups)s.", groups=groups))
     nominations = {n.id: n for n in session.scalars(
         select(Nomination).where(Nomination.id.in_([n.id for n in data.result.ranked if n.tier]))
     )}
@@ -247,22 +248,22 @@ def confirm(session: Session, *, category: Category, actor: User) -> list[Award]
     transitions and ``result_digest`` over the result and that head; audited.
     """
     if not permissions.can_confirm_results(actor, category):
-        raise PermissionDenied("تأیید نهایی نتیجه فقط از دبیرخانه ساخته است.")
+        raise PermissionDenied(_("تأیید نهایی نتیجه فقط از دبیرخانه ساخته است."))
     category = lock_category(session, category=category)
     if category.finalised_at is not None:
-        raise InvalidTransition("نتایج این رشته پیش‌تر نهایی شده است.")
+        raise InvalidTransition(_("نتایج این رشته پیش‌تر نهایی شده است."))
     if category.proposed_at is None:
-        raise InvalidTransition("هنوز رئیس کمیتهٔ برگزیدگان نتیجه‌ای پیشنهاد نکرده است.")
+        raise InvalidTransition(_("هنوز رئیس کمیتهٔ برگزیدگان نتیجه‌ای پیشنهاد نکرده است."))
     if category.proposed_by_id == actor.id:
-        raise PermissionDenied("پیشنهاددهندهٔ نتیجه نمی‌تواند خودش آن را تأیید کند؛ دبیر دیگری باید تأیید کند.")
+        raise PermissionDenied(_("پیشنهاددهندهٔ نتیجه نمی‌تواند خودش آن را تأیید کند؛ دبیر دیگری باید تأیید کند."))
     if _phase(category) not in (Phase.RESULTS, Phase.FINAL):
-        raise PhaseClosed("تأیید نتیجه فقط پس از پایان ارزیابی ممکن است.")
+        raise PhaseClosed(_("تأیید نتیجه فقط پس از پایان ارزیابی ممکن است."))
     data = load_results(session, category=category)
     if digest(_payload(data)) != proposal_digest(session, category=category):
-        raise DomainError("امتیازها یا داده‌های این رشته پس از پیشنهاد تغییر کرده است؛ "
-                          "رئیس کمیتهٔ برگزیدگان باید نتیجه را دوباره پیشنهاد کند.")
+        raise DomainError(_("امتیازها یا داده‌های این رشته پس از پیشنهاد تغییر کرده است؛ "
+                          "رئیس کمیتهٔ برگزیدگان باید نتیجه را دوباره پیشنهاد کند."))
     if data.result.blocking_ties:
-        raise DomainError("ترتیب نامزدهای هم‌امتیاز هنوز تعیین نشده است.")
+        raise DomainError(_("ترتیب نامزدهای هم‌امتیاز هنوز تعیین نشده است."))
 
     now = clock.now()
     tiered = [n for n in data.result.ranked if n.tier]

@@ -50,3 +50,32 @@ LABELS = {
     Phase.RESULTS: _l("جمع‌بندی نتایج"),
     Phase.FINAL: _l("نتایج نهایی"),
 }
+
+#: Dossier fields, in the reader's language (messages, the audit log).
+DOSSIER_FIELD_LABELS = {
+    "nominee_name": _l("نام نامزد"),
+    "legal_id": _l("شناسه ملی"),
+    "national_code": _l("کد ملی"),
+    "salutation": _l("عنوان خطاب"),
+    "representative_name": _l("نام نماینده"),
+    "representative_title": _l("سمت نماینده"),
+    "city": _l("شهر"),
+    "sector": _l("بخش فعالیت"),
+    "founding_year": _l("سال تأسیس"),
+    "employees": _l("تعداد کارکنان"),
+    "annual_sales": _l("فروش سالانه"),
+    "exports_value": _l("ارزش صادرات"),
+    "growth_percent": _l("درصد رشد"),
+    "narrative": _l("شرح دستاوردها"),
+    "mobile": _l("تلفن همراه"),
+}
+
+#: The timeline's dates, in the reader's language.
+TIMELINE_FIELD_LABELS = {
+    "nominations_open_at": _l("آغاز معرفی نامزدها"),
+    "nominations_close_at": _l("پایان معرفی نامزدها"),
+    "screening_close_at": _l("پایان غربالگری"),
+    "evaluation_close_at": _l("پایان ارزیابی"),
+    "results_final_at": _l("نهایی‌شدن نتایج"),
+    "ceremony_at": _l("آیین اهدا"),
+}

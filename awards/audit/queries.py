@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from awards.labels import DOSSIER_FIELD_LABELS, TIMELINE_FIELD_LABELS
 from awards.models import AuditChainHead, AuditEvent, User
 from awards.pagination import Page
 from awards.persian import TEHRAN, normalize_text
@@ -85,28 +86,10 @@ OBJECT_LABELS = {
 
 #: Persian names of the fields events change (dossier, timeline, state).
 FIELD_LABELS = {
+    **DOSSIER_FIELD_LABELS,
+    **TIMELINE_FIELD_LABELS,
     "state": _l("وضعیت"),
-    "nominee_name": _l("نام نامزد"),
-    "legal_id": _l("شناسه ملی"),
-    "national_code": _l("کد ملی"),
-    "representative_name": _l("نام نماینده"),
-    "representative_title": _l("سمت نماینده"),
-    "city": _l("شهر"),
-    "sector": _l("بخش فعالیت"),
-    "founding_year": _l("سال تأسیس"),
-    "employees": _l("تعداد کارکنان"),
-    "annual_sales": _l("فروش سالانه"),
-    "exports_value": _l("ارزش صادرات"),
-    "growth_percent": _l("درصد رشد"),
-    "narrative": _l("شرح دستاوردها"),
-    "mobile": _l("تلفن همراه"),
     "category_id": _l("رشته"),
-    "nominations_open_at": _l("آغاز معرفی نامزدها"),
-    "nominations_close_at": _l("پایان معرفی نامزدها"),
-    "screening_close_at": _l("پایان غربالگری"),
-    "evaluation_close_at": _l("پایان ارزیابی"),
-    "results_final_at": _l("نهایی‌شدن نتایج"),
-    "ceremony_at": _l("آیین اهدا"),
     "ceremony_postponed_from": _l("تاریخ نخست آیین"),
     "ceremony_postponed_reason": _l("دلیل تعویق"),
     "original_name": _l("نام پرونده"),

@@ -12,13 +12,13 @@ from itertools import pairwise
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from awards import clock, i18n, permissions
 from awards.audit.services import diff, record, snapshot
 from awards.errors import DomainError, PermissionDenied, PhaseClosed
 from awards.guards import ensure_cycle_writable
+from awards.labels import TIMELINE_FIELD_LABELS
 from awards.models import Cycle, User
 from awards.models.cycle import TIMELINE_FIELDS
 from awards.persian import format_jalali_datetime, normalize_text
@@ -29,14 +29,7 @@ EDITABLE_FIELDS = TIMELINE_FIELDS[:-1]
 DEADLINE_FIELDS = ("nominations_close_at", "screening_close_at", "evaluation_close_at", "results_final_at")
 CEREMONY_FIELDS = ("ceremony_at", "ceremony_postponed_from", "ceremony_postponed_reason")
 
-FIELD_LABELS_FA = {
-    "nominations_open_at": _l("آغاز معرفی نامزدها"),
-    "nominations_close_at": _l("پایان معرفی نامزدها"),
-    "screening_close_at": _l("پایان غربالگری"),
-    "evaluation_close_at": _l("پایان ارزیابی"),
-    "results_final_at": _l("نهایی‌شدن نتایج"),
-    "ceremony_at": _l("آیین اهدا"),
-}
+FIELD_LABELS_FA = TIMELINE_FIELD_LABELS
 
 
 class TimelineInvalid(DomainError):

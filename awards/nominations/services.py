@@ -27,6 +27,7 @@ from awards.enums import (
 )
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
 from awards.guards import ensure_cycle_writable
+from awards.labels import DOSSIER_FIELD_LABELS
 from awards.models import Category, ComplianceDecision, Nomination, ScreeningDecision, User
 from awards.nominations.states import EDGES, QUOTA_STATES
 from awards.persian import normalize_search, normalize_text
@@ -82,23 +83,7 @@ FIELD_LABELS_FA = {
 }
 
 #: The same labels in the reader's language, for messages (FIELD_LABELS_FA also matches import headers).
-FIELD_LABELS = {
-    "nominee_name": _l("نام نامزد"),
-    "legal_id": _l("شناسه ملی"),
-    "national_code": _l("کد ملی"),
-    "salutation": _l("عنوان خطاب"),
-    "representative_name": _l("نام نماینده"),
-    "representative_title": _l("سمت نماینده"),
-    "city": _l("شهر"),
-    "sector": _l("بخش فعالیت"),
-    "founding_year": _l("سال تأسیس"),
-    "employees": _l("تعداد کارکنان"),
-    "annual_sales": _l("فروش سالانه"),
-    "exports_value": _l("ارزش صادرات"),
-    "growth_percent": _l("درصد رشد"),
-    "narrative": _l("شرح دستاوردها"),
-    "mobile": _l("تلفن همراه"),
-}
+FIELD_LABELS = DOSSIER_FIELD_LABELS
 
 
 class IncompleteDossier(DomainError):

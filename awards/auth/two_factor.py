@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -18,7 +20,7 @@ from awards.auth.passwords import verify_password
 from awards.errors import DomainError
 from awards.models import RecoveryCode, TotpCredential, User
 
-WRONG_CODE = "این کد درست نیست یا پیش‌تر به کار رفته است؛ کد تازهٔ برنامه یا یکی از کدهای بازیابی را وارد کنید."
+WRONG_CODE = _l("این کد درست نیست یا پیش‌تر به کار رفته است؛ کد تازهٔ برنامه یا یکی از کدهای بازیابی را وارد کنید.")
 
 
 def must_use(user: User, *, required: bool) -> bool:
@@ -49,10 +51,10 @@ def _issue_recovery_codes(session: Session, *, user: User, at: datetime) -> list
 def confirm_enrolment(session: Session, *, user: User, secret: str, code: str, at: datetime) -> list[str]:
     """Keep ``secret`` once ``code`` proves the app has it; return the ten recovery codes (shown once)."""
     if credential(session, user=user) is not None:
-        raise DomainError("ورود دومرحله‌ای برای این حساب پیش‌تر فعال شده است.", field="code")
+        raise DomainError(_("ورود دومرحله‌ای برای این حساب پیش‌تر فعال شده است."), field="code")
     step = totp.matching_step(secret, code, at=at)
     if step is None:
-        raise DomainError("این کد با کلید نمی‌خواند؛ کدی را که برنامه هم‌اکنون نشان می‌دهد وارد کنید.",
+        raise DomainError(_("این کد با کلید نمی‌خواند؛ کدی را که برنامه هم‌اکنون نشان می‌دهد وارد کنید."),
                           field="code")
     session.add(TotpCredential(user_id=user.id, secret=secret, confirmed_at=at, last_step=step))
     session.flush()
@@ -85,14 +87,14 @@ def check_code(session: Session, *, user: User, code: str, at: datetime) -> str:
     """Spend ``code`` (the app's, or a recovery code); return "totp" or "recovery", or raise beside ``code``."""
     cred = credential(session, user=user)
     if cred is None:
-        raise DomainError("ورود دومرحله‌ای برای این حساب فعال نیست.", field="code")
+        raise DomainError(_("ورود دومرحله‌ای برای این حساب فعال نیست."), field="code")
     if _use_totp(session, cred=cred, code=code, at=at):
         return "totp"
     if _use_recovery_code(session, user=user, code=code, at=at):
         record(session, actor=user, action="user.recovery_code_use", object_type="user", object_id=user.id,
                changes={"remaining": [None, remaining_recovery_codes(session, user=user)]})
         return "recovery"
-    raise DomainError(WRONG_CODE, field="code")
+    raise DomainError(str(WRONG_CODE), field="code")
 
 
 def complete_sign_in(session: Session, *, user: User, code: str, at: datetime) -> str:
@@ -111,7 +113,7 @@ def record_failure(session: Session, *, user: User, purpose: str) -> None:
 
 def _check_password_and_code(session: Session, *, user: User, password: str, code: str, at: datetime) -> None:
     if not verify_password(user.password_hash, password or ""):
-        raise DomainError("گذرواژه درست نیست.", field="password")
+        raise DomainError(_("گذرواژه درست نیست."), field="password")
     check_code(session, user=user, code=code, at=at)
 
 

@@ -3,7 +3,6 @@ driven by Debian's Chromium through Playwright."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import socket
 import subprocess
@@ -15,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.fresh_database import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -38,30 +37,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-_databases = itertools.count()
-
-
-@contextmanager
-def _fresh_database_url(tmp: Path):
-    """Yield the URL of an empty database: a SQLite file in ``tmp``, or a new PostgreSQL database (dropped after)."""
-    pg = os.environ.get("AWARDS_TEST_DATABASE_URL")
-    if not pg:
-        yield f"sqlite:///{tmp / 'e2e.sqlite3'}"
-        return
-    url = make_url(pg)
-    name = f"{url.database}_e2e_{os.getpid()}_{next(_databases)}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 #: The environment each served app runs with, by its base URL (a test may run a CLI command against it).
 SERVED_ENV: dict[str, dict[str, str]] = {}
 
@@ -72,7 +47,7 @@ def _serve(tmp: Path, *, prepare: str = "seed-demo"):
 
     ``prepare`` is ``seed-demo`` (the 1404 demo) or ``init`` (an empty installation with one organizer,
     ``INIT_USERNAME``, as the secretariat sets it up: ``flask --app wsgi init``)."""
-    with _fresh_database_url(tmp) as database_url:
+    with fresh_database_url(tmp, "e2e") as database_url:
         env = dict(os.environ)
         env.update({
             "AWARDS_DATABASE_URL": database_url,

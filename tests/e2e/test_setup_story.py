@@ -27,8 +27,8 @@ from sqlalchemy import create_engine, text
 
 from awards.persian import to_latin_digits, to_persian_digits
 from tests.e2e.conftest import INIT_PASSWORD, INIT_USERNAME, ROOT, SCREENSHOTS, SERVED_ENV, sign_in
-from tests.e2e.conftest import _fresh_database_url as fresh_database_url
 from tests.e2e.test_story import checked, fa, fill_and_submit_sheet, flash, pdf_file, screenshot
+from tests.fresh_database import fresh_database_url
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 CYCLE_TITLE = "بیست‌وهفتمین دورهٔ انتخاب واحدهای نمونهٔ صنعت و معدن (۱۴۰۵)"

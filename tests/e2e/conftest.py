@@ -4,6 +4,7 @@ driven by Debian's Chromium through Playwright."""
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -42,7 +43,7 @@ SERVED_ENV: dict[str, dict[str, str]] = {}
 
 
 @contextmanager
-def _serve(tmp: Path, *, prepare: str = "seed-demo"):
+def _serve(tmp: Path, *, prepare: str = "seed-demo", production: bool = False):
     """Prepare a fresh database, serve the app (and the job consumer) on a free port; yield its URL.
 
     ``prepare`` is ``seed-demo`` (the 1404 demo) or ``init`` (an empty installation with one organizer,
@@ -60,6 +61,16 @@ def _serve(tmp: Path, *, prepare: str = "seed-demo"):
             "AWARDS_LOGIN_RATE_LIMIT": "5 per minute;30 per hour",
         })
         env.pop("AWARDS_REDIS_URL", None)
+        port = _free_port()
+        if production:
+            # As `make serve` runs it: the production config (Secure cookies, which Chromium keeps for
+            # http://localhost), gunicorn with two workers, jobs and sessions in Redis under a prefix of this run.
+            # Two-factor sign-in stays off here: the set-up story is about the secretariat's work, and
+            # `make test-prod` walks the two-factor enrolment under the same config.
+            env.update({"AWARDS_CONFIG": "production", "AWARDS_SECRET_KEY": secrets.token_urlsafe(48),
+                        "AWARDS_REQUIRE_TOTP": "0", "AWARDS_REDIS_URL": "redis://127.0.0.1:6379/0",
+                        "AWARDS_REDIS_PREFIX": f"tandis-e2e-{os.getpid()}-{port}", "AWARDS_WEB_WORKERS": "2",
+                        "AWARDS_BIND": f"127.0.0.1:{port}", "AWARDS_REQUEST_LOG": "0"})
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
         if prepare == "init":
             command = ["init", "--username", INIT_USERNAME, "--full-name", INIT_FULL_NAME]
@@ -72,20 +83,23 @@ def _serve(tmp: Path, *, prepare: str = "seed-demo"):
         env.pop("AWARDS_INIT_PASSWORD", None)
         if seeded.returncode != 0:
             raise RuntimeError(f"{prepare} failed:\n" + seeded.stdout + seeded.stderr)
-        port = _free_port()
         log = open(tmp / "server.log", "w")  # noqa: SIM115  (closed at teardown)
-        server = subprocess.Popen([*flask, "run", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
+        if production:
+            gunicorn = Path(sys.executable).with_name("gunicorn")
+            serve = [str(gunicorn), "--config", "deploy/gunicorn.conf.py"]
+        else:
+            serve = [*flask, "run", "--host", "127.0.0.1", "--port", str(port)]
+        server = subprocess.Popen(serve, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         consumer = None
         consumer_bin = Path(sys.executable).with_name("huey_consumer")
         if (ROOT / "awards" / "tasks.py").exists() and consumer_bin.exists():
             consumer = subprocess.Popen([str(consumer_bin), "awards.tasks.huey", "-w", "1", "-q"], cwd=ROOT,
                                         env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://{'localhost' if production else '127.0.0.1'}:{port}"
         try:
             for _ in range(150):
                 try:
-                    with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
                         if response.status == 200:
                             break
                 except OSError:
@@ -124,6 +138,13 @@ def fresh_server(tmp_path_factory):
 def init_server(tmp_path_factory):
     """An app of the module's own on a database ``flask init`` set up: no demo, no cycle, one organizer."""
     with _serve(tmp_path_factory.mktemp("e2e-init"), prepare="init") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def init_production_server(tmp_path_factory):
+    """Like ``init_server``, served as production serves it: gunicorn, the production config, Redis."""
+    with _serve(tmp_path_factory.mktemp("e2e-prod"), prepare="init", production=True) as base:
         yield base
 
 

@@ -462,7 +462,15 @@ def backup_in_the_middle_restores(base, tmp_path, nomination: int) -> None:
 
 
 def test_secretariat_runs_1405_from_an_empty_database(page, init_server, tmp_path):
-    base = init_server
+    run_the_story(page, init_server, tmp_path)
+
+
+def test_secretariat_runs_1405_under_production_serving(page, init_production_server, tmp_path):
+    """The same story on gunicorn with the production config, jobs and sessions in Redis."""
+    run_the_story(page, init_production_server, tmp_path)
+
+
+def run_the_story(page, base: str, tmp_path) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
     cycle_id = organizer_creates_the_cycle(page, base)

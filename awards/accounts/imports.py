@@ -8,7 +8,6 @@ the cycle chosen on the form. Cells starting with = + - @ are refused as formula
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from awards.imports.sheets import (
     RowError,
     SheetRow,
     cell_text,
+    csv_bytes,
     fa_number,
     formula_refused,
     is_blank,
@@ -340,11 +340,7 @@ def template_rows() -> tuple[list[str], list[str]]:
 def build_template_csv() -> bytes:
     """The CSV template: UTF-8 with a BOM (so Excel shows Persian), the headers and one example row."""
     headers, example = template_rows()
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerow(example)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes([headers, example])
 
 
 def build_template_xlsx() -> bytes:
@@ -383,10 +379,6 @@ def build_template_xlsx() -> bytes:
 
 def links_csv(rows: list[tuple[str, str, str, str]]) -> bytes:
     """A CSV of links to hand over: username, full name, link, expiry (UTF-8 with a BOM)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(["نام کاربری", "نام و نام خانوادگی", "پیوند تعیین گذرواژه", "اعتبار تا"])
-    for row in rows:
-        # A cell a spreadsheet would run as a formula is written as text.
-        writer.writerow(["'" + cell if cell.startswith(FORMULA_STARTS) else cell for cell in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    # A cell a spreadsheet would run as a formula is written as text.
+    return csv_bytes([["نام کاربری", "نام و نام خانوادگی", "پیوند تعیین گذرواژه", "اعتبار تا"],
+                      *(["'" + cell if cell.startswith(FORMULA_STARTS) else cell for cell in row] for row in rows)])

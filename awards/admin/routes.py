@@ -72,9 +72,7 @@ def _done(message: str, endpoint: str, **values):
 
 @bp.route("/")
 def index():
-    users_url = url_for("accounts.users") if "accounts.users" in current_app.view_functions else None
-    return render_template("admin/index.html", rows=queries.cycles_overview(db.session), now=clock.now(),
-                           users_url=users_url)
+    return render_template("admin/index.html", rows=queries.cycles_overview(db.session), now=clock.now())
 
 
 @bp.route("/cycles/new", methods=["GET", "POST"])

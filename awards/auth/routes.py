@@ -324,6 +324,4 @@ def end_user_sessions(user_id: int):
         flash(_("همهٔ نشست‌های شما پایان یافت؛ دوباره وارد شوید."), "info")
         return redirect(url_for("auth.login"))
     flash(_("%(count)s نشست %(name)s پایان یافت.", count=ended, name=user.full_name), "success")
-    if "accounts.user" in current_app.view_functions:
-        return redirect(url_for("accounts.user", user_id=user.id))
-    return redirect(url_for("main.index"))
+    return redirect(url_for("accounts.user", user_id=user.id))

@@ -8,7 +8,6 @@ acting officer's province whatever the file says. Formula cells are read as thei
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
@@ -310,11 +309,7 @@ def template_rows() -> tuple[list[str], list[Any]]:
 def build_template_csv() -> bytes:
     """Return the CSV template: UTF-8 with a BOM (so Excel shows Persian), the headers and the example row."""
     headers, example = template_rows()
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerow(["" if value is None else str(value) for value in example])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return sheets.csv_bytes([headers, ["" if value is None else str(value) for value in example]])
 
 
 def build_template_xlsx(guide: list[tuple[str, str, str, str, str, str]]) -> bytes:

@@ -164,6 +164,13 @@ def parse_upload(filename: str, data: bytes, *, max_bytes: int, max_rows: int, t
     return _read_csv(data, max_rows, too_many)
 
 
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    """Write rows as CSV in UTF-8 with a BOM, so that Excel opens the Persian text as Persian."""
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def shown(value: Any) -> str:
     """The cell as the uploader typed it, for the error table (never evaluated, only displayed)."""
     if value is None:

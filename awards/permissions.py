@@ -245,3 +245,10 @@ def can_revoke_award(user: User, cycle_id: int | None = None) -> bool:
 
 def can_view_awards(user: User) -> bool:
     return is_organizer(user) or is_member(user, CommitteeCode.OVERSIGHT)
+
+
+# --- dashboard -------------------------------------------------------------------------------------------
+
+def can_remind_members(user: User, code: CommitteeCode, cycle_id: int | None = None) -> bool:
+    """The chair of a committee reminds its members of the sheets they still owe."""
+    return code != CommitteeCode.OVERSIGHT and is_chair(user, code, cycle_id)

@@ -25,6 +25,7 @@ PER_PAGE = 50
 #: Persian names of the actions services record; unknown actions are shown by their code.
 ACTION_LABELS = {
     "nomination.create": _l("ایجاد پرونده"),
+    "evaluation.remind": _l("یادآوری برگه‌های ارزیابی به اعضای کمیته"),
     "nomination.edit": _l("ویرایش پرونده"),
     "nomination.submit": _l("ارسال پرونده"),
     "nomination.withdraw": _l("انصراف از نامزدی"),

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
+from awards import i18n, permissions
+from awards.cycles.queries import current_cycle
+from awards.enums import CommitteeCode
+from awards.errors import DomainError
 from awards.extensions import db
-from awards.main.queries import dashboard_figures
+from awards.labels import LABELS, TIMELINE_FIELD_LABELS
+from awards.main import dashboard
+from awards.main.reminders import remind_members
+from awards.models import Category, Committee
+from awards.params import as_id
 from awards.redirects import next_or_home
 
 bp = Blueprint("main", __name__)
@@ -15,7 +25,39 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def index():
-    return render_template("main/index.html", figures=dashboard_figures(db.session, user=current_user))
+    board = dashboard.dashboard(db.session, user=current_user._get_current_object())
+    return render_template("main/index.html", board=board, timeline_labels=TIMELINE_FIELD_LABELS,
+                           charts=dashboard.chart_data(board, LABELS, persian=i18n.persian_ui()))
+
+
+@bp.route("/remind/<committee_code>", methods=["POST"])
+@login_required
+def remind(committee_code: str):
+    """The chair records a reminder to the members who still owe sheets (no message is sent yet)."""
+    try:
+        code = CommitteeCode(committee_code)
+    except ValueError:
+        abort(404)
+    cycle = current_cycle(db.session)
+    if cycle is None or not permissions.can_remind_members(current_user, code, cycle.id):
+        abort(403)
+    committee = db.session.scalar(select(Committee).where(Committee.code == code)) or abort(404)
+    category = None
+    if request.form.get("category"):
+        category = db.session.get(Category, as_id(request.form["category"]) or 0)
+        if category is None or category.cycle_id != cycle.id:
+            abort(404)
+    try:
+        reminded = remind_members(db.session, committee=committee, category=category,
+                                  actor=current_user._get_current_object(), cycle=cycle)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for("main.index"))
+    db.session.commit()
+    flash(_("یادآوری ثبت شد (برای %(count)s عضو؛ فرستادن پیام هنوز راه‌اندازی نشده است).",
+            count=i18n.number(len(reminded))), "success")
+    return redirect(url_for("main.index"))
 
 
 @bp.route("/healthz")

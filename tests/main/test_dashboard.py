@@ -312,6 +312,36 @@ def test_chart_data_is_json_with_persian_labels(app, client, demo, login_as):
     assert "در حال ارزیابی" in data["states"]["labels"]
 
 
+@pytest.fixture
+def demo_final(app, session):
+    """The 1404 demo carried to its frozen result, committed."""
+    from awards.demo import seed_demo
+
+    context = seed_demo(session, password=app.config["DEMO_PASSWORD"], upload_dir=app.config["UPLOAD_FOLDER"],
+                        max_bytes=app.config["MAX_UPLOAD_BYTES"], stage="final")
+    session.commit()
+    return context
+
+
+def test_score_distribution_once_results_exist(app, client, session, demo_final, login_as):
+    from awards.models import Award, Category
+
+    final = list(session.scalars(select(Category).where(Category.finalised_at.is_not(None))))
+    assert final
+    panel = _board(app, session, "admin").organizer
+    assert [d.category.id for d in panel.distributions] == [
+        c.id for c in sorted(final, key=lambda c: (c.position, c.id))]
+    for distribution in panel.distributions:
+        awards = list(session.scalars(select(Award).where(Award.category_id == distribution.category.id)))
+        assert sum(distribution.counts) >= len(awards)
+        for award in awards:  # every award's final score falls in a bin that is counted
+            assert distribution.counts[min(9, int(award.final_score) // 10)] >= 1
+    login_as("admin")
+    html = client.get("/").get_data(as_text=True)
+    assert 'data-chart="scores"' in html
+    assert "پراکندگی امتیاز نهایی: " + panel.distributions[0].category.title in html
+
+
 def test_score_bins_cover_zero_to_one_hundred():
     from decimal import Decimal
 
@@ -440,9 +470,11 @@ def test_remind_with_bad_input_is_a_404_not_a_500(client, session, demo, login_a
     assert _audit_count(session) == before
 
 
-def test_remind_requires_sign_in(client, demo):
-    response = client.post("/remind/winners")
-    assert response.status_code in (302, 400)
+def test_remind_requires_sign_in(client, session, demo):
+    before = _audit_count(session)
+    response = client.post("/remind/winners", data={"csrf_token": csrf_token(client, "/login")})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert _audit_count(session) == before
 
 
 def test_nothing_to_remind_records_nothing(app, client, session, demo, login_as):

@@ -19,7 +19,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if app.config["ENV_NAME"] == "production":
         ProductionConfig.validate(app.config)
 
-    from awards import cli, filters, hooks, jobs, params, serving
+    from awards import cli, filters, hooks, i18n, jobs, params, serving
     from awards.auth import session_interface
     from awards.extensions import babel, csrf, db, limiter, login_manager
 
@@ -31,6 +31,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     hooks.init_login(app, login_manager)
     session_interface.init_app(app)
     babel.init_app(app, locale_selector=hooks.select_locale)
+    i18n.init_app(app)  # numbers inside messages take the page's digits
     hooks.init_request_hooks(app)
     jobs.init_app(app)
 

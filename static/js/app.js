@@ -33,6 +33,70 @@
     window.clearTimeout(resizing);
     resizing = window.setTimeout(keyboardScrollable, 100);
   });
+  // The browser's own messages ("Please fill out this field", "Choose File") follow the browser's language, not
+  // the page's: replace them with the page's, which base.html passes as JSON.
+  var messagesTag = document.getElementById("ui-messages");
+  var messages = messagesTag ? JSON.parse(messagesTag.textContent) : null;
+  function localDigits(value) {
+    var text = String(value);
+    return messages && messages.persianDigits ? text.replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }) : text;
+  }
+  function validityMessage(field) {
+    var v = field.validity;
+    if (v.valueMissing) {
+      if (field.type === "file") { return messages.fileMissing; }
+      if (field.type === "checkbox" || field.type === "radio") { return messages.checkboxMissing; }
+      return field.tagName === "SELECT" ? messages.selectMissing : messages.valueMissing;
+    }
+    if (v.badInput) { return messages.badInput; }
+    if (v.typeMismatch) { return field.type === "email" ? messages.typeMismatchEmail : messages.typeMismatch; }
+    if (v.tooShort) { return messages.tooShort.replace("{n}", localDigits(field.minLength)); }
+    if (v.tooLong) { return messages.tooLong.replace("{n}", localDigits(field.maxLength)); }
+    if (v.rangeUnderflow) { return messages.rangeUnderflow.replace("{n}", localDigits(field.min)); }
+    if (v.rangeOverflow) { return messages.rangeOverflow.replace("{n}", localDigits(field.max)); }
+    if (v.stepMismatch) { return messages.stepMismatch; }
+    if (v.patternMismatch) { return field.title || messages.patternMismatch; }
+    return "";
+  }
+  if (messages) {
+    document.addEventListener("invalid", function (event) {
+      var field = event.target;
+      if (!field.setCustomValidity) { return; }
+      field.setCustomValidity("");
+      if (!field.validity.valid) { field.setCustomValidity(validityMessage(field)); }
+    }, true);
+    ["input", "change"].forEach(function (type) {
+      document.addEventListener(type, function (event) {
+        if (event.target.setCustomValidity) { event.target.setCustomValidity(""); }
+      }, true);
+    });
+    // A file field: the native control stays (invisible, on top, so clicks, the keyboard and the label still reach
+    // it); the face under it speaks the page's language and names the chosen file.
+    Array.prototype.forEach.call(document.querySelectorAll('input[type="file"]'), function (input) {
+      var box = document.createElement("div");
+      var face = document.createElement("div");
+      var button = document.createElement("span");
+      var name = document.createElement("span");
+      box.className = "file-picker";
+      face.className = "form-control file-picker-face" + (input.classList.contains("is-invalid") ? " is-invalid" : "");
+      face.setAttribute("aria-hidden", "true");
+      button.className = "file-picker-button";
+      button.textContent = messages.chooseFile;
+      name.className = "file-picker-name";
+      name.textContent = messages.noFile;
+      input.parentNode.insertBefore(box, input);
+      box.appendChild(input);
+      face.appendChild(button);
+      face.appendChild(name);
+      box.appendChild(face);
+      input.classList.add("file-picker-input");
+      input.addEventListener("change", function () {
+        name.textContent = input.files && input.files.length
+          ? Array.prototype.map.call(input.files, function (file) { return file.name; }).join("، ")
+          : messages.noFile;
+      });
+    });
+  }
   // Jalali date picker on inputs marked data-jdp (the picker is loaded only on pages that need it).
   if (window.jalaliDatepicker) {
     window.jalaliDatepicker.startWatch({ persianDigits: true, autoShow: true, autoHide: true, hideAfterChange: true });

@@ -190,7 +190,8 @@ def _request(app, language: str | None):
     return context
 
 
-@pytest.mark.parametrize(("language", "expected"), [(None, "۱۲ نشست دیگر پایان یافت."), ("en", "12 other sessions ended.")])
+@pytest.mark.parametrize(("language", "expected"),
+                         [(None, "۱۲ نشست دیگر پایان یافت."), ("en", "12 other sessions ended.")])
 def test_i18n_number_in_a_python_message_takes_the_page_digits(app, language, expected):
     from flask_babel import gettext
 

@@ -38,6 +38,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from awards.accounts.routes import bp as accounts_bp
     from awards.admin.routes import bp as admin_bp
     from awards.audit.routes import bp as audit_bp
+    from awards.auth.keepalive import bp as keepalive_bp
     from awards.auth.routes import bp as auth_bp
     from awards.certificates.routes import bp as certificates_bp
     from awards.certificates.verify import bp as verify_bp
@@ -51,7 +52,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
                       results_bp, certificates_bp, verify_bp, audit_bp, admin_bp,
-                      accounts_bp):
+                      accounts_bp, keepalive_bp):
         app.register_blueprint(blueprint)
 
     from awards.errors import register_error_pages

@@ -19,7 +19,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if app.config["ENV_NAME"] == "production":
         ProductionConfig.validate(app.config)
 
-    from awards import cli, filters, hooks, jobs, params, serving
+    from awards import cli, filters, hooks, i18n, jobs, params, serving
     from awards.auth import session_interface
     from awards.extensions import babel, csrf, db, limiter, login_manager
 
@@ -31,12 +31,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     hooks.init_login(app, login_manager)
     session_interface.init_app(app)
     babel.init_app(app, locale_selector=hooks.select_locale)
+    i18n.init_app(app)  # numbers inside messages take the page's digits
     hooks.init_request_hooks(app)
     jobs.init_app(app)
 
     from awards.accounts.routes import bp as accounts_bp
     from awards.admin.routes import bp as admin_bp
     from awards.audit.routes import bp as audit_bp
+    from awards.auth.keepalive import bp as keepalive_bp
     from awards.auth.routes import bp as auth_bp
     from awards.certificates.routes import bp as certificates_bp
     from awards.certificates.verify import bp as verify_bp
@@ -50,7 +52,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
                       results_bp, certificates_bp, verify_bp, audit_bp, admin_bp,
-                      accounts_bp):
+                      accounts_bp, keepalive_bp):
         app.register_blueprint(blueprint)
 
     from awards.errors import register_error_pages

@@ -97,6 +97,16 @@ CATEGORIES = [
     ("woman", "بانوی کارآفرین نمونه", NomineeKind.PERSON, 1, 1, 2, None),
 ]
 
+#: The categories' English titles, shown on English pages.
+CATEGORY_TITLES_EN = {
+    "industry": "Model industrial unit",
+    "mining": "Model mining unit",
+    "cluster": "Top industrial cluster",
+    "project": "Top project",
+    "veteran": "Industry and mining veteran",
+    "woman": "Model woman entrepreneur",
+}
+
 #: Province officers of the demo: (username, ISO code, full name).
 OFFICERS = [
     ("fars", "IR-07", "کارشناس استان فارس"),
@@ -228,7 +238,8 @@ def seed_demo(session: Session, *, password: str, upload_dir: Path, max_bytes: i
 
     categories: dict[str, Category] = {}
     for position, (code, title, kind, quota, gold, certificate, min_score) in enumerate(CATEGORIES):
-        category = Category(cycle_id=cycle.id, code=code, title=title, nominee_kind=kind, province_quota=quota,
+        category = Category(cycle_id=cycle.id, code=code, title=title, title_en=CATEGORY_TITLES_EN[code],
+                            nominee_kind=kind, province_quota=quota,
                             gold_quota=gold, certificate_quota=certificate,
                             min_score=Decimal(min_score) if min_score else None, position=position)
         for committee_code, (weight, aggregation, normalise) in COMMITTEE_WEIGHTS.items():

@@ -29,9 +29,12 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("local_name")
     def local_name(value) -> str:
-        """A province's or committee's name in the reader's language (the Persian one when no English exists)."""
+        """A province's, committee's or category's name in the reader's language (the Persian one when no English
+        exists)."""
         if value is None:
             return ""
+        if hasattr(value, "title_en"):  # a category
+            return value.title if _persian_ui() or not value.title_en else value.title_en
         english = getattr(value, "name_en", "")
         return value.name_fa if _persian_ui() or not english else english
 

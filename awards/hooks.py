@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, current_app, flash, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from sqlalchemy import select
 
-from awards import permissions
+from awards import clock, permissions
 from awards.audit.services import set_client_address
-from awards.auth import passwords
-from awards.db import db, reset_write_intent, set_write_intent
+from awards.auth import passwords, pending
+from awards.db import db, reset_write_intent, set_write_intent, write_intent
 from awards.models import User
+from awards.redirects import safe_next
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: What a user who must change their password may still reach.
@@ -75,6 +78,28 @@ def force_two_factor():
     return redirect(url_for("auth.two_factor_account"))
 
 
+def _flash_expired(reason: str) -> None:
+    if reason == "idle":
+        flash(_l("به دلیل بی‌کاری طولانی از سامانه خارج شدید؛ دوباره وارد شوید."), "warning")
+    else:
+        flash(_l("زمان نشست شما به پایان رسید؛ دوباره وارد شوید."), "warning")
+
+
+def _same_site_path(url: str | None) -> str | None:
+    """The path (and query) of ``url`` when it points at this site, e.g. the page a form was posted from."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _page_path() -> str:
+    query = request.query_string.decode("latin-1")
+    return request.path + (f"?{query}" if query else "")
+
+
 def init_request_hooks(app: Flask) -> None:
     @app.before_request
     def _begin_request():
@@ -88,13 +113,48 @@ def init_request_hooks(app: Flask) -> None:
         reason = getattr(session, "expired", "")
         if not reason or request.endpoint == "static":
             return None
-        if reason == "idle":
-            flash(_l("به دلیل بی‌کاری طولانی از سامانه خارج شدید؛ دوباره وارد شوید."), "warning")
-        else:
-            flash(_l("زمان نشست شما به پایان رسید؛ دوباره وارد شوید."), "warning")
+        _flash_expired(reason)
         if request.endpoint == "auth.login":
             return None
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+    def _keep_expired_post():
+        """A POST whose session had expired: keep what it carried for its user and send them to sign in; the
+        form's page offers it back afterwards (``_restored_form``). Runs first, before the CSRF check, which
+        would otherwise refuse the post and lose the typing."""
+        reason = getattr(session, "expired", "")
+        user_id = getattr(session, "expired_user_id", None)
+        if request.method != "POST" or not reason or not user_id or request.endpoint in (None, "auth.login",
+                                                                                          "static"):
+            return None
+        page = safe_next(_same_site_path(request.referrer)) or request.path
+        with write_intent(True):
+            form_id = pending.stash(db.session, user_id=user_id, page_path=page, action_path=request.path,
+                                    form=request.form, now=clock.wall_now())
+            db.session.commit()
+        _flash_expired(reason)
+        if form_id:
+            session["pending_form"] = form_id
+            flash(_l("آنچه در فرم نوشته بودید نگه داشته شد: پس از ورود دوباره به همان فرم برمی‌گردد و تا خودتان "
+                     "آن را نفرستید چیزی ثبت نمی‌شود."), "info")
+        return redirect(url_for("auth.login", next=page))
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _keep_expired_post)
+
+    @app.before_request
+    def _forget_restored_form():
+        # The user sent a form after theirs was offered back: the kept copy has done its work.
+        if request.method == "POST" and current_user.is_authenticated and "pending_form" in session:
+            pending.discard(db.session, form_id=session.pop("pending_form"), user_id=current_user.id)
+
+    @app.context_processor
+    def _restored_form():
+        form_id = session.get("pending_form")
+        if not form_id or request.method != "GET" or not current_user.is_authenticated:
+            return {}
+        kept = pending.find(db.session, form_id=form_id, user_id=current_user.id, page_path=_page_path(),
+                            now=clock.wall_now())
+        return {"restored_form": {"action": kept.action_path, "fields": kept.fields}} if kept else {}
 
     app.before_request(force_password_change)
     app.before_request(force_two_factor)
@@ -119,7 +179,6 @@ def init_request_hooks(app: Flask) -> None:
 
     @app.context_processor
     def _inject_permissions():
-        from awards import clock
         from awards.labels import LABELS
         from awards.navigation import nav_items
 

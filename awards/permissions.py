@@ -30,6 +30,11 @@ def _signed_in(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def is_signed_in(user: User) -> bool:
+    """Any active, signed-in account (the session keep-alive needs nothing more)."""
+    return _signed_in(user)
+
+
 def is_organizer(user: User) -> bool:
     return _signed_in(user) and user.is_organizer
 

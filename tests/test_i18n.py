@@ -178,3 +178,47 @@ def test_i18n_refusal_outside_a_request_is_persian(app):
             from awards.imports.sheets import formula_refused
 
             raise ValueError(formula_refused())
+
+
+# --- numbers inside messages take the page's digits (awards/i18n.LocalizedDomain and the template _()) -------------
+
+def _request(app, language: str | None):
+    context = app.test_request_context("/")
+    context.push()
+    if language:
+        flask.session["language"] = language
+    return context
+
+
+@pytest.mark.parametrize(("language", "expected"),
+                         [(None, "۱۲ نشست دیگر پایان یافت."), ("en", "12 other sessions ended.")])
+def test_i18n_number_in_a_python_message_takes_the_page_digits(app, language, expected):
+    from flask_babel import gettext
+
+    context = _request(app, language)
+    try:
+        assert gettext("%(count)s نشست دیگر پایان یافت.", count=12) == expected
+    finally:
+        context.pop()
+
+
+def test_i18n_number_in_a_template_message_takes_persian_digits_and_text_stays_escaped(app):
+    context = _request(app, None)
+    try:
+        html = flask.render_template_string("{{ _('%(n)s از %(q)s برگه', n=3, q='<b>') }}")
+    finally:
+        context.pop()
+    assert html == "۳ از &lt;b&gt; برگه"
+
+
+def test_i18n_text_and_flags_passed_to_a_message_are_left_as_written(app):
+    from flask_babel import gettext
+
+    context = _request(app, None)
+    try:
+        message = gettext("جایزه %(serial)s", serial="1404-CLUSTER-001")
+        flag = gettext("%(count)s نشست دیگر پایان یافت.", count=True)
+    finally:
+        context.pop()
+    assert "1404-CLUSTER-001" in message  # a serial passed as text is the caller's choice
+    assert flag.startswith("True")

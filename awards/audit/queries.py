@@ -6,17 +6,22 @@ writes to it except ``awards.audit.services.record``.
 
 from __future__ import annotations
 
+import functools
 import math
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from awards.labels import DOSSIER_FIELD_LABELS, TIMELINE_FIELD_LABELS
-from awards.models import AuditChainHead, AuditEvent, User
+from awards.enums import CommitteeCode
+from awards.labels import DOSSIER_FIELD_LABELS, LABELS, TIMELINE_FIELD_LABELS
+from awards.models import AuditChainHead, AuditEvent, Criterion, User
 from awards.pagination import Page
 from awards.persian import TEHRAN, normalize_text
 
@@ -70,6 +75,34 @@ ACTION_LABELS = {
     "membership.chair": _l("تعیین رئیس کمیته"),
     "user.organisation": _l("ثبت سازمان عضو"),
     "audit.verify": _l("وارسی زنجیرهٔ دفتر ممیزی"),
+    "assignment.add": _l("واگذاری نامزد به داور"),
+    "assignment.balance": _l("واگذاری خودکار داوران"),
+    "assignment.remove": _l("برداشتن واگذاری"),
+    "award.issue": _l("صدور جایزه"),
+    "award.revoke": _l("لغو جایزه"),
+    "certificates.print": _l("چاپ لوح‌ها"),
+    "certificates.retry": _l("چاپ دوبارهٔ لوح‌ها"),
+    "citation.write": _l("نوشتن متن لوح"),
+    "citation.approve": _l("تأیید متن لوح"),
+    "conflict.declare": _l("اعلام تعارض منافع"),
+    "conflict.flag": _l("شناسایی تعارض منافع"),
+    "conflict.override": _l("نادیده‌گرفتن تعارض منافع"),
+    "import.batch": _l("ورود گروهی نامزدها"),
+    "job.stale": _l("کار پس‌زمینهٔ ازکارافتاده"),
+    "rubric.update": _l("ویرایش معیارهای ارزیابی"),
+    "rubric.reset": _l("بازنشانی معیارهای ارزیابی"),
+    "sheet.reopen": _l("بازگشایی برگهٔ امتیاز"),
+    "sheet.save": _l("ذخیرهٔ برگهٔ امتیاز"),
+    "results.propose": _l("پیشنهاد نتیجهٔ رشته"),
+    "results.confirm": _l("تأیید نهایی نتیجهٔ رشته"),
+    "results.resolve_tie": _l("تعیین ترتیب نامزدهای هم‌امتیاز"),
+    "sheet.submit": _l("ارسال برگهٔ امتیاز"),
+    "user.two_factor_enrol": _l("فعال‌سازی ورود دومرحله‌ای"),
+    "user.two_factor_disable": _l("غیرفعال‌سازی ورود دومرحله‌ای"),
+    "user.two_factor_login": _l("ورود با کد دومرحله‌ای"),
+    "user.two_factor_fail": _l("کد دومرحله‌ای نادرست"),
+    "user.recovery_code_use": _l("ورود با کد بازیابی"),
+    "user.recovery_codes_regenerate": _l("ساختن کدهای بازیابی تازه"),
 }
 
 OBJECT_LABELS = {
@@ -94,7 +127,7 @@ FIELD_LABELS = {
     "ceremony_postponed_from": _l("تاریخ نخست آیین"),
     "ceremony_postponed_reason": _l("دلیل تعویق"),
     "original_name": _l("نام پرونده"),
-    "sha256": _l("چکیدهٔ SHA-256"),
+    "sha256": _l("اثر انگشت پرونده (برای وارسی دست‌نخوردگی)"),
     "username": _l("نام کاربری"),
     "is_organizer": _l("دبیرخانه"),
     "province_id": _l("استان"),
@@ -105,7 +138,83 @@ FIELD_LABELS = {
     "checked": _l("رویدادهای وارسی‌شده"),
     "bad_event_id": _l("نخستین رویداد نادرست"),
     "problem": _l("نوع ایراد"),
+    # categories and the rubric
+    "code": _l("کد"),
+    "title": _l("عنوان"),
+    "title_en": _l("عنوان انگلیسی"),
+    "nominee_kind": _l("نوع نامزد"),
+    "province_quota": _l("سهمیهٔ هر استان"),
+    "gold_quota": _l("سهمیهٔ تندیس زرین"),
+    "certificate_quota": _l("سهمیهٔ لوح تقدیر"),
+    "min_score": _l("حداقل امتیاز"),
+    "retired_at": _l("زمان بازنشستگی"),
+    "conflict_same_province": _l("تعارض با هم‌استانی"),
+    "weight": _l("وزن"),
+    "aggregation": _l("روش جمع‌بندی"),
+    "quorum": _l("حد نصاب"),
+    "normalise": _l("نرمال‌سازی سخت‌گیری"),
+    "reviewers_per_nomination": _l("تعداد داوران هر نامزد"),
+    "guidance": _l("راهنمای داوری"),
+    "max_points": _l("بیشینهٔ امتیاز"),
+    "position": _l("ترتیب"),
+    "locked": _l("قفل"),
+    "reopened_sheets": _l("برگه‌های بازگشایی‌شده"),
+    "rubric_reset_reason": _l("دلیل بازنشانی"),
+    # cycles, committees and users
+    "year": _l("سال"),
+    "archived_at": _l("زمان بایگانی"),
+    "source_cycle": _l("دورهٔ مبدأ"),
+    "categories": _l("رشته‌ها"),
+    "memberships": _l("عضویت‌ها"),
+    "signatories": _l("امضاکنندگان"),
+    "committee": _l("کمیته"),
+    "user_id": _l("کاربر"),
+    "user_ids": _l("کاربران"),
+    "member_id": _l("داور"),
+    "chair_user_id": _l("رئیس کمیته"),
+    "is_chair": _l("رئیس"),
+    "organisation": _l("سازمان"),
+    "expires_at": _l("زمان انقضا"),
+    "link_id": _l("پیوند"),
+    "method": _l("روش"),
+    "purpose": _l("منظور"),
+    "remaining": _l("کدهای مانده"),
+    "session": _l("نشست"),
+    "sessions": _l("نشست‌ها"),
+    # scoring, citations and results
+    "comment": _l("یادداشت داور"),
+    "text": _l("متن لوح"),
+    "written_by_id": _l("نویسنده"),
+    "approved": _l("تأییدشده"),
+    "created": _l("ساخته‌شده"),
+    "removed": _l("برداشته‌شده"),
+    "short": _l("کمبود داور"),
+    "source": _l("منشأ"),
+    "overridden": _l("نادیده‌گرفته‌شده"),
+    "rank": _l("رتبه"),
+    "tier": _l("سطح جایزه"),
+    "tiers": _l("سطح‌ها"),
+    "final_score": _l("امتیاز نهایی"),
+    "serial": _l("شمارهٔ لوح"),
+    "proposal_digest": _l("چکیدهٔ پیشنهاد"),
+    "proposed_at": _l("زمان پیشنهاد"),
+    "finalised_at": _l("زمان نهایی‌شدن"),
+    "revoked_at": _l("زمان لغو"),
+    # imports, printing and jobs
+    "file": _l("پرونده"),
+    "rows": _l("ردیف‌ها"),
+    "nomination_ids": _l("پرونده‌ها"),
+    "count": _l("تعداد"),
+    "format": _l("قالب"),
+    "order": _l("ترتیب"),
+    "name": _l("نام"),
+    "error": _l("خطا"),
+    "signature_file": _l("تصویر امضا"),
 }
+
+_COMMITTEE_CODES = frozenset(code.value for code in CommitteeCode)
+#: The parts of a compound key (``winners.criterion:41.weight``) that name a place rather than a field.
+_KEY_SCOPES = {"category": _l("رشته"), "cycle": _l("دوره")}
 
 #: Fields whose values are enum codes shown through ``awards.labels.LABELS``.
 LABELLED_FIELDS = frozenset({"state", "outcome", "tier"})
@@ -138,15 +247,60 @@ def _typed(name: str, value: Any) -> tuple[Any, str]:
     return value, "text"
 
 
-def describe_changes(changes: dict[str, Any] | None) -> list[Change]:
-    """Turn an event's ``{field: [before, after]}`` into rows with Persian labels and typed values."""
+def _key_part_label(part: str, criteria: Mapping[int, str]) -> str:
+    if part.startswith("criterion:"):
+        ident = part.split(":", 2)[1]
+        if ident == "new":
+            return _("معیار تازه")
+        title = criteria.get(int(ident)) if ident.isdigit() else None
+        return _("معیار «%(title)s»", title=title) if title else _("معیار")
+    if part in _KEY_SCOPES:
+        return str(_KEY_SCOPES[part])
+    if part in _COMMITTEE_CODES:
+        return _("کمیتهٔ %(name)s", name=LABELS[CommitteeCode(part)])
+    return str(FIELD_LABELS.get(part, part))
+
+
+def field_label(key: str, criteria: Mapping[int, str] | None = None) -> str:
+    """The reader's name for a changed field, compound keys included: ``winners.criterion:41.weight`` reads
+    «کمیتهٔ برگزیدگان › معیار «نوآوری» › وزن». ``criteria`` maps criterion ids to titles."""
+    if key in FIELD_LABELS:
+        return str(FIELD_LABELS[key])
+    return " › ".join(_key_part_label(part, criteria or {}) for part in key.split("."))
+
+
+def criterion_ids(events: Iterable[Any]) -> set[int]:
+    """Criterion ids named by the changes of ``events`` (score sheets and rubric edits name them in keys)."""
+    found = set()
+    for event in events:
+        for key in event.changes or {}:
+            found.update(int(m) for m in re.findall(r"criterion:(\d+)", key))
+    return found
+
+
+def criterion_titles(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Criterion.id, Criterion.title).where(Criterion.id.in_(ids)))
+    return {row.id: row.title for row in rows}
+
+
+def describe_changes(changes: dict[str, Any] | None, criteria: Mapping[int, str] | None = None) -> list[Change]:
+    """Turn an event's ``{field: [before, after]}`` into rows with labels in the reader's language and typed
+    values."""
     rows = []
     for name, pair in (changes or {}).items():
         before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
         (before, kind_before), (after, kind_after) = _typed(name, before), _typed(name, after)
         kind = kind_after if after is not None else kind_before
-        rows.append(Change(name, FIELD_LABELS.get(name, name), before, after, kind))
+        rows.append(Change(name, field_label(name, criteria), before, after, kind))
     return rows
+
+
+def change_describer(session: Session, events: Iterable[Any]) -> Callable[[dict[str, Any] | None], list[Change]]:
+    """:func:`describe_changes` for a page of events, with the criteria they name loaded in one query."""
+    criteria = criterion_titles(session, criterion_ids(events))
+    return functools.partial(describe_changes, criteria=criteria)
 
 
 def action_label(action: str) -> Any:

@@ -36,7 +36,8 @@ def index():
     page = queries.audit_page(db.session, criteria=form.criteria(), page=request.args.get("page", 1, type=int))
     args = {key: value for key, value in request.args.items() if key != "page" and value.strip()}
     return render_template("audit/index.html", form=form, page=page, args=args,
-                           describe_changes=queries.describe_changes, action_label=queries.action_label,
+                           describe_changes=queries.change_describer(db.session, page.items),
+                           action_label=queries.action_label,
                            object_labels=queries.OBJECT_LABELS, chain=queries.chain_status(db.session),
                            problems=services.PROBLEMS,
                            can_link_nomination="nominations.view" in current_app.view_functions)

@@ -41,7 +41,7 @@ from awards.auth.sessions import (
 # Flask-Login's keys: the anonymous cookie must never carry them.
 USER_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
 # What an anonymous visitor carries across sign-in and sign-out.
-KEPT_KEYS = ("language",)
+KEPT_KEYS = ("language", "pending_form")
 
 
 class AwardsSession(SecureCookieSession):
@@ -55,6 +55,7 @@ class AwardsSession(SecureCookieSession):
         self.forget_remember = False  # delete the remember cookie
         self.stale_cookie = False  # the browser holds a session cookie that no longer means anything
         self.expired = ""  # "idle" or "lifetime": why the signed-in session of this cookie just ended
+        self.expired_user_id: int | None = None  # whose session that was (to keep a form they were posting)
         self.store_down = False  # the store could not be reached: served signed out, the cookies left alone
 
 
@@ -102,13 +103,14 @@ class ServerSideSessionInterface(SessionInterface):
         now = clock.wall_now()
         idle, lifetime = app.config["IDLE_TIMEOUT"], app.permanent_session_lifetime
         raw = request.cookies.get(self.get_cookie_name(app))
-        expired = ""
+        expired, expired_user_id = "", None
         if raw and TOKEN_RE.fullmatch(raw):
             record = self.store.find_by_token(raw)
             if record is not None and session_alive(record, now=now, idle=idle, lifetime=lifetime):
                 return self._signed_in(app, request, record, now)
             if record is not None:
                 expired = "idle" if now - record.last_seen_at > idle else "lifetime"
+                expired_user_id = record.user_id
                 if remember_alive(record, now=now):
                     self.store.drop_token(record.id)
                 else:
@@ -123,7 +125,7 @@ class ServerSideSessionInterface(SessionInterface):
             if revived is not None:
                 return revived
             result.forget_remember = True
-        result.expired = expired
+        result.expired, result.expired_user_id = expired, expired_user_id
         return result
 
     def _signed_in(self, app: Flask, request, record: SessionRecord, now) -> AwardsSession:

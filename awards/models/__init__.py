@@ -12,6 +12,7 @@ from awards.models.document import EvidenceDocument
 from awards.models.job import Job
 from awards.models.nomination import Nomination
 from awards.models.password_link import PasswordLink
+from awards.models.pending_form import PendingForm
 from awards.models.province import Province
 from awards.models.score import Assignment, Score, ScoreSheet
 from awards.models.setting import Setting
@@ -37,6 +38,7 @@ __all__ = [
     "Membership",
     "Nomination",
     "PasswordLink",
+    "PendingForm",
     "Province",
     "RecoveryCode",
     "Score",

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from awards import permissions
 from awards.enums import NominationState
@@ -163,3 +163,42 @@ def offered_categories(cycle) -> list[Category]:
     if cycle is None or cycle.archived_at is not None:
         return []
     return [category for category in cycle.categories if category.retired_at is None]
+
+
+#: States in which a dossier still counts as a nomination of its nominee (a withdrawn one no longer does).
+_DUPLICATE_STATES = tuple(state for state in NominationState if state is not NominationState.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class DuplicateNominee:
+    """Another dossier of the same cycle with the same national company ID or national code."""
+
+    nomination_id: int
+    nominee_name: str
+    province_id: int
+    field: str  # "legal_id" or "national_code"
+
+
+def duplicate_nominees(session: Session, *, nominations: list[Nomination]) -> dict[int, list[DuplicateNominee]]:
+    """For each of ``nominations``, the other dossiers of its cycle, from any province, that name the same legal
+    entity (شناسه ملی) or person (کد ملی). One statement however many nominations are asked about."""
+    if not nominations:
+        return {}
+    other = aliased(Nomination)
+    ids = [n.id for n in nominations]
+    same_legal = ((other.legal_id == Nomination.legal_id) & Nomination.legal_id.is_not(None)
+                  & (Nomination.legal_id != ""))
+    same_person = ((other.national_code == Nomination.national_code) & Nomination.national_code.is_not(None)
+                   & (Nomination.national_code != ""))
+    rows = session.execute(
+        select(Nomination.id, other.id, other.nominee_name, other.province_id,
+               case((same_legal, "legal_id"), else_="national_code"))
+        .join(other, (other.cycle_id == Nomination.cycle_id) & (other.id != Nomination.id)
+              & or_(same_legal, same_person))
+        .where(Nomination.id.in_(ids), Nomination.state.in_(_DUPLICATE_STATES), other.state.in_(_DUPLICATE_STATES))
+        .order_by(Nomination.id, other.id)
+    )
+    found: dict[int, list[DuplicateNominee]] = {}
+    for nomination_id, other_id, name, province_id, field in rows:
+        found.setdefault(nomination_id, []).append(DuplicateNominee(other_id, name, province_id, field))
+    return found

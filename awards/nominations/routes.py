@@ -118,6 +118,7 @@ def _render_view(nomination: Nomination, *, upload_form=None, withdraw_form=None
         phase=nomination.cycle.phase_at(clock.now()),
         history=queries.screening_history(db.session, nomination),
         compliance=queries.compliance_decision(db.session, nomination),
+        duplicates=queries.duplicate_nominees(db.session, nominations=[nomination]).get(nomination.id, []),
         upload_form=upload_form or UploadForm(formdata=None),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
     )

@@ -42,6 +42,17 @@ TIE_ACTION = "results.resolve_tie"
 # ---------------------------------------------------------------------------------------------------------------
 
 
+#: Letters and digits only: a printed verification address may wrap before its token but never inside it (a "-"
+#: or "_" would offer the line breaker a place to split it).
+TOKEN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"  # noqa: S105 (an alphabet, not a secret)
+TOKEN_LENGTH = 24  # 24 letters from 57: about 140 random bits
+
+
+def verification_token() -> str:
+    """A fresh certificate verification token: letters and digits without look-alikes (0/O, 1/l/I)."""
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+
+
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(round2(value))
 
@@ -243,7 +254,7 @@ def confirm(session: Session, *, category: Category, actor: User) -> list[Award]
 
     Under the category row lock: refuses if already final, if nothing was proposed, if the actor proposed it,
     or if the recomputed result differs from the proposal. Side effects: one award per tiered nomination
-    (serial ``<year>-<CODE>-<NNN>`` in rank order, ``secrets.token_urlsafe(24)`` token), transitions
+    (serial ``<year>-<CODE>-<NNN>`` in rank order, a 24-letter :func:`verification_token`), transitions
     shortlisted -> awarded and the rest -> not selected, ``finalised_by/at``, the audit chain head after those
     transitions and ``result_digest`` over the result and that head; audited.
     """
@@ -279,7 +290,7 @@ def confirm(session: Session, *, category: Category, actor: User) -> list[Award]
         transition(session, nomination=nomination, action=NominationAction.AWARD, actor=actor)
         award = Award(cycle_id=category.cycle_id, category_id=category.id, nomination_id=nominee.id,
                       tier=nominee.tier, rank=nominee.rank, final_score=round2(nominee.final),
-                      serial=serials[nominee.id], token=secrets.token_urlsafe(24), issued_at=now)
+                      serial=serials[nominee.id], token=verification_token(), issued_at=now)
         session.add(award)
         awards.append(award)
     for nomination in nominations.values():

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from awards.enums import ComplianceOutcome, NominationState, ScreeningOutcome
 from awards.models import ComplianceDecision, Cycle, Nomination, Province, ScreeningDecision, User
+from awards.nominations.queries import DuplicateNominee, duplicate_nominees
 
 #: Nominations the compliance queue lists: those the oversight committee can still decide, and those it failed.
 COMPLIANCE_STATES = (NominationState.IN_EVALUATION, NominationState.SHORTLISTED, NominationState.INELIGIBLE)
@@ -20,6 +21,7 @@ COMPLIANCE_STATUSES = ("pending", "passed", "failed")
 class ScreeningRow:
     nomination: Nomination
     last_return: ScreeningDecision | None  # the latest earlier return, so the screener can check the fix
+    duplicates: tuple[DuplicateNominee, ...] = ()  # other dossiers of the cycle naming the same nominee
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def _dossier_options():
 
 def screening_queue(session: Session, *, cycle: Cycle, province_id: int | None = None,
                     category_id: int | None = None) -> list[ScreeningRow]:
-    """Submitted nominations of ``cycle`` from every province, oldest submission first (three queries)."""
+    """Submitted nominations of ``cycle`` from every province, oldest submission first (four queries)."""
     query = (
         select(Nomination)
         .where(Nomination.cycle_id == cycle.id, Nomination.state == NominationState.SUBMITTED)
@@ -67,7 +69,8 @@ def screening_queue(session: Session, *, cycle: Cycle, province_id: int | None =
             .order_by(ScreeningDecision.decided_at, ScreeningDecision.id)
         ):
             returns[decision.nomination_id] = decision  # later ones overwrite: the latest wins
-    return [ScreeningRow(n, returns.get(n.id)) for n in nominations]
+    duplicates = duplicate_nominees(session, nominations=nominations)
+    return [ScreeningRow(n, returns.get(n.id), tuple(duplicates.get(n.id, ()))) for n in nominations]
 
 
 def compliance_queue(session: Session, *, cycle: Cycle, province_id: int | None = None,

@@ -182,7 +182,7 @@ def test_update_category_changes_fields_with_before_and_after(session, demo):
     industry = category(session, "industry")
     values = {**services.snapshot(industry, services.CATEGORY_FIELDS), "province_quota": 4, "title_en": "Industry"}
     changes = services.update_category(session, actor=user(session, "admin"), category=industry, values=values)
-    assert changes == {"province_quota": [3, 4], "title_en": ["", "Industry"]}
+    assert changes == {"province_quota": [3, 4], "title_en": ["Model industrial unit", "Industry"]}
     assert industry.province_quota == 4
 
 

@@ -76,6 +76,7 @@ class QuotaUse:
     title: str
     used: int
     quota: int
+    title_en: str = ""  # shown on English pages (the ``local_name`` filter)
 
     @property
     def full(self) -> bool:
@@ -126,14 +127,15 @@ def province_panel(session: Session, *, cycle: Cycle, user: User, now: datetime)
         )
     ]
     quotas = [
-        QuotaUse(category_id=row.id, title=row.title, used=row.used, quota=row.province_quota)
+        QuotaUse(category_id=row.id, title=row.title, used=row.used, quota=row.province_quota, title_en=row.title_en)
         for row in session.execute(
-            select(Category.id, Category.title, Category.province_quota, func.count(Nomination.id).label("used"))
+            select(Category.id, Category.title, Category.title_en, Category.province_quota,
+                   func.count(Nomination.id).label("used"))
             .outerjoin(Nomination, and_(Nomination.category_id == Category.id,
                                         Nomination.province_id == user.province_id,
                                         Nomination.state.in_(QUOTA_STATES)))
             .where(Category.cycle_id == cycle.id, Category.retired_at.is_(None))
-            .group_by(Category.id, Category.title, Category.province_quota, Category.position)
+            .group_by(Category.id, Category.title, Category.title_en, Category.province_quota, Category.position)
             .order_by(Category.position, Category.id)
         )
     ]

@@ -205,15 +205,17 @@ def mode_pages(url: str, instance: Path, repeat: int) -> dict:
         _login(client, username)
         for label, path in entries:
             client.get(path)  # warm-up (templates compiled, caches filled)
-            times = []
+            times, cpu = [], []
             for _ in range(repeat):
                 counter.reset()
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 response = client.get(path)
                 times.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - start_cpu)
             pages.append({"role": username.split("-")[0] if username.startswith("officer") else username,
                           "page": label, "path": path, "status": response.status_code,
-                          "median_s": statistics.median(times), "bytes": len(response.get_data()),
+                          "median_s": statistics.median(times), "cpu_s": statistics.median(cpu),
+                          "bytes": len(response.get_data()),
                           "statements": counter.n})
     # One screening accept (the organizer's provincial-affairs chair), with the clock back in screening.
     accepts = []
@@ -248,11 +250,13 @@ def mode_results(url: str, instance: Path, repeat: int) -> dict:
         category = load_category(s, facts["category_id"])
         load_results(s, category=category)  # warm-up
         app_times, sql_times = [], []
+        app_cpu = []
         for _ in range(repeat):
             s.expire_all()
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             data = load_results(s, category=category)
             app_times.append(time.perf_counter() - start)
+            app_cpu.append(time.process_time() - start_cpu)
         per_sheet = (
             select(ScoreSheet.nomination_id, ScoreSheet.committee_id,
                    (100 * func.sum(Criterion.weight * Score.value / Criterion.max_points)
@@ -270,7 +274,8 @@ def mode_results(url: str, instance: Path, repeat: int) -> dict:
             sql_times.append(time.perf_counter() - start)
         nominees = len(data.result.nominees)
         db.session.remove()
-    return {"load_results_s": statistics.median(app_times), "sql_s": statistics.median(sql_times),
+    return {"load_results_s": statistics.median(app_times), "load_results_cpu_s": statistics.median(app_cpu),
+            "sql_s": statistics.median(sql_times),
             "nominees": nominees, "sql_rows": rows}
 
 
@@ -390,11 +395,11 @@ def mode_finalise(url: str, instance: Path) -> dict:
         set_demo_clock(db.session, STAGE_MOMENTS["results"])
         db.session.commit()
         cycle_id = db.session.scalar(select(Cycle.id))
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         confirmed = finalise_all(db.session, cycle_id=cycle_id)
         db.session.commit()
-        elapsed = time.perf_counter() - start
-    return {"seconds": elapsed, "categories": confirmed,
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    return {"seconds": elapsed, "cpu": cpu, "categories": confirmed,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -471,7 +476,8 @@ def bench_one(kind: str, n: int, tmp: Path, *, repeat: int, judges: int, seconds
     out["commands"] = {}
     for label, args in commands.items():
         result = timed_process([*FLASK, *args], env)
-        out["commands"][label] = {"seconds": result["seconds"], "peak_mb": result["peak_mb"], "rc": result["rc"],
+        out["commands"][label] = {"seconds": result["seconds"], "cpu": result["cpu"], "peak_mb": result["peak_mb"],
+                                  "rc": result["rc"],
                                   "line": (result["stdout"] or result["stderr"]).strip().splitlines()[-1][:160]}
     if not keep:
         drop_database(kind, url)
@@ -482,15 +488,18 @@ def print_run(run: dict) -> None:
     print(f"\n== {run['kind']}, N = {run['n']} ==")
     seed = run["seed"]
     print(f"seed-scale: {seed['seconds']:.1f} s wall ({seed['cpu']:.1f} s CPU), peak {seed['peak_mb']:.0f} MB")
-    print(f"{'role':<26} {'page':<26} {'status':>6} {'median ms':>10} {'KB':>9} {'stmts':>6}")
+    print("(median ms: wall clock; cpu ms: this process's CPU time, which includes SQLite's work but not "
+          "PostgreSQL's)")
+    print(f"{'role':<26} {'page':<26} {'status':>6} {'median ms':>10} {'cpu ms':>8} {'KB':>9} {'stmts':>6}")
     for page in run["pages"]["pages"]:
         print(f"{page['role']:<26} {page['page']:<26} {page['status']:>6} {page['median_s'] * 1000:>10.1f} "
-              f"{page['bytes'] / 1024:>9.1f} {page['statements']:>6}")
+              f"{page.get('cpu_s', 0) * 1000:>8.1f} {page['bytes'] / 1024:>9.1f} {page['statements']:>6}")
     for accept in run["pages"]["accepts"]:
         print(f"screening accept: status {accept['status']}, {accept['seconds'] * 1000:.1f} ms, "
               f"{accept['statements']} statements")
     res = run["results"]
-    print(f"results of the largest category ({res['nominees']} nominees): load_results {res['load_results_s']:.3f} s,"
+    print(f"results of the largest category ({res['nominees']} nominees): load_results {res['load_results_s']:.3f} s "
+          f"({res['load_results_cpu_s']:.3f} s CPU),"
           f" SQL aggregate {res['sql_s']:.3f} s ({res['sql_rows']} committee means): "
           f"ratio {res['load_results_s'] / max(res['sql_s'], 1e-6):.1f}x")
     c = run["concurrency"]
@@ -499,10 +508,11 @@ def print_run(run: dict) -> None:
           f"{c['saves_per_s']:.2f} saves/s; lost {c['lost']}, duplicated {c['duplicated']}, "
           f"new sheets {c['new_sheets']}")
     f = run["finalise"]
-    print(f"propose + confirm all {f['categories']} categories: {f['seconds']:.1f} s, "
+    print(f"propose + confirm all {f['categories']} categories: {f['seconds']:.1f} s ({f['cpu']:.1f} s CPU), "
           f"peak {f['process_peak_mb']:.0f} MB")
     for label, cmd in run["commands"].items():
-        print(f"{label}: {cmd['seconds']:.1f} s, peak {cmd['peak_mb']:.0f} MB, exit {cmd['rc']}: {cmd['line']}")
+        print(f"{label}: {cmd['seconds']:.1f} s ({cmd['cpu']:.1f} s CPU), peak {cmd['peak_mb']:.0f} MB, "
+              f"exit {cmd['rc']}: {cmd['line']}")
 
 
 def targets(runs: list[dict]) -> list[tuple[str, bool | None, str]]:
@@ -596,6 +606,8 @@ def main() -> None:
     kinds = args.db or _env_list("BENCH_DBS", "sqlite,postgresql")
     if "postgresql" in kinds and not os.environ.get("AWARDS_TEST_DATABASE_URL"):
         kinds = [k for k in kinds if k != "postgresql"]
+    print("Wall-clock figures depend on what else the machine runs (the load average is printed); CPU seconds "
+          "are shown beside them where they can be measured.")
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}; Python "
           f"{platform.python_version()}; load average before: {os.getloadavg()[0]:.2f}")
     print(f"sizes {sizes} on {kinds}; {args.repeat} timed requests per page (median); concurrency "

@@ -581,7 +581,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=None)
     parser.add_argument("--db", nargs="+", choices=["sqlite", "postgresql"], default=None)
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases afterwards")
-    parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
+    parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file (after each run)")
+    parser.add_argument("--merge", type=Path, nargs="+", default=[],
+                        help="judge the targets together with the runs saved by earlier --json files")
     parser.add_argument("--child", choices=["pages", "results", "concurrency", "finalise"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--instance", type=Path, help=argparse.SUPPRESS)
@@ -604,6 +606,8 @@ def main() -> None:
 
     sizes = args.sizes or [int(s) for s in _env_list("BENCH_SIZES", "1300,13000")]
     kinds = args.db or _env_list("BENCH_DBS", "sqlite,postgresql")
+    if args.merge and not args.sizes and "BENCH_SIZES" not in os.environ:
+        sizes = []  # only judge the saved runs
     if "postgresql" in kinds and not os.environ.get("AWARDS_TEST_DATABASE_URL"):
         kinds = [k for k in kinds if k != "postgresql"]
     print("Wall-clock figures depend on what else the machine runs (the load average is printed); CPU seconds "
@@ -620,10 +624,12 @@ def main() -> None:
                 run = bench_one(kind, n, Path(tmp), repeat=args.repeat, judges=args.judges, seconds=args.seconds,
                                 keep=args.keep)
                 runs.append(run)
+                if args.json:
+                    args.json.write_text(json.dumps(runs, indent=1, ensure_ascii=False))
                 print_run(run)
                 print(f"load average: {os.getloadavg()[0]:.2f}", flush=True)
-    if args.json:
-        args.json.write_text(json.dumps(runs, indent=1, ensure_ascii=False))
+    for earlier in args.merge:
+        runs.extend(json.loads(earlier.read_text()))
     print("\n== issue-14 targets ==")
     for name, ok, detail in targets(runs):
         verdict = "n/a" if ok is None else ("met" if ok else "NOT MET")

@@ -175,6 +175,14 @@ def seed_demo_command(stage: str, if_empty: bool) -> None:
     click.echo(f"demo loaded (stage: {stage}); every demo account's password is AWARDS_DEMO_PASSWORD")
 
 
+SCALE_REFUSALS = {
+    "production": "seed-scale با پیکربندی production اجرا نمی‌شود / seed-scale refuses to run under the production "
+                  "config (nothing was changed)",
+    "not_empty": "پایگاه داده خالی نیست؛ seed-scale فقط پایگاه دادهٔ خالی را پر می‌کند / the database is not empty: "
+                 "seed-scale only fills an empty database (nothing was changed)",
+}
+
+
 @click.command("seed-scale")
 @with_appcontext
 @click.option("--nominations", "count", type=click.IntRange(1, 200_000), required=True,
@@ -202,7 +210,7 @@ def seed_scale_command(count: int, seed: int, stage: str) -> None:
         db.session.commit()
     except ScaleRefused as err:
         db.session.rollback()
-        raise click.ClickException(str(err)) from err
+        raise click.ClickException(SCALE_REFUSALS[err.reason]) from err
     click.echo(summary(report))
     click.echo(f"seed-scale: {count} nominations, stage {stage}, committed in {time.perf_counter() - started:.1f} s; "
                "every account's password is AWARDS_DEMO_PASSWORD")

@@ -134,7 +134,12 @@ _LAST = ["احمدی", "کریمی", "توکلی", "رضایی", "موسوی", "
 
 
 class ScaleRefused(Exception):
-    """The database or configuration may not receive the generated cycle (the message says why, fa / en)."""
+    """The database or configuration may not receive the generated cycle: ``reason`` is ``"production"`` or
+    ``"not_empty"`` (the command line words it, in Persian and English)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
@@ -149,12 +154,10 @@ class ScaleReport:
 def check_target(session: Session, *, env_name: str) -> None:
     """Refuse the production config and a database that holds any account or cycle."""
     if env_name == "production":
-        raise ScaleRefused("seed-scale با پیکربندی production اجرا نمی‌شود / seed-scale refuses to run under "
-                           "the production config")
+        raise ScaleRefused("production")
     if (session.scalar(select(User.id).limit(1)) is not None
             or session.scalar(select(Cycle.id).limit(1)) is not None):
-        raise ScaleRefused("پایگاه داده خالی نیست؛ seed-scale فقط در پایگاه دادهٔ خالی داده می‌سازد / the database is "
-                           "not empty: seed-scale only fills an empty database (nothing was changed)")
+        raise ScaleRefused("not_empty")
 
 
 def _insert(session: Session, table, rows: list[dict[str, Any]]) -> None:

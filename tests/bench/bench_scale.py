@@ -459,14 +459,13 @@ def bench_one(kind: str, n: int, tmp: Path, *, repeat: int, judges: int, seconds
         raise SystemExit(f"seed-scale failed:\n{seed['stderr'][-4000:]}")
     out["seed"] = {"seconds": seed["seconds"], "cpu": seed["cpu"], "peak_mb": seed["peak_mb"],
                    "summary": seed["stdout"].strip().splitlines()[0]}
-    print(f"  seed-scale {n}: {seed['seconds']:.1f} s wall, {seed['cpu']:.1f} s CPU, peak {seed['peak_mb']:.0f} MB",
-          flush=True)
-    print(f"    {out['seed']['summary']}", flush=True)
+    print_run(out, "seed")
     out["pages"] = run_child("pages", url, instance, "--repeat", str(repeat))
-    print("  pages measured", flush=True)
+    print_run(out, "pages")
     out["results"] = run_child("results", url, instance, "--repeat", str(repeat))
+    print_run(out, "results")
     out["concurrency"] = run_child("concurrency", url, instance, "--judges", str(judges), "--seconds", str(seconds))
-    print("  results and concurrency measured", flush=True)
+    print_run(out, "concurrency")
     out["finalise"] = run_child("finalise", url, instance)
     commands = {"baseline: app start-up (flask routes)": ["routes"],
                 "results verify": ["results", "verify", "--cycle", "1404"],
@@ -479,15 +478,31 @@ def bench_one(kind: str, n: int, tmp: Path, *, repeat: int, judges: int, seconds
         out["commands"][label] = {"seconds": result["seconds"], "cpu": result["cpu"], "peak_mb": result["peak_mb"],
                                   "rc": result["rc"],
                                   "line": (result["stdout"] or result["stderr"]).strip().splitlines()[-1][:160]}
+    print_run(out, "finalise")
     if not keep:
         drop_database(kind, url)
     return out
 
 
-def print_run(run: dict) -> None:
-    print(f"\n== {run['kind']}, N = {run['n']} ==")
-    seed = run["seed"]
-    print(f"seed-scale: {seed['seconds']:.1f} s wall ({seed['cpu']:.1f} s CPU), peak {seed['peak_mb']:.0f} MB")
+def print_run(run: dict, part: str) -> None:
+    """Print one part of a run as soon as it is measured (a long run shows its figures as it goes)."""
+    if part == "seed":
+        print(f"\n== {run['kind']}, N = {run['n']} ==")
+        seed = run["seed"]
+        print(f"seed-scale: {seed['seconds']:.1f} s wall ({seed['cpu']:.1f} s CPU), peak {seed['peak_mb']:.0f} MB")
+        print(f"  {seed['summary']}", flush=True)
+    elif part == "pages":
+        print_pages(run)
+    elif part == "results":
+        print_results(run)
+    elif part == "concurrency":
+        print_concurrency(run)
+    else:
+        print_finalise(run)
+    sys.stdout.flush()
+
+
+def print_pages(run: dict) -> None:
     print("(median ms: wall clock; cpu ms: this process's CPU time, which includes SQLite's work but not "
           "PostgreSQL's)")
     print(f"{'role':<26} {'page':<26} {'status':>6} {'median ms':>10} {'cpu ms':>8} {'KB':>9} {'stmts':>6}")
@@ -497,16 +512,25 @@ def print_run(run: dict) -> None:
     for accept in run["pages"]["accepts"]:
         print(f"screening accept: status {accept['status']}, {accept['seconds'] * 1000:.1f} ms, "
               f"{accept['statements']} statements")
+
+
+def print_results(run: dict) -> None:
     res = run["results"]
     print(f"results of the largest category ({res['nominees']} nominees): load_results {res['load_results_s']:.3f} s "
           f"({res['load_results_cpu_s']:.3f} s CPU),"
           f" SQL aggregate {res['sql_s']:.3f} s ({res['sql_rows']} committee means): "
           f"ratio {res['load_results_s'] / max(res['sql_s'], 1e-6):.1f}x")
+
+
+def print_concurrency(run: dict) -> None:
     c = run["concurrency"]
     print(f"concurrency: {c['judges']} judges for {c['seconds']:.1f} s: {c['requests']} requests, "
           f"{c['http_500']} HTTP 500, {c['other_errors']} other 4xx, {c['saved']} saves ({c['submitted']} submits), "
           f"{c['saves_per_s']:.2f} saves/s; lost {c['lost']}, duplicated {c['duplicated']}, "
           f"new sheets {c['new_sheets']}")
+
+
+def print_finalise(run: dict) -> None:
     f = run["finalise"]
     print(f"propose + confirm all {f['categories']} categories: {f['seconds']:.1f} s ({f['cpu']:.1f} s CPU), "
           f"peak {f['process_peak_mb']:.0f} MB")
@@ -626,7 +650,6 @@ def main() -> None:
                 runs.append(run)
                 if args.json:
                     args.json.write_text(json.dumps(runs, indent=1, ensure_ascii=False))
-                print_run(run)
                 print(f"load average: {os.getloadavg()[0]:.2f}", flush=True)
     for earlier in args.merge:
         runs.extend(json.loads(earlier.read_text()))

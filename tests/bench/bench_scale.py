@@ -147,11 +147,11 @@ def _facts(app) -> dict:
     """Ids the pages need: the largest category and province, a judge's sheet, an officer's nomination."""
     from sqlalchemy import func, select
 
-    from awards.db import db
+    from awards.db import db, write_intent
     from awards.enums import CommitteeCode, NominationState
     from awards.models import Assignment, Committee, Cycle, Nomination, Province, User
 
-    with app.app_context():
+    with app.app_context(), write_intent(False):  # a reader: on SQLite it must not hold the write lock
         s = db.session
         cycle_id = s.scalar(select(Cycle.id))
         category_id, _ = s.execute(select(Nomination.category_id, func.count()).group_by(Nomination.category_id)
@@ -242,14 +242,14 @@ def mode_results(url: str, instance: Path, repeat: int) -> dict:
     """``load_results`` of the largest category against one SQL aggregate of the same committee means."""
     from sqlalchemy import func, select
 
-    from awards.db import db
+    from awards.db import db, write_intent
     from awards.enums import SheetState
     from awards.models import Criterion, Score, ScoreSheet
     from awards.results.queries import load_category, load_results
 
     app = _app(url, instance)
     facts = _facts(app)
-    with app.app_context():
+    with app.app_context(), write_intent(False):
         s = db.session
         category = load_category(s, facts["category_id"])
         load_results(s, category=category)  # warm-up

@@ -14,7 +14,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 E2E_APT_PACKAGES := chromium
 
 .PHONY: help install system-deps e2e-deps python-deps assets translations run serve serve-processes test lint unit \
-        test-e2e test-prod bench-certificates extract-messages clean
+        test-e2e test-prod bench-certificates bench-scale extract-messages clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo (empty database only) and serve on http://$(HOST):$(PORT)"
@@ -23,6 +23,7 @@ help:
 	@echo "make serve  - serve as production does: gunicorn (several workers) and the job consumer on Redis"
 	@echo "make test-prod - production smoke test: gunicorn, PostgreSQL, Redis, a bulk print job"
 	@echo "make bench-certificates - certificate rendering benchmark"
+	@echo "make bench-scale - every page, results, concurrency, verify and export at 1,300 and 13,000 nominations"
 
 install: system-deps python-deps assets translations
 
@@ -115,6 +116,11 @@ test-prod: install
 
 bench-certificates: install
 	@$(PY) tests/bench/bench_certificates.py
+
+# Issue-14 figures on generated cycles (flask seed-scale): BENCH_SIZES=1300,13000, BENCH_JUDGES, BENCH_SECONDS,
+# BENCH_REPEAT; also on PostgreSQL when AWARDS_TEST_DATABASE_URL is set (BENCH_DBS=sqlite,postgresql).
+bench-scale: install
+	@$(PY) tests/bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

@@ -1,4 +1,4 @@
-"""Flask commands: ``init``, ``db upgrade``, ``create-user``, ``seed-demo``, ``backup`` and ``restore``."""
+"""Flask commands: ``init``, ``db upgrade``, ``create-user``, ``seed-demo``, ``seed-scale``, ``backup``, ``restore``."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_scale_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     from awards.results.cli import results_group  # imported here: it pulls in the results services
@@ -172,6 +173,47 @@ def seed_demo_command(stage: str, if_empty: bool) -> None:
               stage=stage)
     db.session.commit()
     click.echo(f"demo loaded (stage: {stage}); every demo account's password is AWARDS_DEMO_PASSWORD")
+
+
+SCALE_REFUSALS = {
+    "production": "seed-scale با پیکربندی production اجرا نمی‌شود / seed-scale refuses to run under the production "
+                  "config (nothing was changed)",
+    "not_empty": "پایگاه داده خالی نیست؛ seed-scale فقط پایگاه دادهٔ خالی را پر می‌کند / the database is not empty: "
+                 "seed-scale only fills an empty database (nothing was changed)",
+}
+
+
+@click.command("seed-scale")
+@with_appcontext
+@click.option("--nominations", "count", type=click.IntRange(1, 200_000), required=True,
+              help="How many nominations the generated cycle holds (13000 is a real year).")
+@click.option("--seed", type=int, default=1404, show_default=True, help="Seed of the random scores and spread.")
+@click.option("--stage", type=click.Choice(["evaluation", "results"]), default="evaluation", show_default=True,
+              help="evaluation: the clock in the evaluation phase, some sheets still open; results: every sheet "
+                   "in, the clock in the results phase and every category proposed and confirmed.")
+def seed_scale_command(count: int, seed: int, stage: str) -> None:
+    """Migrate, then fill an EMPTY database with one generated 1404 cycle of N nominations (for measuring)."""
+    import time
+
+    from awards.migrate import upgrade
+    from awards.scale import ScaleRefused, check_target, seed_scale, summary
+
+    env_name = current_app.config["ENV_NAME"]
+    try:
+        if env_name == "production":
+            check_target(db.session, env_name=env_name)
+        upgrade(db.engine)
+        started = time.perf_counter()
+        report = seed_scale(db.session, nominations=count, seed=seed, stage=stage, env_name=env_name,
+                            password=current_app.config["DEMO_PASSWORD"],
+                            upload_dir=Path(current_app.config["UPLOAD_FOLDER"]))
+        db.session.commit()
+    except ScaleRefused as err:
+        db.session.rollback()
+        raise click.ClickException(SCALE_REFUSALS[err.reason]) from err
+    click.echo(summary(report))
+    click.echo(f"seed-scale: {count} nominations, stage {stage}, committed in {time.perf_counter() - started:.1f} s; "
+               "every account's password is AWARDS_DEMO_PASSWORD")
 
 
 @click.command("backup")

@@ -1,0 +1,667 @@
+"""Benchmark the app on a whole generated cycle (issue 14; not a test: timings are machine-dependent).
+
+Usage::
+
+    .venv/bin/python tests/bench/bench_scale.py [--sizes 1300 13000] [--db sqlite postgresql]
+
+or ``make bench-scale``. Environment (all optional):
+
+* ``BENCH_SIZES=1300,13000``: the numbers of nominations (``--sizes`` wins);
+* ``AWARDS_TEST_DATABASE_URL``: a PostgreSQL server URL; when set, every size also runs on PostgreSQL in a fresh
+  database ``<its name>_bench_<N>`` (dropped first);
+* ``BENCH_DBS=sqlite,postgresql``: which databases to run on;
+* ``BENCH_REPEAT=5``: timed requests per page (after one warm-up); the median is reported;
+* ``BENCH_JUDGES=4``, ``BENCH_SECONDS=10``: the concurrency run's simulated judges and its duration.
+
+For each database and N, every step runs in a fresh subprocess (no shared caches or memory peaks):
+
+1. ``flask seed-scale --nominations N`` (stage evaluation) into an empty database: its wall time;
+2. pages: every main page of every role (signed in through the login form, Flask test client), median latency,
+   HTML size and SQL statement count, plus the cost of one screening accept (POST, the clock moved back into
+   screening);
+3. results: ``load_results`` of the largest category against one plain SQL aggregate of the same committee
+   means (the ratio);
+4. concurrency: ``BENCH_JUDGES`` threads, each a committee member with their own test client, load the inbox
+   and save (then submit) their open sheets for ``BENCH_SECONDS``: HTTP 500s, lost or duplicated sheets,
+   throughput;
+5. propose and confirm every category through the services (the clock moved into the results phase), then
+   ``flask results verify``, ``flask results export --format xlsx`` and ``flask audit verify`` as
+   subprocesses: wall time and peak memory (``ru_maxrss`` of that process, from ``os.wait4``).
+
+It ends with each issue-14 target and ``met`` / ``NOT MET``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+PASSWORD = "demo-pass-1404"  # the generated accounts' password (AWARDS_DEMO_PASSWORD below)
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _base_env(url: str, instance: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"AWARDS_DATABASE_URL": url, "AWARDS_INSTANCE_DIR": str(instance), "AWARDS_CONFIG": "development",
+                "AWARDS_REQUEST_LOG": "0", "AWARDS_DEMO_PASSWORD": PASSWORD,
+                "AWARDS_UPLOAD_FOLDER": str(instance / "uploads"), "AWARDS_OUTPUT_FOLDER": str(instance / "output"),
+                "AWARDS_HUEY_SQLITE": str(instance / "huey.sqlite3"), "PYTHONPATH": str(ROOT)})
+    env.pop("AWARDS_REDIS_URL", None)
+    return env
+
+
+def timed_process(command: list[str], env: dict[str, str]) -> dict:
+    """Run ``command``; return wall seconds, CPU seconds, its own peak memory (MB), exit code and output."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out_parts: list[str] = []
+    err_parts: list[str] = []
+    readers = [threading.Thread(target=lambda: out_parts.append(process.stdout.read())),
+               threading.Thread(target=lambda: err_parts.append(process.stderr.read()))]
+    for reader in readers:
+        reader.start()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    for reader in readers:
+        reader.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return {"seconds": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+            "peak_mb": usage.ru_maxrss / 1024, "rc": process.returncode, "stdout": "".join(out_parts),
+            "stderr": "".join(err_parts)}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Child modes: each runs in its own process against an already seeded database
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _app(url: str, instance: Path):
+    import awards.persian  # noqa: F401  (jdatetime's warning guard first)
+    from awards import create_app
+
+    return create_app("development", {
+        "DATABASE_URL": url, "UPLOAD_FOLDER": instance / "uploads", "OUTPUT_FOLDER": instance / "output",
+        "HUEY_SQLITE_PATH": instance / "huey.sqlite3", "RATELIMIT_ENABLED": False, "REQUEST_LOG": False,
+        "HUEY_IMMEDIATE": True, "REDIS_URL": None, "SESSION_REDIS_URL": None,
+        # A session's "last seen" write (once a minute) would land in whichever request crosses the minute and
+        # make statement counts differ between runs of the same page: not during a benchmark.
+        "SESSION_TOUCH_INTERVAL": timedelta(days=1),
+    })
+
+
+class StatementCounter:
+    """Count the SQL statements an engine runs (per thread, so concurrent clients do not mix)."""
+
+    def __init__(self, engine) -> None:
+        from sqlalchemy import event
+
+        self.local = threading.local()
+        event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_args, **_kwargs) -> None:
+        self.local.n = getattr(self.local, "n", 0) + 1
+
+    def reset(self) -> None:
+        self.local.n = 0
+
+    @property
+    def n(self) -> int:
+        return getattr(self.local, "n", 0)
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    if not match:
+        raise RuntimeError("no CSRF token on the page")
+    return match.group(1)
+
+
+def _login(client, username: str) -> None:
+    token = _csrf(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    if response.status_code != 302:
+        raise RuntimeError(f"login as {username} failed: {response.status_code}")
+    client.get(response.headers["Location"])
+
+
+def _facts(app) -> dict:
+    """Ids the pages need: the largest category and province, a judge's sheet, an officer's nomination."""
+    from sqlalchemy import func, select
+
+    from awards.db import db, write_intent
+    from awards.enums import CommitteeCode, NominationState
+    from awards.models import Assignment, Committee, Cycle, Nomination, Province, User
+
+    with app.app_context(), write_intent(False):  # a reader: on SQLite it must not hold the write lock
+        s = db.session
+        cycle_id = s.scalar(select(Cycle.id))
+        category_id, _ = s.execute(select(Nomination.category_id, func.count()).group_by(Nomination.category_id)
+                                   .order_by(func.count().desc(), Nomination.category_id).limit(1)).one()
+        province_id, _ = s.execute(select(Nomination.province_id, func.count()).group_by(Nomination.province_id)
+                                   .order_by(func.count().desc(), Nomination.province_id).limit(1)).one()
+        iso = s.scalar(select(Province.iso_code).where(Province.id == province_id))
+        judge = s.scalar(select(User).where(User.username == "winners-1"))
+        winners = s.scalar(select(Committee.id).where(Committee.code == CommitteeCode.WINNERS))
+        sheet_nomination = s.scalar(select(Assignment.nomination_id).join(Nomination)
+                                    .where(Assignment.member_id == judge.id, Assignment.committee_id == winners,
+                                           Nomination.category_id == category_id).order_by(Assignment.id).limit(1))
+        own_nomination = s.scalar(select(Nomination.id).where(Nomination.province_id == province_id)
+                                  .order_by(Nomination.id).limit(1))
+        submitted = s.scalars(select(Nomination.id).where(Nomination.state == NominationState.SUBMITTED)
+                              .order_by(Nomination.id).limit(3)).all()
+        db.session.remove()
+    return {"cycle_id": cycle_id, "category_id": category_id, "officer": f"officer-{iso.lower()}",
+            "sheet_nomination": sheet_nomination, "own_nomination": own_nomination, "submitted": submitted}
+
+
+def role_pages(facts: dict) -> dict[str, list[tuple[str, str]]]:
+    """Every main page of every role: role (username) -> [(label, path)]."""
+    cat, cyc = facts["category_id"], facts["cycle_id"]
+    return {
+        # Organizers do not screen (403): the queues are the provincial-affairs and oversight members' pages.
+        "admin": [("home", "/"), ("nominations list", "/nominations/"), ("results index", "/results/"),
+                  ("results largest category", f"/results/{cat}"), ("audit log", "/audit/"),
+                  ("certificates", "/certificates/"), ("assignments", f"/evaluation/assignments/{cat}"),
+                  ("conflicts", "/evaluation/conflicts"), ("rubric", f"/evaluation/rubric/{cat}"),
+                  ("cycle", f"/admin/cycles/{cyc}"), ("users", "/admin/users"), ("cycles", "/cycles/")],
+        facts["officer"]: [("home", "/"), ("nominations list", "/nominations/"),
+                           ("nomination", f"/nominations/{facts['own_nomination']}")],
+        "provincial_affairs-chair": [("home", "/"), ("screening queue", "/screening/")],
+        "oversight-chair": [("home", "/"), ("compliance queue", "/screening/compliance")],
+        "winners-1": [("home", "/"), ("evaluation inbox", "/evaluation/"),
+                      ("score sheet", f"/evaluation/{facts['sheet_nomination']}/winners")],
+        # Committee members see results only once evaluation has closed.
+        "winners-chair": [("home", "/"), ("evaluation inbox", "/evaluation/")],
+        "content-chair": [("home", "/"), ("citations", "/evaluation/citations")],
+    }
+
+
+def mode_pages(url: str, instance: Path, repeat: int) -> dict:
+    from awards import clock
+    from awards.db import db
+    from awards.demo import jalali_moment
+
+    app = _app(url, instance)
+    counter = StatementCounter(db.engine)
+    facts = _facts(app)
+    pages = []
+    for username, entries in role_pages(facts).items():
+        client = app.test_client()
+        _login(client, username)
+        for label, path in entries:
+            client.get(path)  # warm-up (templates compiled, caches filled)
+            times, cpu = [], []
+            for _ in range(repeat):
+                counter.reset()
+                start, start_cpu = time.perf_counter(), time.process_time()
+                response = client.get(path)
+                times.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - start_cpu)
+            pages.append({"role": username.split("-")[0] if username.startswith("officer") else username,
+                          "page": label, "path": path, "status": response.status_code,
+                          "median_s": statistics.median(times), "cpu_s": statistics.median(cpu),
+                          "bytes": len(response.get_data()),
+                          "statements": counter.n})
+    # One screening accept (the organizer's provincial-affairs chair), with the clock back in screening.
+    accepts = []
+    offset = clock.offset()
+    clock.set_offset(clock.offset_to(jalali_moment(1404, 3, 5, 10, 0)))
+    client = app.test_client()
+    _login(client, "provincial_affairs-chair")
+    for nomination_id in facts["submitted"]:
+        token = _csrf(client.get("/screening/").get_data(as_text=True))
+        counter.reset()
+        start = time.perf_counter()
+        response = client.post(f"/screening/{nomination_id}/accept", data={"csrf_token": token})
+        accepts.append({"status": response.status_code, "seconds": time.perf_counter() - start,
+                        "statements": counter.n})
+    clock.set_offset(offset)
+    return {"pages": pages, "accepts": accepts}
+
+
+def mode_results(url: str, instance: Path, repeat: int) -> dict:
+    """``load_results`` of the largest category against one SQL aggregate of the same committee means."""
+    from sqlalchemy import func, select
+
+    from awards.db import db, write_intent
+    from awards.enums import SheetState
+    from awards.models import Criterion, Score, ScoreSheet
+    from awards.results.queries import load_category, load_results
+
+    app = _app(url, instance)
+    facts = _facts(app)
+    with app.app_context(), write_intent(False):
+        s = db.session
+        category = load_category(s, facts["category_id"])
+        load_results(s, category=category)  # warm-up
+        app_times, sql_times = [], []
+        app_cpu = []
+        for _ in range(repeat):
+            s.expire_all()
+            start, start_cpu = time.perf_counter(), time.process_time()
+            data = load_results(s, category=category)
+            app_times.append(time.perf_counter() - start)
+            app_cpu.append(time.process_time() - start_cpu)
+        per_sheet = (
+            select(ScoreSheet.nomination_id, ScoreSheet.committee_id,
+                   (100 * func.sum(Criterion.weight * Score.value / Criterion.max_points)
+                    / func.sum(Criterion.weight)).label("s"))
+            .join(Score, Score.sheet_id == ScoreSheet.id).join(Criterion, Criterion.id == Score.criterion_id)
+            .where(Criterion.category_id == facts["category_id"], ScoreSheet.state == SheetState.SUBMITTED)
+            .group_by(ScoreSheet.id, ScoreSheet.nomination_id, ScoreSheet.committee_id).subquery())
+        means = select(per_sheet.c.nomination_id, per_sheet.c.committee_id, func.avg(per_sheet.c.s)).group_by(
+            per_sheet.c.nomination_id, per_sheet.c.committee_id)
+        s.execute(means).all()
+        rows = 0
+        for _ in range(repeat):
+            start = time.perf_counter()
+            rows = len(s.execute(means).all())
+            sql_times.append(time.perf_counter() - start)
+        nominees = len(data.result.nominees)
+        db.session.remove()
+    return {"load_results_s": statistics.median(app_times), "load_results_cpu_s": statistics.median(app_cpu),
+            "sql_s": statistics.median(sql_times),
+            "nominees": nominees, "sql_rows": rows}
+
+
+def mode_concurrency(url: str, instance: Path, judges: int, seconds: float) -> dict:
+    """Judges (threads, each a member with their own test client) load the inbox and save open sheets."""
+    from sqlalchemy import func, select
+
+    from awards.db import db
+    from awards.enums import SheetState
+    from awards.models import Assignment, Committee, Conflict, Criterion, Nomination, ScoreSheet, User
+
+    app = _app(url, instance)
+    with app.app_context():
+        s = db.session
+        codes = {c.id: c.code for c in s.scalars(select(Committee))}
+        open_work = s.execute(
+            select(User.username, Assignment.nomination_id, Assignment.committee_id)
+            .join(User, User.id == Assignment.member_id).join(Nomination, Nomination.id == Assignment.nomination_id)
+            .where(Nomination.state == "in_evaluation",
+                   ~select(ScoreSheet.id).where(ScoreSheet.nomination_id == Assignment.nomination_id,
+                                                ScoreSheet.committee_id == Assignment.committee_id,
+                                                ScoreSheet.member_id == Assignment.member_id,
+                                                ScoreSheet.state == SheetState.SUBMITTED).exists(),
+                   ~select(Conflict.id).where(Conflict.nomination_id == Assignment.nomination_id,
+                                              Conflict.user_id == Assignment.member_id).exists())
+            .order_by(Assignment.id)).all()
+        categories = dict(s.execute(select(Nomination.id, Nomination.category_id)).all())
+        criteria: dict[tuple[int, int], list[tuple[int, float]]] = {}
+        for cid, category_id, committee_id, max_points in s.execute(
+                select(Criterion.id, Criterion.category_id, Criterion.committee_id, Criterion.max_points)):
+            criteria.setdefault((category_id, committee_id), []).append((cid, float(max_points)))
+        sheets_before = s.scalar(select(func.count()).select_from(ScoreSheet))
+        db.session.remove()
+    work: dict[str, list[tuple[int, int]]] = {}
+    for username, nomination_id, committee_id in open_work:
+        work.setdefault(username, []).append((nomination_id, committee_id))
+    chosen = sorted(work, key=lambda u: (-len(work[u]), u))[:judges]
+    stats = {"requests": 0, "http_500": 0, "other_errors": 0, "saved": 0, "submitted": 0}
+    expected: dict[tuple[int, int, str], str] = {}  # the last successful save per sheet -> state
+    lock = threading.Lock()
+    deadline = [0.0]
+    # Everyone signed in: the barrier's action starts the clock before any judge is let go.
+    ready = threading.Barrier(len(chosen) + 1, action=lambda: deadline.__setitem__(0, time.perf_counter() + seconds))
+
+    def judge(username: str) -> None:
+        client = app.test_client()
+        _login(client, username)  # signing in (a slow password hash) is not part of the timed run
+        ready.wait()
+        queue = list(work[username])
+        step = 0
+        while time.perf_counter() < deadline[0] and queue:
+            nomination_id, committee_id = queue[0]
+            path = f"/evaluation/{nomination_id}/{codes[committee_id].value}"
+            statuses = []
+            inbox = client.get("/evaluation/")
+            statuses.append(inbox.status_code)
+            page = client.get(path)
+            statuses.append(page.status_code)
+            submit = step % 2 == 1  # save a draft first, then submit it
+            data = {"csrf_token": _csrf(page.get_data(as_text=True)), "comment": "",
+                    "action": "submit" if submit else "save"}
+            for index, (cid, max_points) in enumerate(criteria[(categories[nomination_id], committee_id)]):
+                data[f"c{cid}"] = str(round(max_points * (0.5 + 0.05 * (index % 5)) * 2) / 2)
+            response = client.post(path, data=data)
+            statuses.append(response.status_code)
+            with lock:
+                stats["requests"] += len(statuses)
+                stats["http_500"] += sum(1 for code in statuses if code >= 500)
+                stats["other_errors"] += sum(1 for code in statuses if 400 <= code < 500)
+                if response.status_code == 302:
+                    stats["saved"] += 1
+                    stats["submitted"] += submit
+                    expected[(nomination_id, committee_id, username)] = "submitted" if submit else "draft"
+            step += 1
+            if submit or response.status_code != 302:
+                queue.pop(0)
+
+    threads = [threading.Thread(target=judge, args=(username,)) for username in chosen]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    start = deadline[0] - seconds
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    with app.app_context():
+        s = db.session
+        lost = 0
+        for (nomination_id, committee_id, username), state in expected.items():
+            row = s.execute(select(ScoreSheet.state).join(User, User.id == ScoreSheet.member_id)
+                            .where(ScoreSheet.nomination_id == nomination_id, ScoreSheet.committee_id == committee_id,
+                                   User.username == username)).all()
+            if len(row) != 1 or row[0][0].value != state:
+                lost += 1
+        duplicated = s.scalar(select(func.count()).select_from(
+            select(ScoreSheet.nomination_id).group_by(ScoreSheet.nomination_id, ScoreSheet.committee_id,
+                                                      ScoreSheet.member_id).having(func.count() > 1).subquery()))
+        sheets_after = s.scalar(select(func.count()).select_from(ScoreSheet))
+        db.session.remove()
+    return {**stats, "judges": len(chosen), "seconds": elapsed, "lost": lost, "duplicated": duplicated,
+            "new_sheets": sheets_after - sheets_before, "saves_per_s": stats["saved"] / elapsed if elapsed else 0}
+
+
+def mode_finalise(url: str, instance: Path) -> dict:
+    """Propose and confirm every category through the services, the clock moved into the results phase."""
+    import resource
+
+    from sqlalchemy import select
+
+    from awards.db import db
+    from awards.demo import STAGE_MOMENTS, set_demo_clock
+    from awards.models import Cycle
+    from awards.scale import finalise_all
+
+    app = _app(url, instance)
+    with app.app_context():
+        set_demo_clock(db.session, STAGE_MOMENTS["results"])
+        db.session.commit()
+        cycle_id = db.session.scalar(select(Cycle.id))
+        start, start_cpu = time.perf_counter(), time.process_time()
+        confirmed = finalise_all(db.session, cycle_id=cycle_id)
+        db.session.commit()
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    return {"seconds": elapsed, "cpu": cpu, "categories": confirmed,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def run_child(mode: str, url: str, instance: Path, *extra: str) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--url", url,
+               "--instance", str(instance), *extra]
+    result = timed_process(command, _base_env(url, instance))
+    if result["rc"] != 0:
+        raise SystemExit(f"{mode} failed:\n{result['stderr'][-4000:]}")
+    payload = json.loads(result["stdout"].strip().splitlines()[-1])
+    payload["process_peak_mb"] = result["peak_mb"]
+    return payload
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def fresh_database(kind: str, n: int, tmp: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp / f'bench-{n}.sqlite3'}"
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(os.environ["AWARDS_TEST_DATABASE_URL"])
+    name = f"{base.database}_bench_{n}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(kind: str, url: str) -> None:
+    if kind != "postgresql":
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def bench_one(kind: str, n: int, tmp: Path, *, repeat: int, judges: int, seconds: float, keep: bool) -> dict:
+    instance = tmp / f"{kind}-{n}"
+    instance.mkdir(parents=True, exist_ok=True)
+    url = fresh_database(kind, n, instance)
+    env = _base_env(url, instance)
+    out: dict = {"kind": kind, "n": n}
+    seed = timed_process([*FLASK, "seed-scale", "--nominations", str(n)], env)
+    if seed["rc"] != 0:
+        raise SystemExit(f"seed-scale failed:\n{seed['stderr'][-4000:]}")
+    out["seed"] = {"seconds": seed["seconds"], "cpu": seed["cpu"], "peak_mb": seed["peak_mb"],
+                   "summary": seed["stdout"].strip().splitlines()[0]}
+    print_run(out, "seed")
+    out["pages"] = run_child("pages", url, instance, "--repeat", str(repeat))
+    print_run(out, "pages")
+    out["results"] = run_child("results", url, instance, "--repeat", str(repeat))
+    print_run(out, "results")
+    out["concurrency"] = run_child("concurrency", url, instance, "--judges", str(judges), "--seconds", str(seconds))
+    print_run(out, "concurrency")
+    out["finalise"] = run_child("finalise", url, instance)
+    commands = {"baseline: app start-up (flask routes)": ["routes"],
+                "results verify": ["results", "verify", "--cycle", "1404"],
+                "results export xlsx": ["results", "export", "--cycle", "1404", "--format", "xlsx", "--out",
+                                        str(instance / "results.xlsx")],
+                "audit verify": ["audit", "verify"]}
+    out["commands"] = {}
+    for label, args in commands.items():
+        result = timed_process([*FLASK, *args], env)
+        out["commands"][label] = {"seconds": result["seconds"], "cpu": result["cpu"], "peak_mb": result["peak_mb"],
+                                  "rc": result["rc"],
+                                  "line": (result["stdout"] or result["stderr"]).strip().splitlines()[-1][:160]}
+    print_run(out, "finalise")
+    if not keep:
+        drop_database(kind, url)
+    return out
+
+
+def print_run(run: dict, part: str) -> None:
+    """Print one part of a run as soon as it is measured (a long run shows its figures as it goes)."""
+    if part == "seed":
+        print(f"\n== {run['kind']}, N = {run['n']} ==")
+        seed = run["seed"]
+        print(f"seed-scale: {seed['seconds']:.1f} s wall ({seed['cpu']:.1f} s CPU), peak {seed['peak_mb']:.0f} MB")
+        print(f"  {seed['summary']}", flush=True)
+    elif part == "pages":
+        print_pages(run)
+    elif part == "results":
+        print_results(run)
+    elif part == "concurrency":
+        print_concurrency(run)
+    else:
+        print_finalise(run)
+    sys.stdout.flush()
+
+
+def print_pages(run: dict) -> None:
+    print("(median ms: wall clock; cpu ms: this process's CPU time, which includes SQLite's work but not "
+          "PostgreSQL's)")
+    print(f"{'role':<26} {'page':<26} {'status':>6} {'median ms':>10} {'cpu ms':>8} {'KB':>9} {'stmts':>6}")
+    for page in run["pages"]["pages"]:
+        print(f"{page['role']:<26} {page['page']:<26} {page['status']:>6} {page['median_s'] * 1000:>10.1f} "
+              f"{page.get('cpu_s', 0) * 1000:>8.1f} {page['bytes'] / 1024:>9.1f} {page['statements']:>6}")
+    for accept in run["pages"]["accepts"]:
+        print(f"screening accept: status {accept['status']}, {accept['seconds'] * 1000:.1f} ms, "
+              f"{accept['statements']} statements")
+
+
+def print_results(run: dict) -> None:
+    res = run["results"]
+    print(f"results of the largest category ({res['nominees']} nominees): load_results {res['load_results_s']:.3f} s "
+          f"({res['load_results_cpu_s']:.3f} s CPU),"
+          f" SQL aggregate {res['sql_s']:.3f} s ({res['sql_rows']} committee means): "
+          f"ratio {res['load_results_s'] / max(res['sql_s'], 1e-6):.1f}x")
+
+
+def print_concurrency(run: dict) -> None:
+    c = run["concurrency"]
+    print(f"concurrency: {c['judges']} judges for {c['seconds']:.1f} s: {c['requests']} requests, "
+          f"{c['http_500']} HTTP 500, {c['other_errors']} other 4xx, {c['saved']} saves ({c['submitted']} submits), "
+          f"{c['saves_per_s']:.2f} saves/s; lost {c['lost']}, duplicated {c['duplicated']}, "
+          f"new sheets {c['new_sheets']}")
+
+
+def print_finalise(run: dict) -> None:
+    f = run["finalise"]
+    print(f"propose + confirm all {f['categories']} categories: {f['seconds']:.1f} s ({f['cpu']:.1f} s CPU), "
+          f"peak {f['process_peak_mb']:.0f} MB")
+    for label, cmd in run["commands"].items():
+        print(f"{label}: {cmd['seconds']:.1f} s ({cmd['cpu']:.1f} s CPU), peak {cmd['peak_mb']:.0f} MB, "
+              f"exit {cmd['rc']}: {cmd['line']}")
+
+
+def targets(runs: list[dict]) -> list[tuple[str, bool | None, str]]:
+    """The issue-14 targets, judged at the largest size against the smallest, per database."""
+    out = []
+    for kind in sorted({r["kind"] for r in runs}):
+        mine = sorted((r for r in runs if r["kind"] == kind), key=lambda r: r["n"])
+        small, large = mine[0], mine[-1]
+        tag = f"[{kind}, N={large['n']}]"
+        pages = large["pages"]["pages"]
+        slow = [p for p in pages if p["median_s"] >= 1.0]
+        heavy = [p for p in pages if p["bytes"] >= 300 * 1024]
+        failed = [p for p in pages if p["status"] != 200]
+        out.append((f"{tag} every page median < 1 s", not slow,
+                    ", ".join(f"{p['role']} {p['page']} {p['median_s']:.2f} s" for p in slow)))
+        out.append((f"{tag} every page < 300 KB HTML", not heavy,
+                    ", ".join(f"{p['role']} {p['page']} {p['bytes'] / 1024:.0f} KB" for p in heavy)))
+        out.append((f"{tag} every page answers 200", not failed,
+                    ", ".join(f"{p['role']} {p['page']} {p['status']}" for p in failed)))
+        if small is not large:
+            before = {(p["role"], p["page"]): p for p in small["pages"]["pages"]}
+            grown, changed = [], []
+            for p in pages:
+                b = before.get((p["role"], p["page"]))
+                if b is None:
+                    continue
+                if p["median_s"] > 1.5 * max(b["median_s"], 0.001):
+                    grown.append(f"{p['role']} {p['page']} {p['median_s'] / max(b['median_s'], 0.001):.1f}x")
+                if p["statements"] != b["statements"]:
+                    changed.append(f"{p['role']} {p['page']} {b['statements']}->{p['statements']}")
+            out.append((f"{tag} latency growth <= 1.5x from N={small['n']}", not grown, ", ".join(grown)))
+            out.append((f"{tag} statement counts equal at N={small['n']} and N={large['n']}", not changed,
+                        ", ".join(changed)))
+            a_small = [a for a in small["pages"]["accepts"] if a["status"] == 302]
+            a_large = [a for a in large["pages"]["accepts"] if a["status"] == 302]
+            if a_small and a_large:
+                s_small = statistics.median(a["statements"] for a in a_small)
+                s_large = statistics.median(a["statements"] for a in a_large)
+                t_small = statistics.median(a["seconds"] for a in a_small)
+                t_large = statistics.median(a["seconds"] for a in a_large)
+                ok = s_small == s_large and t_large <= 1.5 * max(t_small, 0.001)
+                out.append((f"{tag} screening accept same cost at both sizes", ok,
+                            f"{s_small:.0f}->{s_large:.0f} statements, {t_small * 1000:.0f}->{t_large * 1000:.0f} ms"))
+            else:
+                out.append((f"{tag} screening accept same cost at both sizes", None, "no successful accept to compare"))
+        res = large["results"]
+        ratio = res["load_results_s"] / max(res["sql_s"], 1e-6)
+        out.append((f"{tag} results computation <= 3x the SQL aggregate", ratio <= 3, f"{ratio:.1f}x"))
+        f = large["finalise"]
+        out.append((f"{tag} propose + confirm < 15 s", f["seconds"] < 15, f"{f['seconds']:.1f} s"))
+        verify = large["commands"]["results verify"]
+        out.append((f"{tag} results verify < 10 s", verify["seconds"] < 10 and verify["rc"] == 0,
+                    f"{verify['seconds']:.1f} s, exit {verify['rc']}"))
+        export = large["commands"]["results export xlsx"]
+        out.append((f"{tag} export peak memory < 250 MB", export["peak_mb"] < 250 and export["rc"] == 0,
+                    f"{export['peak_mb']:.0f} MB, {export['seconds']:.1f} s"))
+        c = large["concurrency"]
+        out.append((f"{tag} concurrency: no HTTP 500, no lost or duplicated sheet",
+                    c["http_500"] == 0 and c["lost"] == 0 and c["duplicated"] == 0,
+                    f"{c['http_500']} x 500, {c['lost']} lost, {c['duplicated']} duplicated"))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=None)
+    parser.add_argument("--db", nargs="+", choices=["sqlite", "postgresql"], default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases afterwards")
+    parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file (after each run)")
+    parser.add_argument("--merge", type=Path, nargs="+", default=[],
+                        help="judge the targets together with the runs saved by earlier --json files")
+    parser.add_argument("--child", choices=["pages", "results", "concurrency", "finalise"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--instance", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "5")))
+    parser.add_argument("--judges", type=int, default=int(os.environ.get("BENCH_JUDGES", "4")))
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "10")))
+    args = parser.parse_args()
+
+    if args.child:
+        if args.child == "pages":
+            result = mode_pages(args.url, args.instance, args.repeat)
+        elif args.child == "results":
+            result = mode_results(args.url, args.instance, args.repeat)
+        elif args.child == "concurrency":
+            result = mode_concurrency(args.url, args.instance, args.judges, args.seconds)
+        else:
+            result = mode_finalise(args.url, args.instance)
+        print(json.dumps(result))
+        return
+
+    sizes = args.sizes or [int(s) for s in _env_list("BENCH_SIZES", "1300,13000")]
+    kinds = args.db or _env_list("BENCH_DBS", "sqlite,postgresql")
+    if args.merge and not args.sizes and "BENCH_SIZES" not in os.environ:
+        sizes = []  # only judge the saved runs
+    if "postgresql" in kinds and not os.environ.get("AWARDS_TEST_DATABASE_URL"):
+        kinds = [k for k in kinds if k != "postgresql"]
+    print("Wall-clock figures depend on what else the machine runs (the load average is printed); CPU seconds "
+          "are shown beside them where they can be measured.")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}; Python "
+          f"{platform.python_version()}; load average before: {os.getloadavg()[0]:.2f}")
+    print(f"sizes {sizes} on {kinds}; {args.repeat} timed requests per page (median); concurrency "
+          f"{args.judges} judges for {args.seconds:.0f} s", flush=True)
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        for kind in kinds:
+            for n in sizes:
+                print(f"-- {kind}, N = {n}", flush=True)
+                run = bench_one(kind, n, Path(tmp), repeat=args.repeat, judges=args.judges, seconds=args.seconds,
+                                keep=args.keep)
+                runs.append(run)
+                if args.json:
+                    args.json.write_text(json.dumps(runs, indent=1, ensure_ascii=False))
+                print(f"load average: {os.getloadavg()[0]:.2f}", flush=True)
+    for earlier in args.merge:
+        runs.extend(json.loads(earlier.read_text()))
+    print("\n== issue-14 targets ==")
+    for name, ok, detail in targets(runs):
+        verdict = "n/a" if ok is None else ("met" if ok else "NOT MET")
+        print(f"{verdict:>8}  {name}" + (f"  ({detail})" if detail else ""))
+
+
+if __name__ == "__main__":
+    main()

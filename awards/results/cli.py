@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from awards.db import db
+from awards.db import db, write_intent
 from awards.results import exports, queries, services
 
 # An AppGroup runs each command inside an app context, so the database session is the app context's own.
@@ -25,10 +25,11 @@ def _cycle(year: int):
 @click.option("--cycle", "year", type=int, required=True, help="Jalali year of the cycle, e.g. 1404.")
 def verify_command(year: int) -> None:
     """Recompute every final category's digest; exit 1 and list the differences if any."""
-    cycle = _cycle(year)
-    final = [c for c in queries.categories_of(db.session, cycle) if c.finalised_at is not None]
-    differences = services.verify(db.session, cycle=cycle)
-    db.session.rollback()
+    with write_intent(False):  # a reader: on SQLite it must not hold the write lock while it recomputes
+        cycle = _cycle(year)
+        final = [c for c in queries.categories_of(db.session, cycle) if c.finalised_at is not None]
+        differences = services.verify(db.session, cycle=cycle)
+        db.session.rollback()
     if differences:
         click.echo(f"نتایج نهایی دورهٔ {year} با داده‌های کنونی نمی‌خواند / "
                    f"{len(differences)} difference(s) in the final results of {year}:", err=True)
@@ -49,6 +50,14 @@ def verify_command(year: int) -> None:
               help="Output file (default: results-<year>[-<code>].<format> here).")
 def export_command(year: int, code: str | None, fmt: str, table: str, out: Path | None) -> None:
     """Write the ranking (and, in a workbook, every sheet) of one or all categories."""
+    with write_intent(False):  # a reader: app writers go on while it reads
+        body, count = _export(year, code, fmt, table)
+    out = out or Path(f"results-{year}{'-' + code.lower() if code else ''}.{fmt}")
+    out.write_bytes(body)
+    click.echo(f"{out} ({len(body)} bytes, {count} categor{'y' if count == 1 else 'ies'})")
+
+
+def _export(year: int, code: str | None, fmt: str, table: str) -> tuple[bytes, int]:
     cycle = _cycle(year)
     categories = queries.categories_of(db.session, cycle)
     if code is not None:
@@ -76,6 +85,4 @@ def export_command(year: int, code: str | None, fmt: str, table: str, out: Path 
             parts = [exports.ranking_table(d, with_category=True) for d in results]
         body = exports.to_csv(exports.merge(parts, table))
     db.session.rollback()
-    out = out or Path(f"results-{year}{'-' + code.lower() if code else ''}.{fmt}")
-    out.write_bytes(body)
-    click.echo(f"{out} ({len(body)} bytes, {len(results)} categor{'y' if len(results) == 1 else 'ies'})")
+    return body, len(results)

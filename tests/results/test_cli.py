@@ -65,3 +65,28 @@ def test_export_unknown_category_fails(scored, app, tmp_path):
     result = app.test_cli_runner().invoke(args=["results", "export", "--cycle", "1404", "--category", "nope",
                                                 "--out", str(tmp_path / "x.csv"), "--format", "csv"])
     assert result.exit_code != 0
+
+
+def test_verify_and_export_read_without_the_write_lock(scored, app, session, tmp_path):
+    """Read-only commands begin plain transactions, so on SQLite app writers are not kept waiting (issue 14)."""
+    from sqlalchemy import event
+
+    from awards.extensions import db
+
+    _finalise(session)
+    begins = []
+
+    def _begin(_conn, _cursor, statement, *_args):
+        if statement.upper().startswith("BEGIN"):
+            begins.append(statement.upper())
+
+    event.listen(db.engine, "before_cursor_execute", _begin)
+    try:
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["results", "verify", "--cycle", "1404"]).exit_code == 0
+        assert runner.invoke(args=["results", "export", "--cycle", "1404", "--format", "xlsx",
+                                   "--out", str(tmp_path / "all.xlsx")]).exit_code == 0
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _begin)
+    if db.engine.dialect.name == "sqlite":
+        assert begins and "BEGIN IMMEDIATE" not in begins

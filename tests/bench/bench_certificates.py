@@ -11,7 +11,7 @@ For each N it prints, in pages per second:
   each time, one process (for large N, measured on ``--naive-sample`` certificates and
   extrapolated; the output says so);
 * bulk: ``CertificateRenderer.render_many_chunked`` with ``--workers`` processes, including the
-  pool start-up and the streaming merge (``pdfmerge``), as the app would run it;
+  pool start-up and the streaming merge (``render.merge``), as the app would run it;
 * one document: our certificate N times in ONE document, one process (``--single-sample``);
 * zip: ``render_zip`` (one PDF/A per certificate) with ``--workers`` processes;
 * floor: a minimal one-page Persian HTML (one line «لوح تقدیر» in Vazirmatn) rendered N times in

@@ -8,22 +8,16 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
-from awards.certificates.pdfmerge import PdfConcatenator
-from tests.certificates.test_render import STATIC, TEMPLATES, ZWNJ, make_data
+from awards.certificates.render.merge import PdfConcatenator
+from tests.certificates.render.helpers import ZWNJ, make_data, needs_fonts
 
-pytestmark = pytest.mark.skipif(
-    not (STATIC / "vendor/vazirmatn/ttf/Vazirmatn-Regular.ttf").exists(),
-    reason="Vazirmatn fonts missing: run make assets",
-)
+pytestmark = needs_fonts
 
 RECIPIENTS = ["جناب آقای محمدعلی جمشیدی", "سرکار خانم زهرا احمدی", "جناب آقای رضا کریمی"]
 
 
 @pytest.fixture(scope="module")
-def chunks(tmp_path_factory) -> list:
-    from awards.certificates.render import CertificateRenderer
-
-    renderer = CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
+def chunks(renderer, tmp_path_factory) -> list:
     folder = tmp_path_factory.mktemp("chunks")
     first, second = folder / "a.pdf", folder / "b.pdf"
     first.write_bytes(renderer.render_many([

@@ -7,10 +7,13 @@ N).  :class:`PdfConcatenator` instead reads each source with pypdf, copies what 
 object as soon as it has read it.  What stays in memory is one source's reader at a time and an
 offset per written object.
 
-It is meant for the chunk files of ``render.py`` and makes no attempt at the general case: it
+It is meant for the chunk files of ``bulk`` and makes no attempt at the general case: it
 copies pages, their outline (one flat level, as the renderer writes it) and nothing else of the
 catalog (no forms, no structure tree, no PDF/A metadata; the joined file is for printing, each
 single certificate stays PDF/A).
+
+It reads pypdf's private ``StreamObject._data`` (the still-encoded stream bytes), so pypdf is pinned
+exactly in the Pipfile and ``tests/certificates/render/test_library_contracts.py`` checks what is read.
 """
 
 from __future__ import annotations

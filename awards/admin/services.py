@@ -26,7 +26,7 @@ from awards.audit.services import diff, record, snapshot
 from awards.cycles.services import FIELD_LABELS_FA
 from awards.enums import Aggregation, CommitteeCode, NomineeKind
 from awards.errors import DomainError, PermissionDenied
-from awards.evaluation.services import flag_conflicts
+from awards.evaluation.conflicts import flag_conflicts_for_member
 from awards.files import unlink_on_rollback
 from awards.guards import ensure_cycle_writable
 from awards.models import (
@@ -513,7 +513,7 @@ def add_member(session: Session, *, actor: User, cycle: Cycle, committee: Commit
     session.refresh(user)
     record(session, actor=actor, action="membership.add", object_type="membership", object_id=membership.id,
            cycle_id=cycle.id, changes={**_seat_changes(membership), "is_chair": [None, membership.is_chair]})
-    flag_conflicts(session, cycle=cycle)
+    flag_conflicts_for_member(session, cycle=cycle, user=user)
     return membership
 
 
@@ -609,5 +609,5 @@ def set_organisation(session: Session, *, actor: User, cycle: Cycle, user: User,
     session.flush()
     record(session, actor=actor, action="user.organisation", object_type="user", object_id=user.id,
            cycle_id=cycle.id, changes={"organisation": [before, organisation]})
-    flag_conflicts(session, cycle=cycle)
+    flag_conflicts_for_member(session, cycle=cycle, user=user)
     return True

@@ -8,11 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from sqlalchemy import select
 
-from awards import permissions
+from awards import clock, permissions
 from awards.audit.services import set_client_address
-from awards.auth import passwords
+from awards.auth import passwords, two_factor
 from awards.db import db, reset_write_intent, set_write_intent
+from awards.labels import LABELS
 from awards.models import User
+from awards.navigation import nav_items
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: What a user who must change their password may still reach.
@@ -65,8 +67,6 @@ def force_two_factor():
         return None
     if getattr(current_user, "must_change_password", False):
         return None  # the password comes first (force_password_change)
-    from awards.auth import two_factor
-
     if not two_factor.must_use(current_user, required=current_app.config["REQUIRE_TOTP"]):
         return None
     if two_factor.credential(db.session, user=current_user) is not None:
@@ -119,9 +119,5 @@ def init_request_hooks(app: Flask) -> None:
 
     @app.context_processor
     def _inject_permissions():
-        from awards import clock
-        from awards.labels import LABELS
-        from awards.navigation import nav_items
-
         return {"perm": permissions, "nav_items": nav_items, "get_locale": get_locale, "labels": LABELS,
                 "clock_shifted": bool(clock.offset()), "app_now": clock.now()}

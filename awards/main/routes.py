@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from flask_login import current_user, login_required
 
 from awards.extensions import db
+from awards.main.health import report
 from awards.main.queries import dashboard_figures
 from awards.redirects import next_or_home
 
@@ -20,8 +21,6 @@ def index():
 
 @bp.route("/healthz")
 def healthz():
-    from awards.main.health import report
-
     body, healthy = report(current_app)
     response = jsonify(body)
     response.status_code = 200 if healthy else 503

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
+from awards.admin import services as admin_services
 from awards.enums import ConflictSource
 from awards.evaluation import conflicts, rubric
 from awards.models import AuditEvent, Conflict, Nomination
-from tests.evaluation.factories import STEEL, make_member, make_nominations, nomination_named, user
+from tests.evaluation.factories import STEEL, committee, make_member, make_nominations, nomination_named, user
 
 
 def test_organisation_key_ignores_legal_form_spacing_and_letters():
@@ -138,3 +139,17 @@ def _fars_in_demo(session, province) -> int:
     return len(session.scalars(select(Nomination.id).where(
         Nomination.province_id == province.id, Nomination.state.in_(conflicts.FLAGGED_STATES),
         ~Nomination.nominee_name.like("نامزد آزمایشی%"))).all())
+
+
+def test_events_leave_nothing_for_a_whole_cycle_pass_to_add(session, demo):
+    """Seating a province officer and setting an organisation raise every flag a full pass over the cycle would."""
+    admin = demo.users["admin"]
+    admin_services.add_member(session, actor=admin, cycle=demo.cycle, committee=committee(session, "media"),
+                              user=user(session, "isfahan"))
+    admin_services.set_organisation(session, actor=admin, cycle=demo.cycle, user=user(session, "winners-1"),
+                                    organisation=f"شرکت {STEEL}")
+    raised = _flags(session)
+    assert {source for _n, _u, source in raised} == set(conflicts.RULE_SOURCES)
+    assert conflicts.flag_conflicts(session, cycle=demo.cycle) == 0
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "conflict.flag")).all()
+    assert len(events) == len(raised)

@@ -593,7 +593,8 @@ def set_chair(session: Session, *, actor: User, membership: Membership) -> None:
 
 
 def set_organisation(session: Session, *, actor: User, cycle: Cycle, user: User, organisation: str) -> bool:
-    """Set a member's organisation (used by the same-organisation conflict rule), then raise the new flags.
+    """Set a member's organisation (used by the same-organisation conflict rule), then raise the new flags in
+    every cycle the member sits in and that is not archived.
 
     Returns whether it changed. Audited as ``user.organisation``.
     """
@@ -609,5 +610,7 @@ def set_organisation(session: Session, *, actor: User, cycle: Cycle, user: User,
     session.flush()
     record(session, actor=actor, action="user.organisation", object_type="user", object_id=user.id,
            cycle_id=cycle.id, changes={"organisation": [before, organisation]})
-    flag_conflicts_for_member(session, cycle=cycle, user=user)
+    seated_in = select(Membership.cycle_id).where(Membership.user_id == user.id)
+    for seated in list(session.scalars(select(Cycle).where(Cycle.id.in_(seated_in), Cycle.archived_at.is_(None)))):
+        flag_conflicts_for_member(session, cycle=seated, user=user)  # the organisation counts in every open cycle
     return True

@@ -97,6 +97,8 @@ serve-processes:
 lint: $(VENV)/.installed
 	@echo "==> ruff"
 	@$(VENV)/bin/ruff check awards tests migrations scripts deploy config.py wsgi.py
+	@echo "==> import layers (.importlinter)"
+	@$(VENV)/bin/lint-imports
 
 unit: install
 	@if [ -n "$$AWARDS_TEST_DATABASE_URL" ]; then echo "==> pytest on PostgreSQL"; else echo "==> pytest on SQLite"; fi

@@ -19,9 +19,27 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if app.config["ENV_NAME"] == "production":
         ProductionConfig.validate(app.config)
 
+    # The app factory is the one place that imports inside a function, on purpose: it pulls in every blueprint
+    # and with them the whole app (WeasyPrint included). Importing the package itself must stay light, since
+    # the migrations, scripts and the job consumer import low modules (awards.persian, awards.db, ...) through it.
     from awards import cli, filters, hooks, i18n, jobs, params, serving
+    from awards.accounts.routes import bp as accounts_bp
+    from awards.admin.routes import bp as admin_bp
+    from awards.audit.routes import bp as audit_bp
     from awards.auth import session_interface
+    from awards.auth.keepalive import bp as keepalive_bp
+    from awards.auth.routes import bp as auth_bp
+    from awards.certificates.routes import bp as certificates_bp
+    from awards.certificates.verify import bp as verify_bp
+    from awards.cycles.routes import bp as cycles_bp
+    from awards.errors import register_error_pages
+    from awards.evaluation.routes import bp as evaluation_bp
     from awards.extensions import babel, csrf, db, limiter, login_manager
+    from awards.imports.routes import bp as imports_bp
+    from awards.main.routes import bp as main_bp
+    from awards.nominations.routes import bp as nominations_bp
+    from awards.results.routes import bp as results_bp
+    from awards.screening.routes import bp as screening_bp
 
     params.init_app(app)  # before any route is added: the bounded <int:...> converter
     serving.init_app(app)
@@ -35,27 +53,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     hooks.init_request_hooks(app)
     jobs.init_app(app)
 
-    from awards.accounts.routes import bp as accounts_bp
-    from awards.admin.routes import bp as admin_bp
-    from awards.audit.routes import bp as audit_bp
-    from awards.auth.keepalive import bp as keepalive_bp
-    from awards.auth.routes import bp as auth_bp
-    from awards.certificates.routes import bp as certificates_bp
-    from awards.certificates.verify import bp as verify_bp
-    from awards.cycles.routes import bp as cycles_bp
-    from awards.evaluation.routes import bp as evaluation_bp
-    from awards.imports.routes import bp as imports_bp
-    from awards.main.routes import bp as main_bp
-    from awards.nominations.routes import bp as nominations_bp
-    from awards.results.routes import bp as results_bp
-    from awards.screening.routes import bp as screening_bp
-
     for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
                       results_bp, certificates_bp, verify_bp, audit_bp, admin_bp,
                       accounts_bp, keepalive_bp):
         app.register_blueprint(blueprint)
-
-    from awards.errors import register_error_pages
 
     register_error_pages(app)
     filters.init_app(app)

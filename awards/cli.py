@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import click
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import inspect, select
 
 from awards import clock
+from awards.audit.cli import audit_group
+from awards.auth.passwords import password_problem
+from awards.auth.services import create_user
+from awards.backup import BackupError, create_backup, restore_backup, verify_backup
+from awards.certificates.cli import certificates_group
 from awards.db import db
+from awards.demo import seed_demo
 from awards.errors import DomainError
+from awards.migrate import MIGRATIONS_DIR, current_revision, upgrade
+from awards.models import Province, Setting, User
+from awards.reference import missing_reference_data
+from awards.results.cli import results_group
 
 
 def load_clock(app: Flask) -> None:
     """Apply a demo clock offset stored in the database (never in production)."""
-    from datetime import timedelta
-
-    from awards.models import Setting
-
     if app.config["ENV_NAME"] == "production":
         return
     with app.app_context():
@@ -41,14 +49,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_scale_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    from awards.results.cli import results_group  # imported here: it pulls in the results services
-
     app.cli.add_command(results_group)
-    from awards.certificates.cli import certificates_group
-
     app.cli.add_command(certificates_group)
-    from awards.audit.cli import audit_group
-
     app.cli.add_command(audit_group)
 
 
@@ -64,12 +66,6 @@ def init_command(username: str, full_name: str) -> None:
 
     The password comes from the AWARDS_INIT_PASSWORD environment variable, or is asked twice (hidden).
     """
-    from awards.auth.passwords import password_problem
-    from awards.auth.services import create_user
-    from awards.migrate import current_revision, upgrade
-    from awards.models import User
-    from awards.reference import missing_reference_data
-
     where = db.engine.url.render_as_string(hide_password=True)
     if inspect(db.engine).has_table("users"):
         organizers = db.session.scalars(select(User.username).where(User.is_organizer).order_by(User.id)).all()
@@ -114,8 +110,6 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade() -> None:
     """Bring the schema up to date (Alembic)."""
-    from awards.migrate import upgrade
-
     upgrade(db.engine)
     click.echo(f"schema is up to date: {db.engine.url.render_as_string(hide_password=True)}")
 
@@ -130,9 +124,6 @@ def db_upgrade() -> None:
 def create_user_command(username: str, full_name: str, password: str, organizer: bool,
                         province_code: str | None) -> None:
     """Create an account (organizer and/or province officer)."""
-    from awards.auth.services import create_user
-    from awards.models import Province
-
     province = None
     if province_code:
         province = db.session.scalar(select(Province).where(Province.iso_code == province_code.upper()))
@@ -155,10 +146,6 @@ def create_user_command(username: str, full_name: str, password: str, organizer:
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has users.")
 def seed_demo_command(stage: str, if_empty: bool) -> None:
     """Migrate the database, then load the 1404 demo cycle, accounts and nominees."""
-    from awards.demo import seed_demo
-    from awards.migrate import upgrade
-    from awards.models import User
-
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("seed-demo refuses to run under the production config")
     upgrade(db.engine)
@@ -224,8 +211,6 @@ def seed_scale_command(count: int, seed: int, stage: str) -> None:
               help="Check an existing archive against its manifest instead.")
 def backup_command(out: Path | None, verify: Path | None) -> None:
     """Back up the database and uploaded files into one archive, or verify an archive."""
-    from awards.backup import BackupError, create_backup, verify_backup
-
     if (out is None) == (verify is None):
         raise click.UsageError("give either --out FILE (make a backup) or --verify FILE (check one)")
     pg_bin_dir = current_app.config.get("PG_BIN_DIR")
@@ -255,9 +240,6 @@ def backup_command(out: Path | None, verify: Path | None) -> None:
 @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
 def restore_command(archive: Path) -> None:
     """Restore a backup archive into an empty database and upload folder (verifies it first)."""
-    from awards.backup import BackupError, restore_backup
-    from awards.migrate import MIGRATIONS_DIR
-
     if not archive.is_file():
         raise click.ClickException(f"{archive} does not exist")
     db.session.remove()
@@ -288,6 +270,4 @@ def _summary(manifest: dict) -> str:
 
 
 def _head_revision(migrations_dir: Path) -> str | None:
-    from alembic.script import ScriptDirectory
-
     return ScriptDirectory(str(migrations_dir)).get_current_head()

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from flask import g
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from awards import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -52,8 +56,6 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     """Return the app clock's current time, aware, in UTC (see ``awards.clock``)."""
-    from awards import clock
-
     return clock.now()
 
 
@@ -136,13 +138,9 @@ class Database:
 
 
 def _app_ctx_id() -> int:
-    from flask import g
-
     try:
         return id(g._get_current_object())
     except RuntimeError:  # outside an app context (a worker thread of a race test, say)
-        import threading
-
         return threading.get_ident()
 
 

@@ -6,6 +6,7 @@ inside the replayed phase: by default nominations are open on 20 Ordibehesht 140
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from decimal import Decimal
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from awards import clock
 from awards.auth.services import create_user
 from awards.enums import Aggregation, CommitteeCode, NominationAction, NomineeKind
+from awards.evaluation import citations
+from awards.evaluation import services as evaluation
 from awards.models import (
     Category,
     CategoryCommittee,
@@ -26,6 +29,7 @@ from awards.models import (
     Criterion,
     Cycle,
     Membership,
+    Nomination,
     Province,
     Setting,
     Signatory,
@@ -34,6 +38,7 @@ from awards.models import (
 from awards.nominations import documents, services
 from awards.persian import jalali_to_gregorian, legal_id_check_digit, national_code_check_digit
 from awards.reference import missing_reference_data
+from awards.results import services as results
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 #: Committee members of the demo: (code, [(suffix, full name, organisation)]).
@@ -399,13 +404,6 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     pseudo-random values; the winners chair proposes, the content committee writes and approves citations,
     and the secretariat confirms. The clock ends on 1 Mordad 1404, after results are final.
     """
-    import random
-
-    from awards.evaluation import citations
-    from awards.evaluation import services as evaluation
-    from awards.models import Committee, Nomination
-    from awards.results import services as results
-
     users = ctx.users
     nominations = {n.nominee_name: n for n in session.scalars(select(Nomination))}
     maskati = nominations[MASKATI]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
+
+from awards.db import db
 
 
 class DomainError(Exception):
@@ -38,8 +41,6 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(err: HTTPException):
-        from flask_wtf.csrf import CSRFError
-
         if isinstance(err, CSRFError):
             return _page(400, _("فرم منقضی شده است"),
                          _("نشانی امنیتی فرم معتبر نبود. صفحه را دوباره باز کنید و دوباره بفرستید."))
@@ -56,8 +57,6 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(OverflowError)
     def number_too_large(_err):
         # A safety net behind awards.params: a request number the database cannot hold names nothing there.
-        from awards.db import db
-
         db.session.rollback()
         return not_found(_err)
 
@@ -78,8 +77,6 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(RedisError)
     def store_unreachable(err: RedisError):
         # Sessions (and, through them, sign-in) need Redis when it is configured: say so instead of a 500.
-        from awards.db import db
-
         db.session.rollback()
         app.logger.warning("Redis unreachable on %s: %s", request.path, err)
         return _page(503, _("سامانه موقتاً در دسترس نیست"),
@@ -87,8 +84,6 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(_err):
-        from awards.db import db
-
         db.session.rollback()
         app.logger.error("500 on %s", request.path)
         try:

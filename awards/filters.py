@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from awards import i18n, persian
+from awards.redirects import safe_next
 
 #: Jalali month names as English-language sources spell them.
 JALALI_MONTHS_EN = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban", "Azar",
@@ -16,8 +17,6 @@ def _persian_ui() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    from awards.redirects import safe_next
-
     app.add_template_global(safe_next)
 
     @app.template_filter("jdate")

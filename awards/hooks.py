@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from awards import clock, permissions
 from awards.audit.services import set_client_address
-from awards.auth import passwords, pending
+from awards.auth import passwords, pending, two_factor
 from awards.db import db, reset_write_intent, set_write_intent, write_intent
+from awards.labels import LABELS
 from awards.models import User
+from awards.navigation import nav_items
 from awards.redirects import safe_next
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -68,8 +70,6 @@ def force_two_factor():
         return None
     if getattr(current_user, "must_change_password", False):
         return None  # the password comes first (force_password_change)
-    from awards.auth import two_factor
-
     if not two_factor.must_use(current_user, required=current_app.config["REQUIRE_TOTP"]):
         return None
     if two_factor.credential(db.session, user=current_user) is not None:
@@ -179,8 +179,5 @@ def init_request_hooks(app: Flask) -> None:
 
     @app.context_processor
     def _inject_permissions():
-        from awards.labels import LABELS
-        from awards.navigation import nav_items
-
         return {"perm": permissions, "nav_items": nav_items, "get_locale": get_locale, "labels": LABELS,
                 "clock_shifted": bool(clock.offset()), "app_now": clock.now()}

@@ -21,10 +21,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import redis
+from flask import Flask, has_app_context
 from huey import RedisHuey, SqliteHuey
+from redis import ConnectionPool
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from awards import clock
+from awards.audit.services import record
+from awards.db import db, write_intent
+from awards.models import Job, Setting
 from config import INSTANCE_DIR
 
 log = logging.getLogger("awards.jobs")
@@ -36,8 +43,6 @@ def make_huey():
     """Pick the queue's storage from the environment (read once, when the consumer or app imports us)."""
     redis_url = os.environ.get("AWARDS_REDIS_URL")
     if redis_url:
-        from redis import ConnectionPool
-
         # A short connect timeout: with Redis down, enqueueing from a page fails fast instead of hanging.
         pool = ConnectionPool.from_url(redis_url, socket_connect_timeout=2, health_check_interval=30)
         return RedisHuey(os.environ.get("AWARDS_REDIS_PREFIX") or "tandis", connection_pool=pool)
@@ -47,7 +52,16 @@ def make_huey():
 
 
 huey = make_huey()
-_worker_app = None
+_worker_app: Flask | None = None
+#: Builds the worker's own app: set by ``awards.tasks``, the consumer's entry point, which sits above the app
+#: factory (this module sits below it: the blueprints the factory registers import it).
+_app_factory: Callable[[], Flask] | None = None
+
+
+def set_app_factory(factory: Callable[[], Flask]) -> None:
+    """Tell :func:`with_app` how a worker process builds its app when a task runs outside any app context."""
+    global _app_factory
+    _app_factory = factory
 
 
 def init_app(app) -> None:
@@ -58,14 +72,12 @@ def init_app(app) -> None:
 def with_app(func: Callable[[], object]) -> object:
     """Call ``func`` inside an app context: the current one, or the worker's own app."""
     global _worker_app
-    from flask import has_app_context
-
     if has_app_context():
         return func()
     if _worker_app is None:
-        from awards import create_app
-
-        _worker_app = create_app()
+        if _app_factory is None:
+            raise RuntimeError("a task ran outside an app context before awards.tasks set the app factory")
+        _worker_app = _app_factory()
     with _worker_app.app_context():
         return func()
 
@@ -81,8 +93,6 @@ def claim(session: Session, job_id: int, *, stale_seconds: int) -> bool:
     Returns False when the job is gone, finished, or running under a live consumer: then a second delivery
     of the same message does nothing.
     """
-    from awards.models import Job
-
     now = real_now()
     result = session.execute(
         update(Job)
@@ -114,9 +124,6 @@ class Heartbeat:
         self._thread.join()
 
     def _run(self) -> None:
-        from awards.db import write_intent
-        from awards.models import Job
-
         while not self._stop.wait(self._interval):
             session = self._factory()
             try:
@@ -152,10 +159,6 @@ STALE_MESSAGE = "ساخت پرونده نیمه‌کاره ماند، چون پ�
 
 def fail_stale_jobs(session: Session, *, stale_seconds: int, output_folder: Path) -> list[int]:
     """Fail every running job whose heartbeat is older than ``stale_seconds``; flush; return their ids."""
-    from awards import clock
-    from awards.audit.services import record
-    from awards.models import Job
-
     cutoff = real_now() - timedelta(seconds=stale_seconds)
     stale = list(session.scalars(select(Job).where(
         Job.state == "running", or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))))
@@ -172,8 +175,6 @@ def fail_stale_jobs(session: Session, *, stale_seconds: int, output_folder: Path
 def queued_jobs_to_resend(session: Session, *, stale_seconds: int) -> list[int]:
     """Ids of queued jobs not picked up within ``stale_seconds`` (their message may be lost); their clock
     restarts, so each is sent again at most once per period. Flushes."""
-    from awards.models import Job
-
     cutoff = real_now() - timedelta(seconds=stale_seconds)
     waiting = list(session.scalars(select(Job).where(
         Job.state == "queued", or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))))
@@ -185,8 +186,6 @@ def queued_jobs_to_resend(session: Session, *, stale_seconds: int) -> list[int]:
 
 def redis_client(app):
     """The app's Redis client for heartbeats and health (one connection pool per app, short timeouts)."""
-    import redis
-
     client = app.extensions.get("awards_redis")
     if client is None or app.extensions.get("awards_redis_url") != app.config["REDIS_URL"]:
         client = redis.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=1, socket_timeout=1)
@@ -201,9 +200,6 @@ def beat_consumer(app) -> None:
         redis_client(app).set(f"{app.config['REDIS_PREFIX']}:{CONSUMER_HEARTBEAT_KEY}", now.isoformat(),
                         ex=24 * 3600)
         return
-    from awards.db import db
-    from awards.models import Setting
-
     session = db.session_factory()
     try:
         setting = session.get(Setting, CONSUMER_HEARTBEAT_KEY)
@@ -222,9 +218,6 @@ def consumer_heartbeat(app) -> datetime | None:
         raw = redis_client(app).get(f"{app.config['REDIS_PREFIX']}:{CONSUMER_HEARTBEAT_KEY}")
         value = raw.decode() if raw else None
     else:
-        from awards.db import db
-        from awards.models import Setting
-
         setting = db.session.get(Setting, CONSUMER_HEARTBEAT_KEY)
         value = setting.value if setting else None
     return datetime.fromisoformat(value) if value else None

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from awards.enums import CommitteeCode, NominationState
+from awards import clock
+from awards.enums import CommitteeCode, NominationState, Phase
 
 if TYPE_CHECKING:
     from awards.models import Cycle, Nomination, User
@@ -218,9 +219,6 @@ def can_view_results(user: User, cycle: Cycle) -> bool:
     A member must not see others' scores before submitting their own, and nobody can score once evaluation has
     closed, so the page opens to committee members (organizers who also sit on a committee included) then.
     """
-    from awards import clock
-    from awards.enums import Phase
-
     if is_committee_member(user, cycle.id):
         return cycle.phase_at(clock.now()) in (Phase.RESULTS, Phase.FINAL)
     return is_organizer(user)

@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import logging
 
+from flask import current_app
 from huey import crontab
 
+from awards import create_app, jobs
 from awards.certificates.tasks import print_certificates
+from awards.db import db
 from awards.jobs import huey, with_app
 
 __all__ = ["huey", "print_certificates", "watch_jobs"]
 
 log = logging.getLogger("awards.jobs")
+jobs.set_app_factory(create_app)  # a task outside any app context (the consumer) builds the app once per worker
 
 
 def watch_jobs_now() -> dict[str, list[int]]:
     """One round of the watch, in the current app context; return the failed and resent job ids."""
-    from flask import current_app
-
-    from awards import jobs
-    from awards.db import db
-
     app = current_app._get_current_object()
     jobs.beat_consumer(app)
     session = db.session_factory()

@@ -15,6 +15,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -345,9 +347,6 @@ def build_template_csv() -> bytes:
 
 def build_template_xlsx() -> bytes:
     """The .xlsx template: a right-to-left «کاربران» sheet (headers, one example) and a «راهنما» sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     headers, example = template_rows()
     workbook = Workbook()
     sheet = workbook.active

@@ -23,6 +23,7 @@ from awards.audit.services import record
 from awards.auth.passwords import verify_password
 from awards.auth.services import change_password, create_user, set_active
 from awards.errors import DomainError
+from awards.evaluation.conflicts import flag_conflicts_for_member
 from awards.models import Committee, Cycle, Membership, PasswordLink, Province, User
 from awards.persian import normalize_text, validate_mobile
 
@@ -149,6 +150,7 @@ def create_account(session: Session, *, actor: User, spec: AccountSpec, cycle: C
                object_id=membership.id, cycle_id=cycle.id,
                changes={"user_id": [None, user.id], "committee": [None, spec.committee.code],
                         "is_chair": [None, spec.is_chair]})
+        flag_conflicts_for_member(session, cycle=cycle, user=user)
     session.flush()
     link = None if temporary_password else issue_password_link(session, user=user, actor=actor, hours=link_hours)
     return CreatedAccount(user=user, link=link)

@@ -26,7 +26,7 @@ from awards.audit.services import diff, record, snapshot
 from awards.cycles.services import FIELD_LABELS_FA
 from awards.enums import Aggregation, CommitteeCode, NomineeKind
 from awards.errors import DomainError, PermissionDenied
-from awards.evaluation.services import flag_conflicts
+from awards.evaluation.conflicts import flag_conflicts_for_member
 from awards.files import unlink_on_rollback
 from awards.guards import ensure_cycle_writable
 from awards.models import (
@@ -513,7 +513,7 @@ def add_member(session: Session, *, actor: User, cycle: Cycle, committee: Commit
     session.refresh(user)
     record(session, actor=actor, action="membership.add", object_type="membership", object_id=membership.id,
            cycle_id=cycle.id, changes={**_seat_changes(membership), "is_chair": [None, membership.is_chair]})
-    flag_conflicts(session, cycle=cycle)
+    flag_conflicts_for_member(session, cycle=cycle, user=user)
     return membership
 
 
@@ -593,7 +593,8 @@ def set_chair(session: Session, *, actor: User, membership: Membership) -> None:
 
 
 def set_organisation(session: Session, *, actor: User, cycle: Cycle, user: User, organisation: str) -> bool:
-    """Set a member's organisation (used by the same-organisation conflict rule), then raise the new flags.
+    """Set a member's organisation (used by the same-organisation conflict rule), then raise the new flags in
+    every cycle the member sits in and that is not archived.
 
     Returns whether it changed. Audited as ``user.organisation``.
     """
@@ -609,5 +610,7 @@ def set_organisation(session: Session, *, actor: User, cycle: Cycle, user: User,
     session.flush()
     record(session, actor=actor, action="user.organisation", object_type="user", object_id=user.id,
            cycle_id=cycle.id, changes={"organisation": [before, organisation]})
-    flag_conflicts(session, cycle=cycle)
+    seated_in = select(Membership.cycle_id).where(Membership.user_id == user.id)
+    for seated in list(session.scalars(select(Cycle).where(Cycle.id.in_(seated_in), Cycle.archived_at.is_(None)))):
+        flag_conflicts_for_member(session, cycle=seated, user=user)  # the organisation counts in every open cycle
     return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import segno
 from flask import (
     Blueprint,
     abort,
@@ -163,8 +164,6 @@ def _account_page(*, confirm_form=None, disable_form=None, regenerate_form=None)
 
 
 def qr_data_uri(text: str) -> str:
-    import segno
-
     return segno.make_qr(text, error="m").svg_data_uri(dark="#000", light="#fff", border=4, omitsize=True)
 
 

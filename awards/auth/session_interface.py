@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 
+import redis
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSession, SessionInterface, session_json_serializer
 from flask_login import login_user, logout_user
@@ -37,6 +38,7 @@ from awards.auth.sessions import (
     remember_alive,
     session_alive,
 )
+from awards.db import db
 
 # Flask-Login's keys: the anonymous cookie must never carry them.
 USER_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
@@ -218,8 +220,6 @@ def _release_request_transaction(store: SessionStore) -> None:
     """
     if not isinstance(store, DatabaseStore):
         return
-    from awards.db import db
-
     if db.session.registry.has() and db.session().in_transaction():
         db.session.rollback()
 
@@ -292,14 +292,10 @@ def init_app(app: Flask) -> None:
     """Install the server-side session interface with the store the configuration asks for."""
     url = app.config.get("SESSION_REDIS_URL")
     if url:
-        import redis
-
         lifetime = max(app.permanent_session_lifetime, app.config["IDLE_TIMEOUT"])
         chosen: SessionStore = RedisStore(redis.Redis.from_url(url), prefix=app.config["SESSION_KEY_PREFIX"],
                                           lifetime=lifetime)
     else:
-        from awards.db import db
-
         chosen = DatabaseStore(db.session_factory)
     app.extensions["awards_sessions"] = chosen  # the services find it here (sessions.current_store)
     app.session_interface = ServerSideSessionInterface(chosen)

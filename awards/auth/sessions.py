@@ -34,6 +34,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from flask import current_app, has_app_context
+from flask.sessions import session_json_serializer
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
@@ -43,6 +45,7 @@ from awards.audit.services import record as audit
 from awards.db import write_intent
 from awards.errors import DomainError
 from awards.models import User, UserSession
+from awards.models.user import new_session_token
 
 logger = logging.getLogger(__name__)
 
@@ -378,8 +381,6 @@ class RedisStore:
 
 def current_store() -> SessionStore:
     """Return the app's store; outside a request or command (a service under test), the database store."""
-    from flask import current_app, has_app_context
-
     if has_app_context() and "awards_sessions" in current_app.extensions:
         return current_app.extensions["awards_sessions"]
     return DatabaseStore()
@@ -414,8 +415,6 @@ def end_all_sessions(session: Session, *, user: User, actor: User, store: Sessio
     account's session token so no older cookie of any kind is honoured, and writes ``action`` to the audit
     log unless it is None (a caller that audits the cause itself, such as disabling the account).
     """
-    from awards.models.user import new_session_token
-
     ended = (store or current_store()).end_all(user.id, keep=keep, within=session)
     if keep is None:
         user.session_token = new_session_token()
@@ -449,15 +448,11 @@ def describe_user_agent(user_agent: str) -> str:
 
 def dumps_data(data: dict) -> str:
     """Serialise Flask session data for a record (Flask's tagged JSON keeps tuples, bytes and markup)."""
-    from flask.sessions import session_json_serializer
-
     return session_json_serializer.dumps(dict(data))
 
 
 def loads_data(text: str) -> dict:
     """Read session data written by :func:`dumps_data`; anything unreadable is an empty session."""
-    from flask.sessions import session_json_serializer
-
     if not text:
         return {}
     try:

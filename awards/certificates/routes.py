@@ -22,6 +22,7 @@ from awards.certificates.forms import (
     SignatoryForm,
 )
 from awards.certificates.render import qr_data_uri
+from awards.certificates.tasks import print_certificates
 from awards.cycles.queries import current_cycle
 from awards.errors import DomainError
 from awards.extensions import db
@@ -84,8 +85,6 @@ def print_bulk():
 def _enqueue(job: Job) -> None:
     """Hand the job to the queue; if the queue is unreachable the job waits, queued, and the consumer's
     watch sends it again once the queue is back (``awards.tasks``)."""
-    from awards.certificates.tasks import print_certificates
-
     try:
         print_certificates(job.id)
     except Exception:

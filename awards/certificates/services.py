@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import secrets
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -208,8 +209,6 @@ def output_name(*, cycle: Cycle, category: Category | None, fmt: str) -> str:
 def save_signature(session: Session, *, signatory: Signatory, actor: User, data: bytes, upload_dir: Path,
                    max_bytes: int) -> None:
     """Store a signatory's signature image (PNG only, sniffed) outside ``static/``."""
-    import secrets
-
     if not permissions.can_print_certificates(actor):
         raise PermissionDenied(_("مدیریت امضاکنندگان کار دبیرخانه است."))
     ensure_cycle_writable(signatory.cycle)

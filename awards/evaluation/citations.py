@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from awards import clock, i18n, permissions
 from awards.audit.services import record
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
+from awards.evaluation.conflicts import active_conflict
 from awards.evaluation.queries import CITATION_STATES
-from awards.evaluation.services import active_conflict, lock_open_category
+from awards.guards import lock_open_category
 from awards.models import Citation, Nomination, User
 from awards.persian import normalize_text
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from awards.enums import CommitteeCode, NominationState, SheetState
-from awards.evaluation.services import conflicted_pairs, criteria_of
+from awards.evaluation.conflicts import conflicted_pairs
+from awards.evaluation.services import criteria_of
 from awards.models import (
     Assignment,
     Category,

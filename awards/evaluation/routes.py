@@ -78,8 +78,6 @@ def inbox():
     cycle = current_cycle(db.session)
     boxes = []
     if cycle is not None:
-        if services.flag_conflicts(db.session, cycle=cycle):
-            db.session.commit()
         boxes = queries.inbox(db.session, user=_actor(), cycle=cycle)
     return render_template("evaluation/inbox.html", cycle=cycle, boxes=boxes)
 
@@ -204,8 +202,6 @@ def conflicts():
             db.session.commit()
             flash(_("پرچم تعارض با ثبت دلیل نادیده گرفته شد."), "success")
             return redirect(url_for("evaluation.conflicts"))
-    elif services.flag_conflicts(db.session, cycle=cycle):
-        db.session.commit()
     items = queries.conflict_list(db.session, cycle=cycle)
     nominations = queries.nominations_by_id(db.session, {c.nomination_id for c in items})
     return render_template("evaluation/conflicts.html", cycle=cycle, items=items, nominations=nominations,
@@ -311,8 +307,6 @@ def assignments(category_id: int):
         db.session.commit()
         flash(message, "success")
         return redirect(url_for("evaluation.assignments", category_id=category.id))
-    if services.flag_conflicts(db.session, cycle=category.cycle):
-        db.session.commit()
     return render_template("evaluation/assignments.html", category=category,
                            boards=queries.assignment_boards(db.session, category=category), action_form=ActionForm())
 

@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from awards import clock, permissions
 from awards.audit.services import record
-from awards.enums import Aggregation, CommitteeCode, SheetState
+from awards.enums import Aggregation, CommitteeCode, ConflictSource, SheetState
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
-from awards.evaluation.services import FormErrors, lock_open_category
+from awards.evaluation.conflicts import flag_conflicts
+from awards.evaluation.services import FormErrors
+from awards.guards import lock_open_category
 from awards.models import Category, CategoryCommittee, Committee, Criterion, Nomination, Score, ScoreSheet, User
 from awards.persian import normalize_text
 
@@ -259,6 +261,8 @@ def update_rubric(session: Session, *, category: Category, actor: User, data: Ru
     session.flush()
     record(session, actor=actor, action="rubric.update", object_type="category", object_id=category.id,
            cycle_id=category.cycle_id, changes=changes)
+    if changes.get("cycle.conflict_same_province") == [False, True]:  # the rule is on: raise its flags now
+        flag_conflicts(session, cycle=cycle, sources=(ConflictSource.SAME_PROVINCE,))
     return changes
 
 

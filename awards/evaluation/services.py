@@ -3,7 +3,7 @@
 Functions are keyword-only, take model objects and the acting user, flush but never commit, and raise
 ``DomainError`` subclasses whose message the route shows as it is. Every service that changes a sheet, a score,
 a conflict or an assignment first locks the category row and refuses a finalised category
-(:func:`lock_open_category`), so nothing slips in beside a finalisation.
+(:func:`awards.guards.lock_open_category`), so nothing slips in beside a finalisation.
 
 Scoring window (a choice PROCESS.md leaves open): a member may score a nomination from the moment it is
 ``in_evaluation`` (screening may accept dossiers while nominations are still open) until the cycle's
@@ -12,7 +12,6 @@ Scoring window (a choice PROCESS.md leaves open): a member may score a nominatio
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,7 +25,8 @@ from awards import clock, i18n, permissions
 from awards.audit.services import record
 from awards.enums import CommitteeCode, ConflictSource, NominationState, SheetState
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
-from awards.guards import ensure_cycle_writable
+from awards.evaluation.conflicts import active_conflict, conflicted_pairs
+from awards.guards import lock_open_category
 from awards.models import (
     Assignment,
     Category,
@@ -34,21 +34,16 @@ from awards.models import (
     Committee,
     Conflict,
     Criterion,
-    Cycle,
     Membership,
     Nomination,
     Score,
     ScoreSheet,
     User,
 )
-from awards.persian import normalize_search, normalize_text, persian_number
-from awards.results.services import assert_category_open
+from awards.persian import normalize_text, persian_number
 
 #: Nominations a member may score (see the module docstring for the scoring window).
 SCORABLE_STATES = frozenset({NominationState.IN_EVALUATION})
-#: Nominations the conflict rules look at: those still being evaluated or ranked.
-FLAGGED_STATES = frozenset({NominationState.IN_EVALUATION, NominationState.SHORTLISTED})
-RULE_SOURCES = (ConflictSource.SAME_ORGANISATION, ConflictSource.SAME_PROVINCE)
 HALF = Decimal("0.5")
 
 
@@ -58,12 +53,6 @@ class FormErrors(DomainError):
     def __init__(self, errors: dict, message: str | None = None) -> None:
         super().__init__(message or _("لطفاً خطاهای مشخص‌شده را برطرف کنید."))
         self.errors = errors
-
-
-def lock_open_category(session: Session, *, category: Category) -> Category:
-    """Lock the category row (serialising with finalisation); refuse when the category is final or archived."""
-    ensure_cycle_writable(category.cycle)
-    return assert_category_open(session, category=category)
 
 
 def _fa(value: Decimal | int) -> str:
@@ -104,14 +93,6 @@ def members_of(session: Session, *, cycle_id: int, committee_id: int) -> list[Us
         .where(Membership.cycle_id == cycle_id, Membership.committee_id == committee_id, User.active.is_(True))
         .order_by(User.id)
     ))
-
-
-def active_conflict(session: Session, *, nomination_id: int, user_id: int) -> Conflict | None:
-    """Return an active conflict (declared, or a rule flag not overridden) of the user with the nomination."""
-    return session.scalar(
-        select(Conflict).where(Conflict.nomination_id == nomination_id, Conflict.user_id == user_id,
-                               Conflict.overridden_at.is_(None)).limit(1)
-    )
 
 
 def _is_assigned(session: Session, *, nomination_id: int, committee_id: int, user_id: int) -> bool:
@@ -293,80 +274,8 @@ def reopen_sheet(session: Session, *, sheet: ScoreSheet, actor: User, reason: st
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Conflicts of interest
+# Conflicts of interest (the rule flags and the lookups live in awards.evaluation.conflicts)
 # --------------------------------------------------------------------------------------------------------------
-
-_PUNCTUATION = re.compile(r"[\s\u200c()\[\]{}«»\"'.,،؛;:\-_/\\]+")
-_LEGAL_FORMS = ("سهامی خاص", "سهامی عام", "با مسئولیت محدود", "شرکت")
-
-
-def organisation_key(text: str | None) -> str:
-    """Reduce an organisation or nominee name to a comparison key.
-
-    Same-organisation rule: two names match when their keys are equal and not empty. The key is the search
-    form (Persian ی/ک, Latin digits, casefolded, ZWNJ removed), without the legal-form words «شرکت»,
-    «سهامی خاص», «سهامی عام» and «با مسئولیت محدود», and without spaces or punctuation; so «شرکت فولاد
-    سپاهان‌نوین (سهامی خاص)» and «فولاد سپاهان نوین» match, while «فولاد سپاهان» does not.
-    """
-    key = normalize_search(text or "")
-    for words in _LEGAL_FORMS:
-        key = key.replace(words, " ")
-    return _PUNCTUATION.sub("", key)
-
-
-def flag_conflicts(session: Session, *, cycle: Cycle) -> int:
-    """Add the rule flags missing in the cycle; return how many were added. Idempotent.
-
-    Rules: a member whose organisation matches the nominee's name (see :func:`organisation_key`); and, when the
-    cycle enables it, a member whose own province (members who are also province officers) is the nominee's.
-    Only nominations being evaluated or ranked in categories not yet final are looked at. A flag once added is
-    kept (an organizer may override it); turning a rule off later does not remove the flags it made.
-    """
-    members = session.execute(
-        select(User.id, User.organisation, User.province_id)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.cycle_id == cycle.id).distinct()
-    ).all()
-    nominations = session.execute(
-        select(Nomination.id, Nomination.nominee_name, Nomination.province_id)
-        .join(Category, Category.id == Nomination.category_id)
-        .where(Nomination.cycle_id == cycle.id, Nomination.state.in_(FLAGGED_STATES),
-               Category.finalised_at.is_(None))
-    ).all()
-    if not members or not nominations:
-        return 0
-    existing = set(session.execute(
-        select(Conflict.nomination_id, Conflict.user_id, Conflict.source)
-        .join(Nomination, Nomination.id == Conflict.nomination_id)
-        .where(Nomination.cycle_id == cycle.id, Conflict.source.in_(RULE_SOURCES))
-    ).all())
-    member_keys = [(m.id, organisation_key(m.organisation), m.province_id) for m in members]
-    wanted: list[tuple[int, int, ConflictSource, str]] = []
-    for nomination in nominations:
-        name_key = organisation_key(nomination.nominee_name)
-        for user_id, org_key, province_id in member_keys:
-            if org_key and org_key == name_key:
-                wanted.append((nomination.id, user_id, ConflictSource.SAME_ORGANISATION,
-                               "سازمان عضو با نام نامزد یکی است."))
-            if cycle.conflict_same_province and province_id is not None and province_id == nomination.province_id:
-                wanted.append((nomination.id, user_id, ConflictSource.SAME_PROVINCE,
-                               "عضو کارشناس همان استانی است که نامزد را معرفی کرده است."))
-    added = 0
-    for nomination_id, user_id, source, reason in wanted:
-        if (nomination_id, user_id, source) in existing:
-            continue
-        try:
-            with session.begin_nested():  # a racing request may add the same flag: the unique key keeps one
-                conflict = Conflict(nomination_id=nomination_id, user_id=user_id, source=source, reason=reason)
-                session.add(conflict)
-                session.flush()
-        except IntegrityError:
-            continue
-        record(session, actor=None, action="conflict.flag", object_type="conflict", object_id=conflict.id,
-               nomination_id=nomination_id, cycle_id=cycle.id,
-               changes={"user_id": [None, user_id], "source": [None, source]}, reason=reason)
-        added += 1
-    return added
 
 
 def declare_conflict(session: Session, *, nomination: Nomination, actor: User, reason: str) -> Conflict:
@@ -418,16 +327,6 @@ def override_conflict(session: Session, *, conflict: Conflict, actor: User, reas
     return conflict
 
 
-def conflicted_pairs(session: Session, *, nomination_ids: list[int]) -> set[tuple[int, int]]:
-    """Return the (nomination id, user id) pairs with an active conflict, in one query."""
-    if not nomination_ids:
-        return set()
-    return set(session.execute(
-        select(Conflict.nomination_id, Conflict.user_id)
-        .where(Conflict.nomination_id.in_(nomination_ids), Conflict.overridden_at.is_(None))
-    ).all())
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Assignment of reviewers
 # --------------------------------------------------------------------------------------------------------------
@@ -472,7 +371,6 @@ def assign_balanced(session: Session, *, category: Category, committee: Committe
     if not isinstance(k, int) or k < 1:
         raise DomainError(_("تعداد داوران هر نامزد باید عددی مثبت باشد."), field="k")
     _check_assignable(session, category=category, committee=committee, actor=actor)
-    flag_conflicts(session, cycle=category.cycle)
     nominations = _nominations_to_assign(session, category=category)
     members = [m.id for m in members_of(session, cycle_id=category.cycle_id, committee_id=committee.id)]
     if not members:

@@ -12,7 +12,8 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
-from awards.nominations.services import DOSSIER_FIELDS, FIELD_LABELS_FA
+from awards.labels import LABELS
+from awards.nominations.services import DOSSIER_FIELDS, FIELD_LABELS_FA, REQUIRED_FOR_SUBMIT
 from awards.persian import normalize_search
 
 
@@ -115,9 +116,6 @@ class GuideLine:
 
 def guide() -> list[GuideLine]:
     """Document every column: header, meaning, whether the import needs it, format and an example."""
-    from awards.labels import LABELS
-    from awards.nominations.services import REQUIRED_FOR_SUBMIT
-
     lines = []
     for column in COLUMNS:
         kinds = [str(LABELS[kind]) for kind, fields in REQUIRED_FOR_SUBMIT.items() if column.field in fields]

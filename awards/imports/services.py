@@ -16,6 +16,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy.orm import Session
 
 from awards import clock, i18n
@@ -318,9 +320,6 @@ def build_template_xlsx(guide: list[tuple[str, str, str, str, str, str]]) -> byt
     ``guide`` holds one documentation line per column (header, field, meaning, required, format, example),
     already translated by the caller.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     headers, example = template_rows()
     workbook = Workbook()
     sheet = workbook.active

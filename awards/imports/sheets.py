@@ -17,7 +17,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+import openpyxl
 from flask_babel import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
 
 from awards import i18n
 from awards.errors import DomainError
@@ -93,9 +95,6 @@ def _keep(numbered_rows, limit: int, too_many: str) -> list[SheetRow]:
 
 
 def _read_xlsx(data: bytes, limit: int, too_many: str) -> list[SheetRow]:
-    import openpyxl  # heavy; only needed here
-    from openpyxl.utils.exceptions import InvalidFileException
-
     invalid = ImportRejected(_("پروندهٔ xlsx خوانا نیست؛ آن را در اکسل با قالب «Excel Workbook (.xlsx)» ذخیره کنید."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -14,6 +14,7 @@ from awards.errors import DomainError
 from awards.extensions import db
 from awards.labels import LABELS, TIMELINE_FIELD_LABELS
 from awards.main import dashboard
+from awards.main.health import report
 from awards.main.reminders import remind_members
 from awards.models import Category, Committee
 from awards.params import as_id
@@ -62,8 +63,6 @@ def remind(committee_code: str):
 
 @bp.route("/healthz")
 def healthz():
-    from awards.main.health import report
-
     body, healthy = report(current_app)
     response = jsonify(body)
     response.status_code = 200 if healthy else 503

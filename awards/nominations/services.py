@@ -26,6 +26,7 @@ from awards.enums import (
     ScreeningOutcome,
 )
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
+from awards.evaluation.conflicts import flag_conflicts_for_nomination
 from awards.guards import ensure_cycle_writable
 from awards.labels import DOSSIER_FIELD_LABELS
 from awards.models import Category, ComplianceDecision, Nomination, ScreeningDecision, User
@@ -288,10 +289,7 @@ def transition(session: Session, *, nomination: Nomination, action: NominationAc
     nomination.state = edge.target
     session.flush()
     if action is NominationAction.ACCEPT:
-        # Imported here: evaluation builds on this module.
-        from awards.evaluation.services import flag_conflicts
-
-        flag_conflicts(session, cycle=nomination.cycle)
+        flag_conflicts_for_nomination(session, nomination=nomination)
     record(session, actor=actor, action=f"nomination.{action.value}", object_type="nomination",
            object_id=nomination.id, nomination_id=nomination.id, cycle_id=nomination.cycle_id,
            province_id=nomination.province_id, changes={"state": [before, edge.target]}, reason=reason)

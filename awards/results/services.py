@@ -26,6 +26,7 @@ from awards.audit.services import chain_head, record
 from awards.enums import NominationAction, NominationState, Phase
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
 from awards.evaluation.scoring import CategoryResult, round2, round2_or_none
+from awards.guards import assert_category_open, lock_category
 from awards.models import AuditEvent, Award, Category, Cycle, Nomination, TieResolution, User
 from awards.nominations.services import transition
 from awards.persian import normalize_text
@@ -124,31 +125,6 @@ def sealed_audit_head(category: Category) -> tuple[int | None, str] | None:
 def serial_for(category: Category, sequence: int) -> str:
     """``<year>-<CATEGORY CODE>-<NNN>``: unique in the cycle because category codes are."""
     return f"{category.cycle.year}-{category.code.upper()}-{sequence:03d}"
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Guards
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def lock_category(session: Session, *, category: Category) -> Category:
-    """Take the category row's lock (PostgreSQL: FOR UPDATE) and reload it, so decisions see the latest row."""
-    return session.scalars(
-        select(Category).where(Category.id == category.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-
-
-def assert_category_open(session: Session, *, category: Category) -> Category:
-    """Lock the category row and refuse if its result is final: sheets may change only while this holds.
-
-    Every service that writes scores, sheets or conflicts calls this first in its transaction, so a write
-    racing a finalisation either lands before it (and the confirmation sees it) or is refused.
-    """
-    locked = lock_category(session, category=category)
-    if locked.finalised_at is not None:
-        raise DomainError(_("نتایج این رشته نهایی شده است"))
-    return locked
 
 
 def _phase(category: Category) -> Phase:

@@ -13,7 +13,7 @@ from awards.admin import services
 from awards.certificates.services import update_signatory
 from awards.cycles.services import update_timeline
 from awards.demo import jalali_moment
-from awards.enums import CommitteeCode, ConflictSource, NomineeKind
+from awards.enums import CommitteeCode, ConflictSource, NominationState, NomineeKind
 from awards.errors import DomainError, PermissionDenied
 from awards.evaluation import services as evaluation
 from awards.models import AuditEvent, Category, CategoryCommittee, Conflict, Cycle, Membership, Nomination
@@ -338,3 +338,17 @@ def test_set_organisation_raises_flags(session, demo):
                                      organisation=f"شرکت {steel.nominee_name}")
     assert session.scalar(select(Conflict.id).where(Conflict.user_id == member.id,
                                                     Conflict.nomination_id == steel.id)) is not None
+
+
+def test_set_organisation_raises_flags_in_every_open_cycle_the_member_sits_in(session, demo, tmp_path):
+    admin, member = user(session, "admin"), user(session, "finance-1")
+    later = services.copy_cycle(session, actor=admin, source=demo.cycle, year=1405, title=None, upload_dir=tmp_path)
+    category = session.scalar(select(Category).where(Category.cycle_id == later.id).limit(1))
+    nominee = Nomination(cycle_id=later.id, category_id=category.id, province_id=user(session, "fars").province_id,
+                         state=NominationState.IN_EVALUATION, nominee_name="فولاد آینده", search_name="فولاد آینده")
+    session.add(nominee)
+    session.flush()
+    services.set_organisation(session, actor=admin, cycle=demo.cycle, user=member, organisation="شرکت فولاد آینده")
+    assert session.scalar(select(Conflict.source).where(Conflict.user_id == member.id,
+                                                        Conflict.nomination_id == nominee.id)) == \
+        ConflictSource.SAME_ORGANISATION

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from awards import clock
+from awards.admin import services as admin_services
 from awards.db import db
 from awards.demo import jalali_moment
 from awards.enums import ConflictSource, SheetState
@@ -342,25 +343,28 @@ def test_declared_conflict_removes_nomination_from_inbox_and_refuses_scoring(cli
     assert _sheets(session, nomination_id=steel.id) == []
 
 
-def test_same_organisation_flag_appears_when_inbox_loads(client, session, demo, login_as):
-    member = user(session, "winners-1")
-    member.organisation = "شرکت فولاد سپاهان‌نوین (سهامی خاص)"
+def _set_organisation(session, demo, username: str, organisation: str):
+    member = user(session, username)
+    admin_services.set_organisation(session, actor=demo.users["admin"], cycle=demo.cycle, user=member,
+                                    organisation=organisation)
     session.commit()
+    return member
+
+
+def test_same_organisation_flag_raised_on_change_keeps_nomination_out_of_inbox(client, session, demo, login_as):
     login_as("winners-1")
-    html = client.get("/evaluation/").get_data(as_text=True)
-    assert STEEL not in html
-    session.expire_all()
+    assert STEEL in client.get("/evaluation/").get_data(as_text=True)
+    member = _set_organisation(session, demo, "winners-1", "شرکت فولاد سپاهان‌نوین (سهامی خاص)")
     assert session.scalar(select(Conflict.source).where(Conflict.user_id == member.id)) == \
         ConflictSource.SAME_ORGANISATION
+    html = client.get("/evaluation/").get_data(as_text=True)
+    assert STEEL not in html
 
 
 def test_organizer_overrides_rule_flag_with_reason(client, session, demo, login_as):
-    member = user(session, "winners-1")
-    member.organisation = "فولاد سپاهان نوین"
-    session.commit()
+    member = _set_organisation(session, demo, "winners-1", "فولاد سپاهان نوین")
     login_as("admin")
     assert "فولاد سپاهان نوین" in client.get("/evaluation/conflicts").get_data(as_text=True)
-    session.expire_all()
     flag = session.scalar(select(Conflict).where(Conflict.user_id == member.id))
     session.commit()
 

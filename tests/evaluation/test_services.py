@@ -11,16 +11,15 @@ from sqlalchemy import func, select
 
 from awards import clock
 from awards.db import db
-from awards.enums import ConflictSource, SheetState
+from awards.enums import SheetState
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
-from awards.evaluation import services
+from awards.evaluation import conflicts, services
 from awards.models import AuditEvent, Conflict, Nomination, ScoreSheet, User
 from awards.results.queries import load_results
 from tests.evaluation.factories import (
     STEEL,
     committee,
     decimal_values,
-    make_member,
     make_nominations,
     nomination_named,
     user,
@@ -90,46 +89,10 @@ def test_reopen_needs_chair_reason_and_submitted_sheet(session, demo):
 # --------------------------------------------------------------------------------------------- conflicts
 
 
-def test_organisation_key_ignores_legal_form_spacing_and_letters():
-    assert services.organisation_key("شرکت فولاد سپاهان‌نوین (سهامی خاص)") == services.organisation_key(
-        "فولاد سپاهان نوين")
-    assert services.organisation_key("فولاد سپاهان") != services.organisation_key("فولاد سپاهان نوین")
-    assert services.organisation_key("شرکت") == ""
-
-
-def test_flag_same_organisation_is_idempotent(session, demo):
-    member = user(session, "finance-1")
-    member.organisation = "شركت فولاد سپاهان نوین"  # Arabic kaf, as typed on some keyboards
-    assert services.flag_conflicts(session, cycle=demo.cycle) == 1
-    assert services.flag_conflicts(session, cycle=demo.cycle) == 0
-    flag = session.scalar(select(Conflict).where(Conflict.user_id == member.id))
-    assert (flag.nomination_id, flag.source) == (nomination_named(session, STEEL).id,
-                                                 ConflictSource.SAME_ORGANISATION)
-    assert session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == flag.id,
-                                                          AuditEvent.object_type == "conflict")) == "conflict.flag"
-
-
-def test_flag_same_province_only_when_cycle_enables_it(session, demo):
-    isfahan = demo.users["isfahan"].province
-    officer_member = make_member(session, demo, "media", province=isfahan)
-    steel = nomination_named(session, STEEL)
-    demo.cycle.conflict_same_province = False
-    assert services.flag_conflicts(session, cycle=demo.cycle) == 0
-    demo.cycle.conflict_same_province = True
-    added = services.flag_conflicts(session, cycle=demo.cycle)
-    flagged = set(session.execute(select(Conflict.nomination_id, Conflict.source)
-                                  .where(Conflict.user_id == officer_member.id)).all())
-    isfahan_in_evaluation = set(session.scalars(select(Nomination.id).where(
-        Nomination.province_id == isfahan.id, Nomination.state.in_(services.FLAGGED_STATES))))
-    assert added == len(isfahan_in_evaluation) == 2
-    assert flagged == {(nid, ConflictSource.SAME_PROVINCE) for nid in isfahan_in_evaluation}
-    assert steel.id in isfahan_in_evaluation
-
-
 def test_override_rule_flag_needs_organizer_and_reason(session, demo):
     member = user(session, "winners-1")
     member.organisation = "فولاد سپاهان نوین"
-    services.flag_conflicts(session, cycle=demo.cycle)
+    conflicts.flag_conflicts(session, cycle=demo.cycle)
     flag = session.scalar(select(Conflict).where(Conflict.user_id == member.id))
     with pytest.raises(PermissionDenied):
         services.override_conflict(session, conflict=flag, actor=user(session, "winners-chair"), reason="x")
@@ -137,8 +100,8 @@ def test_override_rule_flag_needs_organizer_and_reason(session, demo):
         services.override_conflict(session, conflict=flag, actor=demo.users["admin"], reason="")
     services.override_conflict(session, conflict=flag, actor=demo.users["admin"], reason="همنامی")
     assert (flag.is_active, flag.override_reason) == (False, "همنامی")
-    assert services.active_conflict(session, nomination_id=flag.nomination_id, user_id=member.id) is None
-    assert services.flag_conflicts(session, cycle=demo.cycle) == 0  # an overridden flag is not raised again
+    assert conflicts.active_conflict(session, nomination_id=flag.nomination_id, user_id=member.id) is None
+    assert conflicts.flag_conflicts(session, cycle=demo.cycle) == 0  # an overridden flag is not raised again
 
 
 def test_declared_conflict_twice_is_refused(session, demo):

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from awards.db import db
 from awards.errors import DomainError
+from awards.guards import assert_category_open
 from awards.models import Award, Category, Cycle, Score, ScoreSheet, User
 from awards.results import services
 from tests.results.conftest import PG_ONLY, cluster, user
@@ -77,7 +78,7 @@ def test_score_change_racing_finalisation_leaves_frozen_result_intact(scored, se
     score_id = session.scalar(select(Score.id).join(ScoreSheet).order_by(Score.id).limit(1))
 
     def write_score(s):
-        services.assert_category_open(s, category=s.get(Category, category_id))
+        assert_category_open(s, category=s.get(Category, category_id))
         score = s.get(Score, score_id)
         score.value = Decimal(0)
         s.flush()

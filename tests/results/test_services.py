@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from awards import clock
 from awards.enums import CommitteeCode, NominationState, Tier
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
+from awards.guards import assert_category_open
 from awards.models import AuditEvent, Award, Category, Nomination, TieResolution
 from awards.results import services
 from awards.results.queries import load_results
@@ -278,11 +279,11 @@ def test_confirm_allowed_after_results_date(scored, session):
 
 
 def test_assert_category_open_refuses_after_finalisation(scored, session):
-    assert services.assert_category_open(session, category=cluster(session)).id == cluster(session).id
+    assert assert_category_open(session, category=cluster(session)).id == cluster(session).id
     _propose(session)
     _confirm(session)
     with pytest.raises(DomainError, match="نتایج این رشته نهایی شده است"):
-        services.assert_category_open(session, category=cluster(session))
+        assert_category_open(session, category=cluster(session))
 
 
 def test_resolve_tie_and_propose_refused_after_finalisation(scored, session):

@@ -1,4 +1,5 @@
-"""Named permission predicates, used by routes (to 403/404) and by templates (to show or hide).
+"""Named permission predicates, used by routes (to 403/404), by templates (to show or hide) and by the
+nomination transition table (``awards/nominations/states.py``: each edge names the predicate that may take it).
 
 Each takes the acting user first. Anonymous users fail every predicate. Predicates read only what is
 already loaded on the user (memberships are eager-loaded), so a template may call them freely.
@@ -151,6 +152,26 @@ def can_withdraw_nomination(user: User, nomination: Nomination) -> bool:
     return owns_nomination(user, nomination) and nomination.state in (
         NominationState.DRAFT, NominationState.SUBMITTED
     )
+
+
+def can_screen_nomination(user: User, nomination: Nomination) -> bool:
+    """Accept or return a submitted dossier: a member of provincial affairs in the nomination's cycle."""
+    return is_member(user, CommitteeCode.PROVINCIAL_AFFAIRS, nomination.cycle_id)
+
+
+def can_decide_compliance(user: User, nomination: Nomination) -> bool:
+    """Pass or fail a nomination's compliance: a member of oversight in the nomination's cycle."""
+    return is_member(user, CommitteeCode.OVERSIGHT, nomination.cycle_id)
+
+
+def can_shortlist(user: User, nomination: Nomination) -> bool:
+    """Put a nomination on the shortlist: the winners chair of its cycle, or an organizer."""
+    return is_chair(user, CommitteeCode.WINNERS, nomination.cycle_id) or is_organizer(user)
+
+
+def can_finalise_outcome(user: User, nomination: Nomination) -> bool:
+    """Award or not select a nomination, as part of an organizer's confirmation of the final result."""
+    return is_organizer(user)
 
 
 def can_manage_evidence(user: User, nomination: Nomination) -> bool:

@@ -10,14 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from awards import clock, i18n, permissions
 from awards.audit.services import diff, record, snapshot
 from awards.enums import (
-    CommitteeCode,
     ComplianceOutcome,
     NominationAction,
     NominationState,
@@ -187,27 +185,6 @@ def missing_fields(nomination: Nomination) -> dict[str, str]:
     return missing
 
 
-def _check_actor(action: NominationAction, actor: User, nomination: Nomination) -> None:
-    cycle_id = nomination.cycle_id
-    if action in (NominationAction.SUBMIT, NominationAction.WITHDRAW):
-        allowed = permissions.owns_nomination(actor, nomination)
-        who = _l("کارشناس استان همین پرونده")
-    elif action in (NominationAction.ACCEPT, NominationAction.RETURN):
-        allowed = permissions.is_member(actor, CommitteeCode.PROVINCIAL_AFFAIRS, cycle_id)
-        who = _l("کمیتهٔ امور استان‌ها")
-    elif action is NominationAction.FAIL_COMPLIANCE:
-        allowed = permissions.is_member(actor, CommitteeCode.OVERSIGHT, cycle_id)
-        who = _l("کمیتهٔ نظارت و پیگیری")
-    elif action is NominationAction.SHORTLIST:
-        allowed = permissions.is_chair(actor, CommitteeCode.WINNERS, cycle_id) or permissions.is_organizer(actor)
-        who = _l("رئیس کمیتهٔ برگزیدگان یا دبیرخانه")
-    else:  # AWARD, NOT_SELECT: part of an organizer's confirmation of the final result
-        allowed = permissions.is_organizer(actor)
-        who = _l("دبیرخانه")
-    if not allowed:
-        raise PermissionDenied(_("این کار فقط از %(who)s ساخته است.", who=who))
-
-
 def _check_phase(action: NominationAction, nomination: Nomination, moment: datetime) -> None:
     phase = nomination.cycle.phase_at(moment)
     # A dossier returned by screening may be fixed and resubmitted until screening closes.
@@ -254,18 +231,19 @@ def transition(session: Session, *, nomination: Nomination, action: NominationAc
                reason: str | None = None) -> NominationState:
     """Move a nomination along one edge of its state machine, or refuse with a domain error.
 
-    Checks the edge, the actor, the phase (by the app clock) and, for a submit, completeness and the
-    province's quota. A returned dossier may be resubmitted until screening closes. Side effects: sets
-    ``state`` (and ``submitted_at``, ``return_reason`` or ``ineligible_reason``), records a screening decision
-    for accept and return, raises the automatic conflict-of-interest flags of the cycle on accept, and appends
-    an audit event with the reason.
+    Checks the edge, the actor (by the permission predicate the edge names), the phase (by the app clock)
+    and, for a submit, completeness and the province's quota. A returned dossier may be resubmitted until
+    screening closes. Side effects: sets ``state`` (and ``submitted_at``, ``return_reason`` or
+    ``ineligible_reason``), records a screening decision for accept and return, raises the automatic
+    conflict-of-interest flags of the cycle on accept, and appends an audit event with the reason.
     """
     edge = EDGES[action]
     ensure_cycle_writable(nomination.cycle)
     reason = normalize_text(reason or "") or None
     if nomination.state not in edge.sources:
         raise InvalidTransition(_("این کار در وضعیت کنونی پرونده ممکن نیست."))
-    _check_actor(action, actor, nomination)
+    if not edge.allowed(actor, nomination):
+        raise PermissionDenied(_("این کار فقط از %(who)s ساخته است.", who=_(edge.who)))
     now = clock.now()
     _check_phase(action, nomination, now)
     if edge.needs_reason and not reason:
@@ -300,7 +278,7 @@ def decide_compliance(session: Session, *, nomination: Nomination, actor: User, 
                       reason: str) -> ComplianceDecision:
     """Record the oversight committee's pass or fail; a fail makes the nomination ineligible."""
     reason = normalize_text(reason or "")
-    if not permissions.is_member(actor, CommitteeCode.OVERSIGHT, nomination.cycle_id):
+    if not permissions.can_decide_compliance(actor, nomination):
         raise PermissionDenied(_("این کار فقط از کمیتهٔ نظارت و پیگیری ساخته است."))
     if nomination.state not in (NominationState.IN_EVALUATION, NominationState.SHORTLISTED):
         raise InvalidTransition(_("بررسی انطباق فقط برای پرونده‌های در حال ارزیابی ممکن است."))

@@ -1,29 +1,73 @@
-"""The nomination state machine as data: which action moves which states, who may, and when."""
+"""The nomination state machine as data: which action moves which states, who may, and when.
+
+Each edge names the permission predicate (from :mod:`awards.permissions`, taking the user and the nomination)
+that decides who may take it, and how a refusal names them. The transition function checks the source state
+first, so a predicate may assume the nomination already stands in one of the edge's sources.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from awards.enums import NominationAction as A
 from awards.enums import NominationState as S
+from awards.permissions import (
+    can_decide_compliance,
+    can_finalise_outcome,
+    can_screen_nomination,
+    can_shortlist,
+    can_submit_nomination,
+    can_withdraw_nomination,
+)
+
+if TYPE_CHECKING:
+    from awards.models import Nomination, User
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it here; the refusal translates it when raised."""
+    return message
+
+
+#: Who may take an edge, as a refusal names them («این کار فقط از … ساخته است.»).
+OWNING_OFFICER = N_("کارشناس استان همین پرونده")
+PROVINCIAL_AFFAIRS = N_("کمیتهٔ امور استان‌ها")
+OVERSIGHT = N_("کمیتهٔ نظارت و پیگیری")
+WINNERS_CHAIR_OR_SECRETARIAT = N_("رئیس کمیتهٔ برگزیدگان یا دبیرخانه")
+SECRETARIAT = N_("دبیرخانه")
 
 
 @dataclass(frozen=True)
 class Edge:
     sources: frozenset[S]
     target: S
+    #: The permission predicate ``(user, nomination) -> bool`` that may take this edge.
+    allowed: Callable[[User, Nomination], bool]
+    #: Who that predicate lets through, in the words of the refusal (a catalogue message id).
+    who: str
     needs_reason: bool = False
 
 
 EDGES: dict[A, Edge] = {
-    A.SUBMIT: Edge(frozenset({S.DRAFT}), S.SUBMITTED),
-    A.RETURN: Edge(frozenset({S.SUBMITTED}), S.DRAFT, needs_reason=True),
-    A.ACCEPT: Edge(frozenset({S.SUBMITTED}), S.IN_EVALUATION),
-    A.WITHDRAW: Edge(frozenset({S.DRAFT, S.SUBMITTED}), S.WITHDRAWN),
-    A.FAIL_COMPLIANCE: Edge(frozenset({S.IN_EVALUATION, S.SHORTLISTED}), S.INELIGIBLE, needs_reason=True),
-    A.SHORTLIST: Edge(frozenset({S.IN_EVALUATION}), S.SHORTLISTED),
-    A.AWARD: Edge(frozenset({S.SHORTLISTED}), S.AWARDED),
-    A.NOT_SELECT: Edge(frozenset({S.SHORTLISTED, S.IN_EVALUATION}), S.NOT_SELECTED),
+    A.SUBMIT: Edge(frozenset({S.DRAFT}), S.SUBMITTED,
+                   allowed=can_submit_nomination, who=OWNING_OFFICER),
+    A.RETURN: Edge(frozenset({S.SUBMITTED}), S.DRAFT, needs_reason=True,
+                   allowed=can_screen_nomination, who=PROVINCIAL_AFFAIRS),
+    A.ACCEPT: Edge(frozenset({S.SUBMITTED}), S.IN_EVALUATION,
+                   allowed=can_screen_nomination, who=PROVINCIAL_AFFAIRS),
+    A.WITHDRAW: Edge(frozenset({S.DRAFT, S.SUBMITTED}), S.WITHDRAWN,
+                     allowed=can_withdraw_nomination, who=OWNING_OFFICER),
+    A.FAIL_COMPLIANCE: Edge(frozenset({S.IN_EVALUATION, S.SHORTLISTED}), S.INELIGIBLE, needs_reason=True,
+                            allowed=can_decide_compliance, who=OVERSIGHT),
+    A.SHORTLIST: Edge(frozenset({S.IN_EVALUATION}), S.SHORTLISTED,
+                      allowed=can_shortlist, who=WINNERS_CHAIR_OR_SECRETARIAT),
+    # Award and not select are part of an organizer's confirmation of the final result.
+    A.AWARD: Edge(frozenset({S.SHORTLISTED}), S.AWARDED,
+                  allowed=can_finalise_outcome, who=SECRETARIAT),
+    A.NOT_SELECT: Edge(frozenset({S.SHORTLISTED, S.IN_EVALUATION}), S.NOT_SELECTED,
+                       allowed=can_finalise_outcome, who=SECRETARIAT),
 }
 
 #: States that use one of the province's quota slots in a category.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from awards import clock
@@ -164,6 +165,39 @@ def test_shortlist_by_province_officer_is_refused(session, demo):
 def test_award_by_winners_member_is_refused(session, demo):
     nomination = put_in_state(session, by_name(session, ELECTRONICS), S.SHORTLISTED)
     assert_refused(session, demo, nomination, A.AWARD, "winners-1", PermissionDenied)
+
+
+
+#: Each edge's refusal names who may take it (the edge's own words): the state to stand in, a wrong actor, and
+#: the message.
+OFFICER_ONLY = "این کار فقط از کارشناس استان همین پرونده ساخته است."
+PROVINCIAL_AFFAIRS_ONLY = "این کار فقط از کمیتهٔ امور استان‌ها ساخته است."
+SECRETARIAT_ONLY = "این کار فقط از دبیرخانه ساخته است."
+WRONG_ACTOR = {
+    A.SUBMIT: (S.DRAFT, "tehran", OFFICER_ONLY),
+    A.WITHDRAW: (S.SUBMITTED, "admin", OFFICER_ONLY),
+    A.ACCEPT: (S.SUBMITTED, "fars", PROVINCIAL_AFFAIRS_ONLY),
+    A.RETURN: (S.SUBMITTED, "oversight-1", PROVINCIAL_AFFAIRS_ONLY),
+    A.FAIL_COMPLIANCE: (S.SHORTLISTED, "provincial_affairs-chair", "این کار فقط از کمیتهٔ نظارت و پیگیری ساخته است."),
+    A.SHORTLIST: (S.IN_EVALUATION, "winners-1", "این کار فقط از رئیس کمیتهٔ برگزیدگان یا دبیرخانه ساخته است."),
+    A.AWARD: (S.SHORTLISTED, "winners-chair", SECRETARIAT_ONLY),
+    A.NOT_SELECT: (S.IN_EVALUATION, "content-chair", SECRETARIAT_ONLY),
+}
+
+
+@pytest.mark.parametrize("action", list(A), ids=str)
+def test_wrong_actor_refusal_names_who_may_take_the_edge(session, demo, action):
+    state, actor, message = WRONG_ACTOR[action]
+    nomination = put_in_state(session, by_name(session, ELECTRONICS), state)
+    assert not EDGES[action].allowed(demo.users[actor], nomination)
+    assert assert_refused(session, demo, nomination, action, actor, PermissionDenied).message == message
+
+
+def test_wrong_actor_refusal_in_english(app, session, demo):
+    nomination = by_name(session, MASKATI)
+    with app.test_request_context(), force_locale("en"):
+        refusal = assert_refused(session, demo, nomination, A.SUBMIT, "tehran", PermissionDenied)
+    assert refusal.message == "Only the provincial officer of this dossier can do this."
 
 
 # --- wrong phase ------------------------------------------------------------------------------------------

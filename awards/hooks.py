@@ -9,7 +9,7 @@ from flask_login import LoginManager, current_user
 from sqlalchemy import select
 
 from awards import permissions
-from awards.audit.services import set_client_address
+from awards.audit.services import reset_client_address, set_client_address
 from awards.auth import passwords
 from awards.db import db, reset_write_intent, set_write_intent
 from awards.models import User
@@ -104,6 +104,9 @@ def init_request_hooks(app: Flask) -> None:
         token = request.environ.pop("awards.write_token", None)
         if token is not None:
             reset_write_intent(token)
+        token = request.environ.pop("awards.address_token", None)
+        if token is not None:
+            reset_client_address(token)
 
     @app.after_request
     def _security_headers(response):

@@ -301,7 +301,7 @@ def ref_aggregate(values, method):
     return ref_mean(values)
 
 
-def reference(case: CategoryInput):
+def reference(case: CategoryInput):  # noqa: C901  (the oracle: one straight transcription of the spec, step by step)
     """Return {nominee id: {"raw": {code: x}, "norm": {code: x}, "final": x, "incomplete": set, "rank", "tier"}}."""
     committees_with_criteria = []
     for spec in case.committees:

@@ -28,9 +28,10 @@ class Config:
     SECRET_KEY = _env("AWARDS_SECRET_KEY", INSECURE_DEFAULT_KEY)
     DATABASE_URL = _env("AWARDS_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'awards.sqlite3'}")
     REDIS_URL = _env("AWARDS_REDIS_URL")
+    # The job queue is not configured here: awards/jobs.py builds it from AWARDS_REDIS_URL, AWARDS_REDIS_PREFIX
+    # and AWARDS_HUEY_SQLITE when it is imported, before any app exists (the consumer has none).
     UPLOAD_FOLDER = Path(_env("AWARDS_UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads")))
     OUTPUT_FOLDER = Path(_env("AWARDS_OUTPUT_FOLDER", str(INSTANCE_DIR / "output")))
-    HUEY_SQLITE_PATH = Path(_env("AWARDS_HUEY_SQLITE", str(INSTANCE_DIR / "huey.sqlite3")))
     SQLITE_BUSY_TIMEOUT_MS = _env_int("AWARDS_SQLITE_BUSY_TIMEOUT_MS", 15000)
     # Where pg_dump and pg_restore of the server's major version live (default: the PATH).
     PG_BIN_DIR = _env("AWARDS_PG_BIN_DIR")

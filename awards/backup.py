@@ -387,35 +387,48 @@ def _verify_members(archive: Path, manifest: dict, pg_bin_dir: str | None) -> li
             if member.name not in expected:
                 problems.append(f"{member.name}: in the archive but not in the manifest")
                 continue
-            digest, size = hashlib.sha256(), 0
-            handle = tar.extractfile(member)
-            keep = open(Path(tmp) / "snapshot", "wb") if member.name == DB_MEMBER.get(kind) else None  # noqa: SIM115
-            try:
-                while chunk := handle.read(_CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
-                    if keep:
-                        keep.write(chunk)
-            finally:
-                if keep:
-                    keep.close()
+            keep = Path(tmp) / "snapshot" if member.name == DB_MEMBER.get(kind) else None
+            digest, size = _hash_member(tar, member, keep)
             want = expected[member.name]
-            if digest.hexdigest() != want.get("sha256"):
+            if digest != want.get("sha256"):
                 problems.append(f"{member.name}: SHA-256 differs from the manifest")
             elif size != want.get("size"):
                 problems.append(f"{member.name}: size {size} differs from the manifest's {want.get('size')}")
         for name in sorted(set(expected) - seen):
             problems.append(f"{name}: listed in the manifest but missing from the archive")
-        snapshot = Path(tmp) / "snapshot"
-        if kind not in DB_MEMBER:
-            problems.append(f"unknown database kind in the manifest: {kind!r}")
-        elif not snapshot.exists():
-            pass  # already reported as missing
-        elif kind == "sqlite" and not any(p.startswith(DB_MEMBER[kind]) for p in problems):
-            problems += _check_sqlite_snapshot(snapshot, manifest)
-        elif kind == "postgresql" and not any(p.startswith(DB_MEMBER[kind]) for p in problems):
-            problems += _check_pg_snapshot(snapshot, pg_bin_dir)
+        problems += _snapshot_problems(kind, Path(tmp) / "snapshot", problems, manifest, pg_bin_dir)
     return problems
+
+
+def _hash_member(tar: tarfile.TarFile, member: tarfile.TarInfo, keep: Path | None) -> tuple[str, int]:
+    """SHA-256 (hex) and size of an archive member, read in chunks; copied to ``keep`` too when given."""
+    digest, size = hashlib.sha256(), 0
+    handle = tar.extractfile(member)
+    copy = open(keep, "wb") if keep else None  # noqa: SIM115
+    try:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            if copy:
+                copy.write(chunk)
+    finally:
+        if copy:
+            copy.close()
+    return digest.hexdigest(), size
+
+
+def _snapshot_problems(kind: str | None, snapshot: Path, problems: list[str], manifest: dict,
+                       pg_bin_dir: str | None) -> list[str]:
+    """Check the database snapshot itself, unless its kind is unknown or its member was already found faulty."""
+    if kind not in DB_MEMBER:
+        return [f"unknown database kind in the manifest: {kind!r}"]
+    if not snapshot.exists() or any(p.startswith(DB_MEMBER[kind]) for p in problems):
+        return []  # missing (already reported) or damaged (likewise)
+    if kind == "sqlite":
+        return _check_sqlite_snapshot(snapshot, manifest)
+    if kind == "postgresql":
+        return _check_pg_snapshot(snapshot, pg_bin_dir)
+    return []
 
 
 def _check_sqlite_snapshot(snapshot: Path, manifest: dict) -> list[str]:

@@ -273,31 +273,55 @@ def seed_demo(session: Session, *, password: str, upload_dir: Path, max_bytes: i
     return context
 
 
-def _seed_nominations(session: Session, ctx: DemoContext) -> None:
-    users = ctx.users
-    pa_chair = users["provincial_affairs-chair"]
-    oversight_chair = users["oversight-chair"]
+_COMPANY = {"representative_title": "مدیرعامل", "founding_year": 1372, "employees": 240,
+            "annual_sales": 1_850_000, "exports_value": 4_200, "growth_percent": Decimal("18.5")}
 
-    def make(officer: str, category: str, values: dict, *, evidence: bool = True):
-        nomination = services.create_draft(session, actor=users[officer], category=ctx.categories[category],
-                                           values=values)
+
+@dataclass
+class _NominationSeeder:
+    """Creates the demo's nominations as the province officers would, and moves them on."""
+
+    session: Session
+    ctx: DemoContext
+
+    @property
+    def users(self) -> dict[str, User]:
+        return self.ctx.users
+
+    def make(self, officer: str, category: str, values: dict, *, evidence: bool = True) -> Nomination:
+        nomination = services.create_draft(self.session, actor=self.users[officer],
+                                           category=self.ctx.categories[category], values=values)
         if evidence:
-            documents.add_document(session, actor=users[officer], nomination=nomination,
+            documents.add_document(self.session, actor=self.users[officer], nomination=nomination,
                                    filename="مدارک-پرونده.pdf", data=demo_pdf("Tandis demo evidence"),
-                                   upload_dir=ctx.upload_dir, max_bytes=ctx.max_bytes)
+                                   upload_dir=self.ctx.upload_dir, max_bytes=self.ctx.max_bytes)
         return nomination
 
-    def submit(nomination, officer):
-        services.transition(session, nomination=nomination, action=NominationAction.SUBMIT, actor=users[officer])
+    def submit(self, nomination: Nomination, officer: str) -> None:
+        services.transition(self.session, nomination=nomination, action=NominationAction.SUBMIT,
+                            actor=self.users[officer])
 
-    def accept(nomination):
-        services.transition(session, nomination=nomination, action=NominationAction.ACCEPT, actor=pa_chair)
+    def accept(self, nomination: Nomination) -> None:
+        services.transition(self.session, nomination=nomination, action=NominationAction.ACCEPT,
+                            actor=self.users["provincial_affairs-chair"])
 
-    company = {"representative_title": "مدیرعامل", "founding_year": 1372, "employees": 240,
-               "annual_sales": 1_850_000, "exports_value": 4_200, "growth_percent": Decimal("18.5")}
 
-    # Fars: the Maskati Lari cluster is a draft the province still has to complete and submit.
-    make("fars", "cluster", {
+def _seed_nominations(session: Session, ctx: DemoContext) -> None:
+    seed = _NominationSeeder(session, ctx)
+    _seed_fars(seed)
+    _seed_tehran(seed)
+    steel = _seed_isfahan(seed)
+    _seed_yazd(seed)
+    _seed_razavi_khorasan(seed)
+    # One compliance decision already made: the Isfahan steel company passes.
+    services.decide_compliance(session, nomination=steel, actor=ctx.users["oversight-chair"], passed=True,
+                               reason="مجوزها، مفاصاحساب مالیاتی و بیمه‌ای بررسی شد.")
+    session.flush()
+
+
+def _seed_fars(seed: _NominationSeeder) -> None:
+    # The Maskati Lari cluster is a draft the province still has to complete and submit.
+    seed.make("fars", "cluster", {
         "nominee_name": MASKATI,
         "salutation": "جناب آقای",
         "representative_name": "محمدعلی جمشیدی",
@@ -305,74 +329,78 @@ def _seed_nominations(session: Session, ctx: DemoContext) -> None:
         "city": "لار",
         "sector": "صنایع غذایی (حلوا و شیرینی سنتی)",
     }, evidence=False)
-    electronics = make("fars", "industry", dict(company, nominee_name="شرکت صنایع الکترونیک پارس شیراز",
-                                                legal_id=legal_id("1086012345"), representative_name="نادر فرهمند",
-                                                city="شیراز", sector="الکترونیک",
-                                                narrative="طراحی و ساخت تجهیزات اندازه‌گیری صنعتی با فناوری بومی."))
-    submit(electronics, "fars")
-    accept(electronics)
+    electronics = seed.make("fars", "industry", dict(
+        _COMPANY, nominee_name="شرکت صنایع الکترونیک پارس شیراز", legal_id=legal_id("1086012345"),
+        representative_name="نادر فرهمند", city="شیراز", sector="الکترونیک",
+        narrative="طراحی و ساخت تجهیزات اندازه‌گیری صنعتی با فناوری بومی."))
+    seed.submit(electronics, "fars")
+    seed.accept(electronics)
 
-    # Tehran
-    pharma = make("tehran", "industry", dict(company, nominee_name="شرکت داروسازی زاگرس‌فارمد",
-                                             legal_id=legal_id("1010345678"), representative_name="شهرام نیکو",
-                                             city="تهران", sector="دارویی", employees=610,
-                                             narrative="تولید داروهای زیستی و صادرات به کشورهای همسایه."))
-    submit(pharma, "tehran")
-    make("tehran", "project", {"nominee_name": "طرح نیروگاه خورشیدی شهریار", "representative_name": "کاوه امینی",
-                               "representative_title": "مدیر طرح", "city": "شهریار", "sector": "انرژی‌های تجدیدپذیر"},
-         evidence=False)
-    veteran = make("tehran", "veteran", {"nominee_name": "مهندس حسن رضایی", "national_code": national_code("008765432"),
-                                         "city": "تهران", "sector": "ماشین‌سازی",
-                                         "narrative": "چهل سال فعالیت در صنعت ماشین‌سازی و آموزش نیروی ماهر."})
-    submit(veteran, "tehran")
-    accept(veteran)
 
-    # Isfahan
-    steel = make("isfahan", "industry", dict(company, nominee_name="شرکت فولاد سپاهان نوین",
-                                             legal_id=legal_id("1026045678"), representative_name="مجید کاظمی",
-                                             city="اصفهان", sector="فولاد", employees=1_450,
-                                             narrative="افزایش بهره‌وری انرژی و صادرات ورق فولادی."))
-    submit(steel, "isfahan")
-    accept(steel)
-    carpet = make("isfahan", "cluster", {"nominee_name": "خوشه فرش دستباف کاشان", "representative_name": "زهره میرزایی",
-                                         "representative_title": "عامل توسعه خوشه", "city": "کاشان",
-                                         "sector": "فرش دستباف", "founding_year": 1394, "employees": 900,
-                                         "narrative": "شبکه‌سازی بافندگان و صادرات مستقیم به اروپا."})
-    submit(carpet, "isfahan")
-    accept(carpet)
+def _seed_tehran(seed: _NominationSeeder) -> None:
+    pharma = seed.make("tehran", "industry", dict(
+        _COMPANY, nominee_name="شرکت داروسازی زاگرس‌فارمد", legal_id=legal_id("1010345678"),
+        representative_name="شهرام نیکو", city="تهران", sector="دارویی", employees=610,
+        narrative="تولید داروهای زیستی و صادرات به کشورهای همسایه."))
+    seed.submit(pharma, "tehran")
+    seed.make("tehran", "project", {"nominee_name": "طرح نیروگاه خورشیدی شهریار", "representative_name": "کاوه امینی",
+                                    "representative_title": "مدیر طرح", "city": "شهریار",
+                                    "sector": "انرژی‌های تجدیدپذیر"},
+              evidence=False)
+    veteran = seed.make("tehran", "veteran", {
+        "nominee_name": "مهندس حسن رضایی", "national_code": national_code("008765432"), "city": "تهران",
+        "sector": "ماشین‌سازی", "narrative": "چهل سال فعالیت در صنعت ماشین‌سازی و آموزش نیروی ماهر."})
+    seed.submit(veteran, "tehran")
+    seed.accept(veteran)
 
-    # Yazd
-    tiles = make("yazd", "cluster", {"nominee_name": "خوشه کاشی و سرامیک میبد", "representative_name": "علیرضا دهقان",
-                                     "representative_title": "عامل توسعه خوشه", "city": "میبد",
-                                     "sector": "کاشی و سرامیک",
-                                     "founding_year": 1392, "employees": 2_100,
-                                     "narrative": "برند مشترک و مرکز طراحی کاشی برای بازارهای صادراتی."})
-    submit(tiles, "yazd")
-    accept(tiles)
-    iron = make("yazd", "mining", dict(company, nominee_name="شرکت معدنی سنگ آهن بافق",
-                                       legal_id=legal_id("1086034567"), representative_name="رسول شفیعی",
-                                       city="بافق", sector="سنگ آهن",
-                                       narrative="استخراج ایمن و فرآوری کنسانتره با بازیافت آب."))
-    submit(iron, "yazd")
 
-    # Razavi Khorasan
-    saffron = make("khorasan", "cluster", {"nominee_name": "خوشه زعفران تربت حیدریه",
-                                           "representative_name": "محمود رحمانی",
-                                           "representative_title": "عامل توسعه خوشه", "city": "تربت حیدریه",
-                                           "sector": "فراوری زعفران", "founding_year": 1390, "employees": 1_300,
-                                           "narrative": "استانداردسازی فراوری و بسته‌بندی زعفران برای صادرات."})
-    submit(saffron, "khorasan")
-    accept(saffron)
-    tiles_mashhad = make("khorasan", "industry", dict(company, nominee_name="شرکت کاشی طوس",
-                                                      legal_id=legal_id("1038028479"), representative_name="سعید توکلی",
-                                                      city="مشهد", sector="کاشی", narrative="تولید کاشی."))
-    submit(tiles_mashhad, "khorasan")
-    services.transition(session, nomination=tiles_mashhad, action=NominationAction.RETURN, actor=pa_chair,
+def _seed_isfahan(seed: _NominationSeeder) -> Nomination:
+    """Returns the steel company, whose compliance is decided once every province has its nominations."""
+    steel = seed.make("isfahan", "industry", dict(
+        _COMPANY, nominee_name="شرکت فولاد سپاهان نوین", legal_id=legal_id("1026045678"),
+        representative_name="مجید کاظمی", city="اصفهان", sector="فولاد", employees=1_450,
+        narrative="افزایش بهره‌وری انرژی و صادرات ورق فولادی."))
+    seed.submit(steel, "isfahan")
+    seed.accept(steel)
+    carpet = seed.make("isfahan", "cluster", {
+        "nominee_name": "خوشه فرش دستباف کاشان", "representative_name": "زهره میرزایی",
+        "representative_title": "عامل توسعه خوشه", "city": "کاشان", "sector": "فرش دستباف", "founding_year": 1394,
+        "employees": 900, "narrative": "شبکه‌سازی بافندگان و صادرات مستقیم به اروپا."})
+    seed.submit(carpet, "isfahan")
+    seed.accept(carpet)
+    return steel
+
+
+def _seed_yazd(seed: _NominationSeeder) -> None:
+    tiles = seed.make("yazd", "cluster", {
+        "nominee_name": "خوشه کاشی و سرامیک میبد", "representative_name": "علیرضا دهقان",
+        "representative_title": "عامل توسعه خوشه", "city": "میبد", "sector": "کاشی و سرامیک",
+        "founding_year": 1392, "employees": 2_100,
+        "narrative": "برند مشترک و مرکز طراحی کاشی برای بازارهای صادراتی."})
+    seed.submit(tiles, "yazd")
+    seed.accept(tiles)
+    iron = seed.make("yazd", "mining", dict(
+        _COMPANY, nominee_name="شرکت معدنی سنگ آهن بافق", legal_id=legal_id("1086034567"),
+        representative_name="رسول شفیعی", city="بافق", sector="سنگ آهن",
+        narrative="استخراج ایمن و فرآوری کنسانتره با بازیافت آب."))
+    seed.submit(iron, "yazd")
+
+
+def _seed_razavi_khorasan(seed: _NominationSeeder) -> None:
+    saffron = seed.make("khorasan", "cluster", {
+        "nominee_name": "خوشه زعفران تربت حیدریه", "representative_name": "محمود رحمانی",
+        "representative_title": "عامل توسعه خوشه", "city": "تربت حیدریه", "sector": "فراوری زعفران",
+        "founding_year": 1390, "employees": 1_300,
+        "narrative": "استانداردسازی فراوری و بسته‌بندی زعفران برای صادرات."})
+    seed.submit(saffron, "khorasan")
+    seed.accept(saffron)
+    tiles_mashhad = seed.make("khorasan", "industry", dict(
+        _COMPANY, nominee_name="شرکت کاشی طوس", legal_id=legal_id("1038028479"), representative_name="سعید توکلی",
+        city="مشهد", sector="کاشی", narrative="تولید کاشی."))
+    seed.submit(tiles_mashhad, "khorasan")
+    services.transition(seed.session, nomination=tiles_mashhad, action=NominationAction.RETURN,
+                        actor=seed.users["provincial_affairs-chair"],
                         reason="گواهی استاندارد و صورت‌های مالی حسابرسی‌شده پیوست نشده است.")
-    # One compliance decision already made: the Isfahan steel company passes.
-    services.decide_compliance(session, nomination=steel, actor=oversight_chair, passed=True,
-                               reason="مجوزها، مفاصاحساب مالیاتی و بیمه‌ای بررسی شد.")
-    session.flush()
 
 
 #: How good each in-evaluation nominee of the final stage is: the share of each criterion's maximum its
@@ -404,9 +432,20 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     pseudo-random values; the winners chair proposes, the content committee writes and approves citations,
     and the secretariat confirms. The clock ends on 1 Mordad 1404, after results are final.
     """
-    users = ctx.users
     nominations = {n.nominee_name: n for n in session.scalars(select(Nomination))}
-    maskati = nominations[MASKATI]
+    _complete_maskati(session, ctx, nominations[MASKATI])
+    _screen_waiting(session, ctx, nominations)
+    set_demo_clock(session, STAGE_MOMENTS["evaluation"])
+    _score_everything(session, ctx, nominations)
+    set_demo_clock(session, STAGE_MOMENTS["results"])
+    _finalise_categories(session, ctx)
+    set_demo_clock(session, STAGE_MOMENTS["final"])
+    session.flush()
+
+
+def _complete_maskati(session: Session, ctx: DemoContext, maskati: Nomination) -> None:
+    """Fars fills in the rest of the Maskati Lari dossier, attaches its evidence and submits it."""
+    users = ctx.users
     services.update_draft(session, actor=users["fars"], nomination=maskati, values={
         "founding_year": 1399, "employees": 420, "annual_sales": 640_000, "exports_value": 1_150,
         "growth_percent": Decimal("34.0"),
@@ -418,6 +457,11 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
                            data=demo_pdf("Maskati Lari dossier"), upload_dir=ctx.upload_dir,
                            max_bytes=ctx.max_bytes)
     services.transition(session, nomination=maskati, action=NominationAction.SUBMIT, actor=users["fars"])
+
+
+def _screen_waiting(session: Session, ctx: DemoContext, nominations: dict[str, Nomination]) -> None:
+    """Provincial affairs accepts the submitted dossiers; oversight decides the undecided ones."""
+    users = ctx.users
     for nomination in nominations.values():
         if nomination.state.value == "submitted":
             services.transition(session, nomination=nomination, action=NominationAction.ACCEPT,
@@ -432,7 +476,13 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
                 session, nomination=nomination, actor=users["oversight-chair"], passed=passed,
                 reason="مجوزها و مفاصاحساب‌ها بررسی شد." if passed else "مفاصاحساب بیمه‌ای ارائه نشده است.")
 
-    set_demo_clock(session, STAGE_MOMENTS["evaluation"])
+
+def _score_everything(session: Session, ctx: DemoContext, nominations: dict[str, Nomination]) -> None:
+    """Every member of each scoring committee submits a sheet on every nomination in evaluation.
+
+    The values hover around the nominee's :data:`QUALITY`, drawn from one generator seeded with 1404 in a
+    fixed order (nomination id, committee, member), so the result is the same on every run.
+    """
     rng = random.Random(1404)
     committees = {c.code: c for c in session.scalars(select(Committee))}
     for name, nomination in sorted(nominations.items(), key=lambda item: item[1].id):
@@ -448,10 +498,13 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
                     share = min(1.0, max(0.0, quality + rng.uniform(-0.06, 0.06)))
                     values[criterion.id] = Decimal(round(float(criterion.max_points) * share * 2)) / 2
                 evaluation.save_sheet(session, nomination=nomination, committee=committee,
-                                      actor=users[f"{code.value}-{suffix}"], values=values, comment="",
+                                      actor=ctx.users[f"{code.value}-{suffix}"], values=values, comment="",
                                       submit=True)
 
-    set_demo_clock(session, STAGE_MOMENTS["results"])
+
+def _finalise_categories(session: Session, ctx: DemoContext) -> None:
+    """Per category: the winners chair proposes, content writes and approves citations, the secretariat confirms."""
+    users = ctx.users
     for category in ctx.categories.values():
         results.propose(session, category=category, actor=users["winners-chair"])
         for nomination in session.scalars(select(Nomination).where(Nomination.category_id == category.id)):
@@ -463,5 +516,3 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
                                                    text=text)
                 citations.approve_citation(session, citation=citation, actor=users["content-chair"])
         results.confirm(session, category=category, actor=users["admin"])
-    set_demo_clock(session, STAGE_MOMENTS["final"])
-    session.flush()

@@ -86,3 +86,12 @@ class Phase(StrEnum):
     EVALUATION = "evaluation"
     RESULTS = "results"
     FINAL = "final"
+
+
+class JobState(StrEnum):
+    """Where a background job stands (awards/jobs.py)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from redis.exceptions import RedisError
@@ -34,59 +34,70 @@ class InvalidTransition(DomainError):
 
 def register_error_pages(app: Flask) -> None:
     """Render Persian pages for 400, 403, 404, 405, 413, 429, 500, and 503 when Redis does not answer."""
+    for code_or_exception, handler in (
+        (400, _bad_request), (403, _forbidden), (404, _not_found), (OverflowError, _number_too_large),
+        (405, _method_not_allowed), (413, _too_large), (429, _too_many), (RedisError, _store_unreachable),
+        (500, _server_error),
+    ):
+        app.register_error_handler(code_or_exception, handler)
 
-    def _page(code: int, title: str, message: str):
-        # error_page: the language switch then returns home, never to the (possibly hostile) path asked for.
-        return render_template("errors/error.html", code=code, title=title, message=message, error_page=True), code
 
-    @app.errorhandler(400)
-    def bad_request(err: HTTPException):
-        if isinstance(err, CSRFError):
-            return _page(400, _("فرم منقضی شده است"),
-                         _("نشانی امنیتی فرم معتبر نبود. صفحه را دوباره باز کنید و دوباره بفرستید."))
-        return _page(400, _("درخواست نامعتبر"), _("درخواست قابل پردازش نبود."))
+def _page(code: int, title: str, message: str):
+    # error_page: the language switch then returns home, never to the (possibly hostile) path asked for.
+    return render_template("errors/error.html", code=code, title=title, message=message, error_page=True), code
 
-    @app.errorhandler(403)
-    def forbidden(_err):
-        return _page(403, _("دسترسی ندارید"), _("شما اجازهٔ دیدن یا انجام این کار را ندارید."))
 
-    @app.errorhandler(404)
-    def not_found(_err):
-        return _page(404, _("صفحه پیدا نشد"), _("نشانی‌ای که باز کردید وجود ندارد یا در دسترس شما نیست."))
+def _rollback() -> None:
+    db.session.rollback()
 
-    @app.errorhandler(OverflowError)
-    def number_too_large(_err):
-        # A safety net behind awards.params: a request number the database cannot hold names nothing there.
-        db.session.rollback()
-        return not_found(_err)
 
-    @app.errorhandler(405)
-    def method_not_allowed(_err):
-        return _page(405, _("روش نامجاز"), _("این نشانی این نوع درخواست را نمی‌پذیرد."))
+def _bad_request(err: HTTPException):
+    if isinstance(err, CSRFError):
+        return _page(400, _("فرم منقضی شده است"),
+                     _("نشانی امنیتی فرم معتبر نبود. صفحه را دوباره باز کنید و دوباره بفرستید."))
+    return _page(400, _("درخواست نامعتبر"), _("درخواست قابل پردازش نبود."))
 
-    @app.errorhandler(413)
-    def too_large(_err):
-        limit_mb = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
-        return _page(413, _("پرونده بیش از حد بزرگ است"),
-                     _("حداکثر اندازهٔ هر پرونده %(mb)s مگابایت است.", mb=limit_mb))
 
-    @app.errorhandler(429)
-    def too_many(_err):
-        return _page(429, _("تلاش‌های زیاد"), _("تعداد درخواست‌ها زیاد بود. چند دقیقه بعد دوباره تلاش کنید."))
+def _forbidden(_err):
+    return _page(403, _("دسترسی ندارید"), _("شما اجازهٔ دیدن یا انجام این کار را ندارید."))
 
-    @app.errorhandler(RedisError)
-    def store_unreachable(err: RedisError):
-        # Sessions (and, through them, sign-in) need Redis when it is configured: say so instead of a 500.
-        db.session.rollback()
-        app.logger.warning("Redis unreachable on %s: %s", request.path, err)
-        return _page(503, _("سامانه موقتاً در دسترس نیست"),
-                     _("بخشی از سامانه موقتاً پاسخ نمی‌دهد. چند دقیقه بعد دوباره تلاش کنید."))
 
-    @app.errorhandler(500)
-    def server_error(_err):
-        db.session.rollback()
-        app.logger.error("500 on %s", request.path)
-        try:
-            return _page(500, _("خطای سامانه"), _("خطایی پیش آمد. این خطا ثبت شد؛ دوباره تلاش کنید."))
-        except Exception:  # the page itself failed: fall back to plain text rather than a bare crash
-            return "خطای سامانه (۵۰۰)", 500, {"Content-Type": "text/plain; charset=utf-8"}
+def _not_found(_err):
+    return _page(404, _("صفحه پیدا نشد"), _("نشانی‌ای که باز کردید وجود ندارد یا در دسترس شما نیست."))
+
+
+def _number_too_large(err: OverflowError):
+    # A safety net behind awards.params: a request number the database cannot hold names nothing there.
+    _rollback()
+    return _not_found(err)
+
+
+def _method_not_allowed(_err):
+    return _page(405, _("روش نامجاز"), _("این نشانی این نوع درخواست را نمی‌پذیرد."))
+
+
+def _too_large(_err):
+    limit_mb = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+    return _page(413, _("پرونده بیش از حد بزرگ است"),
+                 _("حداکثر اندازهٔ هر پرونده %(mb)s مگابایت است.", mb=limit_mb))
+
+
+def _too_many(_err):
+    return _page(429, _("تلاش‌های زیاد"), _("تعداد درخواست‌ها زیاد بود. چند دقیقه بعد دوباره تلاش کنید."))
+
+
+def _store_unreachable(err: RedisError):
+    # Sessions (and, through them, sign-in) need Redis when it is configured: say so instead of a 500.
+    _rollback()
+    current_app.logger.warning("Redis unreachable on %s: %s", request.path, err)
+    return _page(503, _("سامانه موقتاً در دسترس نیست"),
+                 _("بخشی از سامانه موقتاً پاسخ نمی‌دهد. چند دقیقه بعد دوباره تلاش کنید."))
+
+
+def _server_error(_err):
+    _rollback()
+    current_app.logger.error("500 on %s", request.path)
+    try:
+        return _page(500, _("خطای سامانه"), _("خطایی پیش آمد. این خطا ثبت شد؛ دوباره تلاش کنید."))
+    except Exception:  # the page itself failed: fall back to plain text rather than a bare crash
+        return "خطای سامانه (۵۰۰)", 500, {"Content-Type": "text/plain; charset=utf-8"}

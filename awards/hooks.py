@@ -11,7 +11,7 @@ from flask_login import LoginManager, current_user
 from sqlalchemy import select
 
 from awards import clock, permissions
-from awards.audit.services import set_client_address
+from awards.audit.services import reset_client_address, set_client_address
 from awards.auth import passwords, pending, two_factor
 from awards.db import db, reset_write_intent, set_write_intent, write_intent
 from awards.labels import LABELS
@@ -100,6 +100,44 @@ def _page_path() -> str:
     return request.path + (f"?{query}" if query else "")
 
 
+def keep_expired_post():
+    """A POST whose session had expired: keep what it carried for its user and send them to sign in; the
+    form's page offers it back afterwards (:func:`restored_form`). Runs first, before the CSRF check, which
+    would otherwise refuse the post and lose the typing."""
+    reason = getattr(session, "expired", "")
+    user_id = getattr(session, "expired_user_id", None)
+    if request.method != "POST" or not reason or not user_id or request.endpoint in (None, "auth.login",
+                                                                                      "static"):
+        return None
+    page = safe_next(_same_site_path(request.referrer)) or request.path
+    with write_intent(True):
+        form_id = pending.stash(db.session, user_id=user_id, page_path=page, action_path=request.path,
+                                form=request.form, now=clock.wall_now())
+        db.session.commit()
+    _flash_expired(reason)
+    if form_id:
+        session["pending_form"] = form_id
+        flash(_l("آنچه در فرم نوشته بودید نگه داشته شد: پس از ورود دوباره به همان فرم برمی‌گردد و تا خودتان "
+                 "آن را نفرستید چیزی ثبت نمی‌شود."), "info")
+    return redirect(url_for("auth.login", next=page))
+
+
+def forget_restored_form():
+    """The user sent a form after theirs was offered back: the kept copy has done its work."""
+    if request.method == "POST" and current_user.is_authenticated and "pending_form" in session:
+        pending.discard(db.session, form_id=session.pop("pending_form"), user_id=current_user.id)
+
+
+def restored_form():
+    """Template context: the kept form for this page, if the signed-in user has one (see :func:`keep_expired_post`)."""
+    form_id = session.get("pending_form")
+    if not form_id or request.method != "GET" or not current_user.is_authenticated:
+        return {}
+    kept = pending.find(db.session, form_id=form_id, user_id=current_user.id, page_path=_page_path(),
+                        now=clock.wall_now())
+    return {"restored_form": {"action": kept.action_path, "fields": kept.fields}} if kept else {}
+
+
 def init_request_hooks(app: Flask) -> None:
     @app.before_request
     def _begin_request():
@@ -118,44 +156,10 @@ def init_request_hooks(app: Flask) -> None:
             return None
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
 
-    def _keep_expired_post():
-        """A POST whose session had expired: keep what it carried for its user and send them to sign in; the
-        form's page offers it back afterwards (``_restored_form``). Runs first, before the CSRF check, which
-        would otherwise refuse the post and lose the typing."""
-        reason = getattr(session, "expired", "")
-        user_id = getattr(session, "expired_user_id", None)
-        if request.method != "POST" or not reason or not user_id or request.endpoint in (None, "auth.login",
-                                                                                          "static"):
-            return None
-        page = safe_next(_same_site_path(request.referrer)) or request.path
-        with write_intent(True):
-            form_id = pending.stash(db.session, user_id=user_id, page_path=page, action_path=request.path,
-                                    form=request.form, now=clock.wall_now())
-            db.session.commit()
-        _flash_expired(reason)
-        if form_id:
-            session["pending_form"] = form_id
-            flash(_l("آنچه در فرم نوشته بودید نگه داشته شد: پس از ورود دوباره به همان فرم برمی‌گردد و تا خودتان "
-                     "آن را نفرستید چیزی ثبت نمی‌شود."), "info")
-        return redirect(url_for("auth.login", next=page))
-
-    app.before_request_funcs.setdefault(None, []).insert(0, _keep_expired_post)
-
-    @app.before_request
-    def _forget_restored_form():
-        # The user sent a form after theirs was offered back: the kept copy has done its work.
-        if request.method == "POST" and current_user.is_authenticated and "pending_form" in session:
-            pending.discard(db.session, form_id=session.pop("pending_form"), user_id=current_user.id)
-
-    @app.context_processor
-    def _restored_form():
-        form_id = session.get("pending_form")
-        if not form_id or request.method != "GET" or not current_user.is_authenticated:
-            return {}
-        kept = pending.find(db.session, form_id=form_id, user_id=current_user.id, page_path=_page_path(),
-                            now=clock.wall_now())
-        return {"restored_form": {"action": kept.action_path, "fields": kept.fields}} if kept else {}
-
+    # No lost typing (awards.auth.pending): keeping an expired post runs first, before the CSRF check.
+    app.before_request_funcs.setdefault(None, []).insert(0, keep_expired_post)
+    app.before_request(forget_restored_form)
+    app.context_processor(restored_form)
     app.before_request(force_password_change)
     app.before_request(force_two_factor)
 
@@ -164,6 +168,9 @@ def init_request_hooks(app: Flask) -> None:
         token = request.environ.pop("awards.write_token", None)
         if token is not None:
             reset_write_intent(token)
+        token = request.environ.pop("awards.address_token", None)
+        if token is not None:
+            reset_client_address(token)
 
     @app.after_request
     def _security_headers(response):

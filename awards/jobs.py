@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from awards import clock
 from awards.audit.services import record
 from awards.db import db, write_intent
+from awards.enums import JobState
 from awards.models import Job, Setting
 from config import INSTANCE_DIR
 
@@ -40,7 +41,11 @@ PART_SUFFIX = ".part"
 
 
 def make_huey():
-    """Pick the queue's storage from the environment (read once, when the consumer or app imports us)."""
+    """Pick the queue's storage from the environment (read once, when the consumer or app imports us).
+
+    The environment is the only source: ``huey_consumer awards.tasks.huey`` imports this module without an app,
+    so the queue cannot come from ``app.config``, and config.py has no key for it.
+    """
     redis_url = os.environ.get("AWARDS_REDIS_URL")
     if redis_url:
         # A short connect timeout: with Redis down, enqueueing from a page fails fast instead of hanging.
@@ -96,10 +101,10 @@ def claim(session: Session, job_id: int, *, stale_seconds: int) -> bool:
     now = real_now()
     result = session.execute(
         update(Job)
-        .where(Job.id == job_id, or_(Job.state == "queued",
-                                     and_(Job.state == "running", Job.heartbeat_at < now - timedelta(
+        .where(Job.id == job_id, or_(Job.state == JobState.QUEUED,
+                                     and_(Job.state == JobState.RUNNING, Job.heartbeat_at < now - timedelta(
                                          seconds=stale_seconds))))
-        .values(state="running", heartbeat_at=now)
+        .values(state=JobState.RUNNING, heartbeat_at=now)
     )
     session.commit()
     return result.rowcount == 1
@@ -128,7 +133,7 @@ class Heartbeat:
             session = self._factory()
             try:
                 with write_intent(True):
-                    session.execute(update(Job).where(Job.id == self._job_id, Job.state == "running")
+                    session.execute(update(Job).where(Job.id == self._job_id, Job.state == JobState.RUNNING)
                                     .values(heartbeat_at=real_now()))
                     session.commit()
             except Exception:  # a missed beat is not fatal; the next one may pass
@@ -161,9 +166,9 @@ def fail_stale_jobs(session: Session, *, stale_seconds: int, output_folder: Path
     """Fail every running job whose heartbeat is older than ``stale_seconds``; flush; return their ids."""
     cutoff = real_now() - timedelta(seconds=stale_seconds)
     stale = list(session.scalars(select(Job).where(
-        Job.state == "running", or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))))
+        Job.state == JobState.RUNNING, or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))))
     for job in stale:
-        job.state, job.error, job.finished_at = "failed", STALE_MESSAGE, clock.now()
+        job.state, job.error, job.finished_at = JobState.FAILED, STALE_MESSAGE, clock.now()
         clear_partial_output(job_folder(output_folder, job.id))
         session.flush()
         record(session, actor=None, action="job.stale", object_type="job", object_id=job.id,
@@ -177,7 +182,7 @@ def queued_jobs_to_resend(session: Session, *, stale_seconds: int) -> list[int]:
     restarts, so each is sent again at most once per period. Flushes."""
     cutoff = real_now() - timedelta(seconds=stale_seconds)
     waiting = list(session.scalars(select(Job).where(
-        Job.state == "queued", or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))))
+        Job.state == JobState.QUEUED, or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))))
     for job in waiting:
         job.heartbeat_at = real_now()
     session.flush()

@@ -213,7 +213,7 @@ def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
     return start + timedelta(seconds=rng.randrange(seconds))
 
 
-def seed_scale(session: Session, *, nominations: int, password: str, upload_dir: Path, seed: int = 1404,
+def seed_scale(session: Session, *, nominations: int, password: str, upload_dir: Path, seed: int = 1404,  # noqa: C901
                stage: str = "evaluation", finalise: bool = True, env_name: str = "development") -> ScaleReport:
     """Fill an empty, migrated database with one cycle of ``nominations`` dossiers up to ``stage``.
 

@@ -59,8 +59,7 @@ def target(tmp_path):
         upgrade(engine)
         engine.dispose()
         app = create_app("testing", {"DATABASE_URL": url, "UPLOAD_FOLDER": tmp_path / "restored-uploads",
-                                     "OUTPUT_FOLDER": tmp_path / "restored-output",
-                                     "HUEY_SQLITE_PATH": tmp_path / "restored-huey.sqlite3"})
+                                     "OUTPUT_FOLDER": tmp_path / "restored-output"})
         try:
             yield app
         finally:

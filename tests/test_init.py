@@ -22,8 +22,7 @@ needs_postgres = pytest.mark.skipif(not os.environ.get("AWARDS_TEST_DATABASE_URL
 
 
 def _make_app(url: str, tmp_path: Path, config: str = "testing"):
-    overrides = {"DATABASE_URL": url, "UPLOAD_FOLDER": tmp_path / "uploads", "OUTPUT_FOLDER": tmp_path / "output",
-                 "HUEY_SQLITE_PATH": tmp_path / "huey.sqlite3"}
+    overrides = {"DATABASE_URL": url, "UPLOAD_FOLDER": tmp_path / "uploads", "OUTPUT_FOLDER": tmp_path / "output"}
     if config == "production":
         overrides["SECRET_KEY"] = "k" * 48
     return create_app(config, overrides)

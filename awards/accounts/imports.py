@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,56 +167,80 @@ class _Lookups:
 
 def _cell(field: str, text: str, lookups: _Lookups) -> Any:
     """Validate one cell's text for its column and return the cleaned value."""
-    if field == "username":
-        value = text.strip().lower()
-        if not value:
-            raise ValueError(_("نام کاربری را وارد کنید."))
-        if not USERNAME_RE.match(value):
-            raise ValueError(_("نام کاربری فقط از حروف کوچک لاتین، رقم، نقطه، خط تیره و زیرخط تشکیل شود."))
-        return value
-    if field == "full_name":
-        if not text:
-            raise ValueError(_("نام و نام خانوادگی را وارد کنید."))
-        if len(text) > 120:
-            raise ValueError(_("نام حداکثر ۱۲۰ نویسه است."))
-        return text
-    if field == "email":
-        return clean_email(text)
-    if field == "mobile":
-        return clean_mobile(text)
-    if field == "role":
-        if not text:
-            raise ValueError(_("نقش را وارد کنید."))
-        role = ROLE_ALIASES.get(normalize_search(text))
-        if role is None:
-            raise ValueError(_("نقش ناشناخته است؛ یکی از این‌ها را بنویسید: %(roles)s.",
-                               roles="، ".join(_isolated(role.value) for role in Role)))
-        return role
-    if field == "province_code":
-        if not text:
-            return None
-        code = to_latin_digits(text).strip().upper()
-        if code.isdigit():
-            code = f"IR-{int(code):02d}"
-        if code not in lookups.provinces:
-            raise ValueError(_("کد استان ناشناخته است؛ کد ISO استان را بنویسید، مانند IR-07."))
-        return lookups.provinces[code]
-    if field == "committee_code":
-        if not text:
-            return None
-        committee = lookups.committees.get(text.strip().lower())
-        if committee is None:
-            raise ValueError(_("کد کمیته ناشناخته است؛ یکی از این‌ها را بنویسید: %(codes)s.",
-                               codes="، ".join(_isolated(code) for code in lookups.committees)))
-        return committee
-    if field == "is_chair":
-        key = normalize_search(text)
-        if key in YES:
-            return True
-        if key in NO:
-            return False
-        raise ValueError(_("«بله» یا «خیر» بنویسید."))
-    raise AssertionError(field)
+    cleaner = _CLEANERS.get(field)
+    if cleaner is None:
+        raise AssertionError(field)
+    return cleaner(text, lookups)
+
+
+def _clean_username(text: str, _lookups: _Lookups) -> str:
+    value = text.strip().lower()
+    if not value:
+        raise ValueError(_("نام کاربری را وارد کنید."))
+    if not USERNAME_RE.match(value):
+        raise ValueError(_("نام کاربری فقط از حروف کوچک لاتین، رقم، نقطه، خط تیره و زیرخط تشکیل شود."))
+    return value
+
+
+def _clean_full_name(text: str, _lookups: _Lookups) -> str:
+    if not text:
+        raise ValueError(_("نام و نام خانوادگی را وارد کنید."))
+    if len(text) > 120:
+        raise ValueError(_("نام حداکثر ۱۲۰ نویسه است."))
+    return text
+
+
+def _clean_role(text: str, _lookups: _Lookups) -> Role:
+    if not text:
+        raise ValueError(_("نقش را وارد کنید."))
+    role = ROLE_ALIASES.get(normalize_search(text))
+    if role is None:
+        raise ValueError(_("نقش ناشناخته است؛ یکی از این‌ها را بنویسید: %(roles)s.",
+                           roles="، ".join(_isolated(role.value) for role in Role)))
+    return role
+
+
+def _clean_province(text: str, lookups: _Lookups) -> Province | None:
+    if not text:
+        return None
+    code = to_latin_digits(text).strip().upper()
+    if code.isdigit():
+        code = f"IR-{int(code):02d}"
+    if code not in lookups.provinces:
+        raise ValueError(_("کد استان ناشناخته است؛ کد ISO استان را بنویسید، مانند IR-07."))
+    return lookups.provinces[code]
+
+
+def _clean_committee(text: str, lookups: _Lookups) -> Committee | None:
+    if not text:
+        return None
+    committee = lookups.committees.get(text.strip().lower())
+    if committee is None:
+        raise ValueError(_("کد کمیته ناشناخته است؛ یکی از این‌ها را بنویسید: %(codes)s.",
+                           codes="، ".join(_isolated(code) for code in lookups.committees)))
+    return committee
+
+
+def _clean_yes_no(text: str, _lookups: _Lookups) -> bool:
+    key = normalize_search(text)
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise ValueError(_("«بله» یا «خیر» بنویسید."))
+
+
+#: Column -> the function that checks and cleans its cell (raising ValueError with the message to show).
+_CLEANERS: dict[str, Callable[[str, _Lookups], Any]] = {
+    "username": _clean_username,
+    "full_name": _clean_full_name,
+    "email": lambda text, _lookups: clean_email(text),
+    "mobile": lambda text, _lookups: clean_mobile(text),
+    "role": _clean_role,
+    "province_code": _clean_province,
+    "committee_code": _clean_committee,
+    "is_chair": _clean_yes_no,
+}
 
 
 def validate_rows(session: Session, rows: list[SheetRow], *, cycle: Cycle | None
@@ -264,14 +289,19 @@ def validate_rows(session: Session, rows: list[SheetRow], *, cycle: Cycle | None
             if not row_errors:
                 clean.append(_Row(row.number, spec))
         errors.extend(row_errors)
+    _refuse_taken_usernames(session, clean, errors, wanted=wanted, header=headers["username"])
+    errors.sort(key=lambda error: error.row or 0)
+    return clean, errors
+
+
+def _refuse_taken_usernames(session: Session, clean: list[_Row], errors: list[RowError], *, wanted: set[str],
+                            header: str) -> None:
+    """Move the clean rows whose username is already registered to ``errors`` (one query)."""
     existing = set(session.scalars(select(User.username).where(User.username.in_(wanted)))) if wanted else set()
     for item in list(clean):
         if item.spec.username in existing:
             clean.remove(item)
-            errors.append(RowError(item.number, headers["username"], item.spec.username,
-                                   _("این نام کاربری پیش‌تر ثبت شده است.")))
-    errors.sort(key=lambda error: error.row or 0)
-    return clean, errors
+            errors.append(RowError(item.number, header, item.spec.username, _("این نام کاربری پیش‌تر ثبت شده است.")))
 
 
 def _role_errors(spec: AccountSpec, row: SheetRow, headers: dict[str, str], raws: dict[str, Any],

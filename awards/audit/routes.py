@@ -7,7 +7,7 @@ outcome and how many events came after it.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -39,8 +39,7 @@ def index():
                            describe_changes=queries.change_describer(db.session, page.items),
                            action_label=queries.action_label,
                            object_labels=queries.OBJECT_LABELS, chain=queries.chain_status(db.session),
-                           problems=services.PROBLEMS,
-                           can_link_nomination="nominations.view" in current_app.view_functions)
+                           problems=services.PROBLEMS)
 
 
 def _digits(value: object) -> str:

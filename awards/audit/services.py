@@ -33,8 +33,18 @@ _client_address: contextvars.ContextVar[str | None] = contextvars.ContextVar("aw
 
 
 def set_client_address(address: str | None) -> contextvars.Token:
-    """Remember where the current request came from, for every event it records."""
+    """Remember where the current request came from, for every event it records; return the token to reset it."""
     return _client_address.set(address)
+
+
+def reset_client_address(token: contextvars.Token) -> None:
+    """Undo :func:`set_client_address` (at the end of the request), so no later work inherits the address."""
+    _client_address.reset(token)
+
+
+def client_address() -> str | None:
+    """The address events recorded now are stamped with (None outside a request)."""
+    return _client_address.get()
 
 
 def _plain(value: Any) -> Any:
@@ -114,7 +124,7 @@ def _chained_event(*, prev_id: int | None, prev_hash: str, actor: User | None, a
         at=utcnow(),
         prev_hash=prev_hash,
         actor_id=actor.id if actor is not None else None,
-        ip_address=_client_address.get(),
+        ip_address=client_address(),
         action=action,
         object_type=object_type,
         object_id=object_id,

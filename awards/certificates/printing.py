@@ -14,6 +14,7 @@ from awards import clock, jobs
 from awards.certificates import services
 from awards.certificates.render import CertificateData, CertificateRenderer
 from awards.db import db
+from awards.enums import JobState
 from awards.models import Category, Cycle, Job
 
 _renderer: CertificateRenderer | None = None
@@ -82,8 +83,8 @@ def run_print_job(job_id: int) -> None:
                                       workers=config["CERTIFICATE_WORKERS"])
         os.replace(part_path, out_path)
         finished = session.execute(
-            update(Job).where(Job.id == job_id, Job.state == "running")
-            .values(state="done", done=len(items), result_path=str(out_path), result_name=name,
+            update(Job).where(Job.id == job_id, Job.state == JobState.RUNNING)
+            .values(state=JobState.DONE, done=len(items), result_path=str(out_path), result_name=name,
                     finished_at=clock.now(), heartbeat_at=jobs.real_now()))
         session.commit()
         if finished.rowcount != 1:  # failed as stale meanwhile (a long stall): its retry writes afresh
@@ -93,8 +94,8 @@ def run_print_job(job_id: int) -> None:
         if part_path is not None:
             part_path.unlink(missing_ok=True)
         job = session.get(Job, job_id)
-        if job is not None and job.state == "running":
-            job.state = "failed"
+        if job is not None and job.state == JobState.RUNNING:
+            job.state = JobState.FAILED
             job.error = getattr(error, "message", None) or _failure_message(error)
             job.finished_at = clock.now()
             session.commit()

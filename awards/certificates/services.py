@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 from awards import clock, i18n, permissions
 from awards.audit.services import record
 from awards.certificates.render import CertificateData, SignatoryData
-from awards.enums import NomineeKind
+from awards.enums import JobState, NomineeKind
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
 from awards.files import unlink_on_commit, unlink_on_rollback, write_new
 from awards.guards import ensure_cycle_writable
@@ -173,7 +173,7 @@ def start_print_job(session: Session, *, actor: User, cycle: Cycle, category: Ca
     items = certificates_for(session, awards=awards, verify_base_url=verify_base_url, upload_dir=upload_dir)
     if not items:
         raise DomainError(_("جایزهٔ معتبری برای چاپ نیست."))
-    job = Job(kind=JOB_KIND, state="queued", total=len(items), done=0, created_by_id=actor.id,
+    job = Job(kind=JOB_KIND, state=JobState.QUEUED, total=len(items), done=0, created_by_id=actor.id,
               heartbeat_at=real_now(),
               params={"cycle_id": cycle.id, "category_id": category.id if category else None, "format": fmt,
                       "verify_base_url": verify_base_url})
@@ -189,10 +189,10 @@ def retry_print_job(session: Session, *, actor: User, job: Job) -> Job:
     """Queue a failed bulk print job again, from the start (its half-written output was already removed)."""
     if not permissions.can_print_certificates(actor):
         raise PermissionDenied(_("چاپ لوح‌ها کار دبیرخانه است."))
-    if job.kind != JOB_KIND or job.state != "failed":
+    if job.kind != JOB_KIND or job.state != JobState.FAILED:
         raise InvalidTransition(_("فقط کار ناموفق دوباره اجرا می‌شود."))
     before = job.error
-    job.state, job.done, job.error, job.finished_at = "queued", 0, None, None
+    job.state, job.done, job.error, job.finished_at = JobState.QUEUED, 0, None, None
     job.result_path = job.result_name = None
     job.heartbeat_at = real_now()  # the watch sends it again only if the queue loses it
     session.flush()

@@ -6,7 +6,7 @@ service and commits once. A member of another committee gets a 403 on this commi
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -97,10 +97,9 @@ def _sheet_target(nomination_id: int, committee_code: str) -> tuple[Nomination, 
 def _render_sheet(view, form, conflict_form=None):
     refusal = services.scoring_refusal(db.session, nomination=view.nomination, committee=view.committee,
                                        actor=_actor(), criteria=view.criteria)
-    has_download = "nominations.download" in current_app.view_functions
     conflict_form = conflict_form or ConflictForm(formdata=None, committee=view.committee.code.value)
     return render_template("evaluation/sheet.html", view=view, form=form, refusal=refusal, conflict_form=conflict_form,
-                           reopen_form=ReasonForm(formdata=None), has_download=has_download)
+                           reopen_form=ReasonForm(formdata=None))
 
 
 @bp.route("/<int:nomination_id>/<committee_code>", methods=["GET", "POST"])

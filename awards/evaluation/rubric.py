@@ -112,41 +112,70 @@ def scoring_committees(session: Session) -> list[Committee]:
 def _validate(data: RubricInput, committees: dict[int, Committee],
               criteria: dict[int, Criterion]) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if data.gold_quota is None or data.gold_quota < 0:
-        errors["gold_quota"] = _("سهمیهٔ تندیس زرین را به صورت عدد صحیح نامنفی وارد کنید.")
-    if data.certificate_quota is None or data.certificate_quota < 0:
-        errors["certificate_quota"] = _("سهمیهٔ لوح تقدیر را به صورت عدد صحیح نامنفی وارد کنید.")
-    if data.min_score is not None and not (0 <= data.min_score <= 100):
-        errors["min_score"] = _("حداقل امتیاز باید بین ۰ تا ۱۰۰ باشد یا خالی بماند.")
+    _validate_category_figures(data, errors)
     for entry in data.committees:
         if entry.committee_id not in committees:
             errors[f"{entry.prefix}-weight"] = _("کمیتهٔ نامعتبر.")
             continue
-        if entry.weight is None or entry.weight < 0:
-            errors[f"{entry.prefix}-weight"] = _("وزن کمیته باید صفر یا بیشتر باشد.")
-        if entry.quorum is not None and entry.quorum < 1:
-            errors[f"{entry.prefix}-quorum"] = _("حد نصاب باید دست‌کم ۱ باشد یا خالی بماند.")
-        if entry.reviewers_per_nomination is not None and entry.reviewers_per_nomination < 1:
-            errors[f"{entry.prefix}-reviewers_per_nomination"] = _("تعداد داوران باید دست‌کم ۱ باشد یا خالی بماند.")
+        _validate_committee_settings(entry, errors)
         for row in entry.criteria:
             if row.id is not None and (row.id not in criteria or criteria[row.id].committee_id != entry.committee_id):
                 errors[f"{row.prefix}-title"] = _("معیار نامعتبر.")
                 continue
             if row.remove or (row.id is None and row.blank):
                 continue
-            if not normalize_text(row.title):
-                errors[f"{row.prefix}-title"] = _("عنوان معیار را بنویسید.")
-            elif len(normalize_text(row.title)) > 200:
-                errors[f"{row.prefix}-title"] = _("عنوان معیار حداکثر ۲۰۰ نویسه است.")
-            if row.max_points is None or row.max_points <= 0:
-                errors[f"{row.prefix}-max_points"] = _("بیشترین نمره باید بزرگ‌تر از صفر باشد.")
-            elif row.max_points * 2 != (row.max_points * 2).to_integral_value() or row.max_points > 1000:
-                errors[f"{row.prefix}-max_points"] = _("بیشترین نمره باید مضربی از ۰٫۵ و حداکثر ۱۰۰۰ باشد.")
-            if row.weight is None or row.weight <= 0:
-                errors[f"{row.prefix}-weight"] = _("وزن معیار باید بزرگ‌تر از صفر باشد.")
-            elif row.weight > 1000:
-                errors[f"{row.prefix}-weight"] = _("وزن معیار حداکثر ۱۰۰۰ است.")
+            _validate_criterion(row, errors)
     return errors
+
+
+def _validate_category_figures(data: RubricInput, errors: dict[str, str]) -> None:
+    """Tier quotas and the minimum score."""
+    if data.gold_quota is None or data.gold_quota < 0:
+        errors["gold_quota"] = _("سهمیهٔ تندیس زرین را به صورت عدد صحیح نامنفی وارد کنید.")
+    if data.certificate_quota is None or data.certificate_quota < 0:
+        errors["certificate_quota"] = _("سهمیهٔ لوح تقدیر را به صورت عدد صحیح نامنفی وارد کنید.")
+    if data.min_score is not None and not (0 <= data.min_score <= 100):
+        errors["min_score"] = _("حداقل امتیاز باید بین ۰ تا ۱۰۰ باشد یا خالی بماند.")
+
+
+def _validate_committee_settings(entry: CommitteeInput, errors: dict[str, str]) -> None:
+    """A committee's weight, quorum and reviewers per nomination."""
+    if entry.weight is None or entry.weight < 0:
+        errors[f"{entry.prefix}-weight"] = _("وزن کمیته باید صفر یا بیشتر باشد.")
+    if entry.quorum is not None and entry.quorum < 1:
+        errors[f"{entry.prefix}-quorum"] = _("حد نصاب باید دست‌کم ۱ باشد یا خالی بماند.")
+    if entry.reviewers_per_nomination is not None and entry.reviewers_per_nomination < 1:
+        errors[f"{entry.prefix}-reviewers_per_nomination"] = _("تعداد داوران باید دست‌کم ۱ باشد یا خالی بماند.")
+
+
+def _validate_criterion(row: CriterionInput, errors: dict[str, str]) -> None:
+    """A kept or new criterion row: its title, maximum and weight."""
+    if not normalize_text(row.title):
+        errors[f"{row.prefix}-title"] = _("عنوان معیار را بنویسید.")
+    elif len(normalize_text(row.title)) > 200:
+        errors[f"{row.prefix}-title"] = _("عنوان معیار حداکثر ۲۰۰ نویسه است.")
+    if row.max_points is None or row.max_points <= 0:
+        errors[f"{row.prefix}-max_points"] = _("بیشترین نمره باید بزرگ‌تر از صفر باشد.")
+    elif row.max_points * 2 != (row.max_points * 2).to_integral_value() or row.max_points > 1000:
+        errors[f"{row.prefix}-max_points"] = _("بیشترین نمره باید مضربی از ۰٫۵ و حداکثر ۱۰۰۰ باشد.")
+    if row.weight is None or row.weight <= 0:
+        errors[f"{row.prefix}-weight"] = _("وزن معیار باید بزرگ‌تر از صفر باشد.")
+    elif row.weight > 1000:
+        errors[f"{row.prefix}-weight"] = _("وزن معیار حداکثر ۱۰۰۰ است.")
+
+
+@dataclass
+class _RubricDiff:
+    """What the form changes: ``changes`` as audited, and which of them touch scoring (locked) by form field."""
+
+    changes: dict[str, list] = field(default_factory=dict)
+    scoring_changes: dict[str, str] = field(default_factory=dict)  # change key -> form field that made it
+
+    def note(self, key: str, before, after, field_name: str | None = None) -> None:
+        if before != after:
+            self.changes[key] = [_plain(before), _plain(after)]
+            if field_name:
+                self.scoring_changes[key] = field_name
 
 
 def update_rubric(session: Session, *, category: Category, actor: User, data: RubricInput) -> dict[str, list]:
@@ -165,105 +194,120 @@ def update_rubric(session: Session, *, category: Category, actor: User, data: Ru
     if errors := _validate(data, committees, criteria):
         raise FormErrors(errors)
 
-    changes: dict[str, list] = {}
-    scoring_changes: dict[str, str] = {}  # change key -> form field that made it (to show the lock beside it)
-
-    def note(key: str, before, after, field_name: str | None = None) -> None:
-        if before != after:
-            changes[key] = [_plain(before), _plain(after)]
-            if field_name:
-                scoring_changes[key] = field_name
-
-    cycle = category.cycle
-    for name in ("gold_quota", "certificate_quota", "min_score"):
-        note(f"category.{name}", getattr(category, name), getattr(data, name))
-    note("cycle.conflict_same_province", cycle.conflict_same_province, data.conflict_same_province)
-
+    diff = _RubricDiff()
+    _diff_category(diff, category, data)
     for entry in data.committees:
         code = committees[entry.committee_id].code.value
-        setting = settings.get(entry.committee_id)
-        wanted = {"weight": entry.weight, "aggregation": entry.aggregation, "quorum": entry.quorum,
-                  "normalise": entry.normalise, "reviewers_per_nomination": entry.reviewers_per_nomination}
-        for name, after in wanted.items():
-            before = getattr(setting, name) if setting is not None else COMMITTEE_DEFAULTS[name]
-            note(f"{code}.{name}", before, after, f"{entry.prefix}-{name}" if name in SCORING_SETTINGS else None)
-        for row in entry.criteria:
-            if row.id is None:
-                if not row.blank and not row.remove:
-                    note(f"{code}.criterion:new:{row.prefix}", None,
-                         {"title": normalize_text(row.title), "max_points": row.max_points, "weight": row.weight},
-                         f"{row.prefix}-title")
-                continue
-            criterion = criteria[row.id]
-            if row.remove:
-                note(f"{code}.criterion:{row.id}", {"title": criterion.title}, None, f"{row.prefix}-remove")
-                continue
-            after_values = {"title": normalize_text(row.title), "guidance": normalize_text(row.guidance or ""),
-                            "max_points": row.max_points, "weight": row.weight,
-                            "position": row.position if row.position is not None else criterion.position}
-            for name in CRITERION_FIELDS:
-                before = getattr(criterion, name)
-                after = after_values[name]
-                note(f"{code}.criterion:{row.id}.{name}", before, after, f"{row.prefix}-{name}")
-
-    if scoring_changes and rubric_locked(session, category=category):
+        _diff_committee(diff, entry, code, settings.get(entry.committee_id))
+        _diff_criteria(diff, entry, code, criteria)
+    changes = diff.changes
+    if diff.scoring_changes and rubric_locked(session, category=category):
         message = _("ارزیابی این رشته آغاز شده است؛ برای تغییر معیارها و وزن‌ها ابتدا رابریک را با ذکر دلیل "
                     "بازنشانی کنید.")
-        raise FormErrors(dict.fromkeys(scoring_changes.values(), message), message)
+        raise FormErrors(dict.fromkeys(diff.scoring_changes.values(), message), message)
     if not changes:
         return changes
 
-    category.gold_quota = data.gold_quota
-    category.certificate_quota = data.certificate_quota
-    category.min_score = data.min_score
-    cycle.conflict_same_province = data.conflict_same_province
+    _apply_category(category, data)
     for entry in data.committees:
-        setting = settings.get(entry.committee_id)
         code = committees[entry.committee_id].code.value
-        if setting is None and not any(key.startswith(f"{code}.") for key in changes):
+        if entry.committee_id not in settings and not any(key.startswith(f"{code}.") for key in changes):
             continue  # nothing set for a committee that takes no part: no settings row
-        if setting is None:
-            setting = CategoryCommittee(category_id=category.id, committee_id=entry.committee_id)
-            session.add(setting)
-        setting.weight = entry.weight
-        setting.aggregation = entry.aggregation
-        setting.quorum = entry.quorum
-        setting.normalise = entry.normalise
-        setting.reviewers_per_nomination = entry.reviewers_per_nomination
-        next_position = max((c.position for c in criteria.values()), default=-1) + 1
-        for row in entry.criteria:
-            if row.id is None:
-                if row.blank or row.remove:
-                    continue
-                session.add(Criterion(category_id=category.id, committee_id=entry.committee_id,
-                                      title=normalize_text(row.title), guidance=normalize_text(row.guidance or ""),
-                                      max_points=row.max_points, weight=row.weight,
-                                      position=row.position if row.position is not None else next_position))
-                next_position += 1
-                continue
-            criterion = criteria[row.id]
-            if row.remove:
-                session.execute(delete(Score).where(Score.criterion_id == criterion.id))
-                session.delete(criterion)
-                continue
-            criterion.title = normalize_text(row.title)
-            criterion.guidance = normalize_text(row.guidance or "")
-            criterion.weight = row.weight
-            if row.position is not None:
-                criterion.position = row.position
-            if criterion.max_points != row.max_points:
-                # Only reachable while unlocked after a reset: draft values that still fit follow the new maximum.
-                criterion.max_points = row.max_points
-                session.execute(delete(Score).where(Score.criterion_id == criterion.id,
-                                                    Score.value > row.max_points))
-                session.execute(Score.__table__.update().where(Score.criterion_id == criterion.id)
-                                .values(max_points=row.max_points))
+        _apply_committee_settings(session, category, entry, settings.get(entry.committee_id))
+        _apply_criteria(session, category, entry, criteria)
     session.flush()
     record(session, actor=actor, action="rubric.update", object_type="category", object_id=category.id,
            cycle_id=category.cycle_id, changes=changes)
     if changes.get("cycle.conflict_same_province") == [False, True]:  # the rule is on: raise its flags now
-        flag_conflicts(session, cycle=cycle, sources=(ConflictSource.SAME_PROVINCE,))
+        flag_conflicts(session, cycle=category.cycle, sources=(ConflictSource.SAME_PROVINCE,))
     return changes
+
+
+def _diff_category(diff: _RubricDiff, category: Category, data: RubricInput) -> None:
+    for name in ("gold_quota", "certificate_quota", "min_score"):
+        diff.note(f"category.{name}", getattr(category, name), getattr(data, name))
+    diff.note("cycle.conflict_same_province", category.cycle.conflict_same_province, data.conflict_same_province)
+
+
+def _diff_committee(diff: _RubricDiff, entry: CommitteeInput, code: str, setting: CategoryCommittee | None) -> None:
+    wanted = {"weight": entry.weight, "aggregation": entry.aggregation, "quorum": entry.quorum,
+              "normalise": entry.normalise, "reviewers_per_nomination": entry.reviewers_per_nomination}
+    for name, after in wanted.items():
+        before = getattr(setting, name) if setting is not None else COMMITTEE_DEFAULTS[name]
+        diff.note(f"{code}.{name}", before, after, f"{entry.prefix}-{name}" if name in SCORING_SETTINGS else None)
+
+
+def _diff_criteria(diff: _RubricDiff, entry: CommitteeInput, code: str, criteria: dict[int, Criterion]) -> None:
+    for row in entry.criteria:
+        if row.id is None:
+            if not row.blank and not row.remove:
+                diff.note(f"{code}.criterion:new:{row.prefix}", None,
+                          {"title": normalize_text(row.title), "max_points": row.max_points, "weight": row.weight},
+                          f"{row.prefix}-title")
+            continue
+        criterion = criteria[row.id]
+        if row.remove:
+            diff.note(f"{code}.criterion:{row.id}", {"title": criterion.title}, None, f"{row.prefix}-remove")
+            continue
+        after_values = {"title": normalize_text(row.title), "guidance": normalize_text(row.guidance or ""),
+                        "max_points": row.max_points, "weight": row.weight,
+                        "position": row.position if row.position is not None else criterion.position}
+        for name in CRITERION_FIELDS:
+            diff.note(f"{code}.criterion:{row.id}.{name}", getattr(criterion, name), after_values[name],
+                      f"{row.prefix}-{name}")
+
+
+def _apply_category(category: Category, data: RubricInput) -> None:
+    category.gold_quota = data.gold_quota
+    category.certificate_quota = data.certificate_quota
+    category.min_score = data.min_score
+    category.cycle.conflict_same_province = data.conflict_same_province
+
+
+def _apply_committee_settings(session: Session, category: Category, entry: CommitteeInput,
+                              setting: CategoryCommittee | None) -> None:
+    if setting is None:
+        setting = CategoryCommittee(category_id=category.id, committee_id=entry.committee_id)
+        session.add(setting)
+    setting.weight = entry.weight
+    setting.aggregation = entry.aggregation
+    setting.quorum = entry.quorum
+    setting.normalise = entry.normalise
+    setting.reviewers_per_nomination = entry.reviewers_per_nomination
+
+
+def _apply_criteria(session: Session, category: Category, entry: CommitteeInput,
+                    criteria: dict[int, Criterion]) -> None:
+    """Add the new rows (after the category's last position unless given), remove and update the others."""
+    next_position = max((c.position for c in criteria.values()), default=-1) + 1
+    for row in entry.criteria:
+        if row.id is None:
+            if row.blank or row.remove:
+                continue
+            session.add(Criterion(category_id=category.id, committee_id=entry.committee_id,
+                                  title=normalize_text(row.title), guidance=normalize_text(row.guidance or ""),
+                                  max_points=row.max_points, weight=row.weight,
+                                  position=row.position if row.position is not None else next_position))
+            next_position += 1
+        elif row.remove:
+            session.execute(delete(Score).where(Score.criterion_id == row.id))
+            session.delete(criteria[row.id])
+        else:
+            _update_criterion(session, criteria[row.id], row)
+
+
+def _update_criterion(session: Session, criterion: Criterion, row: CriterionInput) -> None:
+    criterion.title = normalize_text(row.title)
+    criterion.guidance = normalize_text(row.guidance or "")
+    criterion.weight = row.weight
+    if row.position is not None:
+        criterion.position = row.position
+    if criterion.max_points != row.max_points:
+        # Only reachable while unlocked after a reset: draft values that still fit follow the new maximum.
+        criterion.max_points = row.max_points
+        session.execute(delete(Score).where(Score.criterion_id == criterion.id, Score.value > row.max_points))
+        session.execute(Score.__table__.update().where(Score.criterion_id == criterion.id)
+                        .values(max_points=row.max_points))
 
 
 def reset_rubric(session: Session, *, category: Category, actor: User, reason: str) -> int:

@@ -382,6 +382,24 @@ def rank_candidates(candidates: Iterable[RankCandidate], *, tie_orders: Sequence
                     gold_quota: int, certificate_quota: int, min_score: Decimal | None) -> Ranking:
     """Order, rank and tier the candidates; ties resolved by the latest ordering of exactly the tied set."""
     ordered = sorted(candidates, key=_sort_key)
+    ranking, group_spans = _place_groups(_equal_groups(ordered), tie_orders)
+    by_id = {c.id: c for c in ordered}
+    position_tier = _position_tiers([by_id[nid].final for nid in ranking.order], gold_quota=gold_quota,
+                                    certificate_quota=certificate_quota, min_score=min_score)
+    for start, size, tie in group_spans:
+        span = position_tier[start - 1:start - 1 + size]
+        ids = ranking.order[start - 1:start - 1 + size]
+        if tie is None or tie.resolved:
+            ranking.tiers.update(zip(ids, span, strict=True))
+            continue
+        common = span[0] if len(set(span)) == 1 else None
+        ranking.tiers.update(dict.fromkeys(ids, common))
+        tie.blocking = any(t is not None for t in span)
+    return ranking
+
+
+def _equal_groups(ordered: list[RankCandidate]) -> list[list[RankCandidate]]:
+    """Runs of sorted candidates with the same F and the same winners' score (a run of two or more is a tie)."""
     groups: list[list[RankCandidate]] = []
     for candidate in ordered:
         last = groups[-1][0] if groups else None
@@ -389,15 +407,17 @@ def rank_candidates(candidates: Iterable[RankCandidate], *, tie_orders: Sequence
             groups[-1].append(candidate)
         else:
             groups.append([candidate])
+    return groups
 
-    order: list[int] = []
-    ranks: dict[int, int] = {}
-    ties: list[TieGroup] = []
-    tie_of: dict[int, int] = {}
+
+def _place_groups(groups: list[list[RankCandidate]], tie_orders: Sequence[Sequence[int]]
+                  ) -> tuple[Ranking, list[tuple[int, int, TieGroup | None]]]:
+    """Order and rank the groups (tiers still empty); return the ranking and each group's (start, size, tie)."""
+    ranking = Ranking(order=[], ranks={}, tiers={}, ties=[], tie_of={})
     group_spans: list[tuple[int, int, TieGroup | None]] = []
     for group in groups:
         ids = [c.id for c in group]
-        start = len(order) + 1
+        start = len(ranking.order) + 1
         tie = None
         if len(group) > 1:
             chosen = next((list(o) for o in reversed(tie_orders) if sorted(o) == sorted(ids)), None)
@@ -405,36 +425,30 @@ def rank_candidates(candidates: Iterable[RankCandidate], *, tie_orders: Sequence
                 ids = chosen
             tie = TieGroup(tuple(ids), group[0].final, group[0].winners, resolved=chosen is not None)
             for nid in ids:
-                tie_of[nid] = len(ties)
-            ties.append(tie)
+                ranking.tie_of[nid] = len(ranking.ties)
+            ranking.ties.append(tie)
         for offset, nid in enumerate(ids):
-            ranks[nid] = start if tie is not None and not tie.resolved else start + offset
-        order.extend(ids)
+            ranking.ranks[nid] = start if tie is not None and not tie.resolved else start + offset
+        ranking.order.extend(ids)
         group_spans.append((start, len(ids), tie))
+    return ranking, group_spans
 
-    by_id = {c.id: c for c in ordered}
-    tiers: dict[int, Tier | None] = {}
+
+def _position_tiers(finals: list[Decimal], *, gold_quota: int, certificate_quota: int,
+                    min_score: Decimal | None) -> list[Tier | None]:
+    """The tier of each position in rank order: gold, then certificate, among those reaching ``min_score``."""
     qualified = 0
     position_tier: list[Tier | None] = []
-    for nid in order:
+    for final in finals:
         tier = None
-        if min_score is None or by_id[nid].final >= min_score:
+        if min_score is None or final >= min_score:
             if qualified < gold_quota:
                 tier = Tier.GOLD
             elif qualified < gold_quota + certificate_quota:
                 tier = Tier.CERTIFICATE
             qualified += 1
         position_tier.append(tier)
-    for start, size, tie in group_spans:
-        span = position_tier[start - 1:start - 1 + size]
-        ids = order[start - 1:start - 1 + size]
-        if tie is None or tie.resolved:
-            tiers.update(zip(ids, span, strict=True))
-            continue
-        common = span[0] if len(set(span)) == 1 else None
-        tiers.update(dict.fromkeys(ids, common))
-        tie.blocking = any(t is not None for t in span)
-    return Ranking(order=order, ranks=ranks, tiers=tiers, ties=ties, tie_of=tie_of)
+    return position_tier
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -459,10 +473,6 @@ class CommitteeScore:
     def effective(self) -> Decimal | None:
         """The C_K that enters F: the normalised one when the committee normalises."""
         return self.normalised if self.normalising else self.raw
-
-    @property
-    def has_quorum(self) -> bool:
-        return self.raw is not None
 
 
 @dataclass
@@ -554,10 +564,42 @@ def compute_category(inp: CategoryInput) -> CategoryResult:
         criteria_of[criterion.committee].append(criterion)
     specs = [s for s in inp.committees if criteria_of.get(s.code)]
     weights = {s.code: s.weight for s in specs if s.weight > 0}
-    nominee_ids = {n.id for n in inp.nominees}
 
     expected = {(s.code, n.id): expected_reviewers(s, n.id, inp) for s in specs for n in inp.nominees}
-    # Counted raw sheet scores: committee -> {(nomination, member): S}.
+    counted = _counted_scores(inp, specs, criteria_of, expected)
+    normalised: dict[str, dict[tuple[int, int], Decimal]] = {}
+    stats: dict[str, CommitteeStats] = {}
+    for spec in specs:
+        scores = counted[spec.code]
+        if spec.normalise:
+            normalised[spec.code] = normalise_pool([(member, (nom, member), s) for (nom, member), s in scores.items()])
+        stats[spec.code] = _committee_stats(spec, scores, inp, expected)
+
+    results: dict[int, NomineeResult] = {}
+    for nominee in inp.nominees:
+        committee_scores = {spec.code: _committee_score(spec, nominee.id, expected[(spec.code, nominee.id)],
+                                                        counted[spec.code], normalised.get(spec.code))
+                            for spec in specs}
+        effective = {code: cs.effective for code, cs in committee_scores.items()}
+        incomplete = tuple(code for code in weights if effective.get(code) is None)
+        results[nominee.id] = NomineeResult(
+            id=nominee.id, ineligible_reason=nominee.ineligible_reason, committees=committee_scores,
+            final=final_score(effective, weights), incomplete=incomplete,
+        )
+
+    ranking = _rank_results(results, inp)
+    ordered = [results[nid] for nid in ranking.order]
+    ordered += sorted((r for r in results.values() if r.is_incomplete), key=lambda r: r.id)
+    ordered += sorted((r for r in results.values() if r.ineligible), key=lambda r: r.id)
+    return CategoryResult(nominees=ordered, committees=[s.code for s in specs], weights=weights, stats=stats,
+                          ties=ranking.ties)
+
+
+def _counted_scores(inp: CategoryInput, specs: list[CommitteeSpec], criteria_of: dict[str, list[CriterionSpec]],
+                    expected: dict[tuple[str, int], tuple[int, ...]]
+                    ) -> dict[str, dict[tuple[int, int], Decimal]]:
+    """Counted raw sheet scores: committee -> {(nomination, member): S}, from expected reviewers' full sheets."""
+    nominee_ids = {n.id for n in inp.nominees}
     counted: dict[str, dict[tuple[int, int], Decimal]] = {s.code: {} for s in specs}
     for sheet in inp.sheets:
         if sheet.committee not in counted or sheet.nomination_id not in nominee_ids:
@@ -567,55 +609,51 @@ def compute_category(inp: CategoryInput) -> CategoryResult:
         score = sheet_score(sheet.values, criteria_of[sheet.committee])
         if score is not None:
             counted[sheet.committee][(sheet.nomination_id, sheet.member_id)] = score
+    return counted
 
-    normalised: dict[str, dict[tuple[int, int], Decimal]] = {}
-    stats: dict[str, CommitteeStats] = {}
-    for spec in specs:
-        scores = counted[spec.code]
-        per_member: dict[int, int] = defaultdict(int)
-        for _nom, member in scores:
-            per_member[member] += 1
-        if spec.normalise:
-            normalised[spec.code] = normalise_pool([(member, (nom, member), s) for (nom, member), s in scores.items()])
-        missing: dict[int, list[int]] = defaultdict(list)
-        for nominee in inp.nominees:
-            if nominee.ineligible:
-                continue
-            for member in expected[(spec.code, nominee.id)]:
-                if (nominee.id, member) not in scores:
-                    missing[member].append(nominee.id)
-        stats[spec.code] = CommitteeStats(
-            code=spec.code, agreement=agreement(scores), severity=severities(scores),
-            severity_sheets=dict(per_member), missing={m: tuple(n) for m, n in sorted(missing.items())},
-            normalised_members=frozenset(m for m, c in per_member.items() if spec.normalise and c >= NORMALISE_FROM),
-            counted_sheets=len(scores),
-        )
 
-    results: dict[int, NomineeResult] = {}
+def _committee_stats(spec: CommitteeSpec, scores: dict[tuple[int, int], Decimal], inp: CategoryInput,
+                     expected: dict[tuple[str, int], tuple[int, ...]]) -> CommitteeStats:
+    """Agreement, severity and missing sheets of one committee over the category's counted sheets."""
+    per_member: dict[int, int] = defaultdict(int)
+    for _nom, member in scores:
+        per_member[member] += 1
+    missing: dict[int, list[int]] = defaultdict(list)
     for nominee in inp.nominees:
-        committee_scores: dict[str, CommitteeScore] = {}
-        for spec in specs:
-            reviewers = expected[(spec.code, nominee.id)]
-            scored = [m for m in reviewers if (nominee.id, m) in counted[spec.code]]
-            raw_scores = [counted[spec.code][(nominee.id, m)] for m in scored]
-            q = quorum_for(spec.quorum, len(reviewers))
-            raw = norm = None
-            if len(raw_scores) >= q:
-                raw = aggregate(raw_scores, spec.aggregation)
-                if spec.normalise:
-                    norm = aggregate([normalised[spec.code][(nominee.id, m)] for m in scored], spec.aggregation)
-            committee_scores[spec.code] = CommitteeScore(
-                raw=raw, normalised=norm, normalising=spec.normalise, sheets=len(raw_scores), quorum=q,
-                expected=reviewers,
-                missing=tuple(m for m in reviewers if m not in scored),
-            )
-        effective = {code: cs.effective for code, cs in committee_scores.items()}
-        incomplete = tuple(code for code in weights if effective.get(code) is None)
-        results[nominee.id] = NomineeResult(
-            id=nominee.id, ineligible_reason=nominee.ineligible_reason, committees=committee_scores,
-            final=final_score(effective, weights), incomplete=incomplete,
-        )
+        if nominee.ineligible:
+            continue
+        for member in expected[(spec.code, nominee.id)]:
+            if (nominee.id, member) not in scores:
+                missing[member].append(nominee.id)
+    return CommitteeStats(
+        code=spec.code, agreement=agreement(scores), severity=severities(scores),
+        severity_sheets=dict(per_member), missing={m: tuple(n) for m, n in sorted(missing.items())},
+        normalised_members=frozenset(m for m, c in per_member.items() if spec.normalise and c >= NORMALISE_FROM),
+        counted_sheets=len(scores),
+    )
 
+
+def _committee_score(spec: CommitteeSpec, nomination_id: int, reviewers: tuple[int, ...],
+                     counted: dict[tuple[int, int], Decimal],
+                     normalised: dict[tuple[int, int], Decimal] | None) -> CommitteeScore:
+    """C_K of one nominee (raw and normalised), or None below quorum."""
+    scored = [m for m in reviewers if (nomination_id, m) in counted]
+    raw_scores = [counted[(nomination_id, m)] for m in scored]
+    q = quorum_for(spec.quorum, len(reviewers))
+    raw = norm = None
+    if len(raw_scores) >= q:
+        raw = aggregate(raw_scores, spec.aggregation)
+        if spec.normalise:
+            norm = aggregate([normalised[(nomination_id, m)] for m in scored], spec.aggregation)
+    return CommitteeScore(
+        raw=raw, normalised=norm, normalising=spec.normalise, sheets=len(raw_scores), quorum=q,
+        expected=reviewers,
+        missing=tuple(m for m in reviewers if m not in scored),
+    )
+
+
+def _rank_results(results: dict[int, NomineeResult], inp: CategoryInput) -> Ranking:
+    """Rank the eligible nominees with an F and write rank, tier and tie onto their results."""
     candidates = []
     for res in results.values():
         if res.ineligible or res.final is None:
@@ -629,9 +667,4 @@ def compute_category(inp: CategoryInput) -> CategoryResult:
         results[nid].rank = ranking.ranks[nid]
         results[nid].tier = ranking.tiers[nid]
         results[nid].tie = ranking.tie_of.get(nid)
-
-    ordered = [results[nid] for nid in ranking.order]
-    ordered += sorted((r for r in results.values() if r.is_incomplete), key=lambda r: r.id)
-    ordered += sorted((r for r in results.values() if r.ineligible), key=lambda r: r.id)
-    return CategoryResult(nominees=ordered, committees=[s.code for s in specs], weights=weights, stats=stats,
-                          ties=ranking.ties)
+    return ranking

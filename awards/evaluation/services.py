@@ -202,34 +202,10 @@ def save_sheet(session: Session, *, nomination: Nomination, committee: Committee
     if sheet.state == SheetState.SUBMITTED:
         raise InvalidTransition(_("این برگه ارسال و قفل شده است؛ فقط رئیس کمیته می‌تواند آن را بازگشایی کند."))
 
-    errors: dict[int, str] = {}
-    for criterion in criteria:
-        value = values.get(criterion.id)
-        if value is None:
-            if submit:
-                errors[criterion.id] = _("برای ارسال، به این معیار نمره دهید.")
-            continue
-        if (reason := check_value(value, criterion.max_points)) is not None:
-            errors[criterion.id] = reason
-    if errors:
+    if errors := _sheet_value_errors(criteria, values, submit=submit):
         raise FormErrors(errors)
 
-    existing = {score.criterion_id: score for score in sheet.scores}
-    changes: dict[str, list] = {}
-    for criterion in criteria:
-        value = values.get(criterion.id)
-        score = existing.get(criterion.id)
-        before = score.value if score is not None else None
-        if value is None:
-            if score is not None:
-                sheet.scores.remove(score)
-        elif score is None:
-            sheet.scores.append(Score(criterion_id=criterion.id, value=value, max_points=criterion.max_points))
-        else:
-            score.value = value
-            score.max_points = criterion.max_points
-        if (before is None) != (value is None) or (value is not None and before != value):
-            changes[f"criterion:{criterion.id}"] = [_plain_score(before), _plain_score(value)]
+    changes = _write_scores(sheet, criteria, values)
     comment = normalize_text(comment or "")
     if comment != sheet.comment:
         changes["comment"] = [sheet.comment, comment]
@@ -246,6 +222,43 @@ def save_sheet(session: Session, *, nomination: Nomination, committee: Committee
                object_id=sheet.id, nomination_id=nomination.id, cycle_id=nomination.cycle_id,
                province_id=nomination.province_id, changes={"committee": [None, committee.code], **changes})
     return sheet
+
+
+def _sheet_value_errors(criteria: list[Criterion], values: dict[int, Decimal | None], *,
+                        submit: bool) -> dict[int, str]:
+    """Per criterion id: a value outside 0..max or off the half steps, or (to submit) a missing one."""
+    errors: dict[int, str] = {}
+    for criterion in criteria:
+        value = values.get(criterion.id)
+        if value is None:
+            if submit:
+                errors[criterion.id] = _("برای ارسال، به این معیار نمره دهید.")
+            continue
+        if (reason := check_value(value, criterion.max_points)) is not None:
+            errors[criterion.id] = reason
+    return errors
+
+
+def _write_scores(sheet: ScoreSheet, criteria: list[Criterion], values: dict[int, Decimal | None]
+                  ) -> dict[str, list]:
+    """Add, change or drop the sheet's scores to match ``values``; return the audited changes per criterion."""
+    existing = {score.criterion_id: score for score in sheet.scores}
+    changes: dict[str, list] = {}
+    for criterion in criteria:
+        value = values.get(criterion.id)
+        score = existing.get(criterion.id)
+        before = score.value if score is not None else None
+        if value is None:
+            if score is not None:
+                sheet.scores.remove(score)
+        elif score is None:
+            sheet.scores.append(Score(criterion_id=criterion.id, value=value, max_points=criterion.max_points))
+        else:
+            score.value = value
+            score.max_points = criterion.max_points
+        if (before is None) != (value is None) or (value is not None and before != value):
+            changes[f"criterion:{criterion.id}"] = [_plain_score(before), _plain_score(value)]
+    return changes
 
 
 def reopen_sheet(session: Session, *, sheet: ScoreSheet, actor: User, reason: str) -> ScoreSheet:
@@ -358,6 +371,44 @@ def _nominations_to_assign(session: Session, *, category: Category) -> list[Nomi
     ))
 
 
+def _member_loads(session: Session, *, cycle_id: int, committee: Committee, members: list[int]) -> dict[int, int]:
+    """Member id -> assignments in this committee across the cycle (0 for a member without any)."""
+    load: dict[int, int] = dict.fromkeys(members, 0)
+    counted = session.execute(
+        select(Assignment.member_id, func.count())
+        .join(Nomination, Nomination.id == Assignment.nomination_id)
+        .where(Nomination.cycle_id == cycle_id, Assignment.committee_id == committee.id)
+        .group_by(Assignment.member_id)
+    ).all()
+    for member_id, count in counted:
+        if member_id in load:
+            load[member_id] = count
+    return load
+
+
+def _current_assignments(session: Session, *, committee: Committee,
+                         nominations: list[Nomination]) -> dict[int, list[Assignment]]:
+    """Nomination id -> its existing assignments in this committee."""
+    current: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in session.scalars(select(Assignment).where(
+            Assignment.committee_id == committee.id,
+            Assignment.nomination_id.in_([n.id for n in nominations]))):
+        current[assignment.nomination_id].append(assignment)
+    return current
+
+
+def _store_reviewers_per_nomination(session: Session, *, category: Category, committee: Committee,
+                                    k: int) -> int | None:
+    """Set k on the committee's settings in the category (creating a weightless row); return the old k."""
+    setting = committee_setting(session, category_id=category.id, committee_id=committee.id)
+    if setting is None:
+        setting = CategoryCommittee(category_id=category.id, committee_id=committee.id, weight=Decimal("0"))
+        session.add(setting)
+    before_k = setting.reviewers_per_nomination
+    setting.reviewers_per_nomination = k
+    return before_k
+
+
 def assign_balanced(session: Session, *, category: Category, committee: Committee, k: int,
                     actor: User) -> AssignmentReport:
     """Give each nomination in evaluation k reviewers of the committee, evening out the members' loads.
@@ -377,21 +428,8 @@ def assign_balanced(session: Session, *, category: Category, committee: Committe
         raise DomainError(_("این کمیته در این دوره عضوی ندارد."))
     conflicts = conflicted_pairs(session, nomination_ids=[n.id for n in nominations])
 
-    load: dict[int, int] = dict.fromkeys(members, 0)
-    counted = session.execute(
-        select(Assignment.member_id, func.count())
-        .join(Nomination, Nomination.id == Assignment.nomination_id)
-        .where(Nomination.cycle_id == category.cycle_id, Assignment.committee_id == committee.id)
-        .group_by(Assignment.member_id)
-    ).all()
-    for member_id, count in counted:
-        if member_id in load:
-            load[member_id] = count
-    current: dict[int, list[Assignment]] = defaultdict(list)
-    for assignment in session.scalars(select(Assignment).where(
-            Assignment.committee_id == committee.id,
-            Assignment.nomination_id.in_([n.id for n in nominations]))):
-        current[assignment.nomination_id].append(assignment)
+    load = _member_loads(session, cycle_id=category.cycle_id, committee=committee, members=members)
+    current = _current_assignments(session, committee=committee, nominations=nominations)
 
     report = AssignmentReport(k=k)
     created_pairs: list[list[int]] = []
@@ -416,12 +454,7 @@ def assign_balanced(session: Session, *, category: Category, committee: Committe
         if len(kept) + len(chosen) < k:
             report.short.append((nomination, len(kept) + len(chosen)))
 
-    setting = committee_setting(session, category_id=category.id, committee_id=committee.id)
-    if setting is None:
-        setting = CategoryCommittee(category_id=category.id, committee_id=committee.id, weight=Decimal("0"))
-        session.add(setting)
-    before_k = setting.reviewers_per_nomination
-    setting.reviewers_per_nomination = k
+    before_k = _store_reviewers_per_nomination(session, category=category, committee=committee, k=k)
     session.flush()
     record(session, actor=actor, action="assignment.balance", object_type="category", object_id=category.id,
            cycle_id=category.cycle_id,

@@ -9,18 +9,19 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from awards.db import Base, UTCDateTime, utcnow
+from awards.enums import JobState
+from awards.models._types import enum_column
 
 
 class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (
-        CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="known_state"),
         CheckConstraint("done >= 0 AND (total IS NULL OR done <= total)", name="progress_in_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
-    state: Mapped[str] = mapped_column(String(16), default="queued")
+    state: Mapped[JobState] = mapped_column(enum_column(JobState, "job_state"), default=JobState.QUEUED)
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int | None] = mapped_column()
@@ -36,5 +37,5 @@ class Job(Base):
     @property
     def percent(self) -> int:
         if not self.total:
-            return 100 if self.state == "done" else 0
+            return 100 if self.state == JobState.DONE else 0
         return int(100 * self.done / self.total)

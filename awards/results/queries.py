@@ -141,81 +141,13 @@ def categories_of(session: Session, cycle: Cycle) -> list[Category]:
 
 def load_results(session: Session, *, category: Category) -> CategoryResults:
     """Fetch the category's scoring data in nine queries and compute its result."""
-    in_category = Nomination.category_id == category.id
-    in_pool = Nomination.state.in_(EVALUATED_STATES)
-
-    committees = [
-        CommitteeRow(code=row.code, name=row.name_fa, weight=row.weight, aggregation=row.aggregation,
-                     quorum=row.quorum, normalise=row.normalise, reviewers_per_nomination=row.reviewers_per_nomination)
-        for row in session.execute(
-            select(Committee.code, Committee.name_fa, CategoryCommittee.weight, CategoryCommittee.aggregation,
-                   CategoryCommittee.quorum, CategoryCommittee.normalise, CategoryCommittee.reviewers_per_nomination)
-            .join(Committee, Committee.id == CategoryCommittee.committee_id)
-            .where(CategoryCommittee.category_id == category.id)
-            .order_by(Committee.position, Committee.id)
-        )
-    ]
-    criteria = [
-        CriterionRow(id=row.id, committee=row.code, title=row.title, max_points=row.max_points, weight=row.weight)
-        for row in session.execute(
-            select(Criterion.id, Committee.code, Criterion.title, Criterion.max_points, Criterion.weight)
-            .join(Committee, Committee.id == Criterion.committee_id)
-            .where(Criterion.category_id == category.id)
-            .order_by(Committee.position, Criterion.position, Criterion.id)
-        )
-    ]
-    nominees = {
-        row.id: NomineeRow(id=row.id, name=row.nominee_name, province=row.name_fa, state=row.state,
-                           ineligible_reason=(row.ineligible_reason or "—")
-                           if row.state == NominationState.INELIGIBLE else None)
-        for row in session.execute(
-            select(Nomination.id, Nomination.nominee_name, Nomination.state, Nomination.ineligible_reason,
-                   Province.name_fa)
-            .join(Province, Province.id == Nomination.province_id)
-            .where(in_category, in_pool)
-            .order_by(Nomination.id)
-        )
-    }
-    values: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    sheets: dict[int, SheetRow] = {}
-    for row in session.execute(
-        select(ScoreSheet.id, ScoreSheet.nomination_id, Committee.code, ScoreSheet.member_id,
-               ScoreSheet.submitted_at, Score.criterion_id, Score.value)
-        .join(Nomination, Nomination.id == ScoreSheet.nomination_id)
-        .join(Committee, Committee.id == ScoreSheet.committee_id)
-        .join(Score, Score.sheet_id == ScoreSheet.id)
-        .where(in_category, in_pool, ScoreSheet.state == SheetState.SUBMITTED)
-        .order_by(ScoreSheet.id)
-    ):
-        sheets.setdefault(row.id, SheetRow(row.id, row.nomination_id, row.code, row.member_id, row.submitted_at))
-        values[row.id][row.criterion_id] = row.value
-    conflicts = frozenset(
-        (row.nomination_id, row.user_id)
-        for row in session.execute(
-            select(Conflict.nomination_id, Conflict.user_id)
-            .join(Nomination, Nomination.id == Conflict.nomination_id)
-            .where(in_category, Conflict.overridden_at.is_(None))
-        )
-    )
-    members: dict[str, set[int]] = defaultdict(set)
-    member_names: dict[int, str] = {}
-    for row in session.execute(
-        select(Membership.user_id, Committee.code, User.full_name)
-        .join(Committee, Committee.id == Membership.committee_id)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.cycle_id == category.cycle_id)
-    ):
-        members[row.code].add(row.user_id)
-        member_names[row.user_id] = row.full_name
-    assignments = frozenset(
-        (row.nomination_id, row.code, row.member_id)
-        for row in session.execute(
-            select(Assignment.nomination_id, Committee.code, Assignment.member_id)
-            .join(Nomination, Nomination.id == Assignment.nomination_id)
-            .join(Committee, Committee.id == Assignment.committee_id)
-            .where(in_category)
-        )
-    )
+    committees = _committee_rows(session, category)
+    criteria = _criterion_rows(session, category)
+    nominees = _nominee_rows(session, category)
+    sheets, values = _submitted_sheets(session, category)
+    conflicts = _active_conflicts(session, category)
+    members, member_names = _cycle_members(session, category)
+    assignments = _assignments(session, category)
     tie_resolutions = list(session.scalars(
         select(TieResolution).where(TieResolution.category_id == category.id).order_by(TieResolution.id)
     ))
@@ -241,4 +173,109 @@ def load_results(session: Session, *, category: Category) -> CategoryResults:
         category=category, nominees=nominees, committees=committees, criteria=criteria,
         sheets=list(sheets.values()), member_names=member_names, scoring_input=scoring_input,
         result=compute_category(scoring_input), awards=awards, tie_resolutions=tie_resolutions,
+    )
+
+
+def _in_pool(category: Category):
+    """Nominations of the category in the scoring pool (evaluated states)."""
+    return Nomination.category_id == category.id, Nomination.state.in_(EVALUATED_STATES)
+
+
+def _committee_rows(session: Session, category: Category) -> list[CommitteeRow]:
+    return [
+        CommitteeRow(code=row.code, name=row.name_fa, weight=row.weight, aggregation=row.aggregation,
+                     quorum=row.quorum, normalise=row.normalise, reviewers_per_nomination=row.reviewers_per_nomination)
+        for row in session.execute(
+            select(Committee.code, Committee.name_fa, CategoryCommittee.weight, CategoryCommittee.aggregation,
+                   CategoryCommittee.quorum, CategoryCommittee.normalise, CategoryCommittee.reviewers_per_nomination)
+            .join(Committee, Committee.id == CategoryCommittee.committee_id)
+            .where(CategoryCommittee.category_id == category.id)
+            .order_by(Committee.position, Committee.id)
+        )
+    ]
+
+
+def _criterion_rows(session: Session, category: Category) -> list[CriterionRow]:
+    return [
+        CriterionRow(id=row.id, committee=row.code, title=row.title, max_points=row.max_points, weight=row.weight)
+        for row in session.execute(
+            select(Criterion.id, Committee.code, Criterion.title, Criterion.max_points, Criterion.weight)
+            .join(Committee, Committee.id == Criterion.committee_id)
+            .where(Criterion.category_id == category.id)
+            .order_by(Committee.position, Criterion.position, Criterion.id)
+        )
+    ]
+
+
+def _nominee_rows(session: Session, category: Category) -> dict[int, NomineeRow]:
+    return {
+        row.id: NomineeRow(id=row.id, name=row.nominee_name, province=row.name_fa, state=row.state,
+                           ineligible_reason=(row.ineligible_reason or "—")
+                           if row.state == NominationState.INELIGIBLE else None)
+        for row in session.execute(
+            select(Nomination.id, Nomination.nominee_name, Nomination.state, Nomination.ineligible_reason,
+                   Province.name_fa)
+            .join(Province, Province.id == Nomination.province_id)
+            .where(*_in_pool(category))
+            .order_by(Nomination.id)
+        )
+    }
+
+
+def _submitted_sheets(session: Session, category: Category
+                      ) -> tuple[dict[int, SheetRow], dict[int, dict[int, Decimal]]]:
+    """Submitted sheets of the pool by id, and their values (sheet id -> criterion id -> value)."""
+    values: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    sheets: dict[int, SheetRow] = {}
+    for row in session.execute(
+        select(ScoreSheet.id, ScoreSheet.nomination_id, Committee.code, ScoreSheet.member_id,
+               ScoreSheet.submitted_at, Score.criterion_id, Score.value)
+        .join(Nomination, Nomination.id == ScoreSheet.nomination_id)
+        .join(Committee, Committee.id == ScoreSheet.committee_id)
+        .join(Score, Score.sheet_id == ScoreSheet.id)
+        .where(*_in_pool(category), ScoreSheet.state == SheetState.SUBMITTED)
+        .order_by(ScoreSheet.id)
+    ):
+        sheets.setdefault(row.id, SheetRow(row.id, row.nomination_id, row.code, row.member_id, row.submitted_at))
+        values[row.id][row.criterion_id] = row.value
+    return sheets, values
+
+
+def _active_conflicts(session: Session, category: Category) -> frozenset[tuple[int, int]]:
+    """(nomination id, user id) of the category's conflicts not overridden."""
+    return frozenset(
+        (row.nomination_id, row.user_id)
+        for row in session.execute(
+            select(Conflict.nomination_id, Conflict.user_id)
+            .join(Nomination, Nomination.id == Conflict.nomination_id)
+            .where(Nomination.category_id == category.id, Conflict.overridden_at.is_(None))
+        )
+    )
+
+
+def _cycle_members(session: Session, category: Category) -> tuple[dict[str, set[int]], dict[int, str]]:
+    """Committee code -> member ids in the category's cycle, and member id -> full name."""
+    members: dict[str, set[int]] = defaultdict(set)
+    member_names: dict[int, str] = {}
+    for row in session.execute(
+        select(Membership.user_id, Committee.code, User.full_name)
+        .join(Committee, Committee.id == Membership.committee_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.cycle_id == category.cycle_id)
+    ):
+        members[row.code].add(row.user_id)
+        member_names[row.user_id] = row.full_name
+    return members, member_names
+
+
+def _assignments(session: Session, category: Category) -> frozenset[tuple[int, str, int]]:
+    """(nomination id, committee code, member id) of the category's assignments."""
+    return frozenset(
+        (row.nomination_id, row.code, row.member_id)
+        for row in session.execute(
+            select(Assignment.nomination_id, Committee.code, Assignment.member_id)
+            .join(Nomination, Nomination.id == Assignment.nomination_id)
+            .join(Committee, Committee.id == Assignment.committee_id)
+            .where(Nomination.category_id == category.id)
+        )
     )

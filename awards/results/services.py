@@ -225,15 +225,8 @@ def proposal_digest(session: Session, *, category: Category) -> str | None:
     return changes["proposal_digest"][1]
 
 
-def confirm(session: Session, *, category: Category, actor: User) -> list[Award]:
-    """An organizer other than the proposer confirms the proposal and freezes the category.
-
-    Under the category row lock: refuses if already final, if nothing was proposed, if the actor proposed it,
-    or if the recomputed result differs from the proposal. Side effects: one award per tiered nomination
-    (serial ``<year>-<CODE>-<NNN>`` in rank order, a 24-letter :func:`verification_token`), transitions
-    shortlisted -> awarded and the rest -> not selected, ``finalised_by/at``, the audit chain head after those
-    transitions and ``result_digest`` over the result and that head; audited.
-    """
+def _confirmable(session: Session, *, category: Category, actor: User) -> tuple[Category, CategoryResults]:
+    """Lock the category and refuse a confirmation that may not happen; return it and its recomputed result."""
     if not permissions.can_confirm_results(actor, category):
         raise PermissionDenied(_("تأیید نهایی نتیجه فقط از دبیرخانه ساخته است."))
     category = lock_category(session, category=category)
@@ -251,24 +244,40 @@ def confirm(session: Session, *, category: Category, actor: User) -> list[Award]
                           "رئیس کمیتهٔ برگزیدگان باید نتیجه را دوباره پیشنهاد کند."))
     if data.result.blocking_ties:
         raise DomainError(_("ترتیب نامزدهای هم‌امتیاز هنوز تعیین نشده است."))
+    return category, data
 
+
+def _award(session: Session, *, category: Category, nominee, nomination: Nomination, serial: str, actor: User,
+           now) -> Award:
+    """Move a tiered nomination to awarded (through shortlisted) and add its award."""
+    if nomination.state == NominationState.IN_EVALUATION:
+        transition(session, nomination=nomination, action=NominationAction.SHORTLIST, actor=actor)
+    transition(session, nomination=nomination, action=NominationAction.AWARD, actor=actor)
+    award = Award(cycle_id=category.cycle_id, category_id=category.id, nomination_id=nominee.id,
+                  tier=nominee.tier, rank=nominee.rank, final_score=round2(nominee.final),
+                  serial=serial, token=verification_token(), issued_at=now)
+    session.add(award)
+    return award
+
+
+def confirm(session: Session, *, category: Category, actor: User) -> list[Award]:
+    """An organizer other than the proposer confirms the proposal and freezes the category.
+
+    Under the category row lock: refuses if already final, if nothing was proposed, if the actor proposed it,
+    or if the recomputed result differs from the proposal. Side effects: one award per tiered nomination
+    (serial ``<year>-<CODE>-<NNN>`` in rank order, a 24-letter :func:`verification_token`), transitions
+    shortlisted -> awarded and the rest -> not selected, ``finalised_by/at``, the audit chain head after those
+    transitions and ``result_digest`` over the result and that head; audited.
+    """
+    category, data = _confirmable(session, category=category, actor=actor)
     now = clock.now()
     tiered = [n for n in data.result.ranked if n.tier]
     serials = {n.id: serial_for(category, i) for i, n in enumerate(tiered, start=1)}
     nominations = {n.id: n for n in session.scalars(
         select(Nomination).where(Nomination.id.in_(list(data.nominees)))
     )}
-    awards = []
-    for nominee in tiered:
-        nomination = nominations[nominee.id]
-        if nomination.state == NominationState.IN_EVALUATION:
-            transition(session, nomination=nomination, action=NominationAction.SHORTLIST, actor=actor)
-        transition(session, nomination=nomination, action=NominationAction.AWARD, actor=actor)
-        award = Award(cycle_id=category.cycle_id, category_id=category.id, nomination_id=nominee.id,
-                      tier=nominee.tier, rank=nominee.rank, final_score=round2(nominee.final),
-                      serial=serials[nominee.id], token=verification_token(), issued_at=now)
-        session.add(award)
-        awards.append(award)
+    awards = [_award(session, category=category, nominee=nominee, nomination=nominations[nominee.id],
+                     serial=serials[nominee.id], actor=actor, now=now) for nominee in tiered]
     for nomination in nominations.values():
         if nomination.id not in serials and nomination.state in (NominationState.IN_EVALUATION,
                                                                  NominationState.SHORTLISTED):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -34,7 +34,7 @@ def _queue_page(*, cycle: Cycle | None = None, failed: dict[int, FlaskForm] | No
     rows = queries.screening_queue(db.session, cycle=cycle, province_id=filters.get("province"),
                                    category_id=filters.get("category")) if cycle else []
     return render_template("screening/queue.html", cycle=cycle, rows=rows, filters=filters, failed=failed or {},
-                           provinces=queries.provinces(db.session), endpoints=current_app.view_functions)
+                           provinces=queries.provinces(db.session))
 
 
 def _compliance_page(*, cycle: Cycle | None = None, failed: dict[int, FlaskForm] | None = None):
@@ -45,7 +45,7 @@ def _compliance_page(*, cycle: Cycle | None = None, failed: dict[int, FlaskForm]
                                     ) if cycle else []
     return render_template("screening/compliance.html", cycle=cycle, rows=rows, filters=filters,
                            failed=failed or {}, provinces=queries.provinces(db.session),
-                           endpoints=current_app.view_functions, statuses=queries.COMPLIANCE_STATUSES)
+                           statuses=queries.COMPLIANCE_STATUSES)
 
 
 def _decidable(nomination_id: int, allowed) -> Nomination:

@@ -103,6 +103,7 @@ def test_audit_filter_by_nomination(client, demo, session, login_as):
     assert _rows(html) == expected
     assert "ارسال پرونده" in _body(html)
     assert "پذیرش برای ارزیابی" not in _body(html)
+    assert _body(html).count(f'href="/nominations/{pharma.id}"') == expected  # each row links the dossier
 
 
 def test_audit_filter_by_jalali_date_range_uses_tehran_days(client, demo, session, login_as):

@@ -179,7 +179,7 @@ def test_redis_app_logout_kills_captured_cookies(database_url, tmp_path, redis_p
     client_redis, prefix = redis_prefix
     app = create_app("testing", {
         "DATABASE_URL": database_url, "UPLOAD_FOLDER": tmp_path / "uploads", "OUTPUT_FOLDER": tmp_path / "out",
-        "HUEY_SQLITE_PATH": tmp_path / "huey.sqlite3", "SESSION_REDIS_URL": REDIS_URL, "SESSION_KEY_PREFIX": prefix,
+        "SESSION_REDIS_URL": REDIS_URL, "SESSION_KEY_PREFIX": prefix,
     })
     try:
         assert isinstance(app.extensions["awards_sessions"], RedisStore)

@@ -194,6 +194,17 @@ def test_member_saves_draft_then_submit_locks_sheet(client, session, demo, login
     assert [s.value for s in _sheets(session, nomination_id=steel.id)[0].scores] == [Decimal("15")] * 4
 
 
+def test_sheet_links_each_document_of_the_dossier(client, session, demo, login_as):
+    steel = nomination_named(session, STEEL)
+    document_ids = [document.id for document in steel.documents]
+    session.commit()
+    login_as("winners-1")
+    html = client.get(sheet_url(steel)).get_data(as_text=True)
+    assert document_ids
+    for document_id in document_ids:
+        assert f'href="/nominations/{steel.id}/documents/{document_id}"' in html
+
+
 def test_submit_needs_every_criterion(client, session, demo, login_as):
     steel = nomination_named(session, STEEL)
     login_as("winners-1")

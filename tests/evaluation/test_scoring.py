@@ -312,65 +312,83 @@ def reference(case: CategoryInput):
     out = {}
     for nominee in case.nominees:
         out[nominee.id] = {"raw": {}, "norm": {}, "final": None, "incomplete": set(), "rank": None, "tier": None}
-
-    nominee_ids = [n.id for n in case.nominees]
     for spec, crits in committees_with_criteria:
-        # who is expected on which nominee
-        expected = {}
-        for nid in nominee_ids:
-            if spec.reviewers_per_nomination is None:
-                pool = list(spec.members)
-            else:
-                pool = [m for (n, code, m) in case.assignments if n == nid and code == spec.code]
-            expected[nid] = [m for m in pool if (nid, m) not in case.conflicts]
-        # counted sheets, exact
-        counted = {}
-        for sheet in case.sheets:
-            if sheet.committee != spec.code or sheet.nomination_id not in expected:
-                continue
-            if sheet.member_id not in expected[sheet.nomination_id]:
-                continue
-            if any(c.id not in sheet.values for c in crits):
-                continue
-            num = Fraction(0)
-            den = Fraction(0)
-            for c in crits:
-                num += Fraction(c.weight) * Fraction(sheet.values[c.id]) / Fraction(c.max_points)
-                den += Fraction(c.weight)
-            counted[(sheet.nomination_id, sheet.member_id)] = 100 * num / den
-        # normalised sheets (Decimal at high precision: square roots)
-        mapped = {}
-        if spec.normalise and counted:
-            everything = list(counted.values())
-            pool_mean = ref_mean(everything)
-            pool_var = ref_mean([(x - pool_mean) ** 2 for x in everything])
-            pool_sd = ref_sqrt(pool_var)
-            members = {m for (_n, m) in counted}
-            for member in members:
-                own = {key: x for key, x in counted.items() if key[1] == member}
-                if len(own) < 3:
-                    for key, x in own.items():
-                        mapped[key] = ref_decimal(x)
-                    continue
-                own_mean = ref_mean(list(own.values()))
-                own_var = ref_mean([(x - own_mean) ** 2 for x in own.values()])
-                for key, x in own.items():
-                    with localcontext(prec=REF_PREC):
-                        z = D(0) if own_var == 0 else (ref_decimal(x) - ref_decimal(own_mean)) / ref_sqrt(own_var)
-                        value = ref_decimal(pool_mean) + z * pool_sd
-                    mapped[key] = min(D(100), max(D(0), value))
-        for nid in nominee_ids:
-            scores = [counted[(nid, m)] for m in expected[nid] if (nid, m) in counted]
-            q = spec.quorum if spec.quorum is not None else min(3, len(expected[nid]))
-            q = max(q, 1)
-            if len(scores) >= q:
-                out[nid]["raw"][spec.code] = ref_aggregate(scores, spec.aggregation)
-                if spec.normalise:
-                    with localcontext(prec=REF_PREC):
-                        out[nid]["norm"][spec.code] = ref_aggregate(
-                            [mapped[(nid, m)] for m in expected[nid] if (nid, m) in counted], spec.aggregation)
+        _ref_committee(case, spec, crits, out)
+    _ref_finals(case, committees_with_criteria, out)
+    _ref_rank(case, committees_with_criteria, out)
+    return out
 
-    # F over the weighted committees
+
+def _ref_committee(case: CategoryInput, spec, crits, out) -> None:
+    """One committee's raw (and normalised) C_K per nominee, into ``out``."""
+    nominee_ids = [n.id for n in case.nominees]
+    # who is expected on which nominee
+    expected = {}
+    for nid in nominee_ids:
+        if spec.reviewers_per_nomination is None:
+            pool = list(spec.members)
+        else:
+            pool = [m for (n, code, m) in case.assignments if n == nid and code == spec.code]
+        expected[nid] = [m for m in pool if (nid, m) not in case.conflicts]
+    counted = _ref_counted(case, spec, crits, expected)
+    mapped = _ref_normalised(counted) if spec.normalise and counted else {}
+    for nid in nominee_ids:
+        scores = [counted[(nid, m)] for m in expected[nid] if (nid, m) in counted]
+        q = spec.quorum if spec.quorum is not None else min(3, len(expected[nid]))
+        q = max(q, 1)
+        if len(scores) >= q:
+            out[nid]["raw"][spec.code] = ref_aggregate(scores, spec.aggregation)
+            if spec.normalise:
+                with localcontext(prec=REF_PREC):
+                    out[nid]["norm"][spec.code] = ref_aggregate(
+                        [mapped[(nid, m)] for m in expected[nid] if (nid, m) in counted], spec.aggregation)
+
+
+def _ref_counted(case: CategoryInput, spec, crits, expected):
+    """Counted sheets, exact: {(nomination, member): S} as Fractions."""
+    counted = {}
+    for sheet in case.sheets:
+        if sheet.committee != spec.code or sheet.nomination_id not in expected:
+            continue
+        if sheet.member_id not in expected[sheet.nomination_id]:
+            continue
+        if any(c.id not in sheet.values for c in crits):
+            continue
+        num = Fraction(0)
+        den = Fraction(0)
+        for c in crits:
+            num += Fraction(c.weight) * Fraction(sheet.values[c.id]) / Fraction(c.max_points)
+            den += Fraction(c.weight)
+        counted[(sheet.nomination_id, sheet.member_id)] = 100 * num / den
+    return counted
+
+
+def _ref_normalised(counted):
+    """Normalised sheets (Decimal at high precision: square roots)."""
+    mapped = {}
+    everything = list(counted.values())
+    pool_mean = ref_mean(everything)
+    pool_var = ref_mean([(x - pool_mean) ** 2 for x in everything])
+    pool_sd = ref_sqrt(pool_var)
+    members = {m for (_n, m) in counted}
+    for member in members:
+        own = {key: x for key, x in counted.items() if key[1] == member}
+        if len(own) < 3:
+            for key, x in own.items():
+                mapped[key] = ref_decimal(x)
+            continue
+        own_mean = ref_mean(list(own.values()))
+        own_var = ref_mean([(x - own_mean) ** 2 for x in own.values()])
+        for key, x in own.items():
+            with localcontext(prec=REF_PREC):
+                z = D(0) if own_var == 0 else (ref_decimal(x) - ref_decimal(own_mean)) / ref_sqrt(own_var)
+                value = ref_decimal(pool_mean) + z * pool_sd
+            mapped[key] = min(D(100), max(D(0), value))
+    return mapped
+
+
+def _ref_finals(case: CategoryInput, committees_with_criteria, out) -> None:
+    """F over the weighted committees."""
     for nominee in case.nominees:
         row = out[nominee.id]
         total = Fraction(0)
@@ -387,17 +405,10 @@ def reference(case: CategoryInput):
         if weight > 0 and not row["incomplete"]:
             row["final"] = total / weight
 
-    # rank: eligible and complete, by F (2 decimals), then the winners score (2 decimals, missing last)
-    entries = []
-    for nominee in case.nominees:
-        row = out[nominee.id]
-        if nominee.ineligible_reason is not None or row["final"] is None:
-            continue
-        winners_spec = next((s for s, _ in committees_with_criteria if s.code == "winners"), None)
-        w = None
-        if winners_spec is not None:
-            w = row["norm"].get("winners") if winners_spec.normalise else row["raw"].get("winners")
-        entries.append((nominee.id, ref_round2(row["final"]), None if w is None else ref_round2(Fraction(w))))
+
+def _ref_rank(case: CategoryInput, committees_with_criteria, out) -> None:
+    """Rank by F (2 decimals), then the winners score (2 decimals, missing last); tiers by quota and minimum."""
+    entries = _ref_entries(case, committees_with_criteria, out)
     entries.sort(key=lambda e: (-e[1], e[2] is None, -(e[2] or 0), e[0]))
     groups = []
     for entry in entries:
@@ -430,7 +441,21 @@ def reference(case: CategoryInput):
             tiers_here.append(tier)
         for nid, tier in zip(ids, tiers_here, strict=True):
             out[nid]["tier"] = tier if resolved or len(set(tiers_here)) == 1 else None
-    return out
+
+
+def _ref_entries(case: CategoryInput, committees_with_criteria, out) -> list[tuple]:
+    """Rankable: eligible and complete, as (id, F to 2 decimals, winners score to 2 decimals or None)."""
+    entries = []
+    for nominee in case.nominees:
+        row = out[nominee.id]
+        if nominee.ineligible_reason is not None or row["final"] is None:
+            continue
+        winners_spec = next((s for s, _ in committees_with_criteria if s.code == "winners"), None)
+        w = None
+        if winners_spec is not None:
+            w = row["norm"].get("winners") if winners_spec.normalise else row["raw"].get("winners")
+        entries.append((nominee.id, ref_round2(row["final"]), None if w is None else ref_round2(Fraction(w))))
+    return entries
 
 
 # ---------------------------------------------------------------------------------------------------------------

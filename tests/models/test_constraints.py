@@ -5,10 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import text
+from alembic import command
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from awards.enums import JobState
+from awards.migrate import alembic_config, upgrade
 from awards.models import AuditEvent, Criterion, Score, ScoreSheet
+from tests.fresh_database import fresh_database_url
 
 
 def test_criterion_max_points_must_be_positive(session, demo):
@@ -62,3 +66,36 @@ def test_audit_log_refuses_update(session, demo):
 def test_audit_log_refuses_delete(session, demo):
     with pytest.raises(DBAPIError):
         session.execute(text("DELETE FROM audit_events"))
+
+
+def test_job_state_outside_the_enum_is_refused(session, demo):
+    session.execute(text("INSERT INTO jobs (kind, state, params, done, created_at) "
+                         "VALUES ('test', 'queued', '{}', 0, '2025-01-01 00:00:00')"))
+    with pytest.raises(IntegrityError):
+        session.execute(text("UPDATE jobs SET state = 'paused' WHERE kind = 'test'"))
+
+
+def test_job_state_migration_keeps_every_row_and_downgrades(tmp_path):
+    states = [state.value for state in JobState]
+    with fresh_database_url(tmp_path, "jobstate") as url:
+        engine = create_engine(url)
+        upgrade(engine, "0008")
+        with engine.begin() as conn:
+            for index, state in enumerate(states, start=1):
+                conn.execute(text("INSERT INTO jobs (id, kind, state, params, done, created_at) "
+                                  "VALUES (:id, 'test', :state, '{}', 0, '2025-01-01 00:00:00')"),
+                             {"id": index, "state": state})
+        upgrade(engine, "0009")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT state FROM jobs ORDER BY id")).scalars().all() == states
+            assert "ck_jobs_job_state" in {ck["name"] for ck in inspect(conn).get_check_constraints("jobs")}
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text("UPDATE jobs SET state = 'paused' WHERE id = 1"))
+        config = alembic_config(url)
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0008")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT state FROM jobs ORDER BY id")).scalars().all() == states
+            assert "ck_jobs_known_state" in {ck["name"] for ck in inspect(conn).get_check_constraints("jobs")}
+        engine.dispose()

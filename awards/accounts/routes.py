@@ -10,7 +10,6 @@ from flask import (
     current_app,
     flash,
     make_response,
-    redirect,
     render_template,
     request,
     send_file,
@@ -33,11 +32,10 @@ from awards.accounts.forms import (
 )
 from awards.auth import session_interface as web_sessions
 from awards.cycles.queries import all_cycles, current_cycle
-from awards.errors import DomainError
 from awards.extensions import db, limiter
-from awards.imports.sheets import ImportRejected
 from awards.models import Committee, Province, User
 from awards.persian import format_jalali_datetime, to_persian_digits
+from awards.web import WHOLE_FORM, run_service
 
 bp = Blueprint("accounts", __name__)
 
@@ -69,10 +67,6 @@ def _secret_page(template: str, status: int = 200, **context):
     response = make_response(render_template(template, **context), status)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _field_error(form, exc: DomainError) -> None:
-    (form[exc.field].errors if exc.field in form else form.form_errors).append(exc.message)
 
 
 def _reference_data():
@@ -107,19 +101,20 @@ def new_user():
         spec = services.AccountSpec(username=form.username.data, full_name=form.full_name.data, role=role,
                                     email=form.email.data, mobile=form.mobile.data, province=province,
                                     committee=committee, is_chair=form.is_chair.data)
-        try:
-            created = services.create_account(db.session, actor=current_user, spec=spec, cycle=cycle,
-                                              temporary_password=form.password.data or None,
-                                              link_hours=current_app.config["PASSWORD_LINK_HOURS"])
-        except DomainError as exc:
-            db.session.rollback()
-            _field_error(form, exc)
-        else:
-            db.session.commit()
+
+        def show(created):
             flash(_("حساب «%(name)s» ساخته شد.", name=created.user.full_name), "success")
-            if created.link is None:
-                return redirect(url_for("accounts.user", user_id=created.user.id))
-            return _secret_page("accounts/links.html", links=[created.link], url=_link_url, created=True)
+            if created.link is not None:
+                return _secret_page("accounts/links.html", links=[created.link], url=_link_url, created=True)
+            return None
+
+        if (response := run_service(
+                lambda: services.create_account(db.session, actor=current_user, spec=spec, cycle=cycle,
+                                                temporary_password=form.password.data or None,
+                                                link_hours=current_app.config["PASSWORD_LINK_HOURS"]),
+                form=form, field=WHOLE_FORM, then=show,
+                to=lambda created: url_for("accounts.user", user_id=created.user.id))) is not None:
+            return response
     return render_template("accounts/new.html", form=form)
 
 
@@ -140,16 +135,12 @@ def set_active(user_id: int, action: str):
     account = _load_user(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            services.set_account_active(db.session, user=account, active=action == "enable", actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("حساب «%(name)s» فعال شد.", name=account.full_name) if action == "enable"
-                  else _("حساب «%(name)s» غیرفعال شد.", name=account.full_name), "success")
-        return redirect(url_for("accounts.user", user_id=account.id))
+        return run_service(
+            lambda: services.set_account_active(db.session, user=account, active=action == "enable",
+                                                actor=current_user),
+            done=lambda _none: _("حساب «%(name)s» فعال شد.", name=account.full_name) if action == "enable"
+            else _("حساب «%(name)s» غیرفعال شد.", name=account.full_name),
+            to=url_for("accounts.user", user_id=account.id))
     return render_template("accounts/confirm_active.html", account=account, action=action, form=form)
 
 
@@ -160,15 +151,11 @@ def issue_link(user_id: int):
     account = _load_user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        issued = services.issue_password_link(db.session, user=account, actor=current_user,
-                                              hours=current_app.config["PASSWORD_LINK_HOURS"])
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(url_for("accounts.user", user_id=account.id))
-    db.session.commit()
-    return _secret_page("accounts/links.html", links=[issued], url=_link_url, created=False)
+    return run_service(
+        lambda: services.issue_password_link(db.session, user=account, actor=current_user,
+                                             hours=current_app.config["PASSWORD_LINK_HOURS"]),
+        back=url_for("accounts.user", user_id=account.id),
+        then=lambda issued: _secret_page("accounts/links.html", links=[issued], url=_link_url, created=False))
 
 
 @bp.route("/admin/users/import", methods=["GET", "POST"])
@@ -179,19 +166,19 @@ def import_users():
     row_errors = []
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            result = imports.import_users(
-                db.session, actor=current_user, cycle=form.chosen_cycle(), filename=upload.filename or "",
-                data=upload.read(), max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-                link_hours=current_app.config["PASSWORD_LINK_HOURS"])
-        except ImportRejected as exc:
-            db.session.rollback()
-            form.file.errors.append(exc.message)
-            row_errors = exc.errors
-        else:
-            db.session.commit()
+
+        def show(result):
             flash(_("%(n)s حساب ساخته شد.", n=_digits(len(result.links))), "success")
             return _secret_page("accounts/links.html", links=result.links, url=_link_url, created=True)
+
+        if (response := run_service(
+                lambda: imports.import_users(
+                    db.session, actor=current_user, cycle=form.chosen_cycle(), filename=upload.filename or "",
+                    data=upload.read(), max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+                    link_hours=current_app.config["PASSWORD_LINK_HOURS"]),
+                form=form, field="file", on_refusal=lambda exc: row_errors.extend(getattr(exc, "errors", [])),
+                then=show)) is not None:
+            return response
     return render_template("accounts/import.html", form=form, row_errors=row_errors, columns=imports.COLUMNS,
                            max_rows=imports.MAX_ROWS, max_errors_shown=imports.MAX_ERRORS_SHOWN)
 
@@ -233,19 +220,16 @@ def links_csv():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_own_password(db.session, user=current_user, current_password=form.current_password.data,
-                                         new_password=form.new_password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            _field_error(form, exc)
-        else:
-            db.session.commit()
-            # The change ended every session of the account, this one included: carry on in a fresh one.
-            web_sessions.begin(current_user._get_current_object(), remember=False)
-            flash(_("گذرواژه تغییر کرد؛ نشست‌های دیگر این حساب پایان یافت."), "success")
-            return redirect(url_for("main.index"))
+    # The change ends every session of the account, this one included: carry on in a fresh one (before the
+    # flash, which the fresh session then carries).
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.change_own_password(db.session, user=current_user,
+                                                 current_password=form.current_password.data,
+                                                 new_password=form.new_password.data),
+            form=form, field=WHOLE_FORM,
+            then=lambda _none: web_sessions.begin(current_user._get_current_object(), remember=False),
+            done=_("گذرواژه تغییر کرد؛ نشست‌های دیگر این حساب پایان یافت."), to=url_for("main.index"))) is not None:
+        return response
     return render_template("accounts/change_password.html", form=form,
                            forced=current_user.must_change_password)
 
@@ -257,16 +241,11 @@ def set_password(token: str):
     if state is not services.LinkState.VALID:
         return _secret_page("accounts/link_dead.html", 410 if link else 404, state=state)
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.redeem_password_link(db.session, token=token, new_password=form.new_password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            _field_error(form, exc if exc.field != "password" else DomainError(exc.message, field="new_password"))
-        else:
-            db.session.commit()
-            if current_user.is_authenticated:
-                web_sessions.end_current()
-            flash(_("گذرواژهٔ شما تعیین شد؛ اکنون با نام کاربری و گذرواژهٔ تازه وارد شوید."), "success")
-            return redirect(url_for("auth.login"))
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.redeem_password_link(db.session, token=token, new_password=form.new_password.data),
+            form=form, fields={"password": "new_password"}, field=WHOLE_FORM,
+            then=lambda _none: web_sessions.end_current() if current_user.is_authenticated else None,
+            done=_("گذرواژهٔ شما تعیین شد؛ اکنون با نام کاربری و گذرواژهٔ تازه وارد شوید."),
+            to=url_for("auth.login"))) is not None:
+        return response
     return _secret_page("accounts/set_password.html", form=form, account=link.user, link=link)

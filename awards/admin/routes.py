@@ -1,7 +1,8 @@
 """Organizer: «مدیریت»: create or copy a cycle, archive it, its categories and its committee seats.
 
-Every route checks ``permissions.can_administer`` (403) before anything else, loads its object or 404s, calls
-one service, commits once, flashes and redirects; refusals are shown beside their field or flashed.
+Every route checks ``permissions.can_administer`` (403) before anything else, loads its object or 404s and runs
+one service through ``awards.web.run_service`` (commit once, flash, redirect; a refusal is shown beside its field
+or flashed).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from awards import clock, permissions
 from awards.admin import queries, services
@@ -24,9 +24,9 @@ from awards.admin.forms import (
 )
 from awards.cycles.queries import current_cycle
 from awards.enums import CommitteeCode
-from awards.errors import DomainError
 from awards.extensions import db
 from awards.models import Category, Committee, Cycle, Membership, User
+from awards.web import run_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -51,22 +51,6 @@ def _committee(code: str) -> Committee:
     return db.session.query(Committee).filter_by(code=committee_code).one_or_none() or abort(404)
 
 
-def _refuse(form: FlaskForm, err: DomainError) -> None:
-    """Put a refusal's message(s) beside the fields they belong to, or flash it."""
-    db.session.rollback()
-    for name, message in (getattr(err, "errors", None) or {err.field: err.message}).items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            flash(message, "danger")
-
-
-def _done(message: str, endpoint: str, **values):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for(endpoint, **values))
-
-
 # --- cycles ----------------------------------------------------------------------------------------------------
 
 
@@ -79,14 +63,13 @@ def index():
 def new_cycle():
     form = CycleForm()
     if form.validate_on_submit():
-        try:
-            cycle = services.create_cycle(db.session, actor=current_user, year=form.year.data, title=form.title.data,
-                                          timeline=form.timeline(),
-                                          conflict_same_province=form.conflict_same_province.data)
-        except DomainError as err:
-            _refuse(form, err)
-        else:
-            return _done(_("دورهٔ «%(title)s» ساخته شد.", title=cycle.title), "admin.cycle", cycle_id=cycle.id)
+        if (response := run_service(
+                lambda: services.create_cycle(db.session, actor=current_user, year=form.year.data,
+                                              title=form.title.data, timeline=form.timeline(),
+                                              conflict_same_province=form.conflict_same_province.data),
+                form=form, done=lambda cycle: _("دورهٔ «%(title)s» ساخته شد.", title=cycle.title),
+                to=lambda cycle: url_for("admin.cycle", cycle_id=cycle.id))) is not None:
+            return response
     elif form.is_submitted():
         # Show every problem at once: the rules on the fields that did parse, beside each of them.
         for name, message in services.cycle_errors(db.session, year=form.year.data, title=form.title.data,
@@ -108,14 +91,14 @@ def copy_cycle():
     form.offer(cycles)
     if form.validate_on_submit():
         source = _get(Cycle, form.source.data)
-        try:
-            cycle = services.copy_cycle(db.session, actor=current_user, source=source, year=form.year.data,
-                                        title=form.title.data, upload_dir=current_app.config["UPLOAD_FOLDER"])
-        except DomainError as err:
-            _refuse(form, err)
-        else:
-            return _done(_("دورهٔ «%(title)s» از روی «%(source)s» ساخته شد.", title=cycle.title,
-                           source=source.title), "admin.cycle", cycle_id=cycle.id)
+        if (response := run_service(
+                lambda: services.copy_cycle(db.session, actor=current_user, source=source, year=form.year.data,
+                                            title=form.title.data, upload_dir=current_app.config["UPLOAD_FOLDER"]),
+                form=form,
+                done=lambda cycle: _("دورهٔ «%(title)s» از روی «%(source)s» ساخته شد.", title=cycle.title,
+                                     source=source.title),
+                to=lambda cycle: url_for("admin.cycle", cycle_id=cycle.id))) is not None:
+            return response
     return render_template("admin/copy.html", form=form, cycles=cycles)
 
 
@@ -134,14 +117,11 @@ def cycle(cycle_id: int):
 def archive(cycle_id: int):
     cycle = _get(Cycle, cycle_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.archive_cycle(db.session, actor=current_user, cycle=cycle, confirm=form.confirm.data)
-        except DomainError as err:
-            _refuse(form, err)
-        else:
-            return _done(_("دورهٔ «%(title)s» بایگانی شد و فقط خواندنی است.", title=cycle.title), "admin.cycle",
-                         cycle_id=cycle.id)
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.archive_cycle(db.session, actor=current_user, cycle=cycle, confirm=form.confirm.data),
+            form=form, done=lambda _none: _("دورهٔ «%(title)s» بایگانی شد و فقط خواندنی است.", title=cycle.title),
+            to=url_for("admin.cycle", cycle_id=cycle.id))) is not None:
+        return response
     return render_template("admin/confirm.html", form=form, cycle=cycle, action="archive",
                            refusal=services.archive_refusal(db.session, cycle=cycle),
                            back=url_for("admin.cycle", cycle_id=cycle.id))
@@ -154,14 +134,13 @@ def archive(cycle_id: int):
 def new_category(cycle_id: int):
     cycle = _get(Cycle, cycle_id)
     form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            category = services.create_category(db.session, actor=current_user, cycle=cycle, values=form.values())
-        except DomainError as err:
-            _refuse(form, err)
-        else:
-            return _done(_("رشتهٔ «%(title)s» ساخته شد. معیارهای ارزیابی آن را در صفحهٔ رابریک تنظیم کنید.",
-                           title=category.title), "admin.cycle", cycle_id=cycle.id)
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.create_category(db.session, actor=current_user, cycle=cycle, values=form.values()),
+            form=form,
+            done=lambda category: _("رشتهٔ «%(title)s» ساخته شد. معیارهای ارزیابی آن را در صفحهٔ رابریک تنظیم کنید.",
+                                    title=category.title),
+            to=url_for("admin.cycle", cycle_id=cycle.id))) is not None:
+        return response
     return render_template("admin/category_form.html", form=form, cycle=cycle, category=None)
 
 
@@ -169,15 +148,12 @@ def new_category(cycle_id: int):
 def edit_category(category_id: int):
     category = _get(Category, category_id)
     form = CategoryForm(obj=category, data={"nominee_kind": category.nominee_kind.value})
-    if form.validate_on_submit():
-        try:
-            changes = services.update_category(db.session, actor=current_user, category=category,
-                                               values=form.values())
-        except DomainError as err:
-            _refuse(form, err)
-        else:
-            message = _("رشته به‌روز شد.") if changes else _("تغییری نبود.")
-            return _done(message, "admin.cycle", cycle_id=category.cycle_id)
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.update_category(db.session, actor=current_user, category=category,
+                                             values=form.values()),
+            form=form, done=lambda changes: _("رشته به‌روز شد.") if changes else _("تغییری نبود."),
+            to=lambda _changes: url_for("admin.cycle", cycle_id=category.cycle_id))) is not None:
+        return response
     return render_template("admin/category_form.html", form=form, cycle=category.cycle, category=category)
 
 
@@ -185,14 +161,12 @@ def edit_category(category_id: int):
 def retire_category(category_id: int):
     category = _get(Category, category_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.retire_category(db.session, actor=current_user, category=category, confirm=form.confirm.data)
-        except DomainError as err:
-            _refuse(form, err)
-        else:
-            return _done(_("رشتهٔ «%(title)s» بازنشسته شد.", title=category.title), "admin.cycle",
-                         cycle_id=category.cycle_id)
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.retire_category(db.session, actor=current_user, category=category,
+                                             confirm=form.confirm.data),
+            form=form, done=lambda _none: _("رشتهٔ «%(title)s» بازنشسته شد.", title=category.title),
+            to=url_for("admin.cycle", cycle_id=category.cycle_id))) is not None:
+        return response
     return render_template("admin/confirm.html", form=form, cycle=category.cycle, category=category,
                            action="retire", refusal=None, back=url_for("admin.cycle", cycle_id=category.cycle_id))
 
@@ -200,16 +174,12 @@ def retire_category(category_id: int):
 @bp.route("/categories/<int:category_id>/restore", methods=["POST"])
 def restore_category(category_id: int):
     category = _get(Category, category_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            services.restore_category(db.session, actor=current_user, category=category)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "danger")
-        else:
-            return _done(_("رشتهٔ «%(title)s» دوباره پذیرای پرونده است.", title=category.title), "admin.cycle",
-                         cycle_id=category.cycle_id)
-    return redirect(url_for("admin.cycle", cycle_id=category.cycle_id))
+    back = url_for("admin.cycle", cycle_id=category.cycle_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(back)
+    return run_service(lambda: services.restore_category(db.session, actor=current_user, category=category),
+                       done=lambda _none: _("رشتهٔ «%(title)s» دوباره پذیرای پرونده است.", title=category.title),
+                       to=back)
 
 
 @bp.route("/categories/<int:category_id>/delete", methods=["GET", "POST"])
@@ -217,13 +187,11 @@ def delete_category(category_id: int):
     category = _get(Category, category_id)
     cycle_id = category.cycle_id
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.delete_category(db.session, actor=current_user, category=category, confirm=form.confirm.data)
-        except DomainError as err:
-            _refuse(form, err)
-        else:
-            return _done(_("رشته حذف شد."), "admin.cycle", cycle_id=cycle_id)
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.delete_category(db.session, actor=current_user, category=category,
+                                             confirm=form.confirm.data),
+            form=form, done=_("رشته حذف شد."), to=url_for("admin.cycle", cycle_id=cycle_id))) is not None:
+        return response
     return render_template("admin/confirm.html", form=form, cycle=category.cycle, category=category,
                            action="delete", refusal=services.delete_refusal(db.session, category=category),
                            back=url_for("admin.cycle", cycle_id=cycle_id))
@@ -247,14 +215,12 @@ def committee(cycle_id: int, code: str):
     form = MemberForm()
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data) if form.user_id.data else None
-        try:
-            membership = services.add_member(db.session, actor=current_user, cycle=cycle, committee=committee,
-                                             user=user, is_chair=form.is_chair.data)
-        except DomainError as err:
-            _refuse(form, err)
-        else:
-            return _done(_("«%(name)s» به کمیته افزوده شد.", name=membership.user.full_name), "admin.committee",
-                         cycle_id=cycle.id, code=committee.code.value)
+        if (response := run_service(
+                lambda: services.add_member(db.session, actor=current_user, cycle=cycle, committee=committee,
+                                            user=user, is_chair=form.is_chair.data),
+                form=form, done=lambda membership: _("«%(name)s» به کمیته افزوده شد.", name=membership.user.full_name),
+                to=url_for("admin.committee", cycle_id=cycle.id, code=committee.code.value))) is not None:
+            return response
     return _render_committee(cycle, committee, form)
 
 
@@ -262,8 +228,8 @@ def _membership(membership_id: int) -> Membership:
     return _get(Membership, membership_id)
 
 
-def _back_to_committee(membership: Membership):
-    return redirect(url_for("admin.committee", cycle_id=membership.cycle_id, code=membership.committee.code.value))
+def _committee_url(membership: Membership) -> str:
+    return url_for("admin.committee", cycle_id=membership.cycle_id, code=membership.committee.code.value)
 
 
 @bp.route("/memberships/<int:membership_id>/remove", methods=["GET", "POST"])
@@ -271,14 +237,12 @@ def remove_member(membership_id: int):
     membership = _membership(membership_id)
     cycle_id, code, name = membership.cycle_id, membership.committee.code.value, membership.user.full_name
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.remove_member(db.session, actor=current_user, membership=membership, confirm=form.confirm.data)
-        except DomainError as err:
-            _refuse(form, err)
-        else:
-            return _done(_("«%(name)s» از کمیته برداشته شد.", name=name), "admin.committee", cycle_id=cycle_id,
-                         code=code)
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.remove_member(db.session, actor=current_user, membership=membership,
+                                           confirm=form.confirm.data),
+            form=form, done=_("«%(name)s» از کمیته برداشته شد.", name=name),
+            to=url_for("admin.committee", cycle_id=cycle_id, code=code))) is not None:
+        return response
     return render_template("admin/confirm.html", form=form, cycle=membership.cycle, membership=membership,
                            action="remove", refusal=services.removal_refusal(db.session, membership=membership),
                            back=url_for("admin.committee", cycle_id=cycle_id, code=code))
@@ -287,34 +251,24 @@ def remove_member(membership_id: int):
 @bp.route("/memberships/<int:membership_id>/chair", methods=["POST"])
 def set_chair(membership_id: int):
     membership = _membership(membership_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            services.set_chair(db.session, actor=current_user, membership=membership)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("«%(name)s» رئیس کمیته شد.", name=membership.user.full_name), "success")
-    return _back_to_committee(membership)
+    if not EmptyForm().validate_on_submit():
+        return redirect(_committee_url(membership))
+    return run_service(lambda: services.set_chair(db.session, actor=current_user, membership=membership),
+                       done=lambda _none: _("«%(name)s» رئیس کمیته شد.", name=membership.user.full_name),
+                       to=_committee_url(membership))
 
 
 @bp.route("/memberships/<int:membership_id>/organisation", methods=["POST"])
 def set_organisation(membership_id: int):
     membership = _membership(membership_id)
     form = OrganisationForm(prefix=f"m{membership.id}")
-    if form.validate_on_submit():
-        try:
-            changed = services.set_organisation(db.session, actor=current_user, cycle=membership.cycle,
-                                                user=membership.user, organisation=form.organisation.data)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("سازمان «%(name)s» ثبت شد.", name=membership.user.full_name) if changed
-                  else _("تغییری نبود."), "success" if changed else "info")
-    else:
+    if not form.validate_on_submit():
         for errors in form.errors.values():
             flash("؛ ".join(str(e) for e in errors), "danger")
-    return _back_to_committee(membership)
+        return redirect(_committee_url(membership))
+    return run_service(
+        lambda: services.set_organisation(db.session, actor=current_user, cycle=membership.cycle,
+                                          user=membership.user, organisation=form.organisation.data),
+        done=lambda changed: (_("سازمان «%(name)s» ثبت شد.", name=membership.user.full_name), "success")
+        if changed else (_("تغییری نبود."), "info"),
+        to=_committee_url(membership))

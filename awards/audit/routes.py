@@ -7,7 +7,7 @@ outcome and how many events came after it.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,6 +19,7 @@ from awards.audit.forms import AuditFilterForm
 from awards.db import write_intent
 from awards.extensions import db, limiter
 from awards.persian import to_persian_digits
+from awards.web import run_service
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -60,10 +61,9 @@ def verify():
             report = services.verify_chain(reader)
         finally:
             reader.close()
-    services.store_verification(db.session, report=report, actor=current_user)
-    db.session.commit()
-    if report.ok:
-        flash(_("زنجیرهٔ دفتر ممیزی سالم است: %(count)s رویداد وارسی شد.", count=_digits(report.checked)), "success")
-    else:
-        flash(_("زنجیرهٔ دفتر ممیزی در رویداد %(id)s شکسته است.", id=_digits(report.bad_event_id)), "danger")
-    return redirect(url_for(".index"))
+    return run_service(
+        lambda: services.store_verification(db.session, report=report, actor=current_user),
+        done=lambda _none: (_("زنجیرهٔ دفتر ممیزی سالم است: %(count)s رویداد وارسی شد.", count=_digits(report.checked)),
+                            "success") if report.ok
+        else (_("زنجیرهٔ دفتر ممیزی در رویداد %(id)s شکسته است.", id=_digits(report.bad_event_id)), "danger"),
+        to=url_for(".index"))

@@ -28,7 +28,8 @@ from awards.errors import DomainError
 from awards.extensions import db, limiter
 from awards.models import User
 from awards.persian import to_persian_digits
-from awards.redirects import safe_next
+from awards.redirects import next_or_home, safe_next
+from awards.web import run_service
 
 bp = Blueprint("auth", __name__)
 
@@ -50,27 +51,33 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = services.authenticate(db.session, username=form.username.data, password=form.password.data)
-        if user is None:
-            db.session.rollback()
-            form.password.errors.append(_("نام کاربری یا گذرواژه درست نیست."))
-            return render_template("auth/login.html", form=form), 200
-        next_url = safe_next(request.args.get("next"))
-        if two_factor.credential(db.session, user=user) is not None:
-            # The password is right, but nobody is signed in until the second step: only a short-lived,
-            # signed note of who is half-way (and which password generation) rides in the anonymous cookie.
-            db.session.commit()
-            session[PENDING_KEY] = {"user_id": user.id, "token": user.session_token,
-                                    "until": clock.wall_now().timestamp() + current_app.config["TOTP_PENDING_SECONDS"],
-                                    "remember": bool(form.remember.data), "next": next_url}
-            return redirect(url_for("auth.login_two_factor"))
-        db.session.commit()
-        # A fresh server-side session: nothing from before carries over but the language.
-        web_sessions.begin(user, remember=bool(form.remember.data))
-        flash(_("خوش آمدید، %(name)s.", name=user.full_name), "success")
-        return redirect(next_url or url_for("main.index"))
+    if form.validate_on_submit() and (response := run_service(
+            lambda: _check_password(form), form=form, field="password", then=lambda found: _sign_in(form, *found),
+            done=lambda found: _("خوش آمدید، %(name)s.", name=found[0].full_name),
+            to=next_or_home(request.args.get("next")))) is not None:
+        return response
     return render_template("auth/login.html", form=form)
+
+
+def _check_password(form: LoginForm) -> tuple[User, bool]:
+    """The user the name and password match (and whether a second step follows), or a refusal beside the password."""
+    user = services.authenticate(db.session, username=form.username.data, password=form.password.data)
+    if user is None:
+        raise DomainError(_("نام کاربری یا گذرواژه درست نیست."), field="password")
+    return user, two_factor.credential(db.session, user=user) is not None
+
+
+def _sign_in(form: LoginForm, user: User, second_step: bool):
+    if second_step:
+        # The password is right, but nobody is signed in until the second step: only a short-lived,
+        # signed note of who is half-way (and which password generation) rides in the anonymous cookie.
+        session[PENDING_KEY] = {"user_id": user.id, "token": user.session_token,
+                                "until": clock.wall_now().timestamp() + current_app.config["TOTP_PENDING_SECONDS"],
+                                "remember": bool(form.remember.data), "next": safe_next(request.args.get("next"))}
+        return redirect(url_for("auth.login_two_factor"))
+    # A fresh server-side session: nothing from before carries over but the language.
+    web_sessions.begin(user, remember=bool(form.remember.data))
+    return None
 
 
 PENDING_KEY = "two_factor_pending"
@@ -121,16 +128,8 @@ def login_two_factor():
               else _("نخست نام کاربری و گذرواژه را وارد کنید."), "warning")
         return redirect(url_for("auth.login"))
     form = TwoFactorCodeForm()
-    if form.validate_on_submit():
-        try:
-            kind = two_factor.complete_sign_in(db.session, user=user, code=form.code.data, at=clock.wall_now())
-        except DomainError as error:
-            db.session.rollback()
-            two_factor.record_failure(db.session, user=user, purpose="login")
-            db.session.commit()
-            form.code.errors.append(error.message)
-            return _no_store(render_template("auth/two_factor_login.html", form=form, user=user))
-        db.session.commit()
+
+    def signed_in(kind: str):
         pending = session.pop(PENDING_KEY)
         web_sessions.begin(user, remember=bool(pending.get("remember")))
         if kind == "recovery":
@@ -138,7 +137,14 @@ def login_two_factor():
             flash(_("یک کد بازیابی به کار رفت؛ %(count)s کد دیگر مانده است.", count=to_persian_digits(str(left))),
                   "warning")
         flash(_("خوش آمدید، %(name)s.", name=user.full_name), "success")
-        return redirect(safe_next(pending.get("next")) or url_for("main.index"))
+        return redirect(next_or_home(pending.get("next")))
+
+    # A wrong code is refused, and the failure is counted (committed) all the same.
+    if form.validate_on_submit() and (response := run_service(
+            lambda: two_factor.complete_sign_in(db.session, user=user, code=form.code.data, at=clock.wall_now()),
+            form=form, field="code", then=signed_in,
+            on_refusal=lambda _error: two_factor.record_failure(db.session, user=user, purpose="login"))) is not None:
+        return response
     return _no_store(render_template("auth/two_factor_login.html", form=form, user=user))
 
 
@@ -196,17 +202,17 @@ def two_factor_account():
         if not isinstance(secret, str) or not secret:
             return redirect(url_for("auth.two_factor_account"))
         user = current_user._get_current_object()
-        try:
-            codes = two_factor.confirm_enrolment(db.session, user=user, secret=secret, code=form.code.data,
-                                                 at=clock.wall_now())
-        except DomainError as error:
-            db.session.rollback()
-            form.code.errors.append(error.message)
-            return _account_page(confirm_form=form)
-        db.session.commit()
-        session.pop(ENROL_KEY, None)
-        flash(_("ورود دومرحله‌ای فعال شد."), "success")
-        return _show_codes_once(codes)
+
+        def enrolled(codes: list[str]):
+            session.pop(ENROL_KEY, None)
+            flash(_("ورود دومرحله‌ای فعال شد."), "success")
+            return _show_codes_once(codes)
+
+        if (response := run_service(
+                lambda: two_factor.confirm_enrolment(db.session, user=user, secret=secret, code=form.code.data,
+                                                     at=clock.wall_now()),
+                form=form, field="code", then=enrolled)) is not None:
+            return response
     return _account_page(confirm_form=form if request.method == "POST" else None)
 
 
@@ -216,19 +222,15 @@ def two_factor_account():
 def disable_two_factor():
     form = TwoFactorManageForm(prefix="disable")
     user = current_user._get_current_object()
-    if form.validate_on_submit():
-        try:
-            two_factor.disable(db.session, user=user, password=form.password.data, code=form.code.data,
-                               at=clock.wall_now())
-        except DomainError as error:
-            db.session.rollback()
-            two_factor.record_failure(db.session, user=user, purpose="disable")
-            db.session.commit()
-            form[error.field].errors.append(error.message)
-            return _account_page(disable_form=form)
-        db.session.commit()
-        flash(_("ورود دومرحله‌ای غیرفعال شد و کدهای بازیابی از کار افتاد."), "success")
-        return redirect(url_for("auth.two_factor_account"))
+    # A wrong password or code is refused beside its field, and the failure is counted (committed) all the same.
+    if form.validate_on_submit() and (response := run_service(
+            lambda: two_factor.disable(db.session, user=user, password=form.password.data, code=form.code.data,
+                                       at=clock.wall_now()),
+            form=form, field="code",
+            on_refusal=lambda _error: two_factor.record_failure(db.session, user=user, purpose="disable"),
+            done=_("ورود دومرحله‌ای غیرفعال شد و کدهای بازیابی از کار افتاد."),
+            to=url_for("auth.two_factor_account"))) is not None:
+        return response
     return _account_page(disable_form=form)
 
 
@@ -238,19 +240,18 @@ def disable_two_factor():
 def regenerate_recovery_codes():
     form = TwoFactorManageForm(prefix="regenerate")
     user = current_user._get_current_object()
-    if form.validate_on_submit():
-        try:
-            codes = two_factor.regenerate_recovery_codes(db.session, user=user, password=form.password.data,
-                                                         code=form.code.data, at=clock.wall_now())
-        except DomainError as error:
-            db.session.rollback()
-            two_factor.record_failure(db.session, user=user, purpose="recovery_codes")
-            db.session.commit()
-            form[error.field].errors.append(error.message)
-            return _account_page(regenerate_form=form)
-        db.session.commit()
+    def regenerated(codes: list[str]):
         flash(_("کدهای بازیابی تازه ساخته شد؛ کدهای پیشین دیگر کار نمی‌کنند."), "success")
         return _show_codes_once(codes)
+
+    # As for disabling: a refusal goes beside its field and the failed attempt is counted all the same.
+    if form.validate_on_submit() and (response := run_service(
+            lambda: two_factor.regenerate_recovery_codes(db.session, user=user, password=form.password.data,
+                                                         code=form.code.data, at=clock.wall_now()),
+            form=form, field="code", then=regenerated,
+            on_refusal=lambda _error: two_factor.record_failure(db.session, user=user,
+                                                                purpose="recovery_codes"))) is not None:
+        return response
     return _account_page(regenerate_form=form)
 
 
@@ -281,33 +282,32 @@ def account_sessions():
 def end_account_session(record_id: str):
     if not RECORD_ID_RE.match(record_id):
         abort(404)
-    try:
-        sessions.end_session(db.session, store=web_sessions.store(), user=current_user, record_id=record_id,
-                             actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-        return redirect(url_for("auth.account_sessions"))
-    db.session.commit()
+    return run_service(
+        lambda: sessions.end_session(db.session, store=web_sessions.store(), user=current_user, record_id=record_id,
+                                     actor=current_user),
+        refusal_category="warning", then=lambda _none: _signed_out_if_current(record_id),
+        done=_("نشست پایان یافت؛ آن دستگاه دیگر به حساب شما دسترسی ندارد."), to=url_for("auth.account_sessions"))
+
+
+def _signed_out_if_current(record_id: str):
+    """After ending the session ``record_id``: if it was this browser's, sign out here too."""
     current = web_sessions.current_record()
-    if current is not None and current.id == record_id:
-        web_sessions.end_current()
-        flash(_("این نشست پایان یافت؛ از سامانه خارج شدید."), "info")
-        return redirect(url_for("auth.login"))
-    flash(_("نشست پایان یافت؛ آن دستگاه دیگر به حساب شما دسترسی ندارد."), "success")
-    return redirect(url_for("auth.account_sessions"))
+    if current is None or current.id != record_id:
+        return None
+    web_sessions.end_current()
+    flash(_("این نشست پایان یافت؛ از سامانه خارج شدید."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/account/sessions/end-others", methods=["POST"])
 @login_required
 def end_other_sessions():
     current = web_sessions.current_record()
-    ended = sessions.end_all_sessions(db.session, store=web_sessions.store(), user=current_user,
-                                      actor=current_user, keep=current.id if current else None,
-                                      action="session.end_others")
-    db.session.commit()
-    flash(_("%(count)s نشست دیگر پایان یافت.", count=ended), "success")
-    return redirect(url_for("auth.account_sessions"))
+    return run_service(
+        lambda: sessions.end_all_sessions(db.session, store=web_sessions.store(), user=current_user,
+                                          actor=current_user, keep=current.id if current else None,
+                                          action="session.end_others"),
+        done=lambda ended: _("%(count)s نشست دیگر پایان یافت.", count=ended), to=url_for("auth.account_sessions"))
 
 
 @bp.route("/admin/users/<int:user_id>/end-sessions", methods=["POST"])
@@ -316,11 +316,16 @@ def end_user_sessions(user_id: int):
     if not permissions.can_end_sessions(current_user):
         abort(403)
     user = db.session.get(User, user_id) or abort(404)
-    ended = sessions.end_all_sessions(db.session, store=web_sessions.store(), user=user, actor=current_user)
-    db.session.commit()
-    if user.id == current_user.id:
+
+    def signed_out_if_self(_ended: int):
+        if user.id != current_user.id:
+            return None
         web_sessions.end_current()
         flash(_("همهٔ نشست‌های شما پایان یافت؛ دوباره وارد شوید."), "info")
         return redirect(url_for("auth.login"))
-    flash(_("%(count)s نشست %(name)s پایان یافت.", count=ended, name=user.full_name), "success")
-    return redirect(url_for("accounts.user", user_id=user.id))
+
+    return run_service(
+        lambda: sessions.end_all_sessions(db.session, store=web_sessions.store(), user=user, actor=current_user),
+        then=signed_out_if_self,
+        done=lambda ended: _("%(count)s نشست %(name)s پایان یافت.", count=ended, name=user.full_name),
+        to=url_for("accounts.user", user_id=user.id))

@@ -28,6 +28,7 @@ from awards.errors import DomainError
 from awards.extensions import db
 from awards.models import Award, Category, Job, Signatory
 from awards.params import as_id
+from awards.web import run_service
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
@@ -69,17 +70,11 @@ def print_bulk():
         category = db.session.get(Category, scope_id) if (scope_id := as_id(form.scope.data)) else None
         if category is None or category.cycle_id != cycle.id:
             abort(404)
-    try:
-        job = services.start_print_job(db.session, actor=current_user, cycle=cycle, category=category,
-                                       fmt=form.fmt.data or "", verify_base_url=verify_base_url(),
-                                       upload_dir=current_app.config["UPLOAD_FOLDER"])
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for(".index"))
-    db.session.commit()
-    _enqueue(job)
-    return redirect(url_for(".job", job_id=job.id))
+    return run_service(
+        lambda: services.start_print_job(db.session, actor=current_user, cycle=cycle, category=category,
+                                         fmt=form.fmt.data or "", verify_base_url=verify_base_url(),
+                                         upload_dir=current_app.config["UPLOAD_FOLDER"]),
+        back=url_for(".index"), then=_enqueue, to=lambda job: url_for(".job", job_id=job.id))
 
 
 def _enqueue(job: Job) -> None:
@@ -114,16 +109,9 @@ def job_retry(job_id: int):
     form = RetryForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.retry_print_job(db.session, actor=current_user, job=job)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for(".job", job_id=job.id))
-    db.session.commit()
-    _enqueue(job)
-    flash(_("کار دوباره در صف ساخت قرار گرفت."), "success")
-    return redirect(url_for(".job", job_id=job.id))
+    return run_service(lambda: services.retry_print_job(db.session, actor=current_user, job=job),
+                       then=lambda _none: _enqueue(job), done=_("کار دوباره در صف ساخت قرار گرفت."),
+                       to=url_for(".job", job_id=job.id))
 
 
 @bp.route("/jobs/<int:job_id>.json")
@@ -160,6 +148,7 @@ def award_pdf(award_id: int):
     award = _load_award(award_id)
     if not permissions.can_print_certificates(current_user):
         abort(403)
+    # Kept explicit, not run_service: a read that streams a PDF; nothing to commit or roll back.
     try:
         items = services.certificates_for(db.session, awards=[award], verify_base_url=verify_base_url(),
                                           upload_dir=current_app.config["UPLOAD_FOLDER"])
@@ -181,16 +170,11 @@ def revoke(award_id: int):
     if not permissions.can_revoke_award(current_user, award.cycle_id):
         abort(403)
     form = RevokeForm()
-    if form.validate_on_submit():
-        try:
-            services.revoke(db.session, award=award, actor=current_user, reason=form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.reason.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("جایزه لغو شد؛ صفحهٔ اعتبارسنجی آن اکنون «لغوشده» نشان می‌دهد."), "success")
-            return redirect(url_for(".award", award_id=award.id))
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.revoke(db.session, award=award, actor=current_user, reason=form.reason.data),
+            form=form, field="reason", done=_("جایزه لغو شد؛ صفحهٔ اعتبارسنجی آن اکنون «لغوشده» نشان می‌دهد."),
+            to=url_for(".award", award_id=award.id))) is not None:
+        return response
     verify_url = verify_base_url().rstrip("/") + url_for("verify.show", token=award.token)
     return render_template("certificates/award.html", award=award, citation=None, verify_url=verify_url,
                            qr=qr_data_uri(verify_url), form=form), 200
@@ -203,10 +187,6 @@ def _signature_upload(form: SignatoryForm, signatory: Signatory) -> None:
                                 upload_dir=current_app.config["UPLOAD_FOLDER"], max_bytes=512 * 1024)
 
 
-def _field_error(form: SignatoryForm, error: DomainError) -> None:
-    (form[error.field] if error.field in ("name", "title", "signature") else form.name).errors.append(error.message)
-
-
 @bp.route("/signatories", methods=["GET", "POST"])
 @login_required
 def signatories():
@@ -216,31 +196,30 @@ def signatories():
     forms = {s.id: SignatoryForm(prefix=f"s{s.id}", obj=s) for s in cycle.signatories}
     new_form = SignatoryForm(prefix="new")
     posted = request.form.get("signatory_id", type=int)
+    response = None
     if request.method == "POST" and posted in forms and forms[posted].validate_on_submit():
         signatory, form = db.session.get(Signatory, posted), forms[posted]
-        try:
+
+        def update() -> None:
             services.update_signatory(db.session, signatory=signatory, actor=current_user, name=form.name.data,
                                       title=form.title.data)
             _signature_upload(form, signatory)
-        except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("امضاکننده ذخیره شد."), "success")
-            return redirect(url_for(".signatories"))
+
+        response = run_service(update, form=form, field="name", done=_("امضاکننده ذخیره شد."),
+                               to=url_for(".signatories"))
     elif request.method == "POST" and request.form.get("signatory_id") == "new" and new_form.validate_on_submit():
-        try:
+
+        def add() -> Signatory:
             signatory = services.add_signatory(db.session, cycle=cycle, actor=current_user, name=new_form.name.data,
                                                title=new_form.title.data)
             _signature_upload(new_form, signatory)
-        except DomainError as error:
-            db.session.rollback()
-            _field_error(new_form, error)
-        else:
-            db.session.commit()
-            flash(_("امضاکنندهٔ «%(name)s» افزوده شد.", name=signatory.name), "success")
-            return redirect(url_for(".signatories"))
+            return signatory
+
+        response = run_service(add, form=new_form, field="name",
+                               done=lambda signatory: _("امضاکنندهٔ «%(name)s» افزوده شد.", name=signatory.name),
+                               to=url_for(".signatories"))
+    if response is not None:
+        return response
     return render_template("certificates/signatories.html", cycle=cycle, forms=forms, new_form=new_form,
                            move_form=MoveSignatoryForm())
 
@@ -257,17 +236,13 @@ def remove_signatory(signatory_id: int):
     signatory = _load_signatory(signatory_id)
     name = signatory.name
     form = RemoveSignatoryForm()
-    if form.validate_on_submit():
-        try:
-            services.remove_signatory(db.session, signatory=signatory, actor=current_user,
-                                      upload_dir=current_app.config["UPLOAD_FOLDER"], confirm=form.confirm.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.confirm.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("امضاکنندهٔ «%(name)s» برداشته شد.", name=name), "success")
-            return redirect(url_for(".signatories"))
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.remove_signatory(db.session, signatory=signatory, actor=current_user,
+                                              upload_dir=current_app.config["UPLOAD_FOLDER"],
+                                              confirm=form.confirm.data),
+            form=form, field="confirm", done=_("امضاکنندهٔ «%(name)s» برداشته شد.", name=name),
+            to=url_for(".signatories"))) is not None:
+        return response
     return render_template("certificates/signatory_remove.html", signatory=signatory, form=form)
 
 
@@ -278,12 +253,7 @@ def move_signatory(signatory_id: int):
     form = MoveSignatoryForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.move_signatory(db.session, signatory=signatory, actor=current_user, direction=form.direction.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("ترتیب امضاکنندگان ذخیره شد."), "success")
-    return redirect(url_for(".signatories"))
+    return run_service(
+        lambda: services.move_signatory(db.session, signatory=signatory, actor=current_user,
+                                        direction=form.direction.data),
+        done=_("ترتیب امضاکنندگان ذخیره شد."), to=url_for(".signatories"))

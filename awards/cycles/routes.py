@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from awards import clock, permissions
 from awards.audit.queries import action_label, describe_changes
 from awards.cycles import queries, services
 from awards.cycles.forms import PostponeForm, TimelineForm, at_same_time_of_day
-from awards.errors import DomainError
 from awards.extensions import db
 from awards.models import Cycle
+from awards.web import run_service
 
 bp = Blueprint("cycles", __name__, url_prefix="/cycles")
 
@@ -22,17 +21,6 @@ def _organizer_cycle(cycle_id: int) -> Cycle:
     if not permissions.can_manage_cycles(current_user):
         abort(403)
     return db.session.get(Cycle, cycle_id) or abort(404)
-
-
-def _refuse(form: FlaskForm, err: DomainError) -> None:
-    """Put a refused edit's message(s) beside the fields they belong to (or flash it)."""
-    db.session.rollback()
-    errors = getattr(err, "errors", None) or {err.field: err.message}
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors.append(message)
-        else:
-            flash(message, "danger")
 
 
 @bp.route("/")
@@ -50,17 +38,13 @@ def index():
 def timeline(cycle_id: int):
     cycle = _organizer_cycle(cycle_id)
     form = TimelineForm(obj=cycle)
-    if form.validate_on_submit():
-        try:
-            changes = services.update_timeline(db.session, cycle=cycle, actor=current_user,
-                                               values=form.values(cycle), reason=form.reason.data)
-        except DomainError as err:
-            _refuse(form, err)
-        else:
-            db.session.commit()
-            flash(_("زمان‌بندی دوره به‌روز شد.") if changes else _("تغییری در تاریخ‌ها نبود."),
-                  "success" if changes else "info")
-            return redirect(url_for("cycles.index"))
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.update_timeline(db.session, cycle=cycle, actor=current_user, values=form.values(cycle),
+                                             reason=form.reason.data),
+            form=form, done=lambda changes: (_("زمان‌بندی دوره به‌روز شد."), "success") if changes
+            else (_("تغییری در تاریخ‌ها نبود."), "info"),
+            to=url_for("cycles.index"))) is not None:
+        return response
     return render_template("cycles/timeline.html", cycle=cycle, form=form)
 
 
@@ -69,14 +53,9 @@ def timeline(cycle_id: int):
 def postpone(cycle_id: int):
     cycle = _organizer_cycle(cycle_id)
     form = PostponeForm()
-    if form.validate_on_submit():
-        try:
-            services.postpone_ceremony(db.session, cycle=cycle, actor=current_user, reason=form.reason.data,
-                                       new_date=at_same_time_of_day(form.new_date.data, cycle.ceremony_at))
-        except DomainError as err:
-            _refuse(form, err)
-        else:
-            db.session.commit()
-            flash(_("آیین اهدا به تعویق افتاد و دلیل آن ثبت شد."), "success")
-            return redirect(url_for("cycles.index"))
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.postpone_ceremony(db.session, cycle=cycle, actor=current_user, reason=form.reason.data,
+                                               new_date=at_same_time_of_day(form.new_date.data, cycle.ceremony_at)),
+            form=form, done=_("آیین اهدا به تعویق افتاد و دلیل آن ثبت شد."), to=url_for("cycles.index"))) is not None:
+        return response
     return render_template("cycles/postpone.html", cycle=cycle, form=form)

@@ -180,35 +180,6 @@ class CitationForm(FlaskForm):
         max=600, message=_l("متن لوح حداکثر ۶۰۰ نویسه است."))])
 
 
-def _walk(form) -> dict[str, Any]:
-    """Map every field's full name to the field, through nested lists and subforms."""
-    fields: dict[str, Any] = {}
-    for f in form:
-        if isinstance(f, FieldList):
-            for entry in f.entries:
-                if isinstance(entry, FormField):
-                    fields.update(_walk(entry.form))
-                else:
-                    fields[entry.name] = entry
-        elif isinstance(f, FormField):
-            fields.update(_walk(f.form))
-        else:
-            fields[f.name] = f
-    return fields
-
-
-def attach_errors(form, errors: dict[str, str], *, fallback: str | None = None) -> None:
-    """Put each service error beside its field; errors of no field go to ``form.form_errors``."""
-    fields = _walk(form)
-    for name, message in errors.items():
-        if name in fields:
-            fields[name].errors = [*fields[name].errors, message]
-        else:
-            form.form_errors.append(message)
-    if fallback and not errors:
-        form.form_errors.append(fallback)
-
-
 def rubric_form(session, *, category) -> RubricForm:
     """Fill the rubric form from the category: every scoring committee, its criteria and one blank row."""
     settings = {s.committee_id: s for s in session.scalars(

@@ -1,7 +1,8 @@
 """Rubric set-up, assignment, the member's inbox, score sheets, conflicts and citations.
 
-Every route checks a named predicate of ``awards.permissions`` (403), loads its object or 404s, calls one
-service and commits once. A member of another committee gets a 403 on this committee's sheets.
+Every route checks a named predicate of ``awards.permissions`` (403), loads its object or 404s, and runs one
+service through ``awards.web.run_service`` (commit once, or roll back and show the refusal). A member of another
+committee gets a 403 on this committee's sheets.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from awards.evaluation.forms import (
     ReasonForm,
     RemoveAssignmentForm,
     RubricForm,
-    attach_errors,
     rubric_form,
     rubric_input,
     sheet_form,
@@ -36,6 +36,7 @@ from awards.extensions import db
 from awards.labels import LABELS
 from awards.models import Assignment, Category, Committee, Conflict, Nomination, ScoreSheet, User
 from awards.params import as_id
+from awards.web import run_service
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
 bp.add_app_template_filter(show_number, "score")
@@ -60,12 +61,6 @@ def _committee(code: str) -> Committee:
     except ValueError:
         abort(404)
     return db.session.scalar(select(Committee).where(Committee.code == code)) or abort(404)
-
-
-def _fail(error: DomainError, endpoint: str, **values):
-    db.session.rollback()
-    flash(error.message, "danger")
-    return redirect(url_for(endpoint, **values))
 
 
 # ---------------------------------------------------------------------------------------------------- inbox
@@ -121,19 +116,15 @@ def sheet(nomination_id: int, committee_code: str):
     submit = request.form.get("action") == "submit"
     if form.validate_on_submit():
         values = {c.id: form[f"c{c.id}"].data for c in view.criteria}
-        try:
-            services.save_sheet(db.session, nomination=nomination, committee=committee, actor=_actor(),
-                                values=values, comment=form.comment.data or "", submit=submit)
-        except services.FormErrors as error:
-            db.session.rollback()
-            attach_errors(form, {f"c{cid}": message for cid, message in error.errors.items()})
-        except DomainError as error:
-            return _fail(error, "evaluation.sheet", nomination_id=nomination.id, committee_code=committee.code.value)
-        else:
-            db.session.commit()
-            flash(_("برگه ارسال و قفل شد.") if submit else _("پیش‌نویس ذخیره شد."), "success")
-            return redirect(url_for("evaluation.sheet", nomination_id=nomination.id,
-                                    committee_code=committee.code.value))
+        here = url_for("evaluation.sheet", nomination_id=nomination.id, committee_code=committee.code.value)
+        # Score errors (FormErrors, by criterion id) go beside their inputs; any other refusal is flashed.
+        response = run_service(
+            lambda: services.save_sheet(db.session, nomination=nomination, committee=committee, actor=_actor(),
+                                        values=values, comment=form.comment.data or "", submit=submit),
+            form=form, fields={c.id: f"c{c.id}" for c in view.criteria}, back=here,
+            done=_("برگه ارسال و قفل شد.") if submit else _("پیش‌نویس ذخیره شد."), to=here)
+        if response is not None:
+            return response
     return _render_sheet(view, form)
 
 
@@ -147,13 +138,10 @@ def reopen_sheet(sheet_id: int):
     if not form.validate():
         flash(_("دلیل بازگشایی را بنویسید."), "danger")
         return redirect(url_for("evaluation.sheet", **back))
-    try:
-        services.reopen_sheet(db.session, sheet=score_sheet, actor=_actor(), reason=form.reason.data)
-    except DomainError as error:
-        return _fail(error, "evaluation.sheet", **back)
-    db.session.commit()
-    flash(_("برگهٔ %(name)s بازگشایی شد.", name=score_sheet.member.full_name), "success")
-    return redirect(url_for("evaluation.sheet", **back))
+    return run_service(
+        lambda: services.reopen_sheet(db.session, sheet=score_sheet, actor=_actor(), reason=form.reason.data),
+        done=lambda _sheet: _("برگهٔ %(name)s بازگشایی شد.", name=score_sheet.member.full_name),
+        to=url_for("evaluation.sheet", **back))
 
 
 # ---------------------------------------------------------------------------------------------------- conflicts
@@ -167,16 +155,13 @@ def declare_conflict(nomination_id: int):
     if nomination.state not in permissions.EVALUATED_STATES:
         abort(404)
     form = ConflictForm()
-    if form.validate():
-        try:
-            services.declare_conflict(db.session, nomination=nomination, actor=_actor(), reason=form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.reason.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("تعارض منافع ثبت شد؛ این پرونده از کارتابل شما برداشته شد."), "success")
-            return redirect(url_for("evaluation.inbox"))
+    if form.validate() and (response := run_service(
+            lambda: services.declare_conflict(db.session, nomination=nomination, actor=_actor(),
+                                              reason=form.reason.data),
+            form=form, field="reason",
+            done=_("تعارض منافع ثبت شد؛ این پرونده از کارتابل شما برداشته شد."),
+            to=url_for("evaluation.inbox"))) is not None:
+        return response
     committee = _committee(form.committee.data or "")
     _require(permissions.can_score(current_user, nomination, committee))
     view = queries.sheet_view(db.session, nomination_id=nomination.id, committee=committee, user=_actor(),
@@ -192,15 +177,12 @@ def conflicts():
     form = OverrideForm()
     if request.method == "POST" and form.validate():
         conflict = db.session.get(Conflict, _int(form.conflict_id.data)) or abort(404)
-        try:
-            services.override_conflict(db.session, conflict=conflict, actor=_actor(), reason=form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.reason.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("پرچم تعارض با ثبت دلیل نادیده گرفته شد."), "success")
-            return redirect(url_for("evaluation.conflicts"))
+        response = run_service(
+            lambda: services.override_conflict(db.session, conflict=conflict, actor=_actor(), reason=form.reason.data),
+            form=form, field="reason", done=_("پرچم تعارض با ثبت دلیل نادیده گرفته شد."),
+            to=url_for("evaluation.conflicts"))
+        if response is not None:
+            return response
     items = queries.conflict_list(db.session, cycle=cycle)
     nominations = queries.nominations_by_id(db.session, {c.nomination_id for c in items})
     return render_template("evaluation/conflicts.html", cycle=cycle, items=items, nominations=nominations,
@@ -221,18 +203,14 @@ def rubric_page(category_id: int):
     category = _category(category_id)
     form = rubric_form(db.session, category=category) if request.method == "GET" else RubricForm()
     if request.method == "POST" and form.validate():
-        try:
-            data = rubric_input(form)
-            changes = rubric.update_rubric(db.session, category=category, actor=_actor(), data=data)
-        except services.FormErrors as error:
-            db.session.rollback()
-            attach_errors(form, error.errors, fallback=error.message)
-        except DomainError as error:
-            return _fail(error, "evaluation.rubric_page", category_id=category.id)
-        else:
-            db.session.commit()
-            flash(_("تنظیمات ارزیابی ذخیره شد.") if changes else _("تغییری نبود."), "success")
-            return redirect(url_for("evaluation.rubric_page", category_id=category.id))
+        here = url_for("evaluation.rubric_page", category_id=category.id)
+        # Rubric errors (FormErrors) go beside their inputs or above the form; any other refusal is flashed.
+        response = run_service(
+            lambda: rubric.update_rubric(db.session, category=category, actor=_actor(), data=rubric_input(form)),
+            form=form, back=here, to=here,
+            done=lambda changes: _("تنظیمات ارزیابی ذخیره شد.") if changes else _("تغییری نبود."))
+        if response is not None:
+            return response
     return render_template("evaluation/rubric.html", category=category, form=form,
                            locked=rubric.rubric_locked(db.session, category=category),
                            committees={c.id: c for c in rubric.scoring_committees(db.session)},
@@ -248,13 +226,11 @@ def rubric_reset(category_id: int):
     if not form.validate():
         flash(_("دلیل بازنشانی را بنویسید."), "danger")
         return redirect(url_for("evaluation.rubric_page", category_id=category.id))
-    try:
-        count = rubric.reset_rubric(db.session, category=category, actor=_actor(), reason=form.reason.data)
-    except DomainError as error:
-        return _fail(error, "evaluation.rubric_page", category_id=category.id)
-    db.session.commit()
-    flash(_("رابریک بازنشانی شد و %(count)s برگهٔ ارسال‌شده به پیش‌نویس برگشت.", count=count), "warning")
-    return redirect(url_for("evaluation.rubric_page", category_id=category.id))
+    return run_service(
+        lambda: rubric.reset_rubric(db.session, category=category, actor=_actor(), reason=form.reason.data),
+        done=lambda count: (_("رابریک بازنشانی شد و %(count)s برگهٔ ارسال‌شده به پیش‌نویس برگشت.", count=count),
+                            "warning"),
+        to=url_for("evaluation.rubric_page", category_id=category.id))
 
 
 # ---------------------------------------------------------------------------------------------------- assignments
@@ -299,13 +275,9 @@ def assignments(category_id: int):
     _require(permissions.can_manage_assignments(current_user))
     category = _category(category_id)
     if request.method == "POST":
-        try:
-            message = _assignment_action(category, request.form.get("action", ""))
-        except DomainError as error:
-            return _fail(error, "evaluation.assignments", category_id=category.id)
-        db.session.commit()
-        flash(message, "success")
-        return redirect(url_for("evaluation.assignments", category_id=category.id))
+        return run_service(lambda: _assignment_action(category, request.form.get("action", "")),
+                           done=lambda message: message,
+                           to=url_for("evaluation.assignments", category_id=category.id))
     return render_template("evaluation/assignments.html", category=category,
                            boards=queries.assignment_boards(db.session, category=category), action_form=ActionForm())
 
@@ -338,16 +310,12 @@ def citation(nomination_id: int):
     form = CitationForm(data={"text": current.text if current else ""})
     if request.method == "POST":
         _require(permissions.can_write_citation(current_user, nomination))
-        if form.validate():
-            try:
-                citations.save_citation(db.session, nomination=nomination, actor=_actor(), text=form.text.data)
-            except DomainError as error:
-                db.session.rollback()
-                form.text.errors.append(error.message)
-            else:
-                db.session.commit()
-                flash(_("متن لوح ذخیره شد."), "success")
-                return redirect(url_for("evaluation.citation", nomination_id=nomination.id))
+        if form.validate() and (response := run_service(
+                lambda: citations.save_citation(db.session, nomination=nomination, actor=_actor(),
+                                                text=form.text.data),
+                form=form, field="text", done=_("متن لوح ذخیره شد."),
+                to=url_for("evaluation.citation", nomination_id=nomination.id))) is not None:
+            return response
     return render_template("evaluation/citation.html", nomination=nomination, citation=current, form=form,
                            approve_form=ActionForm(formdata=None), labels=LABELS)
 
@@ -358,11 +326,6 @@ def approve_citation(nomination_id: int):
     nomination = _citation_target(nomination_id)
     _require(permissions.can_approve_citation(current_user, nomination))
     current = citations.citation_for(db.session, nomination=nomination) or abort(404)
-    try:
-        citations.approve_citation(db.session, citation=current, actor=_actor())
-    except DomainError as error:
-        return _fail(error, "evaluation.citation", nomination_id=nomination.id)
-    db.session.commit()
-    flash(_("متن لوح تأیید شد."), "success")
-    return redirect(url_for("evaluation.citation", nomination_id=nomination.id))
+    return run_service(lambda: citations.approve_citation(db.session, citation=current, actor=_actor()),
+                       done=_("متن لوح تأیید شد."), to=url_for("evaluation.citation", nomination_id=nomination.id))
 

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, render_template, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from awards import permissions
 from awards.cycles.queries import current_cycle
-from awards.errors import DomainError
 from awards.extensions import db
 from awards.imports import services
 from awards.imports.columns import guide
 from awards.imports.forms import ImportForm
 from awards.nominations.queries import offered_categories
 from awards.persian import to_persian_digits
+from awards.web import WHOLE_FORM, run_service
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -56,18 +56,13 @@ def upload():
     row_errors: list[services.RowError] = []
     if form.validate_on_submit():
         category, upload_file = form.chosen_category(), form.file.data
-        try:
-            result = services.import_nominations(
-                db.session, actor=current_user, category=category, filename=upload_file.filename or "",
-                data=upload_file.read(), max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
-        except DomainError as exc:
-            db.session.rollback()
-            (form[exc.field].errors if exc.field in form else form.form_errors).append(exc.message)
-            row_errors = getattr(exc, "errors", [])
-        else:
-            db.session.commit()
-            _announce(result, category.title)
-            return redirect(url_for("imports.upload"))
+        if (response := run_service(
+                lambda: services.import_nominations(
+                    db.session, actor=current_user, category=category, filename=upload_file.filename or "",
+                    data=upload_file.read(), max_bytes=current_app.config["MAX_UPLOAD_BYTES"]),
+                form=form, field=WHOLE_FORM, on_refusal=lambda exc: row_errors.extend(getattr(exc, "errors", [])),
+                then=lambda result: _announce(result, category.title), to=url_for("imports.upload"))) is not None:
+            return response
     return render_template("imports/upload.html", form=form, cycle=cycle, row_errors=row_errors, guide=guide(),
                            nominations_open=services.nominations_open(cycle), max_rows=services.MAX_ROWS,
                            max_errors_shown=services.MAX_ERRORS_SHOWN,

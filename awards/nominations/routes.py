@@ -15,11 +15,11 @@ from flask_login import current_user, login_required
 from awards import clock, permissions
 from awards.cycles.queries import current_cycle
 from awards.enums import NominationAction
-from awards.errors import DomainError
 from awards.extensions import db
 from awards.models import Category, Nomination
 from awards.nominations import documents, queries, services
-from awards.nominations.forms import DossierForm, FilterForm, UploadForm, WithdrawForm, dossier_form
+from awards.nominations.forms import FilterForm, UploadForm, WithdrawForm, dossier_form
+from awards.web import run_service
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 
@@ -48,16 +48,8 @@ def _owned_nomination(nomination_id: int) -> Nomination:
     return nomination
 
 
-def _attach(form: DossierForm, error: DomainError) -> None:
-    """Show a refusal beside its field when it names one this form has, else as a flash."""
-    if error.field and error.field in form:
-        form[error.field].errors.append(error.message)
-    else:
-        flash(error.message, "danger")
-
-
-def _back(nomination: Nomination, anchor: str = ""):
-    return redirect(url_for(".view", nomination_id=nomination.id) + anchor)
+def _page(nomination: Nomination, anchor: str = "") -> str:
+    return url_for(".view", nomination_id=nomination.id) + anchor
 
 
 @bp.route("/")
@@ -94,17 +86,13 @@ def new():
     if category is None or cycle is None or category not in queries.offered_categories(cycle):
         abort(404)
     form = dossier_form(category.nominee_kind)
-    if form.validate_on_submit():
-        try:
-            nomination = services.create_draft(db.session, actor=_actor(), category=category, values=form.values())
-        except DomainError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("پیش‌نویس «%(name)s» ذخیره شد. مدارک را پیوست کنید و پرونده را بفرستید.",
-                    name=nomination.nominee_name), "success")
-            return _back(nomination)
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.create_draft(db.session, actor=_actor(), category=category, values=form.values()),
+            form=form,
+            done=lambda nomination: _("پیش‌نویس «%(name)s» ذخیره شد. مدارک را پیوست کنید و پرونده را بفرستید.",
+                                      name=nomination.nominee_name),
+            to=_page)) is not None:
+        return response
     return render_template("nominations/form.html", form=form, category=category, nomination=None,
                            required=services.REQUIRED_FOR_SUBMIT[category.nominee_kind])
 
@@ -136,35 +124,23 @@ def edit(nomination_id: int):
     nomination = _owned_nomination(nomination_id)
     if not permissions.can_edit_nomination(current_user, nomination):
         flash(_("فقط پیش‌نویس قابل ویرایش است."), "warning")
-        return _back(nomination)
+        return redirect(_page(nomination))
     form = dossier_form(nomination.category.nominee_kind, edit=True, obj=nomination)
     form.category_id.choices = [(c.id, c.title) for c in queries.categories_like(db.session, nomination.category)]
-    if form.validate_on_submit():
-        try:
-            services.update_draft(db.session, actor=_actor(), nomination=nomination, values=form.values(),
-                                  category=db.session.get(Category, form.category_id.data))
-        except DomainError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("تغییرات پیش‌نویس ذخیره شد."), "success")
-            return _back(nomination)
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.update_draft(db.session, actor=_actor(), nomination=nomination, values=form.values(),
+                                          category=db.session.get(Category, form.category_id.data)),
+            form=form, done=_("تغییرات پیش‌نویس ذخیره شد."), to=_page(nomination))) is not None:
+        return response
     return render_template("nominations/form.html", form=form, category=nomination.category, nomination=nomination,
                            required=services.REQUIRED_FOR_SUBMIT[nomination.category.nominee_kind])
 
 
 def _transition(nomination: Nomination, action: NominationAction, done: str, reason: str | None = None):
     """Run one transition; a refusal (incomplete, closed phase, quota full, wrong state) becomes a flash."""
-    try:
-        services.transition(db.session, nomination=nomination, action=action, actor=_actor(), reason=reason)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(done, "success")
-    return _back(nomination)
+    return run_service(lambda: services.transition(db.session, nomination=nomination, action=action, actor=_actor(),
+                                                   reason=reason),
+                       done=done, to=_page(nomination))
 
 
 @bp.route("/<int:nomination_id>/submit", methods=["POST"])
@@ -193,20 +169,15 @@ def upload(nomination_id: int):
     form = UploadForm()
     if form.validate_on_submit():
         max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
-        try:
-            document = documents.add_document(
-                db.session, actor=_actor(), nomination=nomination, filename=form.file.data.filename or "",
-                data=form.file.data.read(max_bytes + 1), upload_dir=_upload_dir(), max_bytes=max_bytes)
-        except DomainError as error:
-            db.session.rollback()
-            if error.field != "file":  # not about the file itself (wrong state): the form is not even offered
-                flash(error.message, "danger")
-                return _back(nomination, "#evidence")
-            form.file.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("مدرک «%(name)s» پیوست شد.", name=document.original_name), "success")
-            return _back(nomination, "#evidence")
+        # A refusal about the file goes beside it; any other (wrong state) is flashed: the form is not even offered.
+        if (response := run_service(
+                lambda: documents.add_document(
+                    db.session, actor=_actor(), nomination=nomination, filename=form.file.data.filename or "",
+                    data=form.file.data.read(max_bytes + 1), upload_dir=_upload_dir(), max_bytes=max_bytes),
+                form=form, back=_page(nomination, "#evidence"),
+                done=lambda document: _("مدرک «%(name)s» پیوست شد.", name=document.original_name),
+                to=_page(nomination, "#evidence"))) is not None:
+            return response
     return _render_view(nomination, upload_form=form)
 
 
@@ -235,12 +206,6 @@ def delete_document(nomination_id: int, document_id: int):
     if document is None:
         abort(404)
     name = document.original_name
-    try:
-        documents.remove_document(db.session, actor=_actor(), document=document, upload_dir=_upload_dir())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("مدرک «%(name)s» حذف شد.", name=name), "success")
-    return _back(nomination, "#evidence")
+    return run_service(
+        lambda: documents.remove_document(db.session, actor=_actor(), document=document, upload_dir=_upload_dir()),
+        done=_("مدرک «%(name)s» حذف شد.", name=name), to=_page(nomination, "#evidence"))

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from awards import clock, permissions
 from awards.cycles.queries import current_cycle
-from awards.errors import DomainError
 from awards.evaluation.scoring import round2_or_none
 from awards.extensions import db
 from awards.models import Category
 from awards.results import exports, queries, services
 from awards.results.forms import TieForm
+from awards.web import run_service
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 
@@ -64,18 +64,13 @@ def resolve_tie(category_id: int, key: int):
         abort(403)
     prefix = TieForm.prefix_for([key])
     form = TieForm(prefix=prefix)
-    if form.validate_on_submit():
-        try:
-            services.resolve_tie(db.session, category=category, actor=current_user,
-                                 ordered_nomination_ids=form.ordered_ids(), justification=form.justification.data)
-        except DomainError as err:
-            db.session.rollback()
-            (form[err.field] if err.field in ("positions", "justification") else form.positions).errors.append(
-                err.message)
-        else:
-            db.session.commit()
-            flash(_("ترتیب نامزدهای هم‌امتیاز ثبت شد."), "success")
-            return redirect(url_for("results.category", category_id=category.id, _anchor="ties"))
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.resolve_tie(db.session, category=category, actor=current_user,
+                                         ordered_nomination_ids=form.ordered_ids(),
+                                         justification=form.justification.data),
+            form=form, field="positions", done=_("ترتیب نامزدهای هم‌امتیاز ثبت شد."),
+            to=url_for("results.category", category_id=category.id, _anchor="ties"))) is not None:
+        return response
     return _render(_visible_category(category_id), submitted={prefix: form})
 
 
@@ -84,15 +79,8 @@ def _button(category_id: int, predicate, action, success: str):
     category = _visible_category(category_id)
     if not predicate(current_user, category):
         abort(403)
-    try:
-        action(db.session, category=category, actor=current_user)
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for("results.category", category_id=category_id))
+    return run_service(lambda: action(db.session, category=category, actor=current_user), done=success,
+                       to=url_for("results.category", category_id=category_id))
 
 
 @bp.route("/<int:category_id>/propose", methods=["POST"])

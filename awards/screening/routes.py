@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -10,12 +10,12 @@ from flask_wtf import FlaskForm
 from awards import permissions
 from awards.cycles.queries import current_cycle
 from awards.enums import NominationAction
-from awards.errors import DomainError
 from awards.extensions import db
 from awards.models import Cycle, Nomination
 from awards.nominations import services
 from awards.screening import queries
 from awards.screening.forms import AcceptForm, ComplianceForm, ReturnForm
+from awards.web import run_service
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
 
@@ -58,16 +58,6 @@ def _decidable(nomination_id: int, allowed) -> Nomination:
     return nomination
 
 
-def _refused(err: DomainError, form: FlaskForm, nomination_id: int, page, endpoint: str):
-    """A refusal about the typed reason goes beside the field (input kept); anything else is flashed."""
-    db.session.rollback()
-    if err.field in form:
-        form[err.field].errors.append(err.message)
-        return page(failed={nomination_id: form})
-    flash(err.message, "danger")
-    return redirect(url_for(endpoint, **_filters()))
-
-
 @bp.route("/")
 @login_required
 def queue():
@@ -82,13 +72,15 @@ def queue():
 def accept(nomination_id: int):
     nomination = _decidable(nomination_id, permissions.can_screen)
     form = AcceptForm()
-    try:
-        services.transition(db.session, nomination=nomination, action=NominationAction.ACCEPT, actor=current_user)
-    except DomainError as err:
-        return _refused(err, form, nomination_id, _queue_page, "screening.queue")
-    db.session.commit()
-    flash(_("«%(name)s» پذیرفته شد و به ارزیابی رفت.", name=nomination.nominee_name), "success")
-    return redirect(url_for("screening.queue", **_filters()))
+    # A refusal about a typed field goes beside it in the queue (input kept); anything else is flashed.
+    back = url_for("screening.queue", **_filters())
+    response = run_service(
+        lambda: services.transition(db.session, nomination=nomination, action=NominationAction.ACCEPT,
+                                    actor=current_user),
+        form=form, back=back, done=lambda _none: _("«%(name)s» پذیرفته شد و به ارزیابی رفت.",
+                                                   name=nomination.nominee_name),
+        to=back)
+    return response if response is not None else _queue_page(failed={nomination_id: form})
 
 
 @bp.route("/<int:nomination_id>/return", methods=["POST"])
@@ -98,14 +90,14 @@ def return_(nomination_id: int):
     form = ReturnForm()
     if not form.validate_on_submit():
         return _queue_page(failed={nomination_id: form})
-    try:
-        services.transition(db.session, nomination=nomination, action=NominationAction.RETURN, actor=current_user,
-                            reason=form.reason.data)
-    except DomainError as err:
-        return _refused(err, form, nomination_id, _queue_page, "screening.queue")
-    db.session.commit()
-    flash(_("«%(name)s» با دلیل به استان بازگشت.", name=nomination.nominee_name), "success")
-    return redirect(url_for("screening.queue", **_filters()))
+    back = url_for("screening.queue", **_filters())
+    response = run_service(
+        lambda: services.transition(db.session, nomination=nomination, action=NominationAction.RETURN,
+                                    actor=current_user, reason=form.reason.data),
+        form=form, back=back, done=lambda _none: _("«%(name)s» با دلیل به استان بازگشت.",
+                                                   name=nomination.nominee_name),
+        to=back)
+    return response if response is not None else _queue_page(failed={nomination_id: form})
 
 
 @bp.route("/compliance")
@@ -125,14 +117,12 @@ def compliance(nomination_id: int):
     if not form.validate_on_submit():
         return _compliance_page(failed={nomination_id: form})
     passed = form.outcome.data == "passed"
-    try:
-        services.decide_compliance(db.session, nomination=nomination, actor=current_user, passed=passed,
-                                   reason=form.reason.data or "")
-    except DomainError as err:
-        return _refused(err, form, nomination_id, _compliance_page, "screening.compliance_queue")
-    db.session.commit()
-    if passed:
-        flash(_("انطباق «%(name)s» تأیید شد.", name=nomination.nominee_name), "success")
-    else:
-        flash(_("«%(name)s» رد انطباق شد و از رقابت کنار رفت.", name=nomination.nominee_name), "warning")
-    return redirect(url_for("screening.compliance_queue", **_filters()))
+    back = url_for("screening.compliance_queue", **_filters())
+    response = run_service(
+        lambda: services.decide_compliance(db.session, nomination=nomination, actor=current_user, passed=passed,
+                                           reason=form.reason.data or ""),
+        form=form, back=back,
+        done=lambda _none: (_("انطباق «%(name)s» تأیید شد.", name=nomination.nominee_name), "success") if passed
+        else (_("«%(name)s» رد انطباق شد و از رقابت کنار رفت.", name=nomination.nominee_name), "warning"),
+        to=back)
+    return response if response is not None else _compliance_page(failed={nomination_id: form})

@@ -1,71 +1,62 @@
-"""Fixtures: a fresh, migrated database per test (SQLite file copy, or a PostgreSQL template clone)."""
+"""Fixtures: a fresh database per test, copied from a template: migrated and empty, or with the demo seeded."""
 
 from __future__ import annotations
 
-import itertools
 import os
-import shutil
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import awards.persian  # noqa: F401  (imports jdatetime under its warning guard before anything else)
 from awards import clock, create_app
 from awards.db import db, reset_write_intent, set_write_intent
-from awards.migrate import upgrade
+from tests.database_templates import Templates
 
 PG_URL = os.environ.get("AWARDS_TEST_DATABASE_URL")
-_counter = itertools.count()
 
 
 def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + make_url(PG_URL).render_as_string() if PG_URL else 'SQLite'}"
 
 
-@pytest.fixture(scope="session")
-def template_database(tmp_path_factory):
-    """Migrate one template database per session; each test gets a copy of it."""
+#: The fixtures that stand for the seeded demo, and the stage of the template a test's database is then copied
+#: from. A test that asks for one (directly or through other fixtures) gets a copy of that demo template.
+DEMO_STAGES = {"demo_final": "final", "demo": "nominations"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the tests marked ``postgres_only`` unless the suite runs on PostgreSQL."""
     if PG_URL:
-        url = make_url(PG_URL)
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        template = f"{url.database}_tmpl_{os.getpid()}"
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{template}"'))
-            conn.execute(text(f'CREATE DATABASE "{template}"'))
-        engine = create_engine(url.set(database=template))
-        upgrade(engine)
-        engine.dispose()
-        yield ("postgresql", template, admin, url)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{template}"'))
-        admin.dispose()
-    else:
-        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-        engine = create_engine(f"sqlite:///{path}")
-        upgrade(engine)
-        engine.dispose()
-        yield ("sqlite", path, None, None)
-
-
-@pytest.fixture
-def database_url(template_database, tmp_path):
-    kind, template, admin, url = template_database
-    if kind == "sqlite":
-        target = tmp_path / "test.sqlite3"
-        shutil.copy(template, target)
-        yield f"sqlite:///{target}"
         return
-    name = f"{url.database}_{os.getpid()}_{next(_counter)}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    skip = pytest.mark.skip(reason="needs PostgreSQL (AWARDS_TEST_DATABASE_URL)")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory):
+    """The migrated template of this process (each xdist worker has its own), and its demo templates."""
+    built = Templates(tmp_path_factory.mktemp("templates"), PG_URL)
+    yield built
+    built.drop()
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
+def demo_stage(request) -> str | None:
+    """The demo stage this test's database is a copy of (None: the migrated, empty database)."""
+    return next((stage for name, stage in DEMO_STAGES.items() if name in request.fixturenames), None)
+
+
+@pytest.fixture
+def database_url(templates, demo_stage, tmp_path):
+    with templates.copy(demo_stage, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def app(database_url, templates, demo_stage, tmp_path):
+    templates.copy_uploads(demo_stage, tmp_path / "uploads")
     app = create_app("testing", {
         "DATABASE_URL": database_url,
         "UPLOAD_FOLDER": tmp_path / "uploads",
@@ -111,14 +102,23 @@ def client(app):
 
 
 @pytest.fixture
-def demo(app, session):
-    """The 1404 demo at its default stage (nominations open), committed."""
-    from awards.demo import seed_demo
+def _demo_copy(app, session, templates, demo_stage):
+    """The demo context of the seeded copy this test's database is, the clock where seeding left it."""
+    return templates.demo_context(demo_stage, session, upload_dir=app.config["UPLOAD_FOLDER"],
+                                  max_bytes=app.config["MAX_UPLOAD_BYTES"])
 
-    context = seed_demo(session, password=app.config["DEMO_PASSWORD"], upload_dir=app.config["UPLOAD_FOLDER"],
-                        max_bytes=app.config["MAX_UPLOAD_BYTES"])
-    session.commit()
-    return context
+
+@pytest.fixture
+def demo(_demo_copy):
+    """The 1404 demo at its default stage (nominations open), committed (at its final stage when the test also
+    asks for ``demo_final``)."""
+    return _demo_copy
+
+
+@pytest.fixture
+def demo_final(_demo_copy):
+    """The 1404 demo carried to its frozen result, committed."""
+    return _demo_copy
 
 
 def csrf_token(client, path: str = "/login") -> str:

@@ -17,7 +17,7 @@ from awards import create_app
 from awards.backup import create_backup, read_manifest, restore_backup
 from awards.certificates.services import save_signature
 from awards.db import Base, db
-from awards.demo import demo_pdf, seed_demo
+from awards.demo import demo_pdf
 from awards.migrate import upgrade
 from awards.models import Category, EvidenceDocument, Signatory, User
 from awards.nominations import documents, services
@@ -27,9 +27,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 KIND = "postgresql" if os.environ.get("AWARDS_TEST_DATABASE_URL") else "sqlite"
 
 
-def _signed(app, session, stage: str):
-    context = seed_demo(session, password=app.config["DEMO_PASSWORD"], upload_dir=app.config["UPLOAD_FOLDER"],
-                        max_bytes=app.config["MAX_UPLOAD_BYTES"], stage=stage)
+def _signed(app, session, context):
     admin = session.scalar(select(User).where(User.username == "admin"))
     signatory = session.scalar(select(Signatory).order_by(Signatory.id))
     save_signature(session, signatory=signatory, actor=admin, data=PNG, upload_dir=app.config["UPLOAD_FOLDER"],
@@ -39,15 +37,15 @@ def _signed(app, session, stage: str):
 
 
 @pytest.fixture
-def final_demo(app, session):
+def final_demo(app, session, demo_final):
     """The demo run to final results, plus a signature image, committed."""
-    return _signed(app, session, "final")
+    return _signed(app, session, demo_final)
 
 
 @pytest.fixture
-def signed_demo(app, session):
+def signed_demo(app, session, demo):
     """The demo with nominations open, plus a signature image, committed (quicker to build)."""
-    return _signed(app, session, "nominations")
+    return _signed(app, session, demo)
 
 
 @pytest.fixture

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-pytestmark = [pytest.mark.postgres_only,
-              pytest.mark.skipif(not os.environ.get("AWARDS_TEST_DATABASE_URL"), reason="needs PostgreSQL")]
+pytestmark = pytest.mark.postgres_only
 
 
 def terminate_connections_to(database_url: str) -> int:

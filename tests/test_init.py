@@ -18,7 +18,6 @@ from tests.fresh_database import fresh_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Tandis-first-setup-1405"
-needs_postgres = pytest.mark.skipif(not os.environ.get("AWARDS_TEST_DATABASE_URL"), reason="needs PostgreSQL")
 
 
 def _make_app(url: str, tmp_path: Path, config: str = "testing"):
@@ -85,7 +84,6 @@ def test_init_on_an_empty_sqlite_database_creates_the_first_organizer(tmp_path, 
 
 
 @pytest.mark.postgres_only
-@needs_postgres
 def test_init_on_an_empty_postgresql_database_creates_the_first_organizer(empty_app):
     assert empty_app.config["DATABASE_URL"].startswith("postgresql")
     result = _init(empty_app)

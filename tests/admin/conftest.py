@@ -1,8 +1,7 @@
-"""Helpers for the «مدیریت» tests: the demo at its final stage, and short loaders."""
+"""Helpers for the «مدیریت» tests: moments of the demo cycle, and short loaders (``demo_final``: tests/conftest.py)."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from awards.demo import jalali_moment
@@ -19,17 +18,6 @@ TIMELINE_1405 = {
     "results_final_at": "۱۴۰۵/۰۴/۰۵",
     "ceremony_at": "۱۴۰۵/۰۴/۱۰",
 }
-
-
-@pytest.fixture
-def demo_final(app, session):
-    """The 1404 demo carried to its frozen result, committed."""
-    from awards.demo import seed_demo
-
-    context = seed_demo(session, password=app.config["DEMO_PASSWORD"], upload_dir=app.config["UPLOAD_FOLDER"],
-                        max_bytes=app.config["MAX_UPLOAD_BYTES"], stage="final")
-    session.commit()
-    return context
 
 
 def user(session, username: str) -> User:

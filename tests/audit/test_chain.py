@@ -7,7 +7,6 @@ SQL on the rows.
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 
 import pytest
@@ -229,7 +228,6 @@ def test_migration_chains_events_already_in_the_log(tmp_path):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not os.environ.get("AWARDS_TEST_DATABASE_URL"), reason="needs PostgreSQL")
 def test_appends_from_two_connections_leave_one_valid_chain(demo, session):
     start = session.scalar(select(func.count()).select_from(AuditEvent))
     admin_id = demo.users["admin"].id

@@ -5,15 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from awards.demo import MASKATI, run_to_final
+from awards.demo import MASKATI
 from awards.models import Award, Nomination
 
 
 @pytest.fixture
-def final(demo, session):
-    run_to_final(session, demo)
-    session.commit()
-    return demo
+def final(demo_final):
+    return demo_final
 
 
 @pytest.fixture

@@ -37,10 +37,26 @@ def test_award_pdf_reprint_is_byte_identical(client, login_as, maskati_award):
     assert first == second
 
 
+def _awards_state(session) -> tuple:
+    """What a refused print or revocation must leave as it was: the awards' revocation columns, the audit events
+    and the jobs (read in a fresh transaction, so it sees what requests committed)."""
+    session.commit()
+    revocations = session.execute(select(Award.id, Award.revoked_at, Award.revoked_by_id, Award.revoke_reason)
+                                  .order_by(Award.id)).all()
+    events = session.scalar(select(func.count()).select_from(AuditEvent))
+    jobs = session.scalar(select(func.count()).select_from(Job))
+    session.commit()
+    return revocations, events, jobs
+
+
 @pytest.mark.parametrize("username", ["fars", "winners-chair", "oversight-1"])
-def test_award_pdf_refused_to_non_organizers(client, login_as, maskati_award, username):
+def test_award_pdf_refused_to_non_organizers(client, login_as, maskati_award, session, username):
     login_as(username)
-    assert client.get(f"/certificates/awards/{maskati_award.id}.pdf").status_code in (403, 404)
+    before = _awards_state(session)
+    response = client.get(f"/certificates/awards/{maskati_award.id}.pdf")
+    assert response.status_code in (403, 404)
+    assert response.mimetype != "application/pdf"
+    assert _awards_state(session) == before
 
 
 def test_verify_page_shows_valid_award_without_login(client, maskati_award):
@@ -114,11 +130,16 @@ def test_revoke_without_reason_keeps_the_form_and_changes_nothing(client, login_
 
 
 @pytest.mark.parametrize("username", ["admin", "winners-chair", "fars"])
-def test_revoke_refused_outside_oversight(client, login_as, maskati_award, username):
+def test_revoke_refused_outside_oversight(client, login_as, maskati_award, session, username):
     login_as(username)
+    token = csrf_token(client, "/")
+    before = _awards_state(session)
     response = client.post(f"/certificates/awards/{maskati_award.id}/revoke",
-                           data={"csrf_token": csrf_token(client, "/"), "reason": "دلیل"})
+                           data={"csrf_token": token, "reason": "دلیل"})
     assert response.status_code in (403, 404)
+    after = _awards_state(session)
+    assert after == before
+    assert all(row.revoked_at is None for row in after[0])
 
 
 def test_revoked_award_cannot_be_printed_as_valid(client, login_as, maskati_award, session, final):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from decimal import Decimal
 
@@ -142,7 +141,6 @@ def test_conflict_refused_once_category_is_final(session, demo):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not os.environ.get("AWARDS_TEST_DATABASE_URL"), reason="needs PostgreSQL row locks")
 def test_double_submit_under_racing_requests_saves_one_sheet(app, session, demo):
     nomination = make_nominations(session, demo, "industry", 1)[0]
     session.commit()

@@ -9,61 +9,70 @@ from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from awards.enums import JobState
+from awards.enums import JobState, NominationState, NomineeKind
 from awards.migrate import alembic_config, upgrade
 from awards.models import AuditEvent, Criterion, Score, ScoreSheet
+from tests.factories import make_category, make_criterion, make_cycle, make_nomination, make_user
 from tests.fresh_database import fresh_database_url
 
 
-def test_criterion_max_points_must_be_positive(session, demo):
-    category = demo.categories["cluster"]
-    session.add(Criterion(category_id=category.id, committee_id=category.criteria[0].committee_id,
+@pytest.fixture
+def category(session):
+    return make_category(session, make_cycle(session), code="cluster", kind=NomineeKind.CLUSTER)
+
+
+def test_criterion_max_points_must_be_positive(session, category):
+    committee_id = make_criterion(session, category).committee_id
+    session.add(Criterion(category_id=category.id, committee_id=committee_id,
                           title="x", max_points=Decimal("0"), weight=Decimal("1")))
     with pytest.raises(IntegrityError):
         session.flush()
 
 
-def _sheet(session, demo):
-    nomination_id = session.execute(text("SELECT id FROM nominations WHERE state = 'in_evaluation' LIMIT 1")).scalar()
-    criterion = demo.categories["cluster"].criteria[0]
-    sheet = ScoreSheet(nomination_id=nomination_id, committee_id=criterion.committee_id,
-                       member_id=demo.users["winners-1"].id)
+@pytest.fixture
+def sheet_and_criterion(session, category):
+    nomination = make_nomination(session, category, state=NominationState.IN_EVALUATION)
+    criterion = make_criterion(session, category, max_points="20")
+    sheet = ScoreSheet(nomination_id=nomination.id, committee_id=criterion.committee_id,
+                       member_id=make_user(session).id)
     session.add(sheet)
     session.flush()
     return sheet, criterion
 
 
 @pytest.mark.parametrize("value", ["-1", "20.5", "7.3"])
-def test_score_value_outside_range_or_half_steps_is_refused(session, demo, value):
-    sheet, criterion = _sheet(session, demo)
+def test_score_value_outside_range_or_half_steps_is_refused(session, sheet_and_criterion, value):
+    sheet, criterion = sheet_and_criterion
     session.add(Score(sheet_id=sheet.id, criterion_id=criterion.id, value=Decimal(value),
                       max_points=criterion.max_points))
     with pytest.raises(IntegrityError):
         session.flush()
 
 
-def test_score_half_step_within_range_is_accepted(session, demo):
-    sheet, criterion = _sheet(session, demo)
+def test_score_half_step_within_range_is_accepted(session, sheet_and_criterion):
+    sheet, criterion = sheet_and_criterion
     session.add(Score(sheet_id=sheet.id, criterion_id=criterion.id, value=Decimal("12.5"),
                       max_points=criterion.max_points))
     session.flush()
 
 
-def test_one_sheet_per_member_nomination_and_committee(session, demo):
-    sheet, _criterion = _sheet(session, demo)
+def test_one_sheet_per_member_nomination_and_committee(session, sheet_and_criterion):
+    sheet, _criterion = sheet_and_criterion
     session.add(ScoreSheet(nomination_id=sheet.nomination_id, committee_id=sheet.committee_id,
                            member_id=sheet.member_id))
     with pytest.raises(IntegrityError):
         session.flush()
 
 
-def test_audit_log_refuses_update(session, demo):
+def test_audit_log_refuses_update(session):
+    make_user(session)  # records «user.create»
     event_id = session.query(AuditEvent.id).first()[0]
     with pytest.raises(DBAPIError):
         session.execute(text("UPDATE audit_events SET action = 'forged' WHERE id = :id"), {"id": event_id})
 
 
-def test_audit_log_refuses_delete(session, demo):
+def test_audit_log_refuses_delete(session):
+    make_user(session)
     with pytest.raises(DBAPIError):
         session.execute(text("DELETE FROM audit_events"))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
@@ -72,8 +71,6 @@ def last_slot(session, demo):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not os.environ.get("AWARDS_TEST_DATABASE_URL"),
-                    reason="needs PostgreSQL (AWARDS_TEST_DATABASE_URL) for real row locks")
 def test_two_racing_submits_for_the_last_slot_exactly_one_wins(session, demo, last_slot):
     barrier = threading.Barrier(2)
     seen: list[int] = []

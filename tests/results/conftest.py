@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -31,8 +30,7 @@ DEFAULT_PLAN = {
     "خوشه زعفران تربت حیدریه": [Decimal("0.5"), Decimal("0.55"), Decimal("0.6")],
 }
 
-PG_ONLY = [pytest.mark.postgres_only,
-           pytest.mark.skipif(not os.environ.get("AWARDS_TEST_DATABASE_URL"), reason="needs PostgreSQL")]
+PG_ONLY = pytest.mark.postgres_only
 
 
 def user(session, username: str) -> User:

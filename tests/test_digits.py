@@ -11,7 +11,6 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
 
-import pytest
 from sqlalchemy import select
 
 from awards.models import User
@@ -89,16 +88,6 @@ def _walk(client, start: str = "/", *, skip_ltr: bool = True):
             target = url.path + (f"?{url.query}" if url.query and "page=" not in url.query else "")
             if target not in seen:
                 todo.append(target)
-
-
-@pytest.fixture
-def demo_final(app, session):
-    from awards.demo import seed_demo
-
-    context = seed_demo(session, password=app.config["DEMO_PASSWORD"], upload_dir=app.config["UPLOAD_FOLDER"],
-                        max_bytes=app.config["MAX_UPLOAD_BYTES"], stage="final")
-    session.commit()
-    return context
 
 
 def test_digits_persian_pages_show_no_latin_digits(app, session, demo_final):

@@ -166,6 +166,7 @@ FIELD_LABELS = {
     "source_cycle": _l("دورهٔ مبدأ"),
     "categories": _l("رشته‌ها"),
     "memberships": _l("عضویت‌ها"),
+    "members": _l("اعضا"),
     "signatories": _l("امضاکنندگان"),
     "committee": _l("کمیته"),
     "user_id": _l("کاربر"),

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards.db import Base, UTCDateTime, utcnow
@@ -34,6 +34,9 @@ class Nomination(Base):
         CheckConstraint(
             "state <> 'ineligible' OR ineligible_reason IS NOT NULL", name="ineligible_has_reason"
         ),
+        # Duplicate nominees (awards.nominations.queries.duplicate_nominees) are found through these.
+        Index("ix_nominations_cycle_legal_id", "cycle_id", "legal_id"),
+        Index("ix_nominations_cycle_national_code", "cycle_id", "national_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

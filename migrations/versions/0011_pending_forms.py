@@ -12,7 +12,7 @@ from alembic import op
 import awards.db
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from awards import clock
 from awards.demo import jalali_moment
 from awards.enums import CommitteeCode, ComplianceOutcome, NominationState, SheetState
 from awards.evaluation import queries as evaluation_queries
-from awards.evaluation.services import flag_conflicts
+from awards.evaluation.conflicts import flag_conflicts
 from awards.main import dashboard
 from awards.main.reminders import remind_members
 from awards.models import (
@@ -310,17 +310,6 @@ def test_chart_data_is_json_with_persian_labels(app, client, demo, login_as):
     assert data["persian"] is True
     assert "فارس" in data["provinces"]["labels"]
     assert "در حال ارزیابی" in data["states"]["labels"]
-
-
-@pytest.fixture
-def demo_final(app, session):
-    """The 1404 demo carried to its frozen result, committed."""
-    from awards.demo import seed_demo
-
-    context = seed_demo(session, password=app.config["DEMO_PASSWORD"], upload_dir=app.config["UPLOAD_FOLDER"],
-                        max_bytes=app.config["MAX_UPLOAD_BYTES"], stage="final")
-    session.commit()
-    return context
 
 
 def test_score_distribution_once_results_exist(app, client, session, demo_final, login_as):

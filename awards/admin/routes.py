@@ -137,7 +137,7 @@ def new_category(cycle_id: int):
     if form.validate_on_submit() and (response := run_service(
             lambda: services.create_category(db.session, actor=current_user, cycle=cycle, values=form.values()),
             form=form,
-            done=lambda category: _("رشتهٔ «%(title)s» ساخته شد. معیارهای ارزیابی آن را در صفحهٔ رابریک تنظیم کنید.",
+            done=lambda category: _("رشتهٔ «%(title)s» ساخته شد. معیارهای ارزیابی آن را در صفحهٔ «معیارهای ارزیابی» تنظیم کنید.",
                                     title=category.title),
             to=url_for("admin.cycle", cycle_id=cycle.id))) is not None:
         return response

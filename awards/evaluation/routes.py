@@ -228,7 +228,7 @@ def rubric_reset(category_id: int):
         return redirect(url_for("evaluation.rubric_page", category_id=category.id))
     return run_service(
         lambda: rubric.reset_rubric(db.session, category=category, actor=_actor(), reason=form.reason.data),
-        done=lambda count: (_("رابریک بازنشانی شد و %(count)s برگهٔ ارسال‌شده به پیش‌نویس برگشت.", count=count),
+        done=lambda count: (_("معیارهای ارزیابی بازنشانی شد و %(count)s برگهٔ ارسال‌شده به پیش‌نویس برگشت.", count=count),
                             "warning"),
         to=url_for("evaluation.rubric_page", category_id=category.id))
 

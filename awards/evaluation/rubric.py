@@ -202,7 +202,7 @@ def update_rubric(session: Session, *, category: Category, actor: User, data: Ru
         _diff_criteria(diff, entry, code, criteria)
     changes = diff.changes
     if diff.scoring_changes and rubric_locked(session, category=category):
-        message = _("ارزیابی این رشته آغاز شده است؛ برای تغییر معیارها و وزن‌ها ابتدا رابریک را با ذکر دلیل "
+        message = _("ارزیابی این رشته آغاز شده است؛ برای تغییر معیارها و وزن‌ها ابتدا معیارها را با ذکر دلیل "
                     "بازنشانی کنید.")
         raise FormErrors(dict.fromkeys(diff.scoring_changes.values(), message), message)
     if not changes:
@@ -318,12 +318,12 @@ def reset_rubric(session: Session, *, category: Category, actor: User, reason: s
     """
     reason = normalize_text(reason or "")
     if not permissions.can_manage_rubric(actor):
-        raise PermissionDenied(_("فقط دبیرخانه رابریک را بازنشانی می‌کند."))
+        raise PermissionDenied(_("فقط دبیرخانه معیارهای ارزیابی را بازنشانی می‌کند."))
     if not reason:
         raise DomainError(_("دلیل بازنشانی را بنویسید."), field="reason")
     lock_open_category(session, category=category)
     if not rubric_locked(session, category=category):
-        raise InvalidTransition(_("رابریک این رشته قفل نیست؛ نیازی به بازنشانی نیست."))
+        raise InvalidTransition(_("معیارهای ارزیابی این رشته قفل نیست؛ نیازی به بازنشانی نیست."))
     sheets = list(session.scalars(
         select(ScoreSheet).join(Nomination, Nomination.id == ScoreSheet.nomination_id)
         .where(Nomination.category_id == category.id, ScoreSheet.state == SheetState.SUBMITTED)

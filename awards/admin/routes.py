@@ -137,8 +137,8 @@ def new_category(cycle_id: int):
     if form.validate_on_submit() and (response := run_service(
             lambda: services.create_category(db.session, actor=current_user, cycle=cycle, values=form.values()),
             form=form,
-            done=lambda category: _("رشتهٔ «%(title)s» ساخته شد. معیارهای ارزیابی آن را در صفحهٔ «معیارهای ارزیابی» تنظیم کنید.",
-                                    title=category.title),
+            done=lambda category: _("رشتهٔ «%(title)s» ساخته شد. معیارهای ارزیابی آن را در صفحهٔ «معیارهای ارزیابی» "
+                                    "تنظیم کنید.", title=category.title),
             to=url_for("admin.cycle", cycle_id=cycle.id))) is not None:
         return response
     return render_template("admin/category_form.html", form=form, cycle=cycle, category=None)

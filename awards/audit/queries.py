@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from awards import i18n
 from awards.enums import CommitteeCode
 from awards.labels import DOSSIER_FIELD_LABELS, LABELS, TIMELINE_FIELD_LABELS
 from awards.models import AuditChainHead, AuditEvent, Criterion, User
@@ -115,7 +116,13 @@ OBJECT_LABELS = {
     "category": _l("رشته"),
     "award": _l("جایزه"),
     "sheet": _l("برگهٔ امتیاز"),
+    "score_sheet": _l("برگهٔ امتیاز"),
     "audit": _l("دفتر ممیزی"),
+    "assignment": _l("واگذاری"),
+    "citation": _l("متن لوح"),
+    "committee": _l("کمیته"),
+    "conflict": _l("تعارض منافع"),
+    "job": _l("کار پس‌زمینه"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).
@@ -221,6 +228,7 @@ _KEY_SCOPES = {"category": _l("رشته"), "cycle": _l("دوره")}
 LABELLED_FIELDS = frozenset({"state", "outcome", "tier"})
 #: Fields whose values are machine codes, shown left to right as they are (digests shortened).
 CODE_FIELDS = frozenset({"sha256", "stored_name", "content_type", "username", "serial", "token", "result_digest",
+                         "proposal_digest",
                          "audit_head_hash", "problem"})
 
 
@@ -236,6 +244,8 @@ class Change:
 
 
 def _typed(name: str, value: Any) -> tuple[Any, str]:
+    if isinstance(value, dict):  # e.g. a proposal's tiers, {nomination id: tier}: one readable line
+        return i18n.join(f"{key}: {LABELS.get(item, item)}" for key, item in value.items()), "text"
     if isinstance(value, str) and name.endswith(("_at", "_from")):
         try:
             return datetime.fromisoformat(value), "datetime"

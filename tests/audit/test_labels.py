@@ -30,8 +30,8 @@ def _literals(node: ast.AST) -> list[str]:
     return []
 
 
-def _written_in_code() -> tuple[set[str], set[str]]:
-    actions, keys = set(), set()
+def _written_in_code() -> tuple[set[str], set[str], set[str]]:
+    actions, keys, objects = set(), set(), set()
     for path in AWARDS.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.endswith("_ACTION")
@@ -41,6 +41,8 @@ def _written_in_code() -> tuple[set[str], set[str]]:
                 for keyword in node.keywords:
                     if keyword.arg == "action":
                         actions.update(a for a in _literals(keyword.value) if "." in a)
+                    elif keyword.arg == "object_type":
+                        objects.update(_literals(keyword.value))
                     elif keyword.arg == "changes" and isinstance(keyword.value, ast.Dict):
                         keys.update(k for key in keyword.value.keys if key is not None for k in _literals(key))
             elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
@@ -50,15 +52,16 @@ def _written_in_code() -> tuple[set[str], set[str]]:
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and any(
                     isinstance(t, ast.Name) and t.id == "changes" for t in node.targets):
                 keys.update(k for key in node.value.keys if key is not None for k in _literals(key))
-    return actions, keys
+    return actions, keys, objects
 
 
-ACTIONS, KEYS = _written_in_code()
+ACTIONS, KEYS, OBJECTS = _written_in_code()
 
 
 def test_labels_the_code_walk_finds_what_it_should():
     assert {"sheet.reopen", "award.revoke", "rubric.reset", "results.propose", "audit.verify"} <= ACTIONS
     assert {"text", "approved", "comment", "final_score"} <= KEYS
+    assert {"score_sheet", "citation", "nomination"} <= OBJECTS
 
 
 @pytest.mark.parametrize("action", sorted(ACTIONS | {f"nomination.{a.value}" for a in NominationAction}))
@@ -73,6 +76,17 @@ def test_labels_every_changed_field_has_one(app, key):
     with app.test_request_context("/"):
         label = queries.field_label(key)
     assert not LATIN.search(label), f"{key}: {label}"
+
+
+@pytest.mark.parametrize("object_type", sorted(OBJECTS))
+def test_labels_every_object_type_has_one(object_type):
+    assert object_type in queries.OBJECT_LABELS, object_type
+
+
+def test_labels_a_mapping_value_reads_as_one_line(app):
+    with app.test_request_context("/"):
+        (change,) = queries.describe_changes({"tiers": [None, {"5": "gold", "7": "certificate"}]})
+    assert change.kind == "text" and "5: " in change.after and "7: " in change.after and "{" not in change.after
 
 
 def test_labels_compound_rubric_and_sheet_keys_read_as_a_path(app):

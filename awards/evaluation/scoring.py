@@ -548,12 +548,24 @@ class CategoryResult:
         return next(n for n in self.nominees if n.id == nomination_id)
 
 
-def expected_reviewers(spec: CommitteeSpec, nomination_id: int, inp: CategoryInput) -> tuple[int, ...]:
-    """Members expected to score this nomination for this committee (conflicted ones excluded)."""
+def assigned_reviewers(inp: CategoryInput) -> dict[tuple[int, str], set[int]]:
+    """The assignments indexed once by (nomination, committee): one pass, so looking one up costs nothing."""
+    index: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for nomination_id, code, member in inp.assignments:
+        index[(nomination_id, code)].add(member)
+    return index
+
+
+def expected_reviewers(spec: CommitteeSpec, nomination_id: int, inp: CategoryInput,
+                       assigned: Mapping[tuple[int, str], set[int]] | None = None) -> tuple[int, ...]:
+    """Members expected to score this nomination for this committee (conflicted ones excluded).
+
+    ``assigned`` is :func:`assigned_reviewers` of ``inp``; pass it when asking about many nominations, since
+    scanning every assignment for each nominee made a category's cost grow with its square."""
     if spec.reviewers_per_nomination is None:
         pool = spec.members
     else:
-        pool = {m for (nom, code, m) in inp.assignments if nom == nomination_id and code == spec.code}
+        pool = (assigned if assigned is not None else assigned_reviewers(inp)).get((nomination_id, spec.code), set())
     return tuple(sorted(m for m in pool if (nomination_id, m) not in inp.conflicts))
 
 
@@ -565,7 +577,8 @@ def compute_category(inp: CategoryInput) -> CategoryResult:
     specs = [s for s in inp.committees if criteria_of.get(s.code)]
     weights = {s.code: s.weight for s in specs if s.weight > 0}
 
-    expected = {(s.code, n.id): expected_reviewers(s, n.id, inp) for s in specs for n in inp.nominees}
+    assigned = assigned_reviewers(inp)
+    expected = {(s.code, n.id): expected_reviewers(s, n.id, inp, assigned) for s in specs for n in inp.nominees}
     counted = _counted_scores(inp, specs, criteria_of, expected)
     normalised: dict[str, dict[tuple[int, int], Decimal]] = {}
     stats: dict[str, CommitteeStats] = {}

@@ -619,3 +619,25 @@ def test_normalisation_preserves_pool_mean_for_normalised_members(rows):
 @pytest.mark.parametrize("method", list(Aggregation))
 def test_aggregate_single_sheet_is_that_sheet(method):
     assert aggregate([D("66.5")], method) == D("66.5")
+
+
+# --- expected reviewers: the assignments indexed once (issue 14: the scan per nominee was quadratic) ---------
+
+_assignment = st.tuples(st.integers(1, 6), st.sampled_from(["winners", "media"]), st.integers(100, 104))
+
+
+@given(assignments=st.frozensets(_assignment, max_size=40),
+       conflicts=st.frozensets(st.tuples(st.integers(1, 6), st.integers(100, 104)), max_size=8))
+def test_expected_reviewers_from_the_index_equal_a_scan_of_every_assignment(assignments, conflicts):
+    from awards.evaluation.scoring import CategoryInput, assigned_reviewers, expected_reviewers
+
+    inp = CategoryInput(nominees=[], committees=[], criteria=[], sheets=[], conflicts=conflicts,
+                        assignments=assignments)
+    index = assigned_reviewers(inp)
+    for code in ("winners", "media"):
+        spec = CommitteeSpec(code, D(1), reviewers_per_nomination=2, members=frozenset(range(100, 105)))
+        for nomination_id in range(1, 7):
+            scanned = sorted(m for (n, c, m) in assignments
+                             if n == nomination_id and c == code and (nomination_id, m) not in conflicts)
+            assert list(expected_reviewers(spec, nomination_id, inp, index)) == scanned
+            assert list(expected_reviewers(spec, nomination_id, inp)) == scanned

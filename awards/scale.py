@@ -213,7 +213,39 @@ def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
     return start + timedelta(seconds=rng.randrange(seconds))
 
 
-def seed_scale(session: Session, *, nominations: int, password: str, upload_dir: Path, seed: int = 1404,  # noqa: C901
+@dataclass
+class _Build:
+    """What the steps of :func:`seed_scale` share: the session, the seeded generator, the audit log, and the ids
+    and rows each step leaves for the next."""
+
+    session: Session
+    rng: random.Random
+    log: _Log
+    stage: str
+    provinces: list[Province]
+    committees: dict[CommitteeCode, Committee]
+    cycle: Cycle | None = None
+    categories: list[Category] = field(default_factory=list)
+    #: (category id, committee id) -> [(criterion id, max points)] in rubric order.
+    criteria: dict[tuple[int, int], list[tuple[int, Decimal]]] = field(default_factory=lambda: defaultdict(list))
+    password_hash: str = ""
+    users: list[dict] = field(default_factory=list)
+    admin: int = 0
+    officers: dict[int, int] = field(default_factory=dict)
+    members: dict[CommitteeCode, list[int]] = field(default_factory=dict)
+    severity: dict[int, float] = field(default_factory=dict)
+    #: (nomination id, category id, province id, quality) of every nomination that reached evaluation.
+    evaluated: list[tuple[int, int, int, float]] = field(default_factory=list)
+    rows_doc: list[dict] = field(default_factory=list)
+    rows_screen: list[dict] = field(default_factory=list)
+    rows_comp: list[dict] = field(default_factory=list)
+    rows_a: list[dict] = field(default_factory=list)
+    rows_c: list[dict] = field(default_factory=list)
+    rows_s: list[dict] = field(default_factory=list)
+    rows_v: list[dict] = field(default_factory=list)
+
+
+def seed_scale(session: Session, *, nominations: int, password: str, upload_dir: Path, seed: int = 1404,
                stage: str = "evaluation", finalise: bool = True, env_name: str = "development") -> ScaleReport:
     """Fill an empty, migrated database with one cycle of ``nominations`` dossiers up to ``stage``.
 
@@ -228,13 +260,25 @@ def seed_scale(session: Session, *, nominations: int, password: str, upload_dir:
     check_target(session, env_name=env_name)
     report = ScaleReport(nominations=nominations)
     started = time.perf_counter()
-    rng = random.Random(seed)
-    log = _Log()
+    build = _Build(session=session, rng=random.Random(seed), log=_Log(), stage=stage,
+                   provinces=list(session.scalars(select(Province).order_by(Province.id))),
+                   committees={c.code: c for c in session.scalars(select(Committee))})
+    _build_cycle(build)
+    _build_accounts(build, password=password)
+    _build_nominations(build, nominations=nominations, upload_dir=upload_dir)
+    _build_evaluation(build)
+    report.seconds["build"] = time.perf_counter() - started
+    _insert_evaluation(build, report)
+    report.seconds["insert"] = time.perf_counter() - started - report.seconds["build"]
+    session.flush()
+    _set_clock_and_results(build, report, finalise=finalise)
+    report.seconds["total"] = time.perf_counter() - started
+    return report
 
-    provinces = list(session.scalars(select(Province).order_by(Province.id)))
-    committees = {c.code: c for c in session.scalars(select(Committee))}
 
-    # --- the cycle, its categories and rubric (a few hundred rows: the ORM is fine here) -----------------------
+def _build_cycle(build: _Build) -> None:
+    """The cycle, its categories and rubric (a few hundred rows: the ORM is fine here)."""
+    session, committees = build.session, build.committees
     cycle = Cycle(
         year=YEAR, title="روز ملی صنعت و معدن ۱۴۰۴ (دادهٔ آزمون مقیاس)",
         nominations_open_at=jalali_moment(1403, 12, 1), nominations_close_at=jalali_moment(1404, 2, 31, 23, 59),
@@ -246,7 +290,7 @@ def seed_scale(session: Session, *, nominations: int, password: str, upload_dir:
                          Signatory(name="مریم توکلی", title="دبیر ستاد برگزاری روز ملی صنعت و معدن", position=1)]
     session.add(cycle)
     session.flush()
-    categories: list[Category] = []
+    build.cycle = cycle
     for position, (code, title, kind, _weight) in enumerate(CATEGORIES):
         category = Category(cycle_id=cycle.id, code=code, title=title, nominee_kind=kind, province_quota=1,
                             gold_quota=1, certificate_quota=3, min_score=Decimal("50"), position=position)
@@ -262,267 +306,324 @@ def seed_scale(session: Session, *, nominations: int, password: str, upload_dir:
                     max_points=Decimal(max_points), weight=Decimal(weight_c), position=criterion_position))
                 criterion_position += 1
         session.add(category)
-        categories.append(category)
+        build.categories.append(category)
     session.flush()
-    criteria: dict[tuple[int, int], list[tuple[int, Decimal]]] = defaultdict(list)
-    for category in categories:
+    for category in build.categories:
         for criterion in category.criteria:
-            criteria[(category.id, criterion.committee_id)].append((criterion.id, criterion.max_points))
+            build.criteria[(category.id, criterion.committee_id)].append((criterion.id, criterion.max_points))
 
-    # --- accounts: organizers, one officer per province, the six committees ------------------------------------
-    t_open, t_close = cycle.nominations_open_at, cycle.nominations_close_at
-    t_screen, t_eval_close = cycle.screening_close_at, cycle.evaluation_close_at
-    t_setup = t_open - timedelta(days=10)
-    password_hash = hash_password(password)
-    users: list[dict] = []
 
-    def add_user(username: str, full_name: str, *, organizer: bool = False, province_id: int | None = None,
-                 organisation: str = "", title: str = "") -> int:
-        user_id = len(users) + 1
-        users.append({"id": user_id, "username": username, "full_name": full_name, "title": title,
-                      "organisation": organisation, "password_hash": password_hash, "active": True,
-                      "is_organizer": organizer, "province_id": province_id,
-                      "session_token": secrets.token_urlsafe(16), "created_at": t_setup,
-                      "must_change_password": False})
-        log.add(t_setup + timedelta(seconds=user_id), 1 if user_id > 1 else None, "user.create", "user", user_id,
-                changes={"username": [None, username], "is_organizer": [None, organizer],
-                         "province_id": [None, province_id]})
-        return user_id
+def _add_user(build: _Build, username: str, full_name: str, *, organizer: bool = False,
+              province_id: int | None = None, organisation: str = "", title: str = "") -> int:
+    t_setup = build.cycle.nominations_open_at - timedelta(days=10)
+    user_id = len(build.users) + 1
+    build.users.append({"id": user_id, "username": username, "full_name": full_name, "title": title,
+                        "organisation": organisation, "password_hash": build.password_hash, "active": True,
+                        "is_organizer": organizer, "province_id": province_id,
+                        "session_token": secrets.token_urlsafe(16), "created_at": t_setup,
+                        "must_change_password": False})
+    build.log.add(t_setup + timedelta(seconds=user_id), 1 if user_id > 1 else None, "user.create", "user", user_id,
+                  changes={"username": [None, username], "is_organizer": [None, organizer],
+                           "province_id": [None, province_id]})
+    return user_id
 
-    admin = add_user("admin", "دبیرخانهٔ روز ملی صنعت و معدن", organizer=True, organisation="وزارت صمت")
-    add_user("admin2", "معاون دبیرخانه", organizer=True, organisation="وزارت صمت")
-    officers = {}
-    for province in provinces:
-        officers[province.id] = add_user(f"officer-{province.iso_code.lower()}", f"کارشناس استان {province.name_fa}",
-                                         province_id=province.id, organisation=f"سازمان صمت {province.name_fa}")
-    members: dict[CommitteeCode, list[int]] = {}
+
+def _build_accounts(build: _Build, *, password: str) -> None:
+    """Accounts: organizers, one officer per province, the six committees."""
+    build.password_hash = hash_password(password)
+    build.admin = _add_user(build, "admin", "دبیرخانهٔ روز ملی صنعت و معدن", organizer=True,
+                            organisation="وزارت صمت")
+    _add_user(build, "admin2", "معاون دبیرخانه", organizer=True, organisation="وزارت صمت")
+    for province in build.provinces:
+        build.officers[province.id] = _add_user(
+            build, f"officer-{province.iso_code.lower()}", f"کارشناس استان {province.name_fa}",
+            province_id=province.id, organisation=f"سازمان صمت {province.name_fa}")
     memberships = []
     for code, size in COMMITTEE_SIZES.items():
-        members[code] = []
+        build.members[code] = []
         for i in range(size):
             suffix = "chair" if i == 0 else str(i)
-            user_id = add_user(f"{code.value}-{suffix}", f"{_FIRST[(i + len(memberships)) % 12]} "
-                               f"{_LAST[(i * 5 + len(memberships)) % 11]}", organisation=f"نهاد {_WORDS[i]}",
-                               title=f"عضو کمیتهٔ {committees[code].name_fa}")
-            members[code].append(user_id)
-            memberships.append({"id": len(memberships) + 1, "cycle_id": cycle.id,
-                                "committee_id": committees[code].id, "user_id": user_id, "is_chair": i == 0})
-    _insert(session, User.__table__, users)
-    _insert(session, Membership.__table__, memberships)
-    pa_members, oversight = members[CommitteeCode.PROVINCIAL_AFFAIRS], members[CommitteeCode.OVERSIGHT]
-    severity = {m: rng.uniform(-0.08, 0.08) for ms in members.values() for m in ms}
+            user_id = _add_user(build, f"{code.value}-{suffix}", f"{_FIRST[(i + len(memberships)) % 12]} "
+                                f"{_LAST[(i * 5 + len(memberships)) % 11]}", organisation=f"نهاد {_WORDS[i]}",
+                                title=f"عضو کمیتهٔ {build.committees[code].name_fa}")
+            build.members[code].append(user_id)
+            memberships.append({"id": len(memberships) + 1, "cycle_id": build.cycle.id,
+                                "committee_id": build.committees[code].id, "user_id": user_id, "is_chair": i == 0})
+    _insert(build.session, User.__table__, build.users)
+    _insert(build.session, Membership.__table__, memberships)
+    build.severity = {m: build.rng.uniform(-0.08, 0.08) for ms in build.members.values() for m in ms}
 
-    # --- nominations, evidence, screening and compliance -------------------------------------------------------
+
+def _nominee_values(build: _Build, nid: int, kind: NomineeKind, province: Province
+                    ) -> tuple[datetime, dict[str, Any]]:
+    """The nominee's details as the province typed them, and when the dossier was created."""
+    rng = build.rng
+    word, sector = rng.choice(_WORDS), rng.choice(_SECTORS)
+    if kind is NomineeKind.PERSON:
+        name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+    elif kind is NomineeKind.CLUSTER:
+        name = f"خوشه {sector} {word} {nid}"
+    elif kind is NomineeKind.PROJECT:
+        name = f"طرح {sector} {word} {nid}"
+    else:
+        name = f"شرکت {sector} {word} {nid}"
+    created = _between(rng, build.cycle.nominations_open_at, build.cycle.nominations_close_at - timedelta(days=20))
+    values = {"nominee_name": name, "city": province.capital_fa, "sector": sector,
+              "representative_name": f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",
+              "representative_title": "مدیرعامل", "founding_year": rng.randint(1340, 1400),
+              "employees": rng.randint(10, 3000), "annual_sales": rng.randint(1_000, 5_000_000),
+              "exports_value": rng.randint(0, 20_000), "growth_percent": Decimal(rng.randint(-200, 600)) / 10,
+              "narrative": f"دستاوردهای {name} در {sector}: رشد تولید، صادرات و اشتغال در {province.name_fa}."}
+    if kind is NomineeKind.LEGAL_ENTITY:
+        values["legal_id"] = legal_id(f"10{nid:08d}")
+    if kind is NomineeKind.PERSON:
+        values["national_code"] = national_code(f"{nid:09d}")
+        values["salutation"] = rng.choice(["جناب آقای", "سرکار خانم"])
+    return created, values
+
+
+def _build_nominations(build: _Build, *, nominations: int, upload_dir: Path) -> None:
+    """Nominations, evidence, screening and compliance; then the quotas, and every row of them inserted."""
+    rng, cycle = build.rng, build.cycle
     weights = [w for *_, w in CATEGORIES]
-    rows_n, rows_doc, rows_screen, rows_comp = [], [], [], []
-    evaluated: list[tuple[int, int, int, float]] = []  # (nomination id, category id, province id, quality)
+    rows_n = []
     upload_dir.mkdir(parents=True, exist_ok=True)
     pdf = demo_pdf("Tandis scale evidence")
-    pdf_sha = hashlib.sha256(pdf).hexdigest()
     for nid in range(1, nominations + 1):
-        category = rng.choices(categories, weights)[0]
+        category = rng.choices(build.categories, weights)[0]
+        provinces = build.provinces
         province = provinces[min(len(provinces) - 1, int(rng.betavariate(1.2, 2.0) * len(provinces)))]
-        officer = officers[province.id]
+        officer = build.officers[province.id]
         roll = rng.random()
-        kind = category.nominee_kind
-        word, sector = rng.choice(_WORDS), rng.choice(_SECTORS)
-        if kind is NomineeKind.PERSON:
-            name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
-        elif kind is NomineeKind.CLUSTER:
-            name = f"خوشه {sector} {word} {nid}"
-        elif kind is NomineeKind.PROJECT:
-            name = f"طرح {sector} {word} {nid}"
-        else:
-            name = f"شرکت {sector} {word} {nid}"
-        created = _between(rng, t_open, t_close - timedelta(days=20))
-        values = {"nominee_name": name, "city": province.capital_fa, "sector": sector,
-                  "representative_name": f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",
-                  "representative_title": "مدیرعامل", "founding_year": rng.randint(1340, 1400),
-                  "employees": rng.randint(10, 3000), "annual_sales": rng.randint(1_000, 5_000_000),
-                  "exports_value": rng.randint(0, 20_000), "growth_percent": Decimal(rng.randint(-200, 600)) / 10,
-                  "narrative": f"دستاوردهای {name} در {sector}: رشد تولید، صادرات و اشتغال در {province.name_fa}."}
-        if kind is NomineeKind.LEGAL_ENTITY:
-            values["legal_id"] = legal_id(f"10{nid:08d}")
-        if kind is NomineeKind.PERSON:
-            values["national_code"] = national_code(f"{nid:09d}")
-            values["salutation"] = rng.choice(["جناب آقای", "سرکار خانم"])
+        created, values = _nominee_values(build, nid, category.nominee_kind, province)
         row = {"id": nid, "cycle_id": cycle.id, "category_id": category.id, "province_id": province.id,
-               "search_name": normalize_search(name), "created_by_id": officer, "created_at": created,
-               "updated_at": created, "submitted_at": None, "return_reason": None, "ineligible_reason": None,
-               "mobile": None, "legal_id": None, "national_code": None, "salutation": None, **values}
+               "search_name": normalize_search(values["nominee_name"]), "created_by_id": officer,
+               "created_at": created, "updated_at": created, "submitted_at": None, "return_reason": None,
+               "ineligible_reason": None, "mobile": None, "legal_id": None, "national_code": None,
+               "salutation": None, **values}
         audit = {"nomination_id": nid, "cycle_id": cycle.id, "province_id": province.id}
-        log.add(created, officer, "nomination.create", "nomination", nid, **audit,
-                changes={k: [None, str(v) if isinstance(v, Decimal) else v] for k, v in values.items()})
+        build.log.add(created, officer, "nomination.create", "nomination", nid, **audit,
+                      changes={k: [None, str(v) if isinstance(v, Decimal) else v] for k, v in values.items()})
         if roll < 0.035:  # a draft still being written
             state = NominationState.DRAFT
         else:
-            doc_at = created + timedelta(hours=rng.randint(1, 72))
-            stored = secrets.token_hex(16) + ".pdf"
-            (upload_dir / stored).write_bytes(pdf)
-            rows_doc.append({"id": len(rows_doc) + 1, "nomination_id": nid, "original_name": "مدارک-پرونده.pdf",
-                             "stored_name": stored, "content_type": "application/pdf", "size_bytes": len(pdf),
-                             "sha256": pdf_sha, "uploaded_by_id": officer, "uploaded_at": doc_at})
-            log.add(doc_at, officer, "document.add", "document", len(rows_doc), **audit,
-                    changes={"original_name": [None, "مدارک-پرونده.pdf"], "sha256": [None, pdf_sha]})
-            submitted = doc_at + timedelta(hours=rng.randint(1, 240))
-            if roll < 0.065:  # withdrawn before submitting
-                state = NominationState.WITHDRAWN
-                log.add(submitted, officer, "nomination.withdraw", "nomination", nid, **audit,
-                        changes={"state": ["draft", "withdrawn"]})
-            else:
-                row["submitted_at"] = submitted
-                log.add(submitted, officer, "nomination.submit", "nomination", nid, **audit,
-                        changes={"state": ["draft", "submitted"]})
-                decided = _between(rng, submitted + timedelta(hours=2), t_screen - timedelta(days=1))
-                screener = rng.choice(pa_members)
-                if roll < 0.10:  # returned by screening, back to the province as a draft
-                    state = NominationState.DRAFT
-                    reason = "گواهی استاندارد و صورت‌های مالی حسابرسی‌شده پیوست نشده است."
-                    row["return_reason"] = reason
-                    rows_screen.append({"id": len(rows_screen) + 1, "nomination_id": nid,
-                                        "outcome": ScreeningOutcome.RETURNED, "reason": reason,
-                                        "decided_by_id": screener, "decided_at": decided})
-                    log.add(decided, screener, "nomination.return", "nomination", nid, **audit, reason=reason,
-                            changes={"state": ["submitted", "draft"]})
-                elif roll < 0.15:  # still waiting for screening
-                    state = NominationState.SUBMITTED
-                else:
-                    state = NominationState.IN_EVALUATION
-                    rows_screen.append({"id": len(rows_screen) + 1, "nomination_id": nid,
-                                        "outcome": ScreeningOutcome.ACCEPTED, "reason": "",
-                                        "decided_by_id": screener, "decided_at": decided})
-                    log.add(decided, screener, "nomination.accept", "nomination", nid, **audit,
-                            changes={"state": ["submitted", "in_evaluation"]})
-                    checked = _between(rng, t_screen, STAGE_MOMENTS["evaluation"] - timedelta(days=1))
-                    inspector = rng.choice(oversight)
-                    if roll < 0.19:  # oversight failed it: ineligible (its sheets still count in the pools)
-                        state = NominationState.INELIGIBLE
-                        reason = "مفاصاحساب بیمه‌ای ارائه نشده است."
-                        row["ineligible_reason"] = reason
-                        rows_comp.append({"id": len(rows_comp) + 1, "nomination_id": nid,
-                                          "outcome": ComplianceOutcome.FAILED, "reason": reason,
-                                          "decided_by_id": inspector, "decided_at": checked})
-                        log.add(checked, inspector, "nomination.fail_compliance", "nomination", nid, **audit,
-                                reason=reason, changes={"state": ["in_evaluation", "ineligible"]})
-                    elif roll < 0.93:
-                        reason = "مجوزها و مفاصاحساب‌ها بررسی شد."
-                        rows_comp.append({"id": len(rows_comp) + 1, "nomination_id": nid,
-                                          "outcome": ComplianceOutcome.PASSED, "reason": reason,
-                                          "decided_by_id": inspector, "decided_at": checked})
-                        log.add(checked, inspector, "nomination.pass_compliance", "nomination", nid, **audit,
-                                reason=reason)
-                    evaluated.append((nid, category.id, province.id, rng.uniform(0.35, 0.95)))
+            state = _file_and_submit(build, row, audit, roll=roll, officer=officer, pdf=pdf, upload_dir=upload_dir)
+            if state is NominationState.IN_EVALUATION:
+                state = _check_compliance(build, row, audit, roll=roll)
+                build.evaluated.append((nid, category.id, province.id, rng.uniform(0.35, 0.95)))
         row["state"] = state
         rows_n.append(row)
-    # Quotas large enough for what each province put in each category (the app enforced them on submit).
+    _set_quotas(build, rows_n)
+    build.session.flush()
+    _insert(build.session, Nomination.__table__, rows_n)
+    _insert(build.session, EvidenceDocument.__table__, build.rows_doc)
+    _insert(build.session, ScreeningDecision.__table__, build.rows_screen)
+    _insert(build.session, ComplianceDecision.__table__, build.rows_comp)
+    build.rows_doc = []
+
+
+def _file_and_submit(build: _Build, row: dict[str, Any], audit: dict[str, int], *, roll: float, officer: int,
+                     pdf: bytes, upload_dir: Path) -> NominationState:
+    """The evidence goes on disk; the dossier is withdrawn, or submitted and screened (returned, still waiting, or
+    accepted: ``in_evaluation``, for :func:`_check_compliance` to decide on)."""
+    rng, log, nid = build.rng, build.log, row["id"]
+    pdf_sha = hashlib.sha256(pdf).hexdigest()
+    doc_at = row["created_at"] + timedelta(hours=rng.randint(1, 72))
+    stored = secrets.token_hex(16) + ".pdf"
+    (upload_dir / stored).write_bytes(pdf)
+    build.rows_doc.append({"id": len(build.rows_doc) + 1, "nomination_id": nid,
+                           "original_name": "مدارک-پرونده.pdf", "stored_name": stored,
+                           "content_type": "application/pdf", "size_bytes": len(pdf), "sha256": pdf_sha,
+                           "uploaded_by_id": officer, "uploaded_at": doc_at})
+    log.add(doc_at, officer, "document.add", "document", len(build.rows_doc), **audit,
+            changes={"original_name": [None, "مدارک-پرونده.pdf"], "sha256": [None, pdf_sha]})
+    submitted = doc_at + timedelta(hours=rng.randint(1, 240))
+    if roll < 0.065:  # withdrawn before submitting
+        log.add(submitted, officer, "nomination.withdraw", "nomination", nid, **audit,
+                changes={"state": ["draft", "withdrawn"]})
+        return NominationState.WITHDRAWN
+    row["submitted_at"] = submitted
+    log.add(submitted, officer, "nomination.submit", "nomination", nid, **audit,
+            changes={"state": ["draft", "submitted"]})
+    decided = _between(rng, submitted + timedelta(hours=2), build.cycle.screening_close_at - timedelta(days=1))
+    screener = rng.choice(build.members[CommitteeCode.PROVINCIAL_AFFAIRS])
+    if roll < 0.10:  # returned by screening, back to the province as a draft
+        reason = "گواهی استاندارد و صورت‌های مالی حسابرسی‌شده پیوست نشده است."
+        row["return_reason"] = reason
+        build.rows_screen.append({"id": len(build.rows_screen) + 1, "nomination_id": nid,
+                                  "outcome": ScreeningOutcome.RETURNED, "reason": reason,
+                                  "decided_by_id": screener, "decided_at": decided})
+        log.add(decided, screener, "nomination.return", "nomination", nid, **audit, reason=reason,
+                changes={"state": ["submitted", "draft"]})
+        return NominationState.DRAFT
+    if roll < 0.15:  # still waiting for screening
+        return NominationState.SUBMITTED
+    build.rows_screen.append({"id": len(build.rows_screen) + 1, "nomination_id": nid,
+                              "outcome": ScreeningOutcome.ACCEPTED, "reason": "",
+                              "decided_by_id": screener, "decided_at": decided})
+    log.add(decided, screener, "nomination.accept", "nomination", nid, **audit,
+            changes={"state": ["submitted", "in_evaluation"]})
+    return NominationState.IN_EVALUATION
+
+
+def _check_compliance(build: _Build, row: dict[str, Any], audit: dict[str, int], *, roll: float
+                      ) -> NominationState:
+    """Oversight on an accepted dossier: failed (ineligible), passed, or not yet decided."""
+    rng, nid = build.rng, row["id"]
+    checked = _between(rng, build.cycle.screening_close_at, STAGE_MOMENTS["evaluation"] - timedelta(days=1))
+    inspector = rng.choice(build.members[CommitteeCode.OVERSIGHT])
+    if roll < 0.19:  # oversight failed it: ineligible (its sheets still count in the pools)
+        reason = "مفاصاحساب بیمه‌ای ارائه نشده است."
+        row["ineligible_reason"] = reason
+        build.rows_comp.append({"id": len(build.rows_comp) + 1, "nomination_id": nid,
+                                "outcome": ComplianceOutcome.FAILED, "reason": reason,
+                                "decided_by_id": inspector, "decided_at": checked})
+        build.log.add(checked, inspector, "nomination.fail_compliance", "nomination", nid, **audit,
+                      reason=reason, changes={"state": ["in_evaluation", "ineligible"]})
+        return NominationState.INELIGIBLE
+    if roll < 0.93:
+        reason = "مجوزها و مفاصاحساب‌ها بررسی شد."
+        build.rows_comp.append({"id": len(build.rows_comp) + 1, "nomination_id": nid,
+                                "outcome": ComplianceOutcome.PASSED, "reason": reason,
+                                "decided_by_id": inspector, "decided_at": checked})
+        build.log.add(checked, inspector, "nomination.pass_compliance", "nomination", nid, **audit,
+                      reason=reason)
+    return NominationState.IN_EVALUATION
+
+
+def _set_quotas(build: _Build, rows_n: list[dict[str, Any]]) -> None:
+    """Quotas large enough for what each province put in each category (the app enforced them on submit)."""
     used: dict[tuple[int, int], int] = defaultdict(int)
     for row in rows_n:
         if row["state"] not in (NominationState.DRAFT, NominationState.WITHDRAWN):
             used[(row["category_id"], row["province_id"])] += 1
-    for category in categories:
+    for category in build.categories:
         category.province_quota = max([1] + [c for (cat, _p), c in used.items() if cat == category.id])
-    session.flush()
-    _insert(session, Nomination.__table__, rows_n)
-    _insert(session, EvidenceDocument.__table__, rows_doc)
-    _insert(session, ScreeningDecision.__table__, rows_screen)
-    _insert(session, ComplianceDecision.__table__, rows_comp)
-    del rows_n, rows_doc
 
-    # --- assignments, conflicts, sheets and scores -------------------------------------------------------------
-    t_assign = t_screen + timedelta(hours=2)
-    sheet_end = STAGE_MOMENTS["evaluation"] if stage == "evaluation" else t_eval_close - timedelta(hours=1)
-    load = {code: dict.fromkeys(members[code], 0) for code in SCORING}
-    rows_a, rows_c, rows_s, rows_v = [], [], [], []
+
+def _build_evaluation(build: _Build) -> None:
+    """Assignments, conflicts, sheets and scores: three reviewers per nomination in every scoring committee,
+    balanced by load, and the ``assignment.balance`` events that created them."""
+    cycle, committees = build.cycle, build.committees
+    t_assign = cycle.screening_close_at + timedelta(hours=2)
+    sheet_end = (STAGE_MOMENTS["evaluation"] if build.stage == "evaluation"
+                 else cycle.evaluation_close_at - timedelta(hours=1))
+    load = {code: dict.fromkeys(build.members[code], 0) for code in SCORING}
     created_pairs: dict[tuple[int, CommitteeCode], list[list[int]]] = defaultdict(list)
-    for nid, category_id, province_id, quality in evaluated:
+    for nid, category_id, province_id, quality in build.evaluated:
         audit = {"nomination_id": nid, "cycle_id": cycle.id, "province_id": province_id}
         for code in SCORING:
             committee_id = committees[code].id
             chosen = sorted(load[code], key=lambda m: (load[code][m], m))[:K]
             for member in chosen:
                 load[code][member] += 1
-                rows_a.append({"id": len(rows_a) + 1, "nomination_id": nid, "committee_id": committee_id,
-                               "member_id": member, "created_at": t_assign})
+                build.rows_a.append({"id": len(build.rows_a) + 1, "nomination_id": nid, "committee_id": committee_id,
+                                     "member_id": member, "created_at": t_assign})
                 created_pairs[(category_id, code)].append([nid, member])
             for member in chosen:
-                if rng.random() < 0.004:  # the member declares a conflict and does not score
-                    at = _between(rng, t_assign, sheet_end)
-                    rows_c.append({"id": len(rows_c) + 1, "nomination_id": nid, "user_id": member,
-                                   "source": ConflictSource.DECLARED, "reason": "همکاری پیشین با این واحد",
-                                   "created_at": at, "overridden_by_id": None, "overridden_at": None,
-                                   "override_reason": None})
-                    log.add(at, member, "conflict.declare", "conflict", len(rows_c), **audit,
-                            reason="همکاری پیشین با این واحد")
+                if _conflicts(build, nid, member, audit, t_assign=t_assign, sheet_end=sheet_end):
                     continue
-                if rng.random() < 0.002:  # a rule flag the secretariat looked at and overrode
-                    at = t_assign + timedelta(minutes=1)
-                    rows_c.append({"id": len(rows_c) + 1, "nomination_id": nid, "user_id": member,
-                                   "source": ConflictSource.SAME_ORGANISATION, "reason": "نام سازمان مشابه",
-                                   "created_at": at, "overridden_by_id": admin,
-                                   "overridden_at": at + timedelta(hours=3),
-                                   "override_reason": "سازمان‌ها یکی نیستند؛ تنها نامشان شبیه است."})
-                    log.add(at, None, "conflict.flag", "conflict", len(rows_c), **audit)
-                    log.add(at + timedelta(hours=3), admin, "conflict.override", "conflict", len(rows_c), **audit,
-                            reason="سازمان‌ها یکی نیستند؛ تنها نامشان شبیه است.")
-                fate = rng.random() if stage == "evaluation" else 0.0
-                if fate >= 0.95:  # not started yet
-                    continue
-                submit = fate < 0.90
-                at = _between(rng, t_assign + timedelta(hours=6), sheet_end)
-                sheet_id = len(rows_s) + 1
-                changes: dict[str, Any] = {"committee": [None, code.value]}
-                lines = criteria[(category_id, committee_id)]
-                for index, (criterion_id, max_points) in enumerate(lines):
-                    if not submit and index >= 2:
-                        break
-                    share = min(1.0, max(0.0, quality + severity[member] + rng.uniform(-0.07, 0.07)))
-                    value = _half(float(max_points) * share)
-                    rows_v.append({"sheet_id": sheet_id, "criterion_id": criterion_id, "value": value,
-                                   "max_points": max_points})
-                    changes[f"criterion:{criterion_id}"] = [None, str(value)]
-                if submit:
-                    changes["state"] = ["draft", "submitted"]
-                rows_s.append({"id": sheet_id, "nomination_id": nid, "committee_id": committee_id,
-                               "member_id": member, "state": SheetState.SUBMITTED if submit else SheetState.DRAFT,
-                               "comment": "", "created_at": at, "updated_at": at,
-                               "submitted_at": at if submit else None, "reopened_reason": None})
-                log.add(at, member, "sheet.submit" if submit else "sheet.save", "score_sheet", sheet_id,
-                        **audit, changes=changes)
+                _write_sheet(build, nid, member, code, audit, lines=build.criteria[(category_id, committee_id)],
+                             quality=quality, t_assign=t_assign, sheet_end=sheet_end)
     for (category_id, code), pairs in created_pairs.items():
-        log.add(t_assign, admin, "assignment.balance", "category", category_id, cycle_id=cycle.id,
-                changes={"committee": [None, code.value], "reviewers_per_nomination": [None, K],
-                         "created": [None, pairs], "removed": [None, 0], "short": [None, []]})
-    report.seconds["build"] = time.perf_counter() - started
-    _insert(session, Assignment.__table__, rows_a)
-    _insert(session, Conflict.__table__, rows_c)
-    _insert(session, ScoreSheet.__table__, rows_s)
+        build.log.add(t_assign, build.admin, "assignment.balance", "category", category_id, cycle_id=cycle.id,
+                      changes={"committee": [None, code.value], "reviewers_per_nomination": [None, K],
+                               "created": [None, pairs], "removed": [None, 0], "short": [None, []]})
+
+
+def _conflicts(build: _Build, nid: int, member: int, audit: dict[str, int], *, t_assign: datetime,
+               sheet_end: datetime) -> bool:
+    """A few conflicts of interest: True when the member declared one (and does not score); a rule flag the
+    secretariat overrode leaves the member scoring."""
+    rng, log, admin = build.rng, build.log, build.admin
+    if rng.random() < 0.004:  # the member declares a conflict and does not score
+        at = _between(rng, t_assign, sheet_end)
+        build.rows_c.append({"id": len(build.rows_c) + 1, "nomination_id": nid, "user_id": member,
+                             "source": ConflictSource.DECLARED, "reason": "همکاری پیشین با این واحد",
+                             "created_at": at, "overridden_by_id": None, "overridden_at": None,
+                             "override_reason": None})
+        log.add(at, member, "conflict.declare", "conflict", len(build.rows_c), **audit,
+                reason="همکاری پیشین با این واحد")
+        return True
+    if rng.random() < 0.002:  # a rule flag the secretariat looked at and overrode
+        at = t_assign + timedelta(minutes=1)
+        build.rows_c.append({"id": len(build.rows_c) + 1, "nomination_id": nid, "user_id": member,
+                             "source": ConflictSource.SAME_ORGANISATION, "reason": "نام سازمان مشابه",
+                             "created_at": at, "overridden_by_id": admin,
+                             "overridden_at": at + timedelta(hours=3),
+                             "override_reason": "سازمان‌ها یکی نیستند؛ تنها نامشان شبیه است."})
+        log.add(at, None, "conflict.flag", "conflict", len(build.rows_c), **audit)
+        log.add(at + timedelta(hours=3), admin, "conflict.override", "conflict", len(build.rows_c), **audit,
+                reason="سازمان‌ها یکی نیستند؛ تنها نامشان شبیه است.")
+    return False
+
+
+def _write_sheet(build: _Build, nid: int, member: int, code: CommitteeCode, audit: dict[str, int], *,
+                 lines: list[tuple[int, Decimal]], quality: float, t_assign: datetime, sheet_end: datetime) -> None:
+    """The member's sheet: submitted, a draft with two values, or (stage ``evaluation`` only) not started."""
+    rng = build.rng
+    fate = rng.random() if build.stage == "evaluation" else 0.0
+    if fate >= 0.95:  # not started yet
+        return
+    submit = fate < 0.90
+    at = _between(rng, t_assign + timedelta(hours=6), sheet_end)
+    sheet_id = len(build.rows_s) + 1
+    changes: dict[str, Any] = {"committee": [None, code.value]}
+    for index, (criterion_id, max_points) in enumerate(lines):
+        if not submit and index >= 2:
+            break
+        share = min(1.0, max(0.0, quality + build.severity[member] + rng.uniform(-0.07, 0.07)))
+        value = _half(float(max_points) * share)
+        build.rows_v.append({"sheet_id": sheet_id, "criterion_id": criterion_id, "value": value,
+                             "max_points": max_points})
+        changes[f"criterion:{criterion_id}"] = [None, str(value)]
+    if submit:
+        changes["state"] = ["draft", "submitted"]
+    build.rows_s.append({"id": sheet_id, "nomination_id": nid, "committee_id": build.committees[code].id,
+                         "member_id": member, "state": SheetState.SUBMITTED if submit else SheetState.DRAFT,
+                         "comment": "", "created_at": at, "updated_at": at,
+                         "submitted_at": at if submit else None, "reopened_reason": None})
+    build.log.add(at, member, "sheet.submit" if submit else "sheet.save", "score_sheet", sheet_id,
+                  **audit, changes=changes)
+
+
+def _insert_evaluation(build: _Build, report: ScaleReport) -> None:
+    """Assignments, conflicts, sheets and scores inserted, the audit events chained, the sequences moved on."""
+    session = build.session
+    _insert(session, Assignment.__table__, build.rows_a)
+    _insert(session, Conflict.__table__, build.rows_c)
+    _insert(session, ScoreSheet.__table__, build.rows_s)
+    rows_v = build.rows_v
     for start in range(0, len(rows_v), CHUNK):  # ids in order, given here to keep the dicts small until now
         chunk = rows_v[start:start + CHUNK]
         for offset, row in enumerate(chunk, start=start + 1):
             row["id"] = offset
         session.execute(insert(Score.__table__), chunk)
-    report.counts = {"assignments": len(rows_a), "conflicts": len(rows_c), "score_sheets": len(rows_s),
-                     "scores": len(rows_v), "audit_events": len(log.rows), "users": len(users)}
-    del rows_a, rows_s, rows_v
-    log.write(session)
+    report.counts = {"assignments": len(build.rows_a), "conflicts": len(build.rows_c),
+                     "score_sheets": len(build.rows_s), "scores": len(rows_v), "audit_events": len(build.log.rows),
+                     "users": len(build.users)}
+    del rows_v
+    build.rows_a, build.rows_s, build.rows_v = [], [], []
+    build.log.write(session)
     _advance_sequences(session)
-    report.seconds["insert"] = time.perf_counter() - started - report.seconds["build"]
-    session.flush()
 
-    # --- the clock, and for results the app's own proposal and confirmation ------------------------------------
-    if stage == "evaluation":
+
+def _set_clock_and_results(build: _Build, report: ScaleReport, *, finalise: bool) -> None:
+    """The clock, and for results the app's own proposal and confirmation; then the report's states and counts."""
+    import time
+
+    session = build.session
+    if build.stage == "evaluation":
         set_demo_clock(session, STAGE_MOMENTS["evaluation"])
     else:
         set_demo_clock(session, STAGE_MOMENTS["results"])
         if finalise:
             t0 = time.perf_counter()
-            report.finalised = finalise_all(session, cycle_id=cycle.id)
+            report.finalised = finalise_all(session, cycle_id=build.cycle.id)
             report.seconds["finalise"] = time.perf_counter() - t0
     report.states = {str(state): count for state, count in session.execute(
         select(Nomination.state, func.count()).group_by(Nomination.state))}
     report.counts["audit_events"] = session.scalar(select(func.count()).select_from(AuditEvent))
-    report.seconds["total"] = time.perf_counter() - started
-    return report
 
 
 def finalise_all(session: Session, *, cycle_id: int) -> int:

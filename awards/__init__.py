@@ -45,12 +45,13 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from awards.imports.routes import bp as imports_bp
     from awards.main.routes import bp as main_bp
     from awards.nominations.routes import bp as nominations_bp
+    from awards.notifications.routes import bp as notifications_bp
     from awards.results.routes import bp as results_bp
     from awards.screening.routes import bp as screening_bp
 
     for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
                       results_bp, certificates_bp, verify_bp, audit_bp, admin_bp,
-                      accounts_bp):
+                      accounts_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
     from awards.errors import register_error_pages

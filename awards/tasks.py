@@ -13,8 +13,9 @@ from huey import crontab
 
 from awards.certificates.tasks import print_certificates
 from awards.jobs import huey, with_app
+from awards.notifications.tasks import send_pending_mail, send_reminders, sweep_pending_mail
 
-__all__ = ["huey", "print_certificates", "watch_jobs"]
+__all__ = ["huey", "print_certificates", "send_pending_mail", "send_reminders", "sweep_pending_mail", "watch_jobs"]
 
 log = logging.getLogger("awards.jobs")
 

@@ -71,6 +71,7 @@ def app(database_url, tmp_path):
         "UPLOAD_FOLDER": tmp_path / "uploads",
         "OUTPUT_FOLDER": tmp_path / "output",
         "HUEY_SQLITE_PATH": tmp_path / "huey.sqlite3",
+        "MAIL_OUTBOX_FOLDER": tmp_path / "outbox",
     })
     # No app context stays pushed: each request then gets its own context, ``g`` and database session,
     # as in production. Tests talk to the database through the ``session`` fixture instead.

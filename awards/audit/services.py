@@ -77,7 +77,8 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain (it lands with the caller's transaction, only if the change does).
 
-    Side effects: locks the chain head until the transaction ends and moves it to this event.
+    Side effects: locks the chain head until the transaction ends and moves it to this event; creates the
+    notifications the event calls for (``awards.notifications.services.HANDLERS``).
     """
     last_id, last_hash = chain_head(session, lock=True)
     plain = {key: [_plain(v) for v in pair] if isinstance(pair, list | tuple) else _plain(pair)
@@ -100,6 +101,10 @@ def record(
     event.hash = event_hash(**{name: getattr(event, name) for name in HASHED_COLUMNS})
     session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(last_event_id=event.id, last_hash=event.hash))
     session.add(event)
+    # Imported here: notifications read the models the audited services write.
+    from awards.notifications.services import on_event
+
+    on_event(session, event)  # the bell (and mail) the event calls for, in the same transaction
     return event
 
 

@@ -101,3 +101,22 @@ def test_final_results_and_a_revoked_award_reach_organizers_chairs_and_the_provi
     [organizer] = notifications_of(session, "admin", kind=kinds.AWARD_REVOKED)
     assert organizer.link == f"/certificates/awards/{award.id}"
     assert notifications_of(session, "tehran", kind=kinds.AWARD_REVOKED) == []
+
+
+ELECTRONICS = "شرکت صنایع الکترونیک پارس شیراز"  # Fars, in evaluation in the demo
+
+
+def test_an_assignment_tells_the_assigned_member(app, demo, session):
+    from awards.enums import CommitteeCode
+    from awards.evaluation.services import add_assignment
+    from awards.models import Committee
+
+    nomination = session.scalar(select(Nomination).where(Nomination.nominee_name == ELECTRONICS))
+    committee = session.scalar(select(Committee).where(Committee.code == CommitteeCode.WINNERS))
+    with app.app_context(), write_intent(True):
+        add_assignment(session, nomination=nomination, committee=committee, member=demo.users["winners-2"],
+                       actor=demo.users["admin"])
+        session.commit()
+    [note] = notifications_of(session, "winners-2", kind=kinds.ASSIGNED)
+    assert ELECTRONICS in note.title and note.link == f"/evaluation/{nomination.id}/winners"
+    assert notifications_of(session, "winners-1", kind=kinds.ASSIGNED) == []

@@ -120,3 +120,24 @@ def test_an_assignment_tells_the_assigned_member(app, demo, session):
     [note] = notifications_of(session, "winners-2", kind=kinds.ASSIGNED)
     assert ELECTRONICS in note.title and note.link == f"/evaluation/{nomination.id}/winners"
     assert notifications_of(session, "winners-1", kind=kinds.ASSIGNED) == []
+
+
+def test_reopening_a_sheet_tells_its_member(app, demo, session):
+    from awards import clock as app_clock
+    from awards.enums import CommitteeCode, SheetState
+    from awards.evaluation.services import reopen_sheet
+    from awards.models import Committee, ScoreSheet
+
+    nomination = session.scalar(select(Nomination).where(Nomination.nominee_name == ELECTRONICS))
+    committee = session.scalar(select(Committee).where(Committee.code == CommitteeCode.WINNERS))
+    sheet = ScoreSheet(nomination_id=nomination.id, committee_id=committee.id, member_id=demo.users["winners-1"].id,
+                       state=SheetState.SUBMITTED, submitted_at=app_clock.now())
+    session.add(sheet)
+    session.commit()
+    with app.app_context(), write_intent(True):
+        reopen_sheet(session, sheet=sheet, actor=demo.users["winners-chair"],
+                     reason="امتیاز معیار دوم را بازبینی کنید.")
+        session.commit()
+    [note] = notifications_of(session, "winners-1", kind=kinds.SHEET_REOPENED)
+    assert ELECTRONICS in note.title and note.body == "امتیاز معیار دوم را بازبینی کنید."
+    assert note.link == f"/evaluation/{nomination.id}/winners"

@@ -104,6 +104,16 @@ class Config:
     PUBLIC_BASE_URL = _env("AWARDS_PUBLIC_BASE_URL")
     CERTIFICATE_WORKERS = _env_int("AWARDS_CERTIFICATE_WORKERS", 2)
     CERTIFICATE_CHUNK_SIZE = _env_int("AWARDS_CERTIFICATE_CHUNK_SIZE", 50)
+    # Notification mail: through this SMTP server when AWARDS_SMTP_HOST is set; otherwise each message is
+    # written as an .eml file to the outbox folder (the embedded default), listed at /notifications/outbox.
+    SMTP_HOST = _env("AWARDS_SMTP_HOST")
+    SMTP_PORT = _env_int("AWARDS_SMTP_PORT", 587)
+    SMTP_USERNAME = _env("AWARDS_SMTP_USERNAME")
+    SMTP_PASSWORD = _env("AWARDS_SMTP_PASSWORD")
+    SMTP_STARTTLS = _env("AWARDS_SMTP_STARTTLS", "1") not in ("0", "false", "no", "off")
+    SMTP_TIMEOUT_SECONDS = _env_int("AWARDS_SMTP_TIMEOUT_SECONDS", 20)
+    MAIL_FROM = _env("AWARDS_SMTP_FROM", "tandis@localhost")
+    MAIL_OUTBOX_FOLDER = Path(_env("AWARDS_MAIL_OUTBOX", str(INSTANCE_DIR / "outbox")))
     HUEY_IMMEDIATE = False
     TESTING = False
     DEBUG = False

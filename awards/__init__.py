@@ -25,6 +25,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from awards import cli, filters, hooks, i18n, jobs, params, serving
     from awards.accounts.routes import bp as accounts_bp
     from awards.admin.routes import bp as admin_bp
+    from awards.audit import services as audit_services
     from awards.audit.routes import bp as audit_bp
     from awards.auth import session_interface
     from awards.auth.keepalive import bp as keepalive_bp
@@ -38,6 +39,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from awards.imports.routes import bp as imports_bp
     from awards.main.routes import bp as main_bp
     from awards.nominations.routes import bp as nominations_bp
+    from awards.notifications.routes import bp as notifications_bp
+    from awards.notifications.services import on_event as notify_on_event
     from awards.results.routes import bp as results_bp
     from awards.screening.routes import bp as screening_bp
 
@@ -52,10 +55,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     i18n.init_app(app)  # numbers inside messages take the page's digits
     hooks.init_request_hooks(app)
     jobs.init_app(app)
+    audit_services.add_listener(notify_on_event)  # the bell and mail an audited event calls for
 
     for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
                       results_bp, certificates_bp, verify_bp, audit_bp, admin_bp,
-                      accounts_bp, keepalive_bp):
+                      accounts_bp, keepalive_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
     register_error_pages(app)

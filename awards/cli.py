@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from awards.migrate import MIGRATIONS_DIR, current_revision, upgrade
 from awards.models import Province, Setting, User
 from awards.reference import missing_reference_data
 from awards.results.cli import results_group
+from awards.scale import ScaleRefused, check_target, seed_scale, summary
 
 
 def load_clock(app: Flask) -> None:
@@ -180,11 +182,6 @@ SCALE_REFUSALS = {
                    "in, the clock in the results phase and every category proposed and confirmed.")
 def seed_scale_command(count: int, seed: int, stage: str) -> None:
     """Migrate, then fill an EMPTY database with one generated 1404 cycle of N nominations (for measuring)."""
-    import time
-
-    from awards.migrate import upgrade
-    from awards.scale import ScaleRefused, check_target, seed_scale, summary
-
     env_name = current_app.config["ENV_NAME"]
     try:
         if env_name == "production":

@@ -276,3 +276,20 @@ def can_view_awards(user: User) -> bool:
 def can_remind_members(user: User, code: CommitteeCode, cycle_id: int | None = None) -> bool:
     """The chair of a committee reminds its members of the sheets they still owe."""
     return code != CommitteeCode.OVERSIGHT and is_chair(user, code, cycle_id)
+
+
+# --- notifications ---------------------------------------------------------------------------------------
+
+def can_read_notifications(user: User) -> bool:
+    """Every signed-in user has a bell: their own notifications, listed and marked read."""
+    return _signed_in(user)
+
+
+def can_choose_notifications(user: User) -> bool:
+    """Every signed-in user chooses which optional kinds they receive (security mail cannot be refused)."""
+    return _signed_in(user)
+
+
+def can_view_mail_outbox(user: User) -> bool:
+    """The mail written to the outbox folder when no SMTP server is configured (for the developer)."""
+    return is_organizer(user)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -43,6 +44,7 @@ from awards.enums import (
     ScreeningOutcome,
     SheetState,
 )
+from awards.errors import DomainError
 from awards.models import (
     Assignment,
     AuditChainHead,
@@ -66,6 +68,8 @@ from awards.models import (
 )
 from awards.models.audit import GENESIS, event_hash
 from awards.persian import normalize_search
+from awards.results import services as results
+from awards.results.queries import load_results
 
 STAGES = ("evaluation", "results")
 CHUNK = 5000
@@ -251,8 +255,6 @@ def seed_scale(session: Session, *, nominations: int, password: str, upload_dir:
 
     Refuses (:class:`ScaleRefused`) the production config and a non-empty database. Flushes, never commits.
     """
-    import time
-
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}")
     if nominations < 1:
@@ -610,8 +612,6 @@ def _insert_evaluation(build: _Build, report: ScaleReport) -> None:
 
 def _set_clock_and_results(build: _Build, report: ScaleReport, *, finalise: bool) -> None:
     """The clock, and for results the app's own proposal and confirmation; then the report's states and counts."""
-    import time
-
     session = build.session
     if build.stage == "evaluation":
         set_demo_clock(session, STAGE_MOMENTS["evaluation"])
@@ -629,10 +629,6 @@ def _set_clock_and_results(build: _Build, report: ScaleReport, *, finalise: bool
 def finalise_all(session: Session, *, cycle_id: int) -> int:
     """Propose (the winners chair; ties settled by id order through ``resolve_tie``) and confirm (an organizer)
     every category of the cycle through the app's services. Returns how many categories were confirmed."""
-    from awards.errors import DomainError
-    from awards.results import services as results
-    from awards.results.queries import load_results
-
     chair = session.scalar(select(User).where(User.username == "winners-chair"))
     organizer = session.scalar(select(User).where(User.username == "admin"))
     confirmed = 0

@@ -16,8 +16,9 @@ from awards import create_app, jobs
 from awards.certificates.tasks import print_certificates
 from awards.db import db
 from awards.jobs import huey, with_app
+from awards.notifications.tasks import send_pending_mail, send_reminders, sweep_pending_mail
 
-__all__ = ["huey", "print_certificates", "watch_jobs"]
+__all__ = ["huey", "print_certificates", "send_pending_mail", "send_reminders", "sweep_pending_mail", "watch_jobs"]
 
 log = logging.getLogger("awards.jobs")
 jobs.set_app_factory(create_app)  # a task outside any app context (the consumer) builds the app once per worker

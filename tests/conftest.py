@@ -61,6 +61,7 @@ def app(database_url, templates, demo_stage, tmp_path):
         "DATABASE_URL": database_url,
         "UPLOAD_FOLDER": tmp_path / "uploads",
         "OUTPUT_FOLDER": tmp_path / "output",
+        "MAIL_OUTBOX_FOLDER": tmp_path / "outbox",
     })
     # No app context stays pushed: each request then gets its own context, ``g`` and database session,
     # as in production. Tests talk to the database through the ``session`` fixture instead.

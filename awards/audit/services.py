@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -87,7 +87,8 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain (it lands with the caller's transaction, only if the change does).
 
-    Side effects: locks the chain head until the transaction ends and moves it to this event.
+    Side effects: locks the chain head until the transaction ends and moves it to this event; creates the
+    notifications the event calls for (``awards.notifications.services.HANDLERS``).
     """
     [event] = record_many(session, events=[dict(
         actor=actor, action=action, object_type=object_type, object_id=object_id, changes=changes, reason=reason,
@@ -110,7 +111,21 @@ def record_many(session: Session, *, events: list[dict[str, Any]]) -> list[Audit
         last_id, last_hash = event.id, event.hash
     session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(last_event_id=last_id, last_hash=last_hash))
     session.add_all(made)
+    for listener in _LISTENERS:  # e.g. the notifications an event calls for, in the same transaction
+        for event in made:
+            listener(session, event)
     return made
+
+
+#: Called with (session, event) for every event recorded. The audit log sits below every domain package, so those
+#: above it (notifications) subscribe here instead of being imported (see :func:`add_listener`).
+_LISTENERS: list[Callable[[Session, AuditEvent], None]] = []
+
+
+def add_listener(listener: Callable[[Session, AuditEvent], None]) -> None:
+    """Have ``listener`` called for each event recorded from now on (once, however often it is added)."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
 
 
 def _chained_event(*, prev_id: int | None, prev_hash: str, actor: User | None, action: str, object_type: str,

@@ -38,7 +38,8 @@ from awards.models import (
 )
 from awards.models.cycle import TIMELINE_FIELDS
 from awards.nominations.states import QUOTA_STATES
-from awards.persian import TEHRAN
+from awards.persian import TEHRAN, to_persian_digits
+from awards.results.queries import load_results
 
 #: Nominations the content committee writes citations for (as the citation list shows them).
 CITATION_STATES = (NominationState.IN_EVALUATION, NominationState.SHORTLISTED)
@@ -441,8 +442,6 @@ def score_bins(scores: list[Decimal]) -> list[int]:
 
 def organizer_panel(session: Session, *, cycle: Cycle, now: datetime) -> OrganizerPanel:
     """Every province's figures: four statements, plus nine per category whose result is proposed or final."""
-    from awards.results.queries import load_results
-
     by_state = {NominationState(state): int(n) for state, n in session.execute(
         select(Nomination.state, func.count()).where(Nomination.cycle_id == cycle.id).group_by(Nomination.state)
     )}
@@ -513,8 +512,6 @@ def dashboard(session: Session, *, user: User) -> Dashboard:
 
 def chart_data(board: Dashboard, labels, *, persian: bool) -> dict:
     """The organizer's charts as plain JSON for static/js/dashboard.js (labels already translated)."""
-    from awards.persian import to_persian_digits
-
     panel = board.organizer
     if panel is None:
         return {}

@@ -1,8 +1,7 @@
 """Reminding a committee's members of the score sheets they still owe.
 
-For now a reminder is recorded in the audit log only: no message reaches the members yet. Sending one (e-mail
-or otherwise) belongs in :func:`remind_members`, after the event is recorded, so every reminder sent is also
-one audited.
+A reminder is recorded in the audit log and reaches each member as a notification (the bell, and e-mail when
+they have an address and have not opted out of reminders): ``awards.notifications.services.notify_reminder``.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from awards.errors import DomainError
 from awards.guards import ensure_cycle_writable
 from awards.main.dashboard import sheet_progress
 from awards.models import Category, Committee, Cycle, User
+from awards.notifications.services import notify_reminder
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def remind_members(session: Session, *, committee: Committee, category: Category
     ``category`` narrows the sheets counted to one category; ``cycle`` defaults to the category's cycle, or
     else the current one. Permission (the committee's chair) is the caller's to check. Refuses, recording
     nothing, when nobody owes a sheet. Side effect: one ``evaluation.remind`` audit event naming the members
-    and the sheets each still owes. Flushes, never commits. No message is sent yet.
+    and the sheets each still owes, and a reminder notification to each of them. Flushes, never commits.
     """
     cycle = cycle or (category.cycle if category is not None else current_cycle(session))
     if cycle is None:
@@ -53,5 +53,6 @@ def remind_members(session: Session, *, committee: Committee, category: Category
            cycle_id=cycle.id,
            changes={"members": "، ".join(f"{r.user.full_name} ({r.missing})" for r in reminders),
                     **({"category": category.title} if category is not None else {})})
+    notify_reminder(session, users=users, cycle=cycle, deadline_name="evaluation_close_at", actor=actor)
     session.flush()
     return reminders

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -10,7 +10,6 @@ from sqlalchemy import select
 from awards import i18n, permissions
 from awards.cycles.queries import current_cycle
 from awards.enums import CommitteeCode
-from awards.errors import DomainError
 from awards.extensions import db
 from awards.labels import LABELS, TIMELINE_FIELD_LABELS
 from awards.main import dashboard
@@ -19,6 +18,7 @@ from awards.main.reminders import remind_members
 from awards.models import Category, Committee
 from awards.params import as_id
 from awards.redirects import next_or_home
+from awards.web import run_service
 
 bp = Blueprint("main", __name__)
 
@@ -34,7 +34,7 @@ def index():
 @bp.route("/remind/<committee_code>", methods=["POST"])
 @login_required
 def remind(committee_code: str):
-    """The chair records a reminder to the members who still owe sheets (no message is sent yet)."""
+    """The chair reminds the members who still owe sheets (audited; each gets a notification)."""
     try:
         code = CommitteeCode(committee_code)
     except ValueError:
@@ -48,17 +48,11 @@ def remind(committee_code: str):
         category = db.session.get(Category, as_id(request.form["category"]) or 0)
         if category is None or category.cycle_id != cycle.id:
             abort(404)
-    try:
-        reminded = remind_members(db.session, committee=committee, category=category,
-                                  actor=current_user._get_current_object(), cycle=cycle)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-        return redirect(url_for("main.index"))
-    db.session.commit()
-    flash(_("یادآوری ثبت شد (برای %(count)s عضو؛ فرستادن پیام هنوز راه‌اندازی نشده است).",
-            count=i18n.number(len(reminded))), "success")
-    return redirect(url_for("main.index"))
+    return run_service(
+        lambda: remind_members(db.session, committee=committee, category=category,
+                               actor=current_user._get_current_object(), cycle=cycle),
+        done=lambda reminded: _("یادآوری برای %(count)s عضو فرستاده شد.", count=len(reminded)),
+        to=url_for("main.index"), refusal_category="warning")
 
 
 @bp.route("/healthz")

@@ -11,6 +11,7 @@ from awards.models.decision import ComplianceDecision, ScreeningDecision
 from awards.models.document import EvidenceDocument
 from awards.models.job import Job
 from awards.models.nomination import Nomination
+from awards.models.notification import Notification, NotificationOptOut
 from awards.models.password_link import PasswordLink
 from awards.models.pending_form import PendingForm
 from awards.models.province import Province
@@ -37,6 +38,8 @@ __all__ = [
     "Job",
     "Membership",
     "Nomination",
+    "Notification",
+    "NotificationOptOut",
     "PasswordLink",
     "PendingForm",
     "Province",

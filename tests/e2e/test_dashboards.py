@@ -96,4 +96,4 @@ def test_chair_records_a_reminder(dash_page, live_server):
     page.goto(live_server + "/")
     expect(page.get_by_role("heading", name="پیشرفت اعضا")).to_be_visible()
     page.get_by_role("button", name="یادآوری به اعضایی که برگه مانده دارند").click()
-    expect(page.locator(".alert-success")).to_contain_text("یادآوری ثبت شد")
+    expect(page.locator(".alert-success")).to_contain_text("یادآوری برای")

@@ -21,6 +21,7 @@ from awards.models import (
     Committee,
     ComplianceDecision,
     Nomination,
+    Notification,
     ScoreSheet,
     User,
 )
@@ -401,18 +402,20 @@ def test_statement_count_is_the_same_for_10_and_1000_nominations(client, session
 # ------------------------------------------------------------------------------------------------ reminders
 
 
-def test_chair_records_an_audited_reminder(client, session, demo, login_as):
+def test_chair_reminds_with_an_audited_event_and_a_notification_each(client, session, demo, login_as):
     login_as("winners-chair")
     before = _audit_count(session)
     token = csrf_token(client, "/")
     response = client.post("/remind/winners", data={"csrf_token": token}, follow_redirects=True)
-    assert "یادآوری ثبت شد" in response.get_data(as_text=True)
+    assert "یادآوری برای" in response.get_data(as_text=True)
     assert _audit_count(session) == before + 1
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert event.action == "evaluation.remind"
     assert event.actor_id == _user(session, "winners-chair").id
     assert _user(session, "winners-1").full_name in event.changes["members"]
     assert _user(session, "winners-chair").full_name not in event.changes["members"]
+    reminded = set(session.scalars(select(Notification.user_id).where(Notification.kind == "reminder")))
+    assert _user(session, "winners-1").id in reminded and _user(session, "winners-chair").id not in reminded
 
 
 def test_remind_for_one_category_counts_only_its_sheets(client, session, demo, login_as):

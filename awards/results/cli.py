@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -50,39 +51,59 @@ def verify_command(year: int) -> None:
               help="Output file (default: results-<year>[-<code>].<format> here).")
 def export_command(year: int, code: str | None, fmt: str, table: str, out: Path | None) -> None:
     """Write the ranking (and, in a workbook, every sheet) of one or all categories."""
-    with write_intent(False):  # a reader: app writers go on while it reads
-        body, count = _export(year, code, fmt, table)
     out = out or Path(f"results-{year}{'-' + code.lower() if code else ''}.{fmt}")
-    out.write_bytes(body)
-    click.echo(f"{out} ({len(body)} bytes, {count} categor{'y' if count == 1 else 'ies'})")
+    with write_intent(False):  # a reader: app writers go on while it reads
+        count = _export(year, code, fmt, table, out)
+    click.echo(f"{out} ({out.stat().st_size} bytes, {count} categor{'y' if count == 1 else 'ies'})")
 
 
-def _export(year: int, code: str | None, fmt: str, table: str) -> tuple[bytes, int]:
+def _categories(year: int, code: str | None) -> list:
     cycle = _cycle(year)
     categories = queries.categories_of(db.session, cycle)
     if code is not None:
         categories = [c for c in categories if c.code == code.lower()]
         if not categories:
             raise click.ClickException(f"رشته‌ای با کد {code} در دورهٔ {year} نیست / no category {code} in {year}")
-    results = [queries.load_results(db.session, category=c) for c in categories]
-    if fmt == "xlsx":
-        tables = []
-        for data in results:
-            for part in (exports.ranking_table(data), exports.sheets_table(data)):
-                part.title = f"{part.title} {data.category.code}" if len(results) > 1 else part.title
-                tables.append(part)
-        if len(results) == 1:
-            tables.insert(0, exports.info_table(results[0]))
-        body = exports.to_xlsx(tables)
-    else:
-        if table == "sheets":
-            parts = [exports.sheets_table(d) for d in results]
-            for data, part in zip(results, parts, strict=True):
-                part.headers.insert(0, "کد رشته")
-                for row in part.rows:
-                    row.insert(0, data.category.code)
+    return categories
+
+
+def _workbook_tables(categories: list) -> Iterator[exports.Table]:
+    """The workbook's tables category by category: one category's results are in memory at a time."""
+    for category in categories:
+        data = queries.load_results(db.session, category=category)
+        if len(categories) == 1:
+            yield exports.info_table(data)
+        for part in (exports.ranking_table(data), exports.sheets_table(data)):
+            part.title = f"{part.title} {category.code}" if len(categories) > 1 else part.title
+            yield part
+        del data
+
+
+def _export(year: int, code: str | None, fmt: str, table: str, out: Path) -> int:
+    """Write the export to ``out`` through a temporary file beside it, so a failure leaves no half-written file."""
+    categories = _categories(year, code)
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        if fmt == "xlsx":
+            exports.write_xlsx(_workbook_tables(categories), partial)
         else:
-            parts = [exports.ranking_table(d, with_category=True) for d in results]
-        body = exports.to_csv(exports.merge(parts, table))
-    db.session.rollback()
-    return body, len(results)
+            partial.write_bytes(_csv(categories, table))
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+        db.session.rollback()
+    return len(categories)
+
+
+def _csv(categories: list, table: str) -> bytes:
+    """The whole-cycle CSV: one table under the union of every category's headers."""
+    results = [queries.load_results(db.session, category=c) for c in categories]
+    if table == "sheets":
+        parts = [exports.sheets_table(d) for d in results]
+        for data, part in zip(results, parts, strict=True):
+            part.headers.insert(0, "کد رشته")
+            for row in part.rows:
+                row.insert(0, data.category.code)
+    else:
+        parts = [exports.ranking_table(d, with_category=True) for d in results]
+    return exports.to_csv(exports.merge(parts, table))

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from os import PathLike
+from typing import BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from awards import clock
 from awards.enums import CommitteeCode, Tier
@@ -27,6 +31,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TIER_FA = {Tier.GOLD: "تندیس زرین ملی و لوح تقدیر", Tier.CERTIFICATE: "لوح تقدیر"}
 
 Cell = str | int | Decimal | None
+HEADER_FONT = Font(bold=True)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass
@@ -145,38 +151,61 @@ def _cell_value(value: Cell) -> Cell:
     return value
 
 
-def to_xlsx(tables: Sequence[Table]) -> bytes:
-    """A workbook with one right-to-left sheet per table: bold header, two-decimal numbers, text as text."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+def _sheet_title(title: str, used: set[str]) -> str:
+    """A sheet name of at most 31 characters, numbered when an earlier sheet already took it."""
+    name = title[:31]
+    n = 2
+    while name in used:
+        name = f"{title[:28]} {n}"
+        n += 1
+    used.add(name)
+    return name
+
+
+def _header_cell(sheet, header: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=_cell_value(header))
+    cell.font = HEADER_FONT
+    cell.alignment = HEADER_ALIGNMENT
+    return cell
+
+
+def _body_cell(sheet, value: Cell):
+    """Text stays text (never read as a formula or an error code), decimals show two places, the rest as is."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=neutralise(value))
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "0.00"
+        return cell
+    return value
+
+
+def write_xlsx(tables: Iterable[Table], target: str | PathLike | BinaryIO) -> None:
+    """Stream a workbook with one right-to-left sheet per table into ``target`` (a path or a binary file):
+    bold wrapped header, frozen under it, two-decimal numbers, text as text.
+
+    openpyxl's write-only mode keeps no cell in memory once its row is written, and ``tables`` may be a generator,
+    so memory is bounded by the table being written, not by the workbook."""
+    workbook = Workbook(write_only=True)
     used: set[str] = set()
     for table in tables:
-        title = table.title[:31]
-        n = 2
-        while title in used:
-            title = f"{table.title[:28]} {n}"
-            n += 1
-        used.add(title)
-        sheet = workbook.create_sheet(title)
+        sheet = workbook.create_sheet(_sheet_title(table.title, used))
         sheet.sheet_view.rightToLeft = True
-        sheet.append([_cell_value(h) for h in table.headers])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in table.rows:
-            sheet.append([_cell_value(v) for v in row])
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-                elif isinstance(cell.value, Decimal):
-                    cell.number_format = "0.00"
-        for index, header in enumerate(table.headers, start=1):
-            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(
-                max(12, len(header) + 2), 40)
         sheet.freeze_panes = "A2"
+        for index, header in enumerate(table.headers, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(12, len(header) + 2), 40)
+        sheet.append([_header_cell(sheet, h) for h in table.headers])
+        for row in table.rows:
+            sheet.append([_body_cell(sheet, v) for v in row])
+    workbook.save(target)
+
+
+def to_xlsx(tables: Iterable[Table]) -> bytes:
+    """:func:`write_xlsx` into memory: for one category's workbook (the web export)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(tables, buffer)
     return buffer.getvalue()
 
 

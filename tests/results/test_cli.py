@@ -90,3 +90,21 @@ def test_verify_and_export_read_without_the_write_lock(scored, app, session, tmp
         event.remove(db.engine, "before_cursor_execute", _begin)
     if db.engine.dialect.name == "sqlite":
         assert begins and "BEGIN IMMEDIATE" not in begins
+
+
+def test_export_failing_midway_leaves_no_file(scored, app, tmp_path, monkeypatch):
+    from awards.results import exports
+
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "all.xlsx"
+    out.write_bytes(b"the previous export")
+
+    def _broken(_data):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(exports, "sheets_table", _broken)
+    result = app.test_cli_runner().invoke(args=["results", "export", "--cycle", "1404", "--format", "xlsx",
+                                                "--out", str(out)])
+    assert result.exit_code != 0
+    assert out.read_bytes() == b"the previous export"  # the earlier file is untouched
+    assert [p.name for p in out.parent.iterdir()] == ["all.xlsx"]  # and no half-written file is left beside it

@@ -75,3 +75,129 @@ def test_merge_aligns_columns_by_header():
     merged = exports.merge([a, b], "m")
     assert merged.headers == ["x", "y", "z"]
     assert merged.rows == [[1, 2, None], [3, None, 4]]
+
+
+# --- The streaming writer against the in-memory one it replaced --------------------------------------------------
+
+def _reference_to_xlsx(tables) -> bytes:
+    """The in-memory writer as it stood before the export streamed (issue 14): the expectation the streaming
+    writer must match cell for cell."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for table in tables:
+        title = table.title[:31]
+        n = 2
+        while title in used:
+            title = f"{table.title[:28]} {n}"
+            n += 1
+        used.add(title)
+        sheet = workbook.create_sheet(title)
+        sheet.sheet_view.rightToLeft = True
+        sheet.append([exports._cell_value(h) for h in table.headers])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in table.rows:
+            sheet.append([exports._cell_value(v) for v in row])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                elif isinstance(cell.value, Decimal):
+                    cell.number_format = "0.00"
+        for index, header in enumerate(table.headers, start=1):
+            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(
+                max(12, len(header) + 2), 40)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _reference_cli_tables(session, categories) -> list[exports.Table]:
+    """The tables the CLI's whole-cycle (or one-category) workbook was built from before it streamed."""
+    results = [load_results(session, category=c) for c in categories]
+    tables = []
+    for data in results:
+        for part in (exports.ranking_table(data), exports.sheets_table(data)):
+            part.title = f"{part.title} {data.category.code}" if len(results) > 1 else part.title
+            tables.append(part)
+    if len(results) == 1:
+        tables.insert(0, exports.info_table(results[0]))
+    return tables
+
+
+def _contents(source) -> list[dict]:
+    """Everything a reader sees of a workbook: per sheet its name, direction, frozen header, widths, and each cell's
+    value, type, number format, boldness and wrapping."""
+    workbook = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source)
+    sheets = []
+    for ws in workbook.worksheets:
+        rows = [[(c.value, c.data_type, c.number_format if c.row > 1 else None, c.font.b, c.alignment.wrap_text)
+                 for c in row] for row in ws.iter_rows()]
+        widths = {k: d.width for k, d in ws.column_dimensions.items() if d.customWidth}
+        sheets.append({"title": ws.title, "rtl": ws.sheet_view.rightToLeft, "freeze": ws.freeze_panes,
+                       "widths": widths, "rows": rows})
+    return sheets
+
+
+def _assert_same_workbook(actual, expected) -> None:
+    got, want = _contents(actual), _contents(expected)
+    assert [s["title"] for s in got] == [s["title"] for s in want]
+    for g, w in zip(got, want, strict=True):
+        assert g["rtl"] is True and w["rtl"] is True
+        assert (g["freeze"], g["widths"]) == (w["freeze"], w["widths"]), g["title"]
+        assert all(cell[3] for cell in g["rows"][0]), f"header of {g['title']} not bold"
+        assert len(g["rows"]) == len(w["rows"]), g["title"]
+        for number, (row_g, row_w) in enumerate(zip(g["rows"], w["rows"], strict=True), start=1):
+            assert row_g == row_w, f"{g['title']} row {number}"
+
+
+def _demo_categories(session):
+    from awards.results import queries
+
+    return queries.categories_of(session, queries.cycle_by_year(session, 1404))
+
+
+def test_cli_whole_cycle_workbook_matches_the_in_memory_writer(demo_final, app, session, tmp_path):
+    categories = _demo_categories(session)
+    assert len(categories) > 1 and any(c.finalised_at for c in categories)
+    expected = _reference_to_xlsx(_reference_cli_tables(session, categories))
+    session.rollback()
+    out = tmp_path / "all.xlsx"
+    result = app.test_cli_runner().invoke(args=["results", "export", "--cycle", "1404", "--format", "xlsx",
+                                                "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"{out.stat().st_size} bytes" in result.output
+    workbook = _contents(out)
+    assert sum(len(s["rows"]) for s in workbook) > 2 * len(categories) + 10  # real rows, not just headers
+    _assert_same_workbook(out, expected)
+
+
+def test_cli_one_category_and_route_workbooks_match_the_in_memory_writer(demo_final, app, session, tmp_path):
+    from datetime import UTC, datetime
+
+    from awards import clock
+
+    clock.freeze(datetime(2025, 7, 1, 8, 30, tzinfo=UTC))  # the info sheet says when it was taken
+    category = next(c for c in _demo_categories(session) if c.finalised_at)
+    data = load_results(session, category=category)
+    expected = _reference_to_xlsx(_reference_cli_tables(session, [category]))
+    _assert_same_workbook(exports.category_workbook(data), expected)  # the web route's workbook
+    session.rollback()
+    out = tmp_path / "one.xlsx"
+    result = app.test_cli_runner().invoke(args=["results", "export", "--cycle", "1404", "--category",
+                                                category.code, "--format", "xlsx", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    _assert_same_workbook(out, expected)
+
+
+def test_streaming_writer_keeps_types_formats_and_unique_titles():
+    tables = [exports.Table("رتبه‌بندی", ["a", "b", "c", "d"], [["#N/A", Decimal("1.50"), 3, None],
+                                                                  ["=1+1", Decimal("2"), -4, "متن"]]),
+              exports.Table("رتبه‌بندی", ["x" * 60], [["y"]])]
+    _assert_same_workbook(exports.to_xlsx(tables), _reference_to_xlsx(tables))

@@ -95,6 +95,12 @@ MATRIX = {
     "can_revoke_award":                    ".    .    .    .    .    x    .    .    .    .    .    .    .    .    .",
     "can_revoke_award[any cycle]":         ".    .    .    .    .    x    .    .    .    .    .    .    x    .    .",
     "can_view_awards":                     "x    .    .    .    .    x    .    .    .    .    .    .    x    .    .",
+    "is_signed_in":                        "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
+    "can_remind_members[winners]":         ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
+    "can_remind_members[oversight]":       ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_read_notifications":              "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
+    "can_choose_notifications":            "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
+    "can_view_mail_outbox":                "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
 }
 
 EDGE_MATRIX = {
@@ -221,6 +227,12 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_revoke_award": lambda u, w: P.can_revoke_award(u, w.cycle.id),
     "can_revoke_award[any cycle]": lambda u, w: P.can_revoke_award(u),
     "can_view_awards": lambda u, w: P.can_view_awards(u),
+    "is_signed_in": lambda u, w: P.is_signed_in(u),
+    "can_remind_members[winners]": lambda u, w: P.can_remind_members(u, C.WINNERS, w.cycle.id),
+    "can_remind_members[oversight]": lambda u, w: P.can_remind_members(u, C.OVERSIGHT, w.cycle.id),
+    "can_read_notifications": lambda u, w: P.can_read_notifications(u),
+    "can_choose_notifications": lambda u, w: P.can_choose_notifications(u),
+    "can_view_mail_outbox": lambda u, w: P.can_view_mail_outbox(u),
 }
 
 

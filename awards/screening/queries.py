@@ -62,7 +62,7 @@ class QueueFilters:
     status: str | None = None  # compliance only: pending, passed or failed
 
 
-def _narrowed(query: Select, filters: QueueFilters) -> Select:
+def narrow(query: Select, filters: QueueFilters) -> Select:
     if filters.province_id is not None:
         query = query.where(Nomination.province_id == filters.province_id)
     if filters.category_id is not None:
@@ -96,7 +96,7 @@ class QueuePage(Page):
     pending: int = 0  # compliance: undecided nominations among all that match the filters
 
 
-def _page_number(total: int, page: int, size: int) -> int:
+def page_number(total: int, page: int, size: int) -> int:
     return min(max(1, page), max(1, math.ceil(total / size)))
 
 
@@ -117,7 +117,7 @@ def document_counts(session: Session, nomination_ids: list[int]) -> dict[int, in
 
 
 def _screening_base(cycle: Cycle, filters: QueueFilters) -> Select:
-    return _narrowed(
+    return narrow(
         select(Nomination).where(Nomination.cycle_id == cycle.id, Nomination.state == NominationState.SUBMITTED),
         filters,
     )
@@ -132,7 +132,7 @@ def screening_queue(session: Session, *, cycle: Cycle, filters: QueueFilters | N
     filters = filters or QueueFilters()
     base = _screening_base(cycle, filters)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    number = _page_number(total, page, page_size)
+    number = page_number(total, page, page_size)
     nominations = list(session.scalars(
         _ordered(base, filters.sort).options(*_page_options()).limit(page_size).offset((number - 1) * page_size)
     ))
@@ -162,7 +162,7 @@ def _compliance_base(cycle: Cycle, filters: QueueFilters, *columns) -> Select:
         query = query.where(ComplianceDecision.id.is_(None))
     elif filters.status in ("passed", "failed"):
         query = query.where(ComplianceDecision.outcome == ComplianceOutcome(filters.status))
-    return _narrowed(query, filters)
+    return narrow(query, filters)
 
 
 def compliance_queue(session: Session, *, cycle: Cycle, filters: QueueFilters | None = None, page: int = 1,
@@ -174,7 +174,7 @@ def compliance_queue(session: Session, *, cycle: Cycle, filters: QueueFilters | 
     pending = session.scalar(
         _compliance_base(cycle, filters, func.count(Nomination.id)).where(ComplianceDecision.id.is_(None))
     ) or 0
-    number = _page_number(total, page, page_size)
+    number = page_number(total, page, page_size)
     query = (
         _compliance_base(cycle, filters, Nomination, ComplianceDecision)
         .options(*_page_options(), joinedload(ComplianceDecision.decided_by).lazyload(User.memberships))

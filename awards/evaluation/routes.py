@@ -307,14 +307,15 @@ def _assignment_action(category: Category, action: str):
 def assignments(category_id: int):
     _require(permissions.can_manage_assignments(current_user))
     category = _category(category_id)
+    kept = {"page": request.args["page"]} if request.args.get("page", type=int) else {}  # back to the same page
     if request.method == "POST":
         try:
             message = _assignment_action(category, request.form.get("action", ""))
         except DomainError as error:
-            return _fail(error, "evaluation.assignments", category_id=category.id)
+            return _fail(error, "evaluation.assignments", category_id=category.id, **kept)
         db.session.commit()
         flash(message, "success")
-        return redirect(url_for("evaluation.assignments", category_id=category.id))
+        return redirect(url_for("evaluation.assignments", category_id=category.id, **kept))
     if services.flag_conflicts(db.session, cycle=category.cycle):
         db.session.commit()
     boards, page = queries.assignment_boards(db.session, category=category, page=request.args.get("page", 1, type=int),

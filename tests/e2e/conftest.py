@@ -97,7 +97,7 @@ def _serve(tmp: Path, *, prepare: str = "seed-demo", production: bool = False):
                                         env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://{'localhost' if production else '127.0.0.1'}:{port}"
         try:
-            for _ in range(150):
+            for _ in range(600):  # up to a minute: a loaded machine starts Flask slowly
                 try:
                     with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
                         if response.status == 200:

@@ -203,6 +203,7 @@ def oversight_passes(page, base, maskati: int) -> None:
     page.goto(base + "/")
     page.get_by_role("link", name="بررسی انطباق").first.click()
     card = page.locator(f"#nomination-{maskati}")
+    card.locator("summary").click()  # the row's result form opens from its summary
     card.get_by_label("تأیید انطباق").check()
     card.get_by_label("دلیل").fill("مجوز بهره‌برداری، مفاصاحساب مالیاتی و بیمه‌ای بررسی شد.")
     card.get_by_role("button", name="ثبت نتیجه").click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from awards.enums import CommitteeCode, NominationState, SheetState
@@ -25,6 +25,8 @@ from awards.models import (
     ScoreSheet,
     User,
 )
+from awards.pagination import Page
+from awards.queues import QueueFilters, narrow, page_number
 
 #: Nominations the content committee prepares citations for (IN_EVALUATION too, to start early).
 CITATION_STATES = (NominationState.IN_EVALUATION, NominationState.SHORTLISTED)
@@ -44,29 +46,28 @@ class InboxRow:
 class CommitteeInbox:
     committee: Committee
     is_chair: bool
-    rows: list[InboxRow] = field(default_factory=list)
+    rows: list[InboxRow] = field(default_factory=list)  # one page of them
     assigned_only: set[int] = field(default_factory=set)  # categories where k reviewers are assigned
-
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    @property
-    def submitted(self) -> int:
-        return sum(1 for row in self.rows if row.state == SheetState.SUBMITTED)
+    total: int = 0  # nominations to score, on every page
+    submitted: int = 0  # of which the user has submitted a sheet
+    page: Page | None = None
 
     @property
     def percent(self) -> int:
         return round(100 * self.submitted / self.total) if self.total else 0
 
 
-def inbox(session: Session, *, user: User, cycle: Cycle) -> list[CommitteeInbox]:
-    """Return, per committee the user sits on in the cycle, the nominations to score and the user's sheets.
+def inbox(session: Session, *, user: User, cycle: Cycle, pages: dict[str, int] | None = None,
+          page_size: int = 25) -> list[CommitteeInbox]:
+    """Return, per committee the user sits on in the cycle, one page of the nominations to score with the user's
+    sheets, and the committee's totals.
 
     A committee scores the nominations in evaluation of every category where it has criteria; where the
     category sets k reviewers per nomination, only those assigned to the user. Nominations the user has an
-    active conflict with are left out. Six queries, whatever the number of nominations.
+    active conflict with are left out. ``pages`` maps a committee code to the page wanted. Two queries, then
+    three per committee seat, whatever the number of nominations.
     """
+    pages = pages or {}
     seats = [m for m in user.memberships if m.cycle_id == cycle.id and m.committee.code != CommitteeCode.OVERSIGHT]
     if not seats:
         return []
@@ -81,34 +82,46 @@ def inbox(session: Session, *, user: User, cycle: Cycle) -> list[CommitteeInbox]
         select(CategoryCommittee).join(Category, Category.id == CategoryCommittee.category_id)
         .where(Category.cycle_id == cycle.id, CategoryCommittee.committee_id.in_(committee_ids),
                CategoryCommittee.reviewers_per_nomination.is_not(None)))}
-    category_ids = set().union(*scored.values()) if scored else set()
-    nominations = list(session.scalars(
-        select(Nomination)
-        .options(joinedload(Nomination.category), joinedload(Nomination.province))
-        .where(Nomination.category_id.in_(category_ids), Nomination.state == NominationState.IN_EVALUATION)
-        .order_by(Nomination.category_id, Nomination.id)
-    )) if category_ids else []
-    nomination_ids = [n.id for n in nominations]
-    assigned = set(session.execute(
-        select(Assignment.nomination_id, Assignment.committee_id)
-        .where(Assignment.member_id == user.id, Assignment.nomination_id.in_(nomination_ids))
-    ).all()) if nomination_ids else set()
-    conflicted = {nid for nid, uid in conflicted_pairs_for_user(session, user_id=user.id,
-                                                                nomination_ids=nomination_ids)}
-    sheets = {(s.nomination_id, s.committee_id): s for s in session.scalars(
-        select(ScoreSheet).where(ScoreSheet.member_id == user.id, ScoreSheet.nomination_id.in_(nomination_ids))
-    )} if nomination_ids else {}
 
     result = []
     for seat in sorted(seats, key=lambda m: m.committee.position):
+        committee_id = seat.committee_id
         box = CommitteeInbox(committee=seat.committee, is_chair=seat.is_chair,
-                             assigned_only={c for c in scored[seat.committee_id] if (c, seat.committee_id) in with_k})
-        for nomination in nominations:
-            if nomination.category_id not in scored[seat.committee_id] or nomination.id in conflicted:
-                continue
-            if nomination.category_id in box.assigned_only and (nomination.id, seat.committee_id) not in assigned:
-                continue
-            box.rows.append(InboxRow(nomination=nomination, sheet=sheets.get((nomination.id, seat.committee_id))))
+                             assigned_only={c for c in scored[committee_id] if (c, committee_id) in with_k})
+        if not scored[committee_id]:
+            box.page = Page(items=[], total=0, number=1, size=page_size)
+            result.append(box)
+            continue
+        conditions = [
+            Nomination.category_id.in_(scored[committee_id]),
+            Nomination.state == NominationState.IN_EVALUATION,
+            ~exists().where(Conflict.nomination_id == Nomination.id, Conflict.user_id == user.id,
+                            Conflict.overridden_at.is_(None)),
+        ]
+        if box.assigned_only:
+            conditions.append(or_(
+                Nomination.category_id.not_in(box.assigned_only),
+                exists().where(Assignment.nomination_id == Nomination.id, Assignment.member_id == user.id,
+                               Assignment.committee_id == committee_id),
+            ))
+        sheet_of_user = and_(ScoreSheet.nomination_id == Nomination.id, ScoreSheet.member_id == user.id,
+                             ScoreSheet.committee_id == committee_id)
+        box.total, box.submitted = session.execute(
+            select(func.count(Nomination.id), func.count(ScoreSheet.id))
+            .select_from(Nomination)
+            .outerjoin(ScoreSheet, and_(sheet_of_user, ScoreSheet.state == SheetState.SUBMITTED))
+            .where(*conditions)
+        ).one()
+        number = page_number(box.total, pages.get(seat.committee.code.value, 1), page_size)
+        box.rows = [InboxRow(nomination=n, sheet=sheet) for n, sheet in session.execute(
+            select(Nomination, ScoreSheet)
+            .outerjoin(ScoreSheet, sheet_of_user)
+            .options(joinedload(Nomination.category), joinedload(Nomination.province))
+            .where(*conditions)
+            .order_by(Nomination.category_id, Nomination.id)
+            .limit(page_size).offset((number - 1) * page_size)
+        )]
+        box.page = Page(items=box.rows, total=box.total, number=number, size=page_size)
         result.append(box)
     return result
 
@@ -179,8 +192,11 @@ class AssignmentBoard:
         return {u.id: u.full_name for u in self.members}
 
 
-def assignment_boards(session: Session, *, category: Category) -> list[AssignmentBoard]:
-    """Per committee with criteria in the category: its members, the nominations and their reviewers."""
+def assignment_boards(session: Session, *, category: Category, page: int = 1,
+                      page_size: int = 25) -> tuple[list[AssignmentBoard], Page]:
+    """Per committee with criteria in the category: its members, one page of the nominations (the same page on
+    every board) and their reviewers, and each member's load over the whole category. A fixed number of
+    statements whatever the number of nominations; the page (of nominations) is returned beside the boards."""
     committee_ids = set(session.scalars(select(Criterion.committee_id).where(Criterion.category_id == category.id)))
     committees = list(session.scalars(select(Committee).where(Committee.id.in_(committee_ids))
                                       .order_by(Committee.position))) if committee_ids else []
@@ -192,16 +208,22 @@ def assignment_boards(session: Session, *, category: Category) -> list[Assignmen
             .where(Membership.cycle_id == category.cycle_id, Membership.committee_id.in_(committee_ids))
             .order_by(Membership.user_id)):
         members[membership.committee_id].append(membership.user)
+    in_evaluation = (Nomination.category_id == category.id, Nomination.state == NominationState.IN_EVALUATION)
+    total = session.scalar(select(func.count(Nomination.id)).where(*in_evaluation)) or 0
+    number = page_number(total, page, page_size)
     nominations = list(session.scalars(
-        select(Nomination).options(joinedload(Nomination.province))
-        .where(Nomination.category_id == category.id, Nomination.state == NominationState.IN_EVALUATION)
-        .order_by(Nomination.id)))
+        select(Nomination).options(joinedload(Nomination.province)).where(*in_evaluation)
+        .order_by(Nomination.id).limit(page_size).offset((number - 1) * page_size)))
     by_pair = defaultdict(list)
-    load: dict[tuple[int, int], int] = defaultdict(int)
     for assignment in session.scalars(select(Assignment).where(
             Assignment.nomination_id.in_([n.id for n in nominations])).order_by(Assignment.member_id)):
         by_pair[(assignment.nomination_id, assignment.committee_id)].append(assignment)
-        load[(assignment.committee_id, assignment.member_id)] += 1
+    load: dict[tuple[int, int], int] = defaultdict(int)
+    for committee_id, member_id, count in session.execute(
+            select(Assignment.committee_id, Assignment.member_id, func.count(Assignment.id))
+            .join(Nomination, Nomination.id == Assignment.nomination_id).where(*in_evaluation)
+            .group_by(Assignment.committee_id, Assignment.member_id)):
+        load[(committee_id, member_id)] = count
     conflicts = conflicted_pairs(session, nomination_ids=[n.id for n in nominations])
     boards = []
     for c in committees:
@@ -213,7 +235,7 @@ def assignment_boards(session: Session, *, category: Category) -> list[Assignmen
             rows.append((n, assigned, free))
         boards.append(AssignmentBoard(committee=c, setting=settings.get(c.id), members=members[c.id], rows=rows,
                                       load={u.id: load[(c.id, u.id)] for u in members[c.id]}))
-    return boards
+    return boards, Page(items=nominations, total=total, number=number, size=page_size)
 
 
 def conflict_list(session: Session, *, cycle: Cycle) -> list[Conflict]:
@@ -235,13 +257,24 @@ def nominations_by_id(session: Session, ids: set[int]) -> dict[int, Nomination]:
         .where(Nomination.id.in_(ids)))}
 
 
-def citation_rows(session: Session, *, cycle: Cycle) -> list[tuple[Nomination, Citation | None]]:
-    """Nominations the content committee writes citations for, each with its citation (if any)."""
+def citation_rows(session: Session, *, cycle: Cycle, filters: QueueFilters | None = None,
+                  state: NominationState | None = None, page: int = 1, page_size: int = 25) -> Page:
+    """One page of the nominations the content committee writes citations for, each with its citation (if any):
+    ``(nomination, citation)`` items, two statements whatever the number of nominations."""
+    filters = filters or QueueFilters()
+    states = (state,) if state in CITATION_STATES else CITATION_STATES
+
+    def base(*columns):
+        return narrow(select(*columns).select_from(Nomination)
+                      .where(Nomination.cycle_id == cycle.id, Nomination.state.in_(states)), filters)
+
+    total = session.scalar(base(func.count(Nomination.id))) or 0
+    number = page_number(total, page, page_size)
     rows = session.execute(
-        select(Nomination, Citation)
+        base(Nomination, Citation)
         .options(joinedload(Nomination.category), joinedload(Nomination.province))
         .outerjoin(Citation, Citation.nomination_id == Nomination.id)
-        .where(Nomination.cycle_id == cycle.id, Nomination.state.in_(CITATION_STATES))
         .order_by(Nomination.state.desc(), Nomination.category_id, Nomination.id)
+        .limit(page_size).offset((number - 1) * page_size)
     ).all()
-    return [(n, c) for n, c in rows]
+    return Page(items=[(n, c) for n, c in rows], total=total, number=number, size=page_size)

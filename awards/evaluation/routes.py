@@ -7,14 +7,14 @@ committee gets a 403 on this committee's sheets.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from awards import permissions
 from awards.cycles.queries import current_cycle
-from awards.enums import CommitteeCode
+from awards.enums import CommitteeCode, NominationState
 from awards.errors import DomainError
 from awards.evaluation import citations, queries, rubric, services
 from awards.evaluation.forms import (
@@ -36,6 +36,7 @@ from awards.extensions import db
 from awards.labels import LABELS
 from awards.models import Assignment, Category, Committee, Conflict, Nomination, ScoreSheet, User
 from awards.params import as_id
+from awards.queues import QueueFilters, provinces
 from awards.web import run_service
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
@@ -73,8 +74,11 @@ def inbox():
     cycle = current_cycle(db.session)
     boxes = []
     if cycle is not None:
-        boxes = queries.inbox(db.session, user=_actor(), cycle=cycle)
-    return render_template("evaluation/inbox.html", cycle=cycle, boxes=boxes)
+        pages = {code.value: request.args.get(f"page_{code.value}", 1, type=int) for code in CommitteeCode}
+        boxes = queries.inbox(db.session, user=_actor(), cycle=cycle, pages=pages,
+                              page_size=current_app.config["PAGE_SIZE"])
+    return render_template("evaluation/inbox.html", cycle=cycle, boxes=boxes, args={
+        name: value for name, value in request.args.items() if name.startswith("page_") and value})
 
 
 # ---------------------------------------------------------------------------------------------------- sheets
@@ -274,12 +278,15 @@ def _assignment_action(category: Category, action: str):
 def assignments(category_id: int):
     _require(permissions.can_manage_assignments(current_user))
     category = _category(category_id)
+    kept = {"page": request.args["page"]} if request.args.get("page", type=int) else {}  # back to the same page
     if request.method == "POST":
         return run_service(lambda: _assignment_action(category, request.form.get("action", "")),
                            done=lambda message: message,
-                           to=url_for("evaluation.assignments", category_id=category.id))
-    return render_template("evaluation/assignments.html", category=category,
-                           boards=queries.assignment_boards(db.session, category=category), action_form=ActionForm())
+                           to=url_for("evaluation.assignments", category_id=category.id, **kept))
+    boards, page = queries.assignment_boards(db.session, category=category, page=request.args.get("page", 1, type=int),
+                                             page_size=current_app.config["PAGE_SIZE"])
+    return render_template("evaluation/assignments.html", category=category, boards=boards, page=page,
+                           action_form=ActionForm())
 
 
 # ---------------------------------------------------------------------------------------------------- citations
@@ -290,8 +297,18 @@ def assignments(category_id: int):
 def citation_list():
     _require(permissions.can_view_citations(current_user))
     cycle = current_cycle(db.session) or abort(404)
-    return render_template("evaluation/citations.html", cycle=cycle,
-                           rows=queries.citation_rows(db.session, cycle=cycle))
+    args = {name: request.args.get(name, type=int) for name in ("province", "category", "page")}
+    args["q"] = (request.args.get("q") or "").strip()[:100]
+    args["state"] = request.args.get("state") if request.args.get("state") in {
+        s.value for s in queries.CITATION_STATES} else None
+    args = {name: value for name, value in args.items() if value not in (None, "")}
+    page = queries.citation_rows(
+        db.session, cycle=cycle, state=NominationState(args["state"]) if "state" in args else None,
+        filters=QueueFilters(province_id=args.get("province"), category_id=args.get("category"),
+                             search=args.get("q", "")),
+        page=args.get("page", 1), page_size=current_app.config["PAGE_SIZE"])
+    return render_template("evaluation/citations.html", cycle=cycle, page=page, rows=page.items, args=args,
+                           provinces=provinces(db.session), states=queries.CITATION_STATES)
 
 
 def _citation_target(nomination_id: int) -> Nomination:

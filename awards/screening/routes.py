@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from awards import permissions
+from awards import permissions, queues
 from awards.cycles.queries import current_cycle
 from awards.enums import NominationAction
+from awards.errors import DomainError
 from awards.extensions import db
 from awards.models import Cycle, Nomination
 from awards.nominations import services
+from awards.persian import to_persian_digits
 from awards.screening import queries
 from awards.screening.forms import AcceptForm, ComplianceForm, ReturnForm
 from awards.web import run_service
@@ -20,32 +22,81 @@ from awards.web import run_service
 bp = Blueprint("screening", __name__, url_prefix="/screening")
 
 
+#: The most nominations one bulk decision takes: a page of the queue, with room for a larger configured page.
+BULK_LIMIT = 100
+
+
 def _filters() -> dict[str, object]:
-    """The queue's filters from the query string (kept across a decision's POST and redirect)."""
-    found: dict[str, object] = {name: request.args.get(name, type=int) for name in ("province", "category")}
+    """The queue's filters, search, order and page from the query string (kept across a POST and its redirect)."""
+    found: dict[str, object] = {name: request.args.get(name, type=int) for name in ("province", "category", "page")}
     if request.args.get("status") in queries.COMPLIANCE_STATUSES:
         found["status"] = request.args["status"]
-    return {name: value for name, value in found.items() if value is not None}
+    if request.args.get("sort") in queries.SORTS[1:]:
+        found["sort"] = request.args["sort"]
+    found["q"] = (request.args.get("q") or "").strip()[:100]
+    return {name: value for name, value in found.items() if value not in (None, "")}
+
+
+def _queue_filters(filters: dict[str, object]) -> queues.QueueFilters:
+    return queues.QueueFilters(province_id=filters.get("province"), category_id=filters.get("category"),
+                                search=filters.get("q", ""), sort=filters.get("sort", "oldest"),
+                                status=filters.get("status"))
+
+
+def _render_queue(template: str, page_of, *, cycle: Cycle | None, failed: dict[int, FlaskForm] | None, **extra):
+    cycle, filters = cycle or current_cycle(db.session), _filters()
+    page = page_of(db.session, cycle=cycle, filters=_queue_filters(filters), page=filters.get("page", 1),
+                   page_size=current_app.config["PAGE_SIZE"]) if cycle else None
+    return render_template(template, cycle=cycle, page=page, rows=page.items if page else [], filters=filters,
+                           failed=failed or {}, provinces=queues.provinces(db.session), sorts=queries.SORTS,
+                           **extra)
 
 
 def _queue_page(*, cycle: Cycle | None = None, failed: dict[int, FlaskForm] | None = None):
-    """The screening queue of the current cycle; ``failed`` holds a refused form to show beside its row."""
-    cycle, filters = cycle or current_cycle(db.session), _filters()
-    rows = queries.screening_queue(db.session, cycle=cycle, province_id=filters.get("province"),
-                                   category_id=filters.get("category")) if cycle else []
-    return render_template("screening/queue.html", cycle=cycle, rows=rows, filters=filters, failed=failed or {},
-                           provinces=queries.provinces(db.session))
+    """A page of the screening queue of the current cycle; ``failed`` holds a refused form to show beside its row."""
+    return _render_queue("screening/queue.html", queries.screening_queue, cycle=cycle, failed=failed)
 
 
 def _compliance_page(*, cycle: Cycle | None = None, failed: dict[int, FlaskForm] | None = None):
-    """The compliance queue of the current cycle; ``failed`` as for :func:`_queue_page`."""
-    cycle, filters = cycle or current_cycle(db.session), _filters()
-    rows = queries.compliance_queue(db.session, cycle=cycle, province_id=filters.get("province"),
-                                    category_id=filters.get("category"), status=filters.get("status")
-                                    ) if cycle else []
-    return render_template("screening/compliance.html", cycle=cycle, rows=rows, filters=filters,
-                           failed=failed or {}, provinces=queries.provinces(db.session),
-                           statuses=queries.COMPLIANCE_STATUSES)
+    """A page of the compliance queue of the current cycle; ``failed`` as for :func:`_queue_page`."""
+    return _render_queue("screening/compliance.html", queries.compliance_queue, cycle=cycle, failed=failed,
+                         statuses=queries.COMPLIANCE_STATUSES)
+
+
+def _bulk(allowed, decide, endpoint: str, done_message):
+    """Decide each chosen nomination on its own: one savepoint per item, so a refused one changes nothing of its
+    own and does not undo the others; every refusal is listed with its reason, then all the rest is committed."""
+    if not allowed(current_user):
+        abort(403)
+    ids = list(dict.fromkeys(request.form.getlist("ids", type=int)))
+    if not ids:
+        flash(_("هیچ پرونده‌ای برگزیده نشده است."), "warning")
+        return redirect(url_for(endpoint, **_filters()))
+    if len(ids) > BULK_LIMIT:
+        flash(_("در هر بار حداکثر %(count)s پرونده را می‌توان برگزید.", count=to_persian_digits(str(BULK_LIMIT))),
+              "danger")
+        return redirect(url_for(endpoint, **_filters()))
+    done: list[str] = []
+    for nomination_id in ids:
+        nomination = queries.nomination_for_decision(db.session, nomination_id)
+        if nomination is None:
+            flash(_("پرونده %(id)s یافت نشد.", id=to_persian_digits(str(nomination_id))), "danger")
+            continue
+        name = nomination.nominee_name
+        if not allowed(current_user, nomination.cycle):
+            flash(_("«%(name)s»: اجازهٔ این کار را در این دوره ندارید.", name=name), "danger")
+            continue
+        try:
+            with db.session.begin_nested():
+                decide(nomination)
+        except DomainError as err:
+            flash(_("«%(name)s»: %(reason)s", name=name, reason=err.message), "danger")
+        else:
+            done.append(name)
+    db.session.commit()
+    if done:
+        flash(done_message(to_persian_digits(str(len(done)))), "success")
+    return redirect(url_for(endpoint, **_filters()))
 
 
 def _decidable(nomination_id: int, allowed) -> Nomination:
@@ -81,6 +132,16 @@ def accept(nomination_id: int):
                                                    name=nomination.nominee_name),
         to=back)
     return response if response is not None else _queue_page(failed={nomination_id: form})
+
+
+@bp.route("/bulk-accept", methods=["POST"])
+@login_required
+def bulk_accept():
+    def accept_one(nomination: Nomination) -> None:
+        services.transition(db.session, nomination=nomination, action=NominationAction.ACCEPT, actor=current_user)
+
+    return _bulk(permissions.can_screen, accept_one, "screening.queue",
+                 lambda count: _("%(count)s پرونده پذیرفته شد و به ارزیابی رفت.", count=count))
 
 
 @bp.route("/<int:nomination_id>/return", methods=["POST"])
@@ -126,3 +187,13 @@ def compliance(nomination_id: int):
         else (_("«%(name)s» رد انطباق شد و از رقابت کنار رفت.", name=nomination.nominee_name), "warning"),
         to=back)
     return response if response is not None else _compliance_page(failed={nomination_id: form})
+
+
+@bp.route("/compliance/bulk-pass", methods=["POST"])
+@login_required
+def bulk_pass():
+    def pass_one(nomination: Nomination) -> None:
+        services.decide_compliance(db.session, nomination=nomination, actor=current_user, passed=True, reason="")
+
+    return _bulk(permissions.can_check_compliance, pass_one, "screening.compliance_queue",
+                 lambda count: _("انطباق %(count)s پرونده تأیید شد.", count=count))

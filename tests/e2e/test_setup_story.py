@@ -293,6 +293,7 @@ def screening_and_compliance(page, base, links: dict[str, str], nomination: int)
     sign_in(page, base, "oversight-chair", NEW_PASSWORD)
     page.get_by_role("link", name="بررسی انطباق").first.click()
     card = page.locator(f"#nomination-{nomination}")
+    card.locator("summary").click()  # the row's result form opens from its summary
     card.get_by_label("تأیید انطباق").check()
     card.get_by_label("دلیل").fill("پروانهٔ بهره‌برداری و مفاصاحساب‌های مالیاتی و بیمه‌ای بررسی شد.")
     card.get_by_role("button", name="ثبت نتیجه").click()

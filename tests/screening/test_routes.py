@@ -145,13 +145,17 @@ def test_screening_queue_filters_by_province_and_category(client, demo, session,
     assert IRON in by_category and PHARMA not in by_category
 
 
-def test_screening_queue_shows_dossier_summary(client, demo, login_as):
+def test_screening_queue_shows_dossier_summary(client, demo, session, login_as):
+    pharma = nomination_named(session, PHARMA)
     login_as("provincial_affairs-1")
     html = client.get("/screening/").get_data(as_text=True)
-    assert "تهران" in html  # province
-    assert "۶۱۰" in html  # the pharma company's employees, in Persian digits
-    assert "مدارک-پرونده.pdf" in html  # its evidence
-    assert "پذیرش برای ارزیابی" in html
+    row = html[html.index(f'id="nomination-{pharma.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert "تهران" in row  # province
+    assert pharma.category.title in row
+    assert f"<td class=\"small\"><span class=\"d-md-none text-muted\">مدارک: </span>{len(pharma.documents)}" \
+        .translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in row  # documents count, Persian digits
+    assert f'/screening/{pharma.id}/accept' in row and f'/screening/{pharma.id}/return' in row
 
 
 def test_screening_queue_same_statement_count_for_few_and_many(client, demo, session, login_as):
@@ -402,9 +406,11 @@ def test_compliance_queue_same_statement_count_for_few_and_many(client, demo, se
     assert len(many) == len(few)
 
 
-def test_screening_queue_links_to_dossier_and_evidence(client, demo, session, login_as):
+def test_screening_queue_links_to_dossier_page(app, client, demo, session, login_as):
+    """The queue is a compact list: the dossier, with its evidence, opens on its own page."""
     pharma = nomination_named(session, PHARMA)
     login_as("provincial_affairs-1")
     html = client.get("/screening/").get_data(as_text=True)
     assert f'href="/nominations/{pharma.id}"' in html
-    assert f'href="/nominations/{pharma.id}/documents/' in html
+    dossier = client.get(f"/nominations/{pharma.id}").get_data(as_text=True)
+    assert f'href="/nominations/{pharma.id}/documents/' in dossier

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from awards import clock
 from awards.demo import DemoContext, seed_demo, set_demo_clock
@@ -93,9 +93,14 @@ class Templates:
         set the clock (and its stored offset) to where the seeding left it; committed."""
         seeded = self.seeded(stage)
         users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(seeded.user_ids.values())))}
+        # Loaded as seeding leaves them (the session keeps them past the commit), so reading them later starts
+        # no transaction of its own: a test that then reads what a request committed sees it.
         categories = {c.id: c for c in session.scalars(
-            select(Category).where(Category.id.in_(seeded.category_ids.values())))}
-        context = DemoContext(cycle=session.get(Cycle, seeded.cycle_id),
+            select(Category).where(Category.id.in_(seeded.category_ids.values()))
+            .options(selectinload(Category.criteria), selectinload(Category.committee_settings)))}
+        cycle = session.scalars(select(Cycle).where(Cycle.id == seeded.cycle_id)
+                                .options(selectinload(Cycle.signatories))).one()
+        context = DemoContext(cycle=cycle,
                               users={key: users[id_] for key, id_ in seeded.user_ids.items()},
                               categories={key: categories[id_] for key, id_ in seeded.category_ids.items()},
                               upload_dir=upload_dir, max_bytes=max_bytes)

@@ -70,6 +70,15 @@ def _job(session, app, admin: User) -> int:
     return job.id
 
 
+def _outbox_message(app) -> str:
+    """A message in the mail outbox, so the page that shows one has something to show."""
+    folder = Path(app.config["MAIL_OUTBOX_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    name = "20250801T100000Z-1.eml"
+    (folder / name).write_bytes(b"From: tandis@localhost\r\nTo: a@example.ir\r\nSubject: test\r\n\r\nbody\r\n")
+    return name
+
+
 def _argument_values(session, app) -> dict[str, list]:
     """Values for each URL argument, taken from the seeded database (a few of each, not every row)."""
     admin = session.scalar(select(User).where(User.username == "admin"))
@@ -93,6 +102,7 @@ def _argument_values(session, app) -> dict[str, list]:
         "filename": [str(p.relative_to(Path(app.static_folder)))
                      for p in sorted(Path(app.static_folder, "css").glob("*.css"))[:1]],
         "accounts.set_password.token": [link.token],
+        "name": [_outbox_message(app)],
         "verify.show.token": [a.token for a in awards] or ["a" * 43],
     }
     session.commit()

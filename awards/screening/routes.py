@@ -14,7 +14,6 @@ from awards.errors import DomainError
 from awards.extensions import db
 from awards.models import Cycle, Nomination
 from awards.nominations import services
-from awards.persian import to_persian_digits
 from awards.screening import queries
 from awards.screening.forms import AcceptForm, ComplianceForm, ReturnForm
 from awards.web import run_service
@@ -73,14 +72,14 @@ def _bulk(allowed, decide, endpoint: str, done_message):
         flash(_("هیچ پرونده‌ای برگزیده نشده است."), "warning")
         return redirect(url_for(endpoint, **_filters()))
     if len(ids) > BULK_LIMIT:
-        flash(_("در هر بار حداکثر %(count)s پرونده را می‌توان برگزید.", count=to_persian_digits(str(BULK_LIMIT))),
+        flash(_("در هر بار حداکثر %(count)s پرونده را می‌توان برگزید.", count=BULK_LIMIT),
               "danger")
         return redirect(url_for(endpoint, **_filters()))
     done: list[str] = []
     for nomination_id in ids:
         nomination = queries.nomination_for_decision(db.session, nomination_id)
         if nomination is None:
-            flash(_("پرونده %(id)s یافت نشد.", id=to_persian_digits(str(nomination_id))), "danger")
+            flash(_("پرونده %(id)s یافت نشد.", id=nomination_id), "danger")
             continue
         name = nomination.nominee_name
         if not allowed(current_user, nomination.cycle):
@@ -95,7 +94,7 @@ def _bulk(allowed, decide, endpoint: str, done_message):
             done.append(name)
     db.session.commit()
     if done:
-        flash(done_message(to_persian_digits(str(len(done)))), "success")
+        flash(done_message(len(done)), "success")
     return redirect(url_for(endpoint, **_filters()))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from awards.enums import CommitteeCode, NominationState, SheetState
@@ -22,6 +22,7 @@ from awards.models import (
     Cycle,
     Membership,
     Nomination,
+    Province,
     ScoreSheet,
     User,
 )
@@ -48,26 +49,57 @@ class CommitteeInbox:
     is_chair: bool
     rows: list[InboxRow] = field(default_factory=list)  # one page of them
     assigned_only: set[int] = field(default_factory=set)  # categories where k reviewers are assigned
-    total: int = 0  # nominations to score, on every page
+    total: int = 0  # nominations to score, on every page, whatever the filters
     submitted: int = 0  # of which the user has submitted a sheet
-    page: Page | None = None
+    page: Page | None = None  # the filtered rows; page.total counts those the filters keep
 
     @property
     def percent(self) -> int:
         return round(100 * self.submitted / self.total) if self.total else 0
 
 
+#: The inbox's orders: the first is the default (category, then dossier number, the order "next" follows).
+INBOX_SORTS = ("category", "name", "province", "newest")
+#: The member's own sheet on a row: none yet, a saved draft, or submitted.
+INBOX_SHEET_FILTERS = ("todo", "draft", "submitted")
+
+
+def _inbox_ordered(query: Select, sort: str) -> Select:
+    if sort == "name":
+        return query.order_by(Nomination.search_name, Nomination.id)
+    if sort == "province":
+        return (query.join(Province, Province.id == Nomination.province_id)
+                .order_by(Province.name_fa, Nomination.category_id, Nomination.id))
+    if sort == "newest":
+        return query.order_by(Nomination.submitted_at.desc(), Nomination.id.desc())
+    return query.order_by(Nomination.category_id, Nomination.id)
+
+
+def _sheet_condition(sheet_filter: str | None):
+    if sheet_filter == "todo":
+        return ScoreSheet.id.is_(None)
+    if sheet_filter == "draft":
+        return ScoreSheet.state == SheetState.DRAFT
+    if sheet_filter == "submitted":
+        return ScoreSheet.state == SheetState.SUBMITTED
+    return None
+
+
 def inbox(session: Session, *, user: User, cycle: Cycle, pages: dict[str, int] | None = None,
-          page_size: int = 25) -> list[CommitteeInbox]:
+          page_size: int = 25, filters: QueueFilters | None = None, sheet_filter: str | None = None,
+          sort: str = "category") -> list[CommitteeInbox]:
     """Return, per committee the user sits on in the cycle, one page of the nominations to score with the user's
     sheets, and the committee's totals.
 
     A committee scores the nominations in evaluation of every category where it has criteria; where the
     category sets k reviewers per nomination, only those assigned to the user. Nominations the user has an
-    active conflict with are left out. ``pages`` maps a committee code to the page wanted. Two queries, then
-    three per committee seat, whatever the number of nominations.
+    active conflict with are left out. ``pages`` maps a committee code to the page wanted. ``filters`` (province,
+    category, the tolerant search) and ``sheet_filter`` (one of :data:`INBOX_SHEET_FILTERS`) narrow the rows but
+    not the progress totals; ``sort`` is one of :data:`INBOX_SORTS`. Two queries, then three per committee seat,
+    whatever the number of nominations.
     """
     pages = pages or {}
+    filters = filters or QueueFilters()
     seats = [m for m in user.memberships if m.cycle_id == cycle.id and m.committee.code != CommitteeCode.OVERSIGHT]
     if not seats:
         return []
@@ -106,22 +138,28 @@ def inbox(session: Session, *, user: User, cycle: Cycle, pages: dict[str, int] |
             ))
         sheet_of_user = and_(ScoreSheet.nomination_id == Nomination.id, ScoreSheet.member_id == user.id,
                              ScoreSheet.committee_id == committee_id)
-        box.total, box.submitted = session.execute(
-            select(func.count(Nomination.id), func.count(ScoreSheet.id))
+        # The filters, as one condition: counted in the same query as the totals, then applied to the page.
+        kept = narrow(select(Nomination.id), filters).whereclause
+        if (sheet_condition := _sheet_condition(sheet_filter)) is not None:
+            kept = sheet_condition if kept is None else and_(kept, sheet_condition)
+        kept_count = func.count(Nomination.id) if kept is None else func.count(case((kept, Nomination.id)))
+        box.total, box.submitted, shown = session.execute(
+            select(func.count(Nomination.id), func.count(case((ScoreSheet.state == SheetState.SUBMITTED, 1))),
+                   kept_count)
             .select_from(Nomination)
-            .outerjoin(ScoreSheet, and_(sheet_of_user, ScoreSheet.state == SheetState.SUBMITTED))
+            .outerjoin(ScoreSheet, sheet_of_user)
             .where(*conditions)
         ).one()
-        number = page_number(box.total, pages.get(seat.committee.code.value, 1), page_size)
+        number = page_number(shown, pages.get(seat.committee.code.value, 1), page_size)
+        rows = (select(Nomination, ScoreSheet)
+                .outerjoin(ScoreSheet, sheet_of_user)
+                .options(joinedload(Nomination.category), joinedload(Nomination.province))
+                .where(*conditions))
+        if kept is not None:
+            rows = rows.where(kept)
         box.rows = [InboxRow(nomination=n, sheet=sheet) for n, sheet in session.execute(
-            select(Nomination, ScoreSheet)
-            .outerjoin(ScoreSheet, sheet_of_user)
-            .options(joinedload(Nomination.category), joinedload(Nomination.province))
-            .where(*conditions)
-            .order_by(Nomination.category_id, Nomination.id)
-            .limit(page_size).offset((number - 1) * page_size)
-        )]
-        box.page = Page(items=box.rows, total=box.total, number=number, size=page_size)
+            _inbox_ordered(rows, sort).limit(page_size).offset((number - 1) * page_size))]
+        box.page = Page(items=box.rows, total=shown, number=number, size=page_size)
         result.append(box)
     return result
 

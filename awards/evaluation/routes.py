@@ -67,18 +67,37 @@ def _committee(code: str) -> Committee:
 # ---------------------------------------------------------------------------------------------------- inbox
 
 
+def _inbox_args() -> dict[str, object]:
+    """The inbox's filters, order and per-committee pages from the query string; unknown values are dropped."""
+    found: dict[str, object] = {name: request.args.get(name, type=int) for name in ("province", "category")}
+    found["q"] = (request.args.get("q") or "").strip()[:100]
+    if request.args.get("sheet") in queries.INBOX_SHEET_FILTERS:
+        found["sheet"] = request.args["sheet"]
+    if request.args.get("sort") in queries.INBOX_SORTS[1:]:
+        found["sort"] = request.args["sort"]
+    for code in CommitteeCode:
+        found[f"page_{code.value}"] = request.args.get(f"page_{code.value}", type=int)
+    return {name: value for name, value in found.items() if value not in (None, "")}
+
+
 @bp.route("/")
 @login_required
 def inbox():
     _require(permissions.can_use_evaluation(current_user))
     cycle = current_cycle(db.session)
+    args = _inbox_args()
     boxes = []
     if cycle is not None:
-        pages = {code.value: request.args.get(f"page_{code.value}", 1, type=int) for code in CommitteeCode}
-        boxes = queries.inbox(db.session, user=_actor(), cycle=cycle, pages=pages,
-                              page_size=current_app.config["PAGE_SIZE"])
-    return render_template("evaluation/inbox.html", cycle=cycle, boxes=boxes, args={
-        name: value for name, value in request.args.items() if name.startswith("page_") and value})
+        boxes = queries.inbox(
+            db.session, user=_actor(), cycle=cycle, page_size=current_app.config["PAGE_SIZE"],
+            pages={code.value: args.get(f"page_{code.value}", 1) for code in CommitteeCode},
+            filters=QueueFilters(province_id=args.get("province"), category_id=args.get("category"),
+                                 search=args.get("q", "")),
+            sheet_filter=args.get("sheet"), sort=args.get("sort", queries.INBOX_SORTS[0]))
+    return render_template("evaluation/inbox.html", cycle=cycle, boxes=boxes, args=args,
+                           filtered=any(not name.startswith("page_") for name in args),
+                           provinces=provinces(db.session) if boxes else [],
+                           sheet_filters=queries.INBOX_SHEET_FILTERS, sorts=queries.INBOX_SORTS)
 
 
 # ---------------------------------------------------------------------------------------------------- sheets

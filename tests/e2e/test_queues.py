@@ -40,3 +40,21 @@ def test_bulk_accept_of_two_dossiers(page, fresh_server):
     expect(page.get_by_role("link", name=PHARMA)).to_be_visible()
     screenshot(page, "queues-compliance")
     assert axe_violations(page) == []
+
+
+def test_judge_narrows_the_inbox_at_375_px(page, live_server):
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server, "winners-1")
+    page.goto(live_server + "/evaluation/")
+    rows = page.locator('a[href*="/winners"]').filter(has_text="امتیازدهی")
+    before = rows.count()
+    assert before > 1
+    page.get_by_label("برگهٔ شما").select_option("todo")
+    page.get_by_label("جست‌وجو (نام، شناسه یا کد ملی)").fill("شركت")  # an Arabic kaf, as a phone keyboard may type
+    page.get_by_role("button", name="پالایش").click()
+    expect(page.get_by_text("با این پالایش").first).to_be_visible()
+    assert 0 < rows.count() <= before
+    assert "sheet=todo" in page.url
+    assert horizontal_overflow(page) == 0
+    screenshot(page, "queues-inbox-filtered-375")
+    assert axe_violations(page) == []

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from awards import clock, jobs
 from awards.certificates import services
-from awards.certificates.render import CertificateData, CertificateRenderer
+from awards.certificates.render import CertificateData, CertificateRenderer, bulk
 from awards.db import db
 from awards.enums import JobState
 from awards.models import Category, Cycle, Job
@@ -30,6 +30,12 @@ def renderer() -> CertificateRenderer:
         _renderer = CertificateRenderer(static_dir=Path(current_app.static_folder),
                                         template_dir=(root / current_app.template_folder).resolve())
     return _renderer
+
+
+def warm_workers() -> bool:
+    """Start this process's certificate worker processes now (the job consumer does at start-up), so that no
+    print job waits for them; False where printing runs without a pool (one worker configured)."""
+    return bulk.warm_pool(renderer(), current_app.config["CERTIFICATE_WORKERS"])
 
 
 def render_one(data: CertificateData) -> bytes:

@@ -87,7 +87,7 @@ def _export(year: int, code: str | None, fmt: str, table: str, out: Path) -> int
         if fmt == "xlsx":
             exports.write_xlsx(_workbook_tables(categories), partial)
         else:
-            partial.write_bytes(_csv(categories, table))
+            exports.write_merged_csv(_csv_tables(categories, table), partial)
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
@@ -95,15 +95,16 @@ def _export(year: int, code: str | None, fmt: str, table: str, out: Path) -> int
     return len(categories)
 
 
-def _csv(categories: list, table: str) -> bytes:
-    """The whole-cycle CSV: one table under the union of every category's headers."""
-    results = [queries.load_results(db.session, category=c) for c in categories]
-    if table == "sheets":
-        parts = [exports.sheets_table(d) for d in results]
-        for data, part in zip(results, parts, strict=True):
+def _csv_tables(categories: list, table: str) -> Iterator[exports.Table]:
+    """The whole-cycle CSV's tables, category by category: one category's results are in memory at a time."""
+    for category in categories:
+        data = queries.load_results(db.session, category=category)
+        if table == "sheets":
+            part = exports.sheets_table(data)
             part.headers.insert(0, "کد رشته")
             for row in part.rows:
-                row.insert(0, data.category.code)
-    else:
-        parts = [exports.ranking_table(d, with_category=True) for d in results]
-    return exports.to_csv(exports.merge(parts, table))
+                row.insert(0, category.code)
+        else:
+            part = exports.ranking_table(data, with_category=True)
+        del data
+        yield part

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -212,11 +214,40 @@ def to_xlsx(tables: Iterable[Table]) -> bytes:
 def to_csv(table: Table) -> bytes:
     """UTF-8 with a byte-order mark (so spreadsheet programs read Persian), formula-like text neutralised."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_cell_value(h) for h in table.headers])
-    for row in table.rows:
-        writer.writerow(["" if v is None else _cell_value(v) for v in row])
+    _write_csv(buffer, table.headers, table.rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _write_csv(text, headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> None:
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow([_cell_value(h) for h in headers])
+    for row in rows:
+        writer.writerow(["" if v is None else _cell_value(v) for v in row])
+
+
+def write_merged_csv(tables: Iterable[Table], target: str | PathLike) -> None:
+    """:func:`merge` then :func:`to_csv`, streamed: each table's rows go to a spool file as it comes (so one table
+    is in memory at a time, as for :func:`write_xlsx`), and the CSV is written from the spool under the union of
+    every table's headers, which is known only once the last table has come."""
+    headers: list[str] = []
+    with tempfile.TemporaryFile() as spool:
+        for table in tables:
+            headers += [h for h in table.headers if h not in headers]
+            pickle.dump((table.headers, table.rows), spool, protocol=pickle.HIGHEST_PROTOCOL)
+        spool.seek(0)
+
+        def rows() -> Iterable[list[Cell]]:
+            while True:
+                try:
+                    part_headers, part_rows = pickle.load(spool)  # noqa: S301 - our own spool file, just written
+                except EOFError:
+                    return
+                for row in part_rows:
+                    by_header = dict(zip(part_headers, row, strict=True))
+                    yield [by_header.get(h) for h in headers]
+
+        with open(target, "w", encoding="utf-8-sig", newline="") as text:
+            _write_csv(text, headers, rows())
 
 
 def category_workbook(data: CategoryResults) -> bytes:

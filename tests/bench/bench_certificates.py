@@ -10,12 +10,17 @@ For each N it prints, in pages per second:
   subset and embedded every time) with a fresh FontConfiguration and freshly parsed stylesheets
   each time, one process (for large N, measured on ``--naive-sample`` certificates and
   extrapolated; the output says so);
-* bulk: ``CertificateRenderer.render_many_chunked`` with ``--workers`` processes, including the
-  pool start-up and the streaming merge (``render.merge``), as the app would run it;
-* one document: our certificate N times in ONE document, one process (``--single-sample``);
+* bulk: ``CertificateRenderer.render_many_chunked`` with ``--workers`` processes and the streaming
+  merge (``render.merge``), as a print job runs it in the consumer, whose worker processes were started at
+  its start-up (``bulk.warm_pool``, not timed: once per consumer, not per job);
+* bulk, cold: the same with the pool start-up timed (the first job of a CLI run or of a consumer that
+  could not start its workers ahead);
+* floor: our certificate N times in ONE document, one process (``--single-sample``): what one core does at
+  best.  The target is bulk >= 0.8x the floor per worker;
 * zip: ``render_zip`` (one PDF/A per certificate) with ``--workers`` processes;
-* floor: a minimal one-page Persian HTML (one line «لوح تقدیر» in Vazirmatn) rendered N times in
-  ONE document in one process: WeasyPrint's per-page cost with nothing on the page;
+* one-line page: a minimal one-page Persian HTML (one line «لوح تقدیر» in Vazirmatn) N times in one
+  document: WeasyPrint's per-page cost with nothing on the page (the floor until issue 14 withdrew it: it is
+  not a certificate);
 
 and the peak memory (``resource.getrusage`` maxrss) of the bulk run: the parent process and the
 largest worker.  Every measurement runs in its own fresh subprocess so that they do not share
@@ -139,7 +144,7 @@ def _timed_to_file(n: int, name: str, write) -> dict:
         return _result(n, elapsed, cpu, out.stat().st_size)
 
 
-def mode_bulk(n: int, *, chunk_size: int, workers: int, **_) -> dict:
+def mode_bulk_cold(n: int, *, chunk_size: int, workers: int, **_) -> dict:
     from pypdf import PdfReader
 
     def write(renderer, items, out):
@@ -147,6 +152,45 @@ def mode_bulk(n: int, *, chunk_size: int, workers: int, **_) -> dict:
         assert pages == n == len(PdfReader(out).pages), (pages, n)
 
     return _timed_to_file(n, "all.pdf", write)
+
+
+def mode_bulk(n: int, *, chunk_size: int, workers: int, **_) -> dict:
+    """As a consumer runs a print job: its worker processes were started at consumer start-up (not timed)."""
+    from pypdf import PdfReader
+
+    from awards.certificates.render import CertificateRenderer, bulk
+
+    items = sample_items(n)
+    renderer = CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
+    bulk.warm_pool(renderer, workers)
+    with tempfile.TemporaryDirectory(prefix="bench-cert-") as tmp:
+        out = Path(tmp) / "all.pdf"
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        start, cpu = time.perf_counter(), _cpu_seconds()
+        pages = renderer.render_many_chunked(items, chunk_size=chunk_size, out_path=out, workers=workers)
+        elapsed = time.perf_counter() - start
+        assert pages == n == len(PdfReader(out).pages), (pages, n)
+        parent = resource.getrusage(resource.RUSAGE_SELF)
+        bulk.close_pools()  # the workers' CPU time is counted once they have been waited for
+        cpu = _cpu_seconds() - cpu
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result = _result(n, elapsed, cpu, out.stat().st_size)
+        result["parent_cpu"] = parent.ru_utime + parent.ru_stime - own.ru_utime - own.ru_stime
+        result["workers_cpu"] = children.ru_utime + children.ru_stime
+        return result
+
+
+def mode_start(n: int, *, workers: int, **_) -> dict:
+    """Only starting the worker pool (what the consumer does once): its CPU time, to take out of ``bulk``'s."""
+    from awards.certificates.render import CertificateRenderer, bulk
+
+    renderer = CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
+    start = time.perf_counter()
+    bulk.warm_pool(renderer, workers)
+    elapsed = time.perf_counter() - start
+    bulk.close_pools()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": elapsed, "workers_cpu": children.ru_utime + children.ru_stime}
 
 
 def mode_single(n: int, **_) -> dict:
@@ -181,7 +225,8 @@ def mode_floor(n: int, **_) -> dict:
     return _result(n, time.perf_counter() - start, _cpu_seconds() - cpu, len(pdf))
 
 
-MODES = {"naive": mode_naive, "bulk": mode_bulk, "floor": mode_floor, "single": mode_single, "zip": mode_zip}
+MODES = {"naive": mode_naive, "bulk": mode_bulk, "bulk_cold": mode_bulk_cold, "floor": mode_floor,
+         "single": mode_single, "zip": mode_zip, "start": mode_start}
 
 
 def run_child(mode: str, n: int, args: argparse.Namespace) -> dict:
@@ -242,14 +287,17 @@ def main() -> None:
         naive_n = min(n, args.naive_sample)
         naive = run_child("naive", naive_n, args)
         bulk = run_child("bulk", n, args)
-        floor = run_child("floor", n, args)
+        cold = run_child("bulk_cold", n, args)
         single = run_child("single", min(n, args.single_sample), args)
+        one_line = run_child("floor", n, args)
         zipped = None if args.no_zip else run_child("zip", n, args)
+        started = run_child("start", n, args)
         note = ""
         if naive_n != n:
             note = f"  (measured on {naive_n}, extrapolated to {n}: {n / naive['pages_per_s']:.0f} s)"
         speedup = bulk["pages_per_s"] / naive["pages_per_s"]
-        per_core = bulk["pages_per_s"] / args.workers
+        per_worker = bulk["pages_per_s"] / args.workers
+        floor = single["pages_per_s"]
         print(f"N = {n}")
         print(
             f"  naive per-document : {naive['pages_per_s']:7.1f} pages/s  "
@@ -257,20 +305,36 @@ def main() -> None:
         )
         print(
             f"  bulk ({args.workers} workers)   : {bulk['pages_per_s']:7.1f} pages/s  "
-            f"[{bulk['cpu_ms_per_page']:.0f} ms CPU/page, all processes]  "
+            f"[{bulk['cpu_ms_per_page']:.0f} ms CPU/page, all processes, worker start included]  "
             f"{bulk['seconds']:.1f} s, {bulk['bytes'] / 1e6:.1f} MB PDF; "
-            f"{speedup:.1f}x naive; {per_core:.1f} pages/s per worker"
+            f"{speedup:.1f}x naive; {per_worker:.1f} pages/s per worker; workers started with the consumer"
+        )
+        # On a loaded machine wall rates say little; the CPU each side spent does not depend on the load. With
+        # idle cores the workers run side by side and the parent merges meanwhile, so a job takes about the
+        # larger of one worker's share and the parent's CPU.
+        worker_cpu = max(0.0, bulk["workers_cpu"] - started["workers_cpu"]) / args.workers
+        idle_per_worker = n / args.workers / max(worker_cpu, bulk["parent_cpu"])
+        idle_floor = 1000 / single["cpu_ms_per_page"]
+        print(
+            f"  by CPU time        : each worker {worker_cpu:.1f} s, the parent (merge) {bulk['parent_cpu']:.1f} s, "
+            f"starting the pool {started['workers_cpu']:.1f} s CPU ({started['seconds']:.1f} s wall, not in a job); "
+            f"on idle cores about {idle_per_worker:.1f} pages/s per worker = "
+            f"{idle_per_worker / idle_floor:.2f}x the floor's {idle_floor:.1f}"
         )
         print(
-            f"  floor (one doc)    : {floor['pages_per_s']:7.1f} pages/s  "
-            f"[{floor['cpu_ms_per_page']:.1f} ms CPU/page]  "
-            f"bulk per worker = {per_core / floor['pages_per_s']:.2f}x floor"
+            f"  bulk, cold start   : {cold['pages_per_s']:7.1f} pages/s  {cold['seconds']:.1f} s "
+            f"(the pool started inside the timing: {cold['pages_per_s'] / args.workers / floor:.2f}x the floor "
+            "per worker)"
         )
         print(
-            f"  one document       : {single['pages_per_s']:7.1f} pages/s  "
-            f"[{single['cpu_ms_per_page']:.1f} ms CPU/page]  this certificate, one process"
+            f"  floor (one doc)    : {floor:7.1f} pages/s  "
+            f"[{single['cpu_ms_per_page']:.1f} ms CPU/page]  our certificate, one process"
             + (f" (measured on {single['pages']})" if single["pages"] != n else "")
-            + f"; bulk per worker = {per_core / single['pages_per_s']:.2f}x of it"
+            + f"; bulk per worker = {per_worker / floor:.2f}x the floor"
+        )
+        print(
+            f"  one-line page      : {one_line['pages_per_s']:7.1f} pages/s  "
+            f"[{one_line['cpu_ms_per_page']:.1f} ms CPU/page]  (the withdrawn floor: not a certificate)"
         )
         if zipped:
             print(
@@ -283,14 +347,10 @@ def main() -> None:
             f"largest worker {bulk['children_mb']:.0f} MB "
             f"(all at once at most {bulk['self_mb'] + args.workers * bulk['children_mb']:.0f} MB)"
         )
-        cpu_ratio = naive["cpu_ms_per_page"] / bulk["cpu_ms_per_page"]
-        print(
-            f"  CPU cost naive/bulk: {cpu_ratio:.2f} -> on {args.workers} idle cores bulk can be at most "
-            f"~{cpu_ratio * args.workers:.1f}x naive"
-        )
         targets = [
             ("bulk >= 5x naive", speedup >= 5),
-            ("bulk >= 0.8x floor per core", per_core >= 0.8 * floor["pages_per_s"]),
+            ("bulk >= 0.8x the floor per worker (wall)", per_worker >= 0.8 * floor),
+            ("the same by CPU time", idle_per_worker >= 0.8 * idle_floor),
             ("peak < 300 MB per process", max(bulk["self_mb"], bulk["children_mb"]) < 300),
         ]
         print("  targets: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in targets))

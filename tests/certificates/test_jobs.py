@@ -18,7 +18,8 @@ from pypdf import PdfReader
 from sqlalchemy import select, text
 
 from awards import jobs
-from awards.certificates import services
+from awards.certificates import printing, services, tasks
+from awards.certificates.render import bulk
 from awards.db import write_intent
 from awards.errors import InvalidTransition, PermissionDenied
 from awards.files import DISK_FULL_MESSAGE
@@ -330,3 +331,18 @@ def test_consumer_killed_mid_job_leaves_a_failed_job_with_retry_and_no_file(app,
     assert sorted(p.name for p in folder.iterdir()) == ["certificates-1404-all.pdf"]
     with client.get(f"/certificates/jobs/{job_id}/download") as download:
         assert len(PdfReader(io.BytesIO(download.data)).pages) == 7
+
+
+def test_the_consumer_starts_the_certificate_workers_once_at_start_up(app):
+    assert huey._startup.get("_start_certificate_workers") is tasks._start_certificate_workers
+    app.config["CERTIFICATE_WORKERS"] = 2
+    try:
+        with app.app_context():
+            assert printing.warm_workers() is True
+            pool = bulk.worker_pool(printing.renderer(), 2)
+            assert printing.warm_workers() is True  # a second worker thread's start-up: the same pool
+            assert bulk.worker_pool(printing.renderer(), 2) is pool
+            app.config["CERTIFICATE_WORKERS"] = 1
+            assert printing.warm_workers() is False  # one worker: printing runs in the consumer itself
+    finally:
+        bulk.close_pools()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from awards.results import services
+from awards.models import Cycle
+from awards.results import exports, queries, services
 from tests.results.conftest import cluster, user
 
 
@@ -59,6 +61,26 @@ def test_export_csv_of_whole_cycle(scored, app, tmp_path):
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
     assert rows[0][0] == "کد رشته"
     assert {row[0] for row in rows[1:]} >= {"cluster", "industry"}
+
+
+@pytest.mark.parametrize("table", ["ranking", "sheets"])
+def test_whole_cycle_csv_streams_the_same_bytes_as_merging_in_memory(scored, app, session, tmp_path, table):
+    out = tmp_path / "all.csv"
+    result = app.test_cli_runner().invoke(args=["results", "export", "--cycle", "1404", "--format", "csv",
+                                                "--table", table, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    parts = []
+    for category in queries.categories_of(session, session.scalar(select(Cycle).where(Cycle.year == 1404))):
+        data = queries.load_results(session, category=category)
+        if table == "sheets":
+            part = exports.sheets_table(data)
+            part.headers.insert(0, "کد رشته")
+            for row in part.rows:
+                row.insert(0, category.code)
+        else:
+            part = exports.ranking_table(data, with_category=True)
+        parts.append(part)
+    assert out.read_bytes() == exports.to_csv(exports.merge(parts, table))
 
 
 def test_export_unknown_category_fails(scored, app, tmp_path):

@@ -69,6 +69,17 @@ def test_export_routes_return_files(scored, client, session, login_as):
     assert sheets.data.decode("utf-8-sig").splitlines()[0].startswith("شناسهٔ برگه")
 
 
+def test_streamed_merged_csv_is_merge_then_to_csv(tmp_path):
+    a = exports.Table("a", ["x", "y"], [[1, "=HYPERLINK()"], [None, Decimal("2.50")]])
+    b = exports.Table("b", ["x", "z"], [[3, "فارس"]])
+    c = exports.Table("c", ["z"], [])
+    out = tmp_path / "merged.csv"
+
+    exports.write_merged_csv(iter([a, b, c]), out)
+
+    assert out.read_bytes() == exports.to_csv(exports.merge([a, b, c], "m"))
+
+
 def test_merge_aligns_columns_by_header():
     a = exports.Table("a", ["x", "y"], [[1, 2]])
     b = exports.Table("b", ["x", "z"], [[3, 4]])

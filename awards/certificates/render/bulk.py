@@ -6,16 +6,24 @@ documents (fonts, frame and stamps embedded once per chunk) in worker processes 
 into one file (``merge.PdfConcatenator``); :meth:`~BulkRendering.render_zip` gives one PDF/A per
 certificate.  ``tests/bench/bench_certificates.py`` measures both.  The worker helpers are module
 level so that they pickle into worker processes.
+
+The worker processes are started once per process that prints (the job consumer, the CLI), not once per job:
+:func:`worker_pool` keeps one pool per renderer and worker count for the life of the process, :func:`warm_pool`
+starts it ahead of the first job (the consumer does so at start-up), and :func:`close_pools` ends them (also at
+exit).  A job that fails leaves the pool to the next one; a pool whose workers broke is replaced.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import io
 import math
 import multiprocessing
+import multiprocessing.pool
 import os
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -26,9 +34,72 @@ from awards.persian import to_persian_digits
 
 __all__ = ["BulkRendering"]
 
-# Below this many certificates render_each works in this process: starting a pool (about a second
-# a worker) would cost more than it saves.
+# Below this many certificates render_each works in this process unless the pool is already running:
+# starting one (about a second a worker) would cost more than it saves.
 _POOL_MIN_ITEMS = 40
+
+_pools: dict[tuple, multiprocessing.pool.Pool] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool_key(renderer: BulkRendering, workers: int) -> tuple:
+    return type(renderer), str(renderer.static_dir), str(renderer.template_dir), workers
+
+
+def has_pool(renderer: BulkRendering, workers: int) -> bool:
+    """Whether this process already runs a pool of ``workers`` for ``renderer``'s kind and files."""
+    return _pool_key(renderer, workers) in _pools
+
+
+def worker_pool(renderer: BulkRendering, workers: int) -> multiprocessing.pool.Pool:
+    """This process's pool of ``workers`` renderer processes, started on first use and then kept.
+
+    Workers are spawned (no state inherited from a possibly threaded parent) and each builds its renderer
+    once (fonts and CSS parsed then), so a job sent to a running pool pays nothing to start it.
+    """
+    key = _pool_key(renderer, workers)
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is not None and pool._state != multiprocessing.pool.RUN:  # closed or terminated meanwhile
+            del _pools[key]
+            pool = None
+        if pool is None:
+            pool = multiprocessing.get_context("spawn").Pool(
+                processes=workers, initializer=_init_worker, initargs=(key[0], key[1], key[2]))
+            _pools[key] = pool
+        return pool
+
+
+def warm_pool(renderer: BulkRendering, workers: int) -> bool:
+    """Start the pool now and wait until every worker has built its renderer; False where no pool can run
+    (one worker, or a daemonic process, which may not have children)."""
+    if workers < 2 or multiprocessing.current_process().daemon:
+        return False
+    pool = worker_pool(renderer, workers)
+    pool.map(_ready, range(workers), chunksize=1)
+    return True
+
+
+def discard_pool(renderer: BulkRendering, workers: int) -> None:
+    """End the pool (its workers are killed): after a failure that may have left it broken."""
+    with _pools_lock:
+        pool = _pools.pop(_pool_key(renderer, workers), None)
+    if pool is not None:
+        pool.terminate()
+        pool.join()
+
+
+def close_pools() -> None:
+    """End every pool of this process (at exit, and in tests)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.terminate()
+        pool.join()
+
+
+atexit.register(close_pools)
 
 
 class BulkRendering:
@@ -51,8 +122,8 @@ class BulkRendering:
 
         A chunk holds at most ``chunk_size`` certificates (this bounds each worker's memory); the
         number of chunks is rounded up to a multiple of ``workers`` and their sizes evened out so
-        that the workers finish together.  Each worker process (started with "spawn": no state is
-        inherited from a possibly threaded parent) builds its own renderer once.  Chunks are
+        that the workers finish together.  The chunks go to this process's :func:`worker_pool`,
+        started on first use and kept for the next job.  Chunks are
         copied into ``out_path`` in order as they arrive, object by object (``merge``: this
         process's memory does not grow with the page count).  ``progress(done, total)`` is called in this
         process after each chunk, counting certificates.  Revoked items are refused before any
@@ -83,11 +154,7 @@ class BulkRendering:
                 results = (_render_chunk_with(self, job) for job in jobs)
                 pool = None
             else:
-                pool = multiprocessing.get_context("spawn").Pool(
-                    processes=min(workers, len(jobs)),
-                    initializer=_init_worker,
-                    initargs=(type(self), str(self.static_dir), str(self.template_dir)),
-                )
+                pool = worker_pool(self, workers)
                 results = pool.imap_unordered(_render_chunk_in_worker, jobs)
             try:
                 for index, count in results:
@@ -96,40 +163,36 @@ class BulkRendering:
                     if progress:
                         progress(done, total)
                 return merger.close()
-            except BaseException:
+            except BaseException as error:
                 merger.abort()
-                if pool is not None:
-                    pool.terminate()
+                if pool is not None and not isinstance(error, Exception):
+                    # Interrupted (not a chunk's own error): its chunks may still be running; start afresh.
+                    discard_pool(self, workers)
                 raise
-            finally:
-                if pool is not None:
-                    pool.close()
-                    pool.join()
 
     def render_each(self, items: Sequence[CertificateData], *, workers: int = 1) -> Iterator[bytes]:
         """:meth:`render_one` for each item, in order, lazily.
 
         Each PDF is a document of its own (fonts embedded in each), so this costs what the
-        per-document path costs; from ``_POOL_MIN_ITEMS`` items on, and with ``workers`` > 1, the
-        work is shared by a pool of processes (as in :meth:`render_many_chunked`).  Revoked items
+        per-document path costs; with ``workers`` > 1, from ``_POOL_MIN_ITEMS`` items on or when the
+        pool already runs, the work is shared by this process's :func:`worker_pool`.  Revoked items
         are refused before any work starts.
         """
         items = list(items)
         refuse_revoked(items)
-        if workers <= 1 or len(items) < _POOL_MIN_ITEMS or multiprocessing.current_process().daemon:
+        small = len(items) < _POOL_MIN_ITEMS and not has_pool(self, workers)
+        if workers <= 1 or small or multiprocessing.current_process().daemon:
             for item in items:
                 yield self.render_one(item)
             return
-        pool = multiprocessing.get_context("spawn").Pool(
-            processes=workers,
-            initializer=_init_worker,
-            initargs=(type(self), str(self.static_dir), str(self.template_dir)),
-        )
+        pool = worker_pool(self, workers)
+        finished = False
         try:
             yield from pool.imap(_render_one_in_worker, items, chunksize=max(1, min(16, len(items) // (4 * workers))))
+            finished = True
         finally:
-            pool.terminate()
-            pool.join()
+            if not finished:  # abandoned half way (or failed): what it left queued must not delay the next job
+                discard_pool(self, workers)
 
     def render_zip(
         self,
@@ -171,6 +234,11 @@ _WORKER_RENDERER: BulkRendering | None = None
 def _init_worker(renderer_class: type[BulkRendering], static_dir: str, template_dir: str) -> None:
     global _WORKER_RENDERER
     _WORKER_RENDERER = renderer_class(static_dir=Path(static_dir), template_dir=Path(template_dir))
+
+
+def _ready(_index: int) -> bool:
+    """A no-op task: returns once the worker that runs it has been initialised."""
+    return _WORKER_RENDERER is not None
 
 
 def _render_chunk_with(renderer: BulkRendering, job) -> tuple[int, int]:

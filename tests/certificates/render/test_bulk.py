@@ -16,6 +16,18 @@ from tests.certificates.render.helpers import make_data, needs_fonts
 pytestmark = needs_fonts
 
 
+@pytest.fixture(autouse=True)
+def _no_pool_left():
+    """Each test starts without worker processes and leaves none behind."""
+    bulk.close_pools()
+    yield
+    bulk.close_pools()
+
+
+def _worker_pids(renderer, workers: int) -> set[int]:
+    return {process.pid for process in bulk.worker_pool(renderer, workers)._pool}
+
+
 def test_render_many_chunked_five_items_chunk_two_gives_five_pages(renderer, tmp_path):
     items = [make_data(serial=f"1404-CLUSTER-00{i}") for i in range(1, 6)]
     calls = []
@@ -105,3 +117,51 @@ def test_render_many_chunked_with_a_revoked_item_raises_before_work(renderer, tm
         renderer.render_many_chunked(items, chunk_size=1, out_path=tmp_path / "x.pdf", workers=2)
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_worker_pool_is_started_once_and_kept_for_the_next_job(renderer, tmp_path):
+    items = [make_data(serial=f"1404-CLUSTER-00{i}") for i in (1, 2, 3)]
+    assert not bulk.has_pool(renderer, 2)
+
+    renderer.render_many_chunked(items, chunk_size=1, out_path=tmp_path / "one.pdf", workers=2)
+    first = _worker_pids(renderer, 2)
+    renderer.render_many_chunked(items, chunk_size=1, out_path=tmp_path / "two.pdf", workers=2)
+    renderer.render_zip(items, out_path=tmp_path / "three.zip", workers=2)  # a running pool: used even for three
+
+    assert len(first) == 2 and _worker_pids(renderer, 2) == first  # the same two processes did all three jobs
+    assert len(PdfReader(tmp_path / "two.pdf").pages) == 3
+    assert zipfile.ZipFile(tmp_path / "three.zip").read("1404-CLUSTER-001.pdf") == renderer.render_one(items[0])
+
+
+def test_warm_pool_starts_ready_workers_where_a_pool_can_run(renderer, monkeypatch):
+    assert bulk.warm_pool(renderer, 1) is False and not bulk.has_pool(renderer, 1)
+    assert bulk.warm_pool(renderer, 2) is True
+    pool = bulk.worker_pool(renderer, 2)
+    assert pool.map(bulk._ready, range(4)) == [True] * 4  # every worker built its renderer
+    bulk.close_pools()
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
+    assert bulk.warm_pool(renderer, 2) is False and not bulk.has_pool(renderer, 2)
+
+
+def test_a_failed_job_keeps_the_pool_and_an_interrupted_one_replaces_it(renderer, tmp_path):
+    items = [make_data(serial=f"1404-CLUSTER-00{i}") for i in (1, 2, 3, 4)]
+    bulk.warm_pool(renderer, 2)
+    before = _worker_pids(renderer, 2)
+
+    def fail(_done, _total):
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        renderer.render_many_chunked(items, chunk_size=1, out_path=tmp_path / "a.pdf", workers=2, progress=fail)
+    assert _worker_pids(renderer, 2) == before
+    assert not (tmp_path / "a.pdf").exists()
+
+    def interrupt(_done, _total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        renderer.render_many_chunked(items, chunk_size=1, out_path=tmp_path / "b.pdf", workers=2,
+                                     progress=interrupt)
+    assert not bulk.has_pool(renderer, 2)
+    assert renderer.render_many_chunked(items, chunk_size=2, out_path=tmp_path / "c.pdf", workers=2) == 4
+    assert _worker_pids(renderer, 2).isdisjoint(before)

@@ -161,5 +161,6 @@ def read_outbox_file(path: Path) -> dict:
     html = message.get_body(preferencelist=("html",))
     return {"to": str(message["To"] or ""), "from": str(message["From"] or ""),
             "subject": str(message["Subject"] or ""), "date": str(message["Date"] or ""),
+            "language": "en" if str(message["Content-Language"] or "").startswith("en") else "fa",
             "text": text.get_content() if text is not None else "",
             "html": html.get_content() if html is not None else ""}

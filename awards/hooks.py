@@ -47,11 +47,16 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
 
 def select_locale() -> str:
-    """Persian unless the user switched to English; outside a request (CLI, jobs) the default language."""
+    """The language a signed-in user chose (saved on their account); else the browser's switch (the session),
+    else Persian; outside a request (CLI, jobs) the default language."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    saved = getattr(current_user, "language", None) if current_user.is_authenticated else None
+    if saved in languages:
+        return saved
     chosen = session.get("language")
-    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def force_password_change():

@@ -290,6 +290,12 @@ def can_choose_notifications(user: User) -> bool:
     return _signed_in(user)
 
 
+def can_save_language(user: User) -> bool:
+    """Every signed-in user's language switch is saved on their account (their pages and notifications speak it);
+    anonymous visitors' stays in their browser."""
+    return _signed_in(user)
+
+
 def can_view_mail_outbox(user: User) -> bool:
     """The mail written to the outbox folder when no SMTP server is configured (for the developer)."""
     return is_organizer(user)

@@ -100,6 +100,7 @@ MATRIX = {
     "can_remind_members[oversight]":       ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_read_notifications":              "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
     "can_choose_notifications":            "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
+    "can_save_language":                   "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
     "can_view_mail_outbox":                "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
 }
 
@@ -232,6 +233,7 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_remind_members[oversight]": lambda u, w: P.can_remind_members(u, C.OVERSIGHT, w.cycle.id),
     "can_read_notifications": lambda u, w: P.can_read_notifications(u),
     "can_choose_notifications": lambda u, w: P.can_choose_notifications(u),
+    "can_save_language": lambda u, w: P.can_save_language(u),
     "can_view_mail_outbox": lambda u, w: P.can_view_mail_outbox(u),
 }
 

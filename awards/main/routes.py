@@ -16,6 +16,7 @@ from awards.main import dashboard
 from awards.main.health import report
 from awards.main.reminders import remind_members
 from awards.models import Category, Committee
+from awards.notifications import services as notifications
 from awards.params import as_id
 from awards.redirects import next_or_home
 from awards.web import run_service
@@ -66,7 +67,12 @@ def healthz():
 
 @bp.route("/language/<code>", methods=["POST"])
 def set_language(code: str):
+    """Switch the language: the browser remembers it, and a signed-in user's account too (their notifications,
+    bell and mail, then speak it as well)."""
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["language"] = code
+    if permissions.can_save_language(current_user):
+        notifications.set_language(db.session, user=current_user._get_current_object(), language=code)
+        db.session.commit()
     return redirect(next_or_home(request.form.get("next")))

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String, false
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards.db import Base, UTCDateTime, utcnow
@@ -23,6 +23,7 @@ def new_session_token() -> str:
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (CheckConstraint("language IS NULL OR language IN ('fa', 'en')", name="language_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -41,6 +42,10 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the user chose (the switch while signed in, or their notification settings): their pages and
+    # their notifications, bell and mail, speak it. None until they choose: pages follow the browser's choice,
+    # notifications are Persian.
+    language: Mapped[str | None] = mapped_column(String(2))
 
     province: Mapped[Province | None] = relationship(lazy="joined")
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin")

@@ -1,4 +1,5 @@
-"""Notification mail: build a right-to-left HTML message with a plain-text part, and deliver it.
+"""Notification mail: build an HTML message, in the recipient's language and direction, with a plain-text part,
+and deliver it.
 
 Delivery goes through SMTP when ``SMTP_HOST`` is configured, else into the outbox folder as an ``.eml`` file
 (the embedded default; organizers list them at ``/notifications/outbox``). :func:`send_pending` runs in the job
@@ -43,7 +44,8 @@ def absolute_link(link: str | None, base_url: str | None) -> str | None:
 
 
 def build_message(*, notification: Notification, user: User, sender: str, base_url: str | None) -> EmailMessage:
-    """The message for one notification, in the recipient's language: plain text first, then RTL HTML."""
+    """The message for one notification, in the recipient's language: plain text first, then HTML (right to left
+    in Persian, left to right in English)."""
     env = current_app.jinja_env
     language = recipient_language(user)
     context = {"notification": notification, "user": user, "language": language,
@@ -58,9 +60,9 @@ def build_message(*, notification: Notification, user: User, sender: str, base_u
     message["To"] = notification.mail_to
     message["Date"] = format_datetime(notification.created_at)
     message["Message-ID"] = make_msgid(idstring=f"tandis-{notification.id}")
-    message["Content-Language"] = language
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    message["Content-Language"] = language  # after the parts: setting content drops Content-* headers
     return message
 
 
@@ -159,5 +161,6 @@ def read_outbox_file(path: Path) -> dict:
     html = message.get_body(preferencelist=("html",))
     return {"to": str(message["To"] or ""), "from": str(message["From"] or ""),
             "subject": str(message["Subject"] or ""), "date": str(message["Date"] or ""),
+            "language": "en" if str(message["Content-Language"] or "").startswith("en") else "fa",
             "text": text.get_content() if text is not None else "",
             "html": html.get_content() if html is not None else ""}

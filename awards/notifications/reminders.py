@@ -3,7 +3,8 @@
 Run daily by the job consumer (:func:`awards.notifications.tasks.send_reminders`). Each run sends, per cycle and
 deadline, the most urgent threshold already reached (so a missed day is caught up the next day); the dedupe key
 ``reminder:<cycle>:<deadline>:<days>`` (unique per user) keeps a second run, or a second consumer, from sending
-the same reminder again. Statements grow with the number of open cycles only (two per cycle and deadline).
+the same reminder again. Each recipient reads it in their own language. Statements grow with the number of
+open cycles only (two per cycle and deadline).
 """
 
 from __future__ import annotations
@@ -11,18 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session
 
-from awards import clock
+from awards import clock, i18n
 from awards.enums import CommitteeCode, NominationState, SheetState
 from awards.evaluation.queries import CITATION_STATES
 from awards.labels import TIMELINE_FIELD_LABELS
 from awards.models import Assignment, Citation, Committee, Cycle, Membership, Nomination, ScoreSheet, User
 from awards.notifications import kinds
-from awards.notifications.services import DEFAULT_LANGUAGE, notify
+from awards.notifications.services import notify
 from awards.persian import format_jalali_datetime
 
 DAYS_BEFORE = (7, 3, 1)
@@ -85,13 +85,21 @@ def due_threshold(deadline: datetime, now: datetime) -> int | None:
     return None
 
 
-def reminder_text(cycle: Cycle, deadline_name: str) -> tuple[str, str, str | None]:
-    """Title, body and link of a reminder about ``cycle``'s ``deadline_name`` (in the current locale)."""
-    label = str(TIMELINE_FIELD_LABELS.get(deadline_name, deadline_name))
-    when = format_jalali_datetime(getattr(cycle, deadline_name), persian_digits=True)
-    title = _("یادآوری: %(deadline)s در %(when)s", deadline=label, when=when)
-    work = _WORK.get(deadline_name)
-    return title, work() if work else "", _LINKS.get(deadline_name)
+def reminder_text(cycle: Cycle, deadline_name: str) -> tuple[Callable[[], str], Callable[[], str], str | None]:
+    """Title and body of a reminder about ``cycle``'s ``deadline_name``, each made in the locale it is called in
+    (so every recipient reads their own language and digits), and its link."""
+    deadline = getattr(cycle, deadline_name)
+
+    def title() -> str:
+        label = str(TIMELINE_FIELD_LABELS.get(deadline_name, deadline_name))
+        when = format_jalali_datetime(deadline, persian_digits=i18n.persian_ui())
+        return _("یادآوری: %(deadline)s در %(when)s", deadline=label, when=when)
+
+    def body() -> str:
+        work = _WORK.get(deadline_name)
+        return work() if work else ""
+
+    return title, body, _LINKS.get(deadline_name)
 
 
 def run_reminders(session: Session, *, now: datetime | None = None) -> int:
@@ -100,14 +108,13 @@ def run_reminders(session: Session, *, now: datetime | None = None) -> int:
     created = 0
     cycles = session.scalars(select(Cycle).where(Cycle.archived_at.is_(None), Cycle.results_final_at > now)
                              .order_by(Cycle.id))
-    with force_locale(DEFAULT_LANGUAGE):
-        for cycle in cycles.all():
-            for field, recipients in DEADLINES.items():
-                days = due_threshold(getattr(cycle, field), now)
-                if days is None:
-                    continue
-                title, body, link = reminder_text(cycle, field)
-                created += notify(session, user_ids=recipients(cycle), kind=kinds.REMINDER, title=title, body=body,
-                                  link=link, dedupe_key=f"reminder:{cycle.id}:{field}:{days}")
+    for cycle in cycles.all():
+        for field, recipients in DEADLINES.items():
+            days = due_threshold(getattr(cycle, field), now)
+            if days is None:
+                continue
+            title, body, link = reminder_text(cycle, field)
+            created += notify(session, user_ids=recipients(cycle), kind=kinds.REMINDER, title=title, body=body,
+                              link=link, dedupe_key=f"reminder:{cycle.id}:{field}:{days}")
     session.flush()
     return created

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,6 +23,7 @@ from awards import permissions
 from awards.extensions import db
 from awards.notifications import kinds, mail, services
 from awards.notifications.forms import ActionForm, OptOutForm
+from awards.web import run_service
 
 bp = Blueprint("notifications", __name__)
 
@@ -69,16 +83,24 @@ def read_all():
     return redirect(url_for(".index"))
 
 
+def _saved(language: str) -> str:
+    with force_locale(language):  # the next page already speaks the language just chosen
+        return _("انتخاب‌های شما برای اعلان‌ها ذخیره شد.")
+
+
 @bp.route("/account/notifications", methods=["GET", "POST"])
 @login_required
 def settings():
     _require(permissions.can_choose_notifications)
-    form = OptOutForm()
+    form = OptOutForm(language=get_locale().language)  # the account's language, else the page's
     if form.validate_on_submit():
-        services.set_opt_outs(db.session, user=current_user, receive=request.form.getlist("receive"))
-        db.session.commit()
-        flash(_("انتخاب‌های شما برای اعلان‌ها ذخیره شد."), "success")
-        return redirect(url_for(".settings"))
+        session["language"] = form.language.data  # the browser keeps it after signing out
+        response = run_service(
+            lambda: services.save_choices(db.session, user=current_user._get_current_object(),
+                                          language=form.language.data, receive=request.form.getlist("receive")),
+            done=_saved, to=url_for(".settings"), form=form)
+        if response is not None:
+            return response
     out = services.opted_out(db.session, user_id=current_user.id)
     return render_template("notifications/settings.html", form=form, kinds=kinds.KINDS.values(), opted_out=out,
                            has_email=bool((current_user.email or "").strip()))

@@ -14,9 +14,11 @@ from flask import has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, delete, event, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from awards import i18n
 from awards.db import utcnow
 from awards.models import (
     Award,
@@ -34,30 +36,60 @@ from awards.pagination import Page
 
 #: ``session.info`` key: this transaction created notifications that have mail to send after it commits.
 MAIL_PENDING = "notifications_mail_pending"
-#: The language notifications are written in when the user has no preference (the model has none yet).
-DEFAULT_LANGUAGE = "fa"
+#: The languages a user may choose (``users.language``); the first is the default.
+LANGUAGES = ("fa", "en")
+#: The language notifications are written in when the user has not chosen one.
+DEFAULT_LANGUAGE = LANGUAGES[0]
+
+#: A notification's title or body: plain text, the same for every recipient (a name, a reason someone typed),
+#: or a message to make in each recipient's language: a lazy string or a function of no arguments.
+Text = str | Callable[[], object] | LazyString
+
+
+def language_of(code: str | None) -> str:
+    """A stored language choice as a language to write in: the choice when it is known, else the default."""
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def recipient_language(user: User | None) -> str:
-    """The user's language for notifications: their preference if the model ever carries one, else Persian."""
-    return getattr(user, "language", None) or DEFAULT_LANGUAGE
+    """The language the user reads their notifications in: the one they chose, else Persian."""
+    return language_of(getattr(user, "language", None))
+
+
+def set_language(session: Session, *, user: User, language: str) -> None:
+    """Remember ``user``'s language: their pages and their notifications (bell and mail) speak it from now on."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    user.language = language
+    session.flush()
+
+
+def in_language(text: Text, language: str) -> str:
+    """``text`` as a recipient reading ``language`` sees it (messages made under that locale, numbers with its
+    digits through the app's message domain)."""
+    if isinstance(text, str):
+        return text
+    with force_locale(language):
+        return str(text() if callable(text) and not isinstance(text, LazyString) else text)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Creating
 # ---------------------------------------------------------------------------------------------------------------
 
-def notify(session: Session, *, user_ids: Select | Iterable[int], kind: str, title: str, body: str = "",
+def notify(session: Session, *, user_ids: Select | Iterable[int], kind: str, title: Text, body: Text = "",
            link: str | None = None, dedupe_key: str | None = None, exclude_user_id: int | None = None) -> int:
     """Create one notification per active recipient in ``user_ids`` (a query of user ids, or ids); return how many.
 
-    Skips users who opted out of ``kind`` (unless it is a security kind), ``exclude_user_id`` (the actor) and,
-    with ``dedupe_key``, users who already have a notification with that key. One read and one insert.
+    ``title`` and ``body`` are made once per language among the recipients, each in that language (see
+    :data:`Text`). Skips users who opted out of ``kind`` (unless it is a security kind), ``exclude_user_id``
+    (the actor) and, with ``dedupe_key``, users who already have a notification with that key. One read and one
+    insert.
     """
     if kind not in kinds.KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     ids = user_ids if isinstance(user_ids, Select) else list(user_ids)
-    query = select(User.id, User.email).where(User.id.in_(ids), User.active.is_(True))
+    query = select(User.id, User.email, User.language).where(User.id.in_(ids), User.active.is_(True))
     if exclude_user_id is not None:
         query = query.where(User.id != exclude_user_id)
     if not kinds.is_security(kind):
@@ -67,10 +99,13 @@ def notify(session: Session, *, user_ids: Select | Iterable[int], kind: str, tit
     recipients = session.execute(query.order_by(User.id)).all()
     if not recipients:
         return 0
+    texts = {language: (in_language(title, language)[:300], in_language(body, language) or "")
+             for language in {language_of(recipient.language) for recipient in recipients}}
     now = utcnow()
-    rows = [{"user_id": user_id, "kind": kind, "title": title[:300], "body": body or "", "link": link,
-             "created_at": now, "mail_to": (email or "").strip() or None, "mail_attempts": 0,
-             "dedupe_key": dedupe_key} for user_id, email in recipients]
+    rows = [{"user_id": user_id, "kind": kind, "title": texts[language_of(code)][0],
+             "body": texts[language_of(code)][1], "link": link, "created_at": now,
+             "mail_to": (email or "").strip() or None, "mail_attempts": 0, "dedupe_key": dedupe_key}
+            for user_id, email, code in recipients]
     session.execute(insert(Notification), rows)
     if any(row["mail_to"] for row in rows):
         session.info[MAIL_PENDING] = True
@@ -89,12 +124,17 @@ def _nominee(session: Session, nomination_id: int | None) -> str:
     return session.scalar(select(Nomination.nominee_name).where(Nomination.id == nomination_id)) or ""
 
 
+def _local_title(persian: str, english: str | None) -> str:
+    """A category's title in the locale being written: its English title in English when it has one."""
+    return persian if i18n.persian_ui() or not english else english
+
+
 def _dossier(kind: str, title) -> Callable[[Session, Any], None]:
     """A dossier's screening or compliance outcome, to its province's officers; ``title`` is lazy, ``%(name)s``."""
     def handle(session: Session, audit_event) -> None:
         name = _nominee(session, audit_event.object_id)
         notify(session, user_ids=_officers_of(audit_event.province_id), kind=kind,
-               title=str(title) % {"name": name}, body=audit_event.reason or "",
+               title=lambda: str(title) % {"name": name}, body=audit_event.reason or "",
                link=f"/nominations/{audit_event.object_id}", exclude_user_id=audit_event.actor_id)
     return handle
 
@@ -109,7 +149,7 @@ def _sheet_reopened(session: Session, audit_event) -> None:
     if row is None:
         return
     notify(session, user_ids=[row.member_id], kind=kinds.SHEET_REOPENED,
-           title=_("برگهٔ امتیاز شما برای «%(name)s» بازگشایی شد", name=row.nominee_name),
+           title=_l("برگهٔ امتیاز شما برای «%(name)s» بازگشایی شد", name=row.nominee_name),
            body=audit_event.reason or "", link=f"/evaluation/{row.nomination_id}/{row.code.value}",
            exclude_user_id=audit_event.actor_id)
 
@@ -123,8 +163,13 @@ def _assignment_added(session: Session, audit_event) -> None:
     name = _nominee(session, audit_event.nomination_id)
     link = f"/evaluation/{audit_event.nomination_id}/{code}" if code else "/evaluation/"
     notify(session, user_ids=[member_id], kind=kinds.ASSIGNED,
-           title=_("ارزیابی «%(name)s» به شما سپرده شد", name=name), link=link,
+           title=_l("ارزیابی «%(name)s» به شما سپرده شد", name=name), link=link,
            exclude_user_id=audit_event.actor_id)
+
+
+def _category_titles(session: Session, category_id: int | None) -> tuple[str, str]:
+    row = session.execute(select(Category.title, Category.title_en).where(Category.id == category_id)).one_or_none()
+    return (row.title, row.title_en) if row is not None else ("", "")
 
 
 def _assignments_balanced(session: Session, audit_event) -> None:
@@ -132,19 +177,20 @@ def _assignments_balanced(session: Session, audit_event) -> None:
     members = sorted({pair[1] for pair in created if isinstance(pair, list | tuple) and len(pair) == 2})
     if not members:
         return
-    title = session.scalar(select(Category.title).where(Category.id == audit_event.object_id)) or ""
+    persian, english = _category_titles(session, audit_event.object_id)
     notify(session, user_ids=members, kind=kinds.ASSIGNED,
-           title=_("پرونده‌های تازه‌ای از رشتهٔ «%(category)s» برای ارزیابی به شما سپرده شد", category=title),
+           title=lambda: _("پرونده‌های تازه‌ای از رشتهٔ «%(category)s» برای ارزیابی به شما سپرده شد",
+                           category=_local_title(persian, english)),
            link="/evaluation/", exclude_user_id=audit_event.actor_id)
 
 
 def _results_confirmed(session: Session, audit_event) -> None:
-    title = session.scalar(select(Category.title).where(Category.id == audit_event.object_id)) or ""
+    persian, english = _category_titles(session, audit_event.object_id)
     chairs = select(Membership.user_id).where(Membership.cycle_id == audit_event.cycle_id,
                                               Membership.is_chair.is_(True))
     recipients = select(User.id).where(or_(User.is_organizer.is_(True), User.id.in_(chairs)))
     notify(session, user_ids=recipients, kind=kinds.RESULTS_CONFIRMED,
-           title=_("نتایج رشتهٔ «%(category)s» تأیید و نهایی شد", category=title),
+           title=lambda: _("نتایج رشتهٔ «%(category)s» تأیید و نهایی شد", category=_local_title(persian, english)),
            link=f"/results/{audit_event.object_id}", exclude_user_id=audit_event.actor_id)
 
 
@@ -155,7 +201,7 @@ def _award_revoked(session: Session, audit_event) -> None:
     ).one_or_none()
     if row is None:
         return
-    title = _("جایزهٔ «%(name)s» لغو شد", name=row.nominee_name)
+    title = _l("جایزهٔ «%(name)s» لغو شد", name=row.nominee_name)
     body = audit_event.reason or ""
     notify(session, user_ids=_officers_of(row.province_id).where(User.is_organizer.is_(False)),
            kind=kinds.AWARD_REVOKED, title=title, body=body, link=f"/nominations/{row.id}",
@@ -166,8 +212,8 @@ def _award_revoked(session: Session, audit_event) -> None:
 
 def _password_link(session: Session, audit_event) -> None:
     notify(session, user_ids=[audit_event.object_id], kind=kinds.PASSWORD_LINK,
-           title=_("برای حساب شما پیوند یک‌بارمصرف تعیین گذرواژه صادر شد"),
-           body=_("دبیرخانه این پیوند را به شما می‌دهد. اگر چنین درخواستی نداده‌اید، همین حالا به دبیرخانه خبر دهید."),
+           title=_l("برای حساب شما پیوند یک‌بارمصرف تعیین گذرواژه صادر شد"),
+           body=_l("دبیرخانه این پیوند را به شما می‌دهد. اگر چنین درخواستی نداده‌اید، همین حالا به دبیرخانه خبر دهید."),
            exclude_user_id=audit_event.actor_id)
 
 
@@ -187,11 +233,10 @@ HANDLERS: dict[str, Callable[[Session, Any], None]] = {
 
 
 def on_event(session: Session, audit_event) -> None:
-    """Create the notifications an audited event calls for (called by ``record`` for every event)."""
+    """Create the notifications an audited event calls for (called by ``record`` for every event), each in its
+    recipient's language."""
     handler = HANDLERS.get(audit_event.action)
-    if handler is None:
-        return
-    with force_locale(DEFAULT_LANGUAGE):
+    if handler is not None:
         handler(session, audit_event)
 
 
@@ -199,14 +244,14 @@ def notify_reminder(session: Session, *, users: Iterable[User], cycle, deadline_
     """A chair's "remind" button: tell ``users`` that ``cycle``'s ``deadline_name`` deadline is near.
 
     ``deadline_name`` is a timeline field (``nominations_close_at``, ``evaluation_close_at``, ...). Opt-outs of
-    reminders apply; there is no dedupe (the chair asked for it). Returns how many were created.
+    reminders apply; there is no dedupe (the chair asked for it). Each user reads it in their language. Returns
+    how many were created.
     """
     from awards.notifications.reminders import reminder_text  # here: reminders imports this module (cycle)
 
-    with force_locale(DEFAULT_LANGUAGE):
-        title, body, link = reminder_text(cycle, deadline_name)
-        return notify(session, user_ids=[user.id for user in users], kind=kinds.REMINDER, title=title, body=body,
-                      link=link, exclude_user_id=actor.id if actor is not None else None)
+    title, body, link = reminder_text(cycle, deadline_name)
+    return notify(session, user_ids=[user.id for user in users], kind=kinds.REMINDER, title=title, body=body,
+                  link=link, exclude_user_id=actor.id if actor is not None else None)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -266,6 +311,13 @@ def set_opt_outs(session: Session, *, user: User, receive: Iterable[str]) -> set
         session.execute(insert(NotificationOptOut), [{"user_id": user.id, "kind": code} for code in sorted(out)])
     session.flush()
     return out
+
+
+def save_choices(session: Session, *, user: User, language: str, receive: Iterable[str]) -> str:
+    """The notification settings page: the user's language and the kinds they receive. Returns the language."""
+    set_language(session, user=user, language=language)
+    set_opt_outs(session, user=user, receive=receive)
+    return language
 
 
 # ---------------------------------------------------------------------------------------------------------------

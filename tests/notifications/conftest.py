@@ -30,3 +30,10 @@ def give_email(session, **addresses: str) -> None:
     for username, address in addresses.items():
         session.scalar(select(User).where(User.username == username)).email = address
     session.commit()
+
+
+def give_language(session, **languages: str) -> None:
+    """Set ``username=language`` (the account's chosen language) on demo users, committed."""
+    for username, language in languages.items():
+        session.scalar(select(User).where(User.username == username)).language = language
+    session.commit()

@@ -290,10 +290,16 @@ def _apply_criteria(session: Session, category: Category, entry: CommitteeInput,
                                   position=row.position if row.position is not None else next_position))
             next_position += 1
         elif row.remove:
-            session.execute(delete(Score).where(Score.criterion_id == row.id))
+            session.execute(delete(Score).where(Score.criterion_id == row.id),
+                            execution_options=_results_of(category.id))
             session.delete(criteria[row.id])
         else:
             _update_criterion(session, criteria[row.id], row)
+
+
+def _results_of(category_id: int) -> dict[str, tuple[int]]:
+    """Tell the results cache (awards.results.cache) that a bulk statement changes this category's inputs only."""
+    return {"results_categories": (category_id,)}
 
 
 def _update_criterion(session: Session, criterion: Criterion, row: CriterionInput) -> None:
@@ -305,9 +311,10 @@ def _update_criterion(session: Session, criterion: Criterion, row: CriterionInpu
     if criterion.max_points != row.max_points:
         # Only reachable while unlocked after a reset: draft values that still fit follow the new maximum.
         criterion.max_points = row.max_points
-        session.execute(delete(Score).where(Score.criterion_id == criterion.id, Score.value > row.max_points))
+        session.execute(delete(Score).where(Score.criterion_id == criterion.id, Score.value > row.max_points),
+                        execution_options=_results_of(criterion.category_id))
         session.execute(Score.__table__.update().where(Score.criterion_id == criterion.id)
-                        .values(max_points=row.max_points))
+                        .values(max_points=row.max_points), execution_options=_results_of(criterion.category_id))
 
 
 def reset_rubric(session: Session, *, category: Category, actor: User, reason: str) -> int:

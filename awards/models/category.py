@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards.db import Base, UTCDateTime
@@ -17,6 +18,11 @@ if TYPE_CHECKING:
     from awards.models.committee import Committee
     from awards.models.cycle import Cycle
     from awards.models.user import User
+
+
+def new_results_version() -> int:
+    """A fresh results stamp (62 random bits: fits a signed BIGINT on both backends)."""
+    return secrets.randbits(62)
 
 
 class Category(Base):
@@ -53,6 +59,10 @@ class Category(Base):
     rubric_reset_reason: Mapped[str | None] = mapped_column(Text)
     # Retired: no longer offered for new nominations or imports; its dossiers stay.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A stamp replaced (by awards.results.cache, at flush) whenever an input of the category's result changes:
+    # the key of the computed result cached per process. Random, so a rolled-back or reused value never recurs.
+    results_version: Mapped[int] = mapped_column(BigInteger, default=new_results_version,
+                                                 server_default="0")
 
     cycle: Mapped[Cycle] = relationship(back_populates="categories")
     committee_settings: Mapped[list[CategoryCommittee]] = relationship(

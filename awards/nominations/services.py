@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from awards import clock, i18n, permissions
-from awards.audit.services import diff, record, snapshot
+from awards.audit.services import diff, record, record_many, snapshot
 from awards.enums import (
     ComplianceOutcome,
     NominationAction,
@@ -272,6 +272,53 @@ def transition(session: Session, *, nomination: Nomination, action: NominationAc
            object_id=nomination.id, nomination_id=nomination.id, cycle_id=nomination.cycle_id,
            province_id=nomination.province_id, changes={"state": [before, edge.target]}, reason=reason)
     return edge.target
+
+
+#: Edges :func:`transition_many` may take: no side effect beyond the state and the audit event.
+SET_BASED_ACTIONS = frozenset({NominationAction.SHORTLIST, NominationAction.AWARD, NominationAction.NOT_SELECT})
+
+
+def transition_many(session: Session, *, moves: list[tuple[Nomination, NominationAction]], actor: User,
+                    execution_options: dict[str, Any] | None = None) -> None:
+    """Move many nominations of one cycle along plain edges (shortlist, award, not select) as a set.
+
+    The same checks and audit events as :func:`transition` for each move, in the order given (a nomination may
+    move twice, e.g. shortlist then award); the statements do not grow with the number of moves: one UPDATE per
+    target state and one :func:`record_many`. Refuses everything if one move is refused.
+    ``execution_options`` go to the UPDATEs (the results cache reads which category they touch).
+    """
+    if not moves:
+        return
+    now = clock.now()
+    state: dict[int, NominationState] = {}
+    events: list[dict[str, Any]] = []
+    targets: dict[NominationState, list[int]] = {}
+    checked_cycles: set[tuple[int, NominationAction]] = set()
+    for nomination, action in moves:
+        if action not in SET_BASED_ACTIONS:
+            raise ValueError(f"{action} has side effects: use transition()")
+        edge = EDGES[action]
+        before = state.get(nomination.id, nomination.state)
+        if before not in edge.sources:
+            raise InvalidTransition(_("این کار در وضعیت کنونی پرونده ممکن نیست."))
+        if not edge.allowed(actor, nomination):
+            raise PermissionDenied(_("این کار فقط از %(who)s ساخته است.", who=_(edge.who)))
+        if (nomination.cycle_id, action) not in checked_cycles:
+            ensure_cycle_writable(nomination.cycle)
+            _check_phase(action, nomination, now)
+            checked_cycles.add((nomination.cycle_id, action))
+        state[nomination.id] = edge.target
+        events.append(dict(actor=actor, action=f"nomination.{action.value}", object_type="nomination",
+                           object_id=nomination.id, nomination_id=nomination.id, cycle_id=nomination.cycle_id,
+                           province_id=nomination.province_id, changes={"state": [before, edge.target]},
+                           reason=None))
+    for nomination_id, target in state.items():
+        targets.setdefault(target, []).append(nomination_id)
+    session.flush()
+    for target, ids in targets.items():
+        session.execute(update(Nomination).where(Nomination.id.in_(ids)).values(state=target)
+                        .execution_options(synchronize_session="fetch", **(execution_options or {})))
+    record_many(session, events=events)
 
 
 def decide_compliance(session: Session, *, nomination: Nomination, actor: User, passed: bool,

@@ -1,6 +1,6 @@
 """Reads for a category's results: a fixed number of set-based queries, then pure scoring in Python.
 
-:func:`load_results` issues the same nine queries whatever the number of nominations, sheets or members:
+To compute a result, :func:`load_results` issues the same queries whatever the number of nominations, sheets or members:
 committee settings, criteria, nominations with their province, submitted score values, active conflicts,
 memberships with names, assignments, tie resolutions and awards. Sheet scores are summed in Python over the
 one fetched set of values rather than in SQL: SQLite's NUMERIC arithmetic is binary floating point, so an SQL
@@ -25,6 +25,7 @@ from awards.evaluation.scoring import (
     CommitteeSpec,
     CriterionSpec,
     NomineeInput,
+    NomineeResult,
     SheetInput,
     compute_category,
 )
@@ -45,7 +46,9 @@ from awards.models import (
     TieResolution,
     User,
 )
+from awards.pagination import Page
 from awards.permissions import EVALUATED_STATES
+from awards.results import cache
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,23 @@ class CategoryResults:
         return [rows[CommitteeCode(code)] for code in self.result.committees]
 
 
+#: Rows of the ranking per page: a category of 2,000 nominees stays a page of well under 300 KB.
+RANKING_PAGE_SIZE = 50
+
+
+def needs_attention(nominee: NomineeResult) -> bool:
+    """A row the winners chair must see first: it gets a tier, is tied, ineligible or lacks quorum."""
+    return nominee.tier is not None or nominee.tie is not None or nominee.ineligible or nominee.is_incomplete
+
+
+def ranking_page(result: CategoryResult, number: int, size: int = RANKING_PAGE_SIZE) -> Page:
+    """One page of the ranking: rows needing attention first (in ranking order), then the others in order."""
+    rows = sorted(result.nominees, key=lambda n: not needs_attention(n))  # stable: ranking order within each
+    pages = max(1, -(-len(rows) // size))
+    number = min(max(1, number), pages)
+    return Page(items=rows[(number - 1) * size:number * size], total=len(rows), number=number, size=size)
+
+
 def load_category(session: Session, category_id: int) -> Category | None:
     """Return the category with its cycle and the proposer and finaliser (one query)."""
     return session.scalar(
@@ -139,8 +159,47 @@ def categories_of(session: Session, cycle: Cycle) -> list[Category]:
     ).unique())
 
 
-def load_results(session: Session, *, category: Category) -> CategoryResults:
-    """Fetch the category's scoring data in nine queries and compute its result."""
+@dataclass(frozen=True)
+class _Computed:
+    """The part of :class:`CategoryResults` computed from the inputs: plain data, shared between requests."""
+
+    nominees: dict[int, NomineeRow]
+    committees: list[CommitteeRow]
+    criteria: list[CriterionRow]
+    sheets: list[SheetRow]
+    member_names: dict[int, str]
+    scoring_input: CategoryInput
+    result: CategoryResult
+
+
+def load_results(session: Session, *, category: Category, fresh: bool = False) -> CategoryResults:
+    """The category's result: computed for the category's current ``results_version`` at most once per process.
+
+    Three queries when cached (the stamp, tie orderings and awards), eleven when computed; ``fresh`` computes
+    without the cache (verification and the tests comparing both use it).
+    """
+    version = cache.current_version(session, category)
+    tie_resolutions = list(session.scalars(
+        select(TieResolution).where(TieResolution.category_id == category.id).order_by(TieResolution.id)
+    ))
+    awards = {award.nomination_id: award for award in session.scalars(
+        select(Award).where(Award.category_id == category.id).order_by(Award.rank, Award.id)
+    )}
+    tie_orders = [tuple(t.ordered_nomination_ids) for t in tie_resolutions]
+    # Quotas and the minimum score are read from the row itself; the stamp covers every other input.
+    key = (str(session.get_bind().url), category.id, version, category.gold_quota, category.certificate_quota,
+           category.min_score, tuple(tie_orders))
+    computed = (_compute(session, category, tie_orders) if fresh
+                else cache.cached(key, lambda: _compute(session, category, tie_orders)))
+    return CategoryResults(
+        category=category, nominees=computed.nominees, committees=computed.committees, criteria=computed.criteria,
+        sheets=computed.sheets, member_names=computed.member_names, scoring_input=computed.scoring_input,
+        result=computed.result, awards=awards, tie_resolutions=tie_resolutions,
+    )
+
+
+def _compute(session: Session, category: Category, tie_orders: list[tuple[int, ...]]) -> _Computed:
+    """Fetch the category's scoring data in seven queries and compute its result."""
     committees = _committee_rows(session, category)
     criteria = _criterion_rows(session, category)
     nominees = _nominee_rows(session, category)
@@ -148,13 +207,6 @@ def load_results(session: Session, *, category: Category) -> CategoryResults:
     conflicts = _active_conflicts(session, category)
     members, member_names = _cycle_members(session, category)
     assignments = _assignments(session, category)
-    tie_resolutions = list(session.scalars(
-        select(TieResolution).where(TieResolution.category_id == category.id).order_by(TieResolution.id)
-    ))
-    awards = {award.nomination_id: award for award in session.scalars(
-        select(Award).where(Award.category_id == category.id).order_by(Award.rank, Award.id)
-    )}
-
     scoring_input = CategoryInput(
         nominees=[NomineeInput(n.id, n.ineligible_reason) for n in nominees.values()],
         committees=[CommitteeSpec(code=c.code, weight=c.weight, aggregation=c.aggregation, quorum=c.quorum,
@@ -164,16 +216,13 @@ def load_results(session: Session, *, category: Category) -> CategoryResults:
         sheets=[SheetInput(s.id, s.nomination_id, s.committee, s.member_id, values[s.id]) for s in sheets.values()],
         conflicts=conflicts,
         assignments=assignments,
-        tie_orders=[tuple(t.ordered_nomination_ids) for t in tie_resolutions],
+        tie_orders=tie_orders,
         gold_quota=category.gold_quota,
         certificate_quota=category.certificate_quota,
         min_score=category.min_score,
     )
-    return CategoryResults(
-        category=category, nominees=nominees, committees=committees, criteria=criteria,
-        sheets=list(sheets.values()), member_names=member_names, scoring_input=scoring_input,
-        result=compute_category(scoring_input), awards=awards, tie_resolutions=tie_resolutions,
-    )
+    return _Computed(nominees=nominees, committees=committees, criteria=criteria, sheets=list(sheets.values()),
+                     member_names=member_names, scoring_input=scoring_input, result=compute_category(scoring_input))
 
 
 def _in_pool(category: Category):

@@ -27,16 +27,28 @@ def _visible_category(category_id: int) -> Category:
     return category
 
 
+def _page_number() -> int:
+    return max(1, request.args.get("page", 1, type=int))
+
+
 def _render(category: Category, submitted: dict[str, TieForm] | None = None):
-    """Render the category page; ``submitted`` maps a tie's form prefix to a refused form to show again."""
+    """Render one page of the category; ``submitted`` maps a tie's form prefix to a refused form to show again.
+
+    The ties shown (with their forms) are those with a nominee on this page.
+    """
     data = queries.load_results(db.session, category=category)
+    page = queries.ranking_page(data.result, _page_number())
+    on_page = {n.tie for n in page.items if n.tie is not None}
     names = {nid: row.name for nid, row in data.nominees.items()}
     tie_forms = {}
-    for tie in data.result.ties:
+    for index, tie in enumerate(data.result.ties):
+        if index not in on_page:
+            continue
         prefix = TieForm.prefix_for(tie.nomination_ids)
         tie_forms[prefix] = TieForm.for_tie(tie.nomination_ids, names, submitted=(submitted or {}).get(prefix))
     return render_template("results/category.html", category=category, data=data, result=data.result,
-                           tie_forms=tie_forms, phase=category.cycle.phase_at(clock.now()), num=round2_or_none)
+                           tie_forms=tie_forms, page=page, ties_on_page=on_page,
+                           phase=category.cycle.phase_at(clock.now()), num=round2_or_none)
 
 
 @bp.route("/")
@@ -69,7 +81,7 @@ def resolve_tie(category_id: int, key: int):
                                          ordered_nomination_ids=form.ordered_ids(),
                                          justification=form.justification.data),
             form=form, field="positions", done=_("ترتیب نامزدهای هم‌امتیاز ثبت شد."),
-            to=url_for("results.category", category_id=category.id, _anchor="ties"))) is not None:
+            to=url_for("results.category", category_id=category.id, page=_page_number(), _anchor="ties"))) is not None:
         return response
     return _render(_visible_category(category_id), submitted={prefix: form})
 

@@ -22,14 +22,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from awards import clock, i18n, permissions
-from awards.audit.services import chain_head, record
+from awards.audit.services import chain_head, record, record_many
 from awards.enums import NominationAction, NominationState, Phase
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
 from awards.evaluation.scoring import CategoryResult, round2, round2_or_none
 from awards.guards import assert_category_open, lock_category
 from awards.models import AuditEvent, Award, Category, Cycle, Nomination, TieResolution, User
-from awards.nominations.services import transition
+from awards.nominations.services import transition_many
 from awards.persian import normalize_text
+from awards.results.cache import cache_options
 from awards.results.queries import CategoryResults, load_category, load_results
 
 FINAL_MESSAGE = "نتایج این رشته نهایی شده است"
@@ -197,9 +198,9 @@ def propose(session: Session, *, category: Category, actor: User) -> CategoryRes
     nominations = {n.id: n for n in session.scalars(
         select(Nomination).where(Nomination.id.in_([n.id for n in data.result.ranked if n.tier]))
     )}
-    for nominee in data.result.ranked:
-        if nominee.tier and nominations[nominee.id].state == NominationState.IN_EVALUATION:
-            transition(session, nomination=nominations[nominee.id], action=NominationAction.SHORTLIST, actor=actor)
+    transition_many(session, actor=actor, execution_options=cache_options(category), moves=[
+        (nominations[nominee.id], NominationAction.SHORTLIST) for nominee in data.result.ranked
+        if nominee.tier and nominations[nominee.id].state == NominationState.IN_EVALUATION])
     proposal = digest(_payload(data))
     before = category.proposed_at
     category.proposed_by_id = actor.id
@@ -247,17 +248,11 @@ def _confirmable(session: Session, *, category: Category, actor: User) -> tuple[
     return category, data
 
 
-def _award(session: Session, *, category: Category, nominee, nomination: Nomination, serial: str, actor: User,
-           now) -> Award:
-    """Move a tiered nomination to awarded (through shortlisted) and add its award."""
-    if nomination.state == NominationState.IN_EVALUATION:
-        transition(session, nomination=nomination, action=NominationAction.SHORTLIST, actor=actor)
-    transition(session, nomination=nomination, action=NominationAction.AWARD, actor=actor)
-    award = Award(cycle_id=category.cycle_id, category_id=category.id, nomination_id=nominee.id,
-                  tier=nominee.tier, rank=nominee.rank, final_score=round2(nominee.final),
-                  serial=serial, token=verification_token(), issued_at=now)
-    session.add(award)
-    return award
+def _award(*, category: Category, nominee, serial: str, now) -> Award:
+    """The award of a tiered nomination."""
+    return Award(cycle_id=category.cycle_id, category_id=category.id, nomination_id=nominee.id,
+                 tier=nominee.tier, rank=nominee.rank, final_score=round2(nominee.final),
+                 serial=serial, token=verification_token(), issued_at=now)
 
 
 def confirm(session: Session, *, category: Category, actor: User) -> list[Award]:
@@ -274,29 +269,36 @@ def confirm(session: Session, *, category: Category, actor: User) -> list[Award]
     tiered = [n for n in data.result.ranked if n.tier]
     serials = {n.id: serial_for(category, i) for i, n in enumerate(tiered, start=1)}
     nominations = {n.id: n for n in session.scalars(
-        select(Nomination).where(Nomination.id.in_(list(data.nominees)))
+        select(Nomination).where(Nomination.id.in_(list(data.nominees))).order_by(Nomination.id)
     )}
-    awards = [_award(session, category=category, nominee=nominee, nomination=nominations[nominee.id],
-                     serial=serials[nominee.id], actor=actor, now=now) for nominee in tiered]
-    for nomination in nominations.values():
-        if nomination.id not in serials and nomination.state in (NominationState.IN_EVALUATION,
-                                                                 NominationState.SHORTLISTED):
-            transition(session, nomination=nomination, action=NominationAction.NOT_SELECT, actor=actor)
+    moves: list[tuple[Nomination, NominationAction]] = []
+    for nominee in tiered:  # shortlisted -> awarded, through shortlisted when still in evaluation
+        nomination = nominations[nominee.id]
+        if nomination.state == NominationState.IN_EVALUATION:
+            moves.append((nomination, NominationAction.SHORTLIST))
+        moves.append((nomination, NominationAction.AWARD))
+    moves += [(nomination, NominationAction.NOT_SELECT) for nomination in nominations.values()
+              if nomination.id not in serials
+              and nomination.state in (NominationState.IN_EVALUATION, NominationState.SHORTLISTED)]
+    # One UPDATE per target state and one bulk audit insert, however many nominations the category has.
+    transition_many(session, moves=moves, actor=actor, execution_options=cache_options(category))
+    awards = [_award(category=category, nominee=nominee, serial=serials[nominee.id], now=now) for nominee in tiered]
+    session.add_all(awards)
     category.finalised_by_id = actor.id
     category.finalised_at = now
     # The head after this confirmation's own transitions: the digest then vouches for every event up to them.
     category.audit_head_event_id, category.audit_head_hash = chain_head(session, lock=True)
     category.result_digest = digest(_payload(data, serials, audit_head=sealed_audit_head(category)))
     session.flush()
-    for award in awards:
-        record(session, actor=actor, action="award.issue", object_type="award", object_id=award.id,
-               cycle_id=category.cycle_id, nomination_id=award.nomination_id,
-               changes={"serial": [None, award.serial], "tier": [None, award.tier], "rank": [None, award.rank],
-                        "final_score": [None, award.final_score]})
-    record(session, actor=actor, action=CONFIRM_ACTION, object_type="category", object_id=category.id,
-           cycle_id=category.cycle_id,
-           changes={"result_digest": [None, category.result_digest], "finalised_at": [None, now],
-                    "audit_head_hash": [None, category.audit_head_hash]})
+    record_many(session, events=[dict(
+        actor=actor, action="award.issue", object_type="award", object_id=award.id, cycle_id=category.cycle_id,
+        nomination_id=award.nomination_id,
+        changes={"serial": [None, award.serial], "tier": [None, award.tier], "rank": [None, award.rank],
+                 "final_score": [None, award.final_score]}) for award in awards] + [dict(
+        actor=actor, action=CONFIRM_ACTION, object_type="category", object_id=category.id,
+        cycle_id=category.cycle_id,
+        changes={"result_digest": [None, category.result_digest], "finalised_at": [None, now],
+                 "audit_head_hash": [None, category.audit_head_hash]})])
     return awards
 
 
@@ -349,7 +351,7 @@ def _award_overrides(data: CategoryResults) -> dict[int, dict[str, Any]]:
 def verify_category(session: Session, *, category: Category) -> list[Difference]:
     """Recompute a final category from current data and from its award rows; list what no longer matches."""
     code = category.code
-    data = load_results(session, category=category)
+    data = load_results(session, category=category, fresh=True)
     differences: list[Difference] = []
     if not category.result_digest:
         return [Difference(code, "digest_missing", None, None)]

@@ -59,6 +59,12 @@ def utcnow() -> datetime:
     return clock.now()
 
 
+#: Execution option of a bulk statement: the ids of the nominations whose rows (or whose conflicts, sheets,
+#: assignments) it changes, so that a cache fed by them (``awards.results.cache``) forgets only what it must. A
+#: bulk statement on such rows that names nothing is taken to change everything.
+CHANGES_NOMINATIONS = "changes_nominations"
+
+
 # Set for the duration of a request that may write (POST and friends) and for CLI commands.
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("awards_write_intent", default=True)
 

@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from awards.audit.services import record_many
-from awards.db import utcnow
+from awards.db import CHANGES_NOMINATIONS, utcnow
 from awards.enums import ConflictSource, NominationState
 from awards.models import Category, Conflict, Cycle, Membership, Nomination, User
 from awards.persian import normalize_search
@@ -149,12 +149,14 @@ def _insert_missing(session: Session, wanted: list[tuple[int, int, ConflictSourc
     now = utcnow()
     added: list[tuple] = []
     for start in range(0, len(wanted), _INSERT_BATCH):  # one statement below the backends' parameter limits
+        batch = wanted[start:start + _INSERT_BATCH]
         statement = (
             dialect.insert(_CONFLICTS)
             .values([{"nomination_id": n, "user_id": u, "source": s, "reason": RULE_REASONS[s], "created_at": now}
-                     for n, u, s in wanted[start:start + _INSERT_BATCH]])
+                     for n, u, s in batch])
             .on_conflict_do_nothing(index_elements=["nomination_id", "user_id", "source"])
             .returning(_CONFLICTS.c.id, _CONFLICTS.c.nomination_id, _CONFLICTS.c.user_id, _CONFLICTS.c.source)
+            .execution_options(**{CHANGES_NOMINATIONS: tuple(sorted({n for n, _u, _s in batch}))})
         )
         added.extend(tuple(row) for row in session.execute(statement))
     return sorted(added)

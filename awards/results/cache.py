@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import event, inspect, or_, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from awards.db import CHANGES_NOMINATIONS
 from awards.models import (
     Assignment,
     Category,
@@ -149,10 +150,11 @@ def _on_execute(state: ORMExecuteState) -> None:
         return
     stamps = _Stamps()
     named = state.execution_options.get(OPTION)
-    if named is None:
+    nominations = state.execution_options.get(CHANGES_NOMINATIONS)
+    if named is None and nominations is None:
         stamps.everything = True
-    else:
-        stamps.categories.update(named)
+    stamps.categories.update(named or ())
+    stamps.nominations.update(nominations or ())
     state.session.connection().execute(stamps.statement())
 
 

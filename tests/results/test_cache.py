@@ -11,7 +11,9 @@ from sqlalchemy import select, update
 
 from awards import clock
 from awards.enums import CommitteeCode, ConflictSource, NominationState, SheetState
+from awards.evaluation.conflicts import _insert_missing
 from awards.models import (
+    Category,
     CategoryCommittee,
     Conflict,
     Criterion,
@@ -145,3 +147,20 @@ def test_a_read_reuses_the_result_until_an_input_changes(scored, session):
     sheet.state = SheetState.DRAFT
     session.flush()
     assert load_results(session, category=category).result is not first.result
+
+
+def test_conflict_flags_restamp_only_the_category_of_their_nominations(session, demo):
+    """The conflict rules insert in bulk; naming their nominations keeps the other categories' results cached."""
+    def versions() -> dict[int, str]:
+        return dict(session.execute(select(Category.id, Category.results_version)).all())
+
+    nomination = session.scalars(select(Nomination).where(Nomination.state == NominationState.IN_EVALUATION)
+                                 .order_by(Nomination.id)).first()
+    outsider = session.scalar(select(User).where(User.username == "admin"))
+    before = versions()
+    added = _insert_missing(session, [(nomination.id, outsider.id, ConflictSource.SAME_PROVINCE)])
+    session.flush()
+    after = versions()
+    assert added
+    assert {cid for cid in before if before[cid] != after[cid]} == {nomination.category_id}
+    session.rollback()

@@ -101,6 +101,7 @@ MATRIX = {
     "can_read_notifications":              "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
     "can_choose_notifications":            "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
     "can_view_mail_outbox":                "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_keep_drafts":                     "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
 }
 
 EDGE_MATRIX = {
@@ -233,6 +234,7 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_read_notifications": lambda u, w: P.can_read_notifications(u),
     "can_choose_notifications": lambda u, w: P.can_choose_notifications(u),
     "can_view_mail_outbox": lambda u, w: P.can_view_mail_outbox(u),
+    "can_keep_drafts": lambda u, w: P.can_keep_drafts(u),
 }
 
 

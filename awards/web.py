@@ -26,6 +26,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import FieldList, FormField
 
+from awards import clock
 from awards.drafts import services as drafts
 from awards.errors import DomainError
 from awards.extensions import db
@@ -110,14 +111,17 @@ def run_json_service(action: Callable[[], T], *, answer: Callable[[T], Mapping[s
 
 
 def _clear_sent_draft() -> None:
-    """The form posted to this address was accepted: its autosaved draft has done its work (same transaction)."""
+    """The form posted to this address was accepted: its autosaved draft has done its work (same transaction).
+
+    A page that autosaves marks the send with ``_draft`` (the form's own name, often empty)."""
     if not has_request_context() or request.method != "POST" or not getattr(current_user, "is_authenticated", False):
         return
     query = request.query_string.decode("latin-1")
     keys = [drafts.form_key(request.path, query)]
     if name := request.form.get("_draft", ""):
         keys.append(drafts.form_key(request.path, query, name))
-    drafts.clear_sent(db.session, user_id=current_user.id, keys=keys)
+    drafts.clear_sent(db.session, user_id=current_user.id, keys=keys, now=clock.wall_now(),
+                      marked="_draft" in request.form)
 
 
 def _attach(form, error: DomainError, *, field: str | None, fields: Mapping[Any, str]) -> bool:

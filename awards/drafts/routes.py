@@ -8,6 +8,7 @@ user's own, so whatever else it names, nobody else ever sees them.
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, jsonify, request
@@ -49,6 +50,26 @@ def takes_drafts(key: object) -> bool:
     return endpoint.partition(".")[0] not in NO_DRAFTS
 
 
+def _moment(text: object) -> datetime | None:
+    """The page's render time it sends back (``since``, ISO 8601 with its offset), or None."""
+    try:
+        moment = datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
+def _shown(moment: datetime) -> datetime:
+    """A draft's time as the pages show times: on the app's calendar (a demo replay shifts it, see awards.clock);
+    drafts are stored on the wall clock, like the sessions they live beside."""
+    return moment + clock.offset()
+
+
+def rendered_at() -> str:
+    """This page's render time, for its autosaves to send back (see ``services.save``)."""
+    return clock.wall_now().isoformat()
+
+
 def _payload():
     """The request's JSON object, or an error response to answer with."""
     if not permissions.can_keep_drafts(current_user):
@@ -72,11 +93,12 @@ def save():
         return refusal
     return run_json_service(
         lambda: services.save(db.session, user_id=current_user.id, key=payload["key"],
-                              page_path=payload.get("page"), fields=payload.get("fields"), now=clock.wall_now()),
+                              page_path=payload.get("page"), fields=payload.get("fields"), now=clock.wall_now(),
+                              rendered_at=_moment(payload.get("since"))),
         answer=lambda draft: {
             "saved": True, "saved_at": draft.updated_at.isoformat(),
             "message": _("پیش‌نویس ذخیره شد ساعت %(time)s",
-                         time=persian.format_time(draft.updated_at, persian_digits=i18n.persian_ui()))})
+                         time=persian.format_time(_shown(draft.updated_at), persian_digits=i18n.persian_ui()))})
 
 
 @bp.route("/discard", methods=["POST"])
@@ -99,10 +121,10 @@ def page_drafts() -> list[dict]:
     persian_digits = i18n.persian_ui()
     return [{"key": draft.form_key, "fields": services.fields_of(draft),
              "note": _("پیش‌نویس ذخیره‌شدهٔ شما در %(when)s بازگردانده شد.",
-                       when=persian.format_jalali_datetime(draft.updated_at, persian_digits=persian_digits))}
+                       when=persian.format_jalali_datetime(_shown(draft.updated_at), persian_digits=persian_digits))}
             for draft in drafts]
 
 
 @bp.app_context_processor
 def _page_drafts():
-    return {"form_drafts": page_drafts}
+    return {"form_drafts": page_drafts, "drafts_since": rendered_at}

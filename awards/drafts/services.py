@@ -39,6 +39,12 @@ NEVER_KEPT = frozenset({"csrf_token", "password", "current_password", "new_passw
 _LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
 
 
+class FormAlreadySent(DomainError):
+    """A late save from a page rendered before the form's last accepted send: ignored."""
+
+    http_status = 409
+
+
 class DraftTooLarge(DomainError):
     """The draft is over :data:`MAX_BYTES`: nothing was saved (the previous draft, if any, stays)."""
 
@@ -89,36 +95,56 @@ def serialise(fields: dict[str, list[str]]) -> str:
     return text
 
 
-def save(session: Session, *, user_id: int, key: str, page_path: str, fields: object, now: datetime) -> FormDraft:
+def _upsert(session: Session, values: dict, *, where=None) -> None:
+    """Insert the draft ``values`` or update the user's row for that key (one statement: racing saves of one form
+    cannot collide); with ``where``, an existing row is updated only when it holds."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(FormDraft).values(**values)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[FormDraft.user_id, FormDraft.form_key],
+        set_={name: getattr(statement.excluded, name) for name in values if name not in ("user_id", "form_key")},
+        where=where))
+
+
+def save(session: Session, *, user_id: int, key: str, page_path: str, fields: object, now: datetime,
+         rendered_at: datetime | None = None) -> FormDraft:
     """Keep ``fields`` as ``user_id``'s draft of the form ``key`` (typed on ``page_path``), replacing the one before.
 
-    Side effects: one upsert (so two saves racing for the same form cannot collide), then deletes the user's drafts
-    older than :data:`KEEP_FOR` and the oldest beyond :data:`MAX_PER_USER`. No audit event.
+    ``rendered_at`` is when the server rendered the page that sends it: a save from a page older than the form's
+    last accepted send raced that send and is refused (:class:`FormAlreadySent`), so sent typing never comes back.
+    Side effects: one upsert, then deletes the user's drafts older than :data:`KEEP_FOR` and the oldest beyond
+    :data:`MAX_PER_USER`. No audit event.
     """
     if not is_local_path(key) or not is_local_path(page_path):
         raise DomainError(_("این فرم پیش‌نویس نمی‌پذیرد."), field="key")
     text = serialise(clean_fields(fields))
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(FormDraft).values(user_id=user_id, form_key=key, page_path=page_path, fields=text,
-                                         updated_at=now)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[FormDraft.user_id, FormDraft.form_key],
-        set_={"page_path": statement.excluded.page_path, "fields": statement.excluded.fields,
-              "updated_at": statement.excluded.updated_at}))
+    fresh = FormDraft.sent_at.is_(None) if rendered_at is None else or_(FormDraft.sent_at.is_(None),
+                                                                          FormDraft.sent_at <= rendered_at)
+    _upsert(session, {"user_id": user_id, "form_key": key, "page_path": page_path, "fields": text,
+                      "updated_at": now, "sent_at": None}, where=fresh)
+    draft = session.scalars(select(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form_key == key)
+                            .execution_options(populate_existing=True)).one()
+    if draft.sent_at is not None:
+        raise FormAlreadySent(_("این فرم پیش از این فرستاده شده است؛ برای پیش‌نویس تازه صفحه را دوباره باز کنید."),
+                              field="key")
+    _prune(session, user_id=user_id, now=now)
+    return draft
+
+
+def _prune(session: Session, *, user_id: int, now: datetime) -> None:
     beyond = (select(FormDraft.id).where(FormDraft.user_id == user_id)
               .order_by(FormDraft.updated_at.desc(), FormDraft.id.desc()).offset(MAX_PER_USER))
     session.execute(delete(FormDraft).where(
         FormDraft.user_id == user_id,
         or_(FormDraft.updated_at < now - KEEP_FOR, FormDraft.id.in_(beyond.scalar_subquery()))))
-    return session.scalars(select(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form_key == key)
-                           .execution_options(populate_existing=True)).one()
 
 
 def for_page(session: Session, *, user_id: int, page_path: str, now: datetime) -> list[FormDraft]:
     """``user_id``'s fresh drafts typed on ``page_path`` (reads only: a GET never writes)."""
     return list(session.scalars(select(FormDraft).where(
         FormDraft.user_id == user_id, FormDraft.page_path == page_path[:MAX_KEY_LENGTH],
-        FormDraft.updated_at >= now - KEEP_FOR).order_by(FormDraft.updated_at, FormDraft.id)))
+        FormDraft.sent_at.is_(None), FormDraft.updated_at >= now - KEEP_FOR,
+    ).order_by(FormDraft.updated_at, FormDraft.id)))
 
 
 def fields_of(draft: FormDraft) -> dict[str, list[str]]:
@@ -130,8 +156,19 @@ def discard(session: Session, *, user_id: int, key: str) -> None:
     session.execute(delete(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form_key == key))
 
 
-def clear_sent(session: Session, *, user_id: int, keys: Iterable[str]) -> None:
-    """The form was sent and accepted: its drafts (``keys``, the form's action and its named variants) are done."""
-    keys = [key for key in keys if key]
-    if keys:
+def clear_sent(session: Session, *, user_id: int, keys: Iterable[str], now: datetime, marked: bool) -> None:
+    """The form was sent and accepted: its drafts (``keys``, the form's action and its named variant) are done.
+
+    A form whose page autosaves (``marked``: the page's script said so in the send) may have a last save still on
+    its way: the row stays, emptied and marked sent, so that late save is refused (see :func:`save`). Otherwise
+    the rows go.
+    """
+    keys = [key for key in keys if key and is_local_path(key)]
+    if not keys:
+        return
+    if not marked:
         session.execute(delete(FormDraft).where(FormDraft.user_id == user_id, FormDraft.form_key.in_(keys)))
+        return
+    for key in keys:
+        _upsert(session, {"user_id": user_id, "form_key": key, "page_path": key.split("?")[0].split("#")[0],
+                          "fields": "{}", "updated_at": now, "sent_at": now})

@@ -17,7 +17,8 @@ MAX_KEY_LENGTH = 300
 
 class FormDraft(Base):
     """One user's unsent typing in one form (one row per user and form key). Never applied by the server: the
-    form's page puts the values back and the user decides whether to send them; a successful send deletes it."""
+    form's page puts the values back and the user decides whether to send them; a successful send empties it
+    (``sent_at``) or deletes it."""
 
     __tablename__ = "form_drafts"
     __table_args__ = (
@@ -37,6 +38,9 @@ class FormDraft(Base):
     page_path: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH))  # the page it was typed on (where to restore)
     fields: Mapped[str] = mapped_column(Text)  # JSON {name: [values]}, as awards.auth.pending keeps them
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the form was sent and accepted (the fields are then emptied): an autosave that a page rendered
+    # before this moment sends late (it raced the send) is ignored instead of bringing the sent typing back.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<FormDraft {self.id} user={self.user_id} {self.form_key}>"

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("page_path", sa.String(length=300), nullable=False),
         sa.Column("fields", sa.Text(), nullable=False),
         sa.Column("updated_at", awards.db.UTCDateTime(), nullable=False),
+        sa.Column("sent_at", awards.db.UTCDateTime(), nullable=True),
         sa.CheckConstraint("substr(form_key, 1, 1) = '/' AND substr(form_key, 2, 1) <> '/'",
                            name=op.f("ck_form_drafts_key_is_local")),
         sa.CheckConstraint("length(form_key) <= 300", name=op.f("ck_form_drafts_key_length")),

@@ -186,7 +186,11 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) { throw new Error(data.error || messages.draftFailed); }
+        if (!response.ok) {
+          var failure = new Error(data.error || messages.draftFailed);
+          failure.status = response.status;
+          throw failure;
+        }
         return data;
       });
     });
@@ -225,12 +229,14 @@
     if (text === state.sent) { return; }
     state.sending = true;
     showStatus(state, messages.draftSaving);
-    postJson(messages.draftsUrl, form, { key: draftKey(form), page: window.location.pathname, fields: fields }, keepalive)
+    var body = { key: draftKey(form), page: window.location.pathname, since: messages.draftsSince, fields: fields };
+    postJson(messages.draftsUrl, form, body, keepalive)
       .then(function (data) {
         state.sent = text;
         if (!state.done) { showStatus(state, data.message || ""); }
       }, function (error) {
-        if (!state.done) { showStatus(state, error.message || messages.draftFailed, true); }
+        if (error.status === 409) { state.done = true; }  // the form was sent from another page meanwhile
+        showStatus(state, error.message || messages.draftFailed, true);
       })
       .then(function () {
         state.sending = false;
@@ -255,27 +261,34 @@
         state.timer = window.setTimeout(function () { saveDraft(form); }, 2000);
       });
     });
+    // Leaving a field saves soon, not at once: a click on the form's own button leaves the field too, and its
+    // send (which cancels this) must not race a save of the same typing.
     document.addEventListener("focusout", function (event) {
       var form = event.target.form;
-      if (form && pending(form)) { saveDraft(form); }
+      var state = form && pending(form);
+      if (state && !state.sending) {
+        window.clearTimeout(state.timer);
+        state.timer = window.setTimeout(function () { saveDraft(form); }, 400);
+      }
     });
     var flushAll = function () {
       autosaving.forEach(function (state, form) { if (pending(form)) { saveDraft(form, true); } });
     };
     document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { flushAll(); } });
     window.addEventListener("pagehide", flushAll);
-    // Sent: no more saves (the server deletes the draft when it accepts the form); a named form says which it was.
+    // Sent: no more saves. The send says it comes from an autosaving page (and which form, when the page names
+    // its forms), so the server, once it accepts it, refuses a save of this page still on its way.
     document.addEventListener("submit", function (event) {
       var state = autosaving.get(event.target);
       if (!state || event.defaultPrevented) { return; }
       window.clearTimeout(state.timer);
       state.done = true;
       var name = event.target.getAttribute("data-autosave");
-      if (name && !event.target.querySelector('input[name="_draft"]')) {
+      if (!event.target.querySelector('input[name="_draft"]')) {
         var marker = document.createElement("input");
         marker.type = "hidden";
         marker.name = "_draft";
-        marker.value = name;
+        marker.value = name || "";
         event.target.appendChild(marker);
       }
     });
@@ -298,7 +311,7 @@
       text.textContent = draft.note;
       var discard = document.createElement("button");
       discard.type = "button";
-      discard.className = "btn btn-sm btn-outline-secondary";
+      discard.className = "btn btn-sm btn-outline-dark";
       discard.textContent = messages.draftDiscard;
       discard.addEventListener("click", function () {
         discard.disabled = true;

@@ -21,20 +21,29 @@ DRAFT_OR_SESSION = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(f
                               re.IGNORECASE)
 
 
-def _save(client, key: str, fields: dict, *, page: str | None = None, token: str | None = "page", url="/drafts"):
+def _save(client, key: str, fields: dict, *, page: str | None = None, token: str | None = "page", url="/drafts",
+          since: str | None = None):
     headers = {"Accept": "application/json"}
     if token == "page":
         token = csrf_token(client, "/")
     if token:
         headers["X-CSRFToken"] = token
-    return client.post(url, json={"key": key, "page": page or key.split("?")[0].split("#")[0], "fields": fields},
-                       headers=headers)
+    body = {"key": key, "page": page or key.split("?")[0].split("#")[0], "fields": fields}
+    if since is not None:
+        body["since"] = since
+    return client.post(url, json=body, headers=headers)
+
+
+def _since(html: str) -> str:
+    """The render time the page gives its autosaves."""
+    return json.loads(re.search(r'id="ui-messages">(.*?)</script>', html, re.S).group(1))["draftsSince"]
 
 
 def _drafts(session) -> list[FormDraft]:
+    """The drafts kept (a sent form's emptied row is not one)."""
     session.commit()
     session.expire_all()
-    drafts = list(session.scalars(select(FormDraft).order_by(FormDraft.id)))
+    drafts = list(session.scalars(select(FormDraft).where(FormDraft.sent_at.is_(None)).order_by(FormDraft.id)))
     session.commit()  # end the read: an open SQLite transaction would block the next request
     return drafts
 
@@ -239,3 +248,16 @@ def test_drafts_another_users_send_leaves_mine(session, demo, steel_sheet):
                                "csrf_token": csrf_token(other, "/login")})
     assert post(other, url, sheet_data(session, steel, "12")).status_code == 302
     assert [d.user_id for d in _drafts(session)] == [demo.users["winners-1"].id]
+
+
+def test_drafts_a_late_save_from_the_page_that_sent_the_form_is_refused(session, demo, steel_sheet):
+    client, steel, url = steel_sheet
+    since = _since(client.get(url).get_data(as_text=True))
+    assert _save(client, url, {"comment": [TYPED]}, since=since).status_code == 200
+    assert post(client, url, {**sheet_data(session, steel, "12"), "_draft": ""}).status_code == 302
+    late = _save(client, url, {"comment": [TYPED]}, since=since)
+    assert late.status_code == 409 and "فرستاده شده" in late.get_json()["error"]
+    html = client.get(url).get_data(as_text=True)
+    assert _page_drafts(html) == []
+    assert _save(client, url, {"comment": ["تازه"]}, since=_since(html)).status_code == 200
+    assert [d["fields"] for d in _page_drafts(client.get(url).get_data(as_text=True))] == [{"comment": ["تازه"]}]

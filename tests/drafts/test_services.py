@@ -91,9 +91,39 @@ def test_drafts_clear_sent_deletes_only_that_users_keys(session, demo):
     for user_id in (fars, tehran):
         for key in ("/a", "/a#x", "/b"):
             services.save(session, user_id=user_id, key=key, page_path="/p", fields={}, now=now)
-    services.clear_sent(session, user_id=fars, keys=["/a", "/a#x"])
+    services.clear_sent(session, user_id=fars, keys=["/a", "/a#x"], now=now, marked=False)
     assert _keys(session, fars) == ["/b"]
     assert _keys(session, tehran) == ["/a", "/a#x", "/b"]
+
+
+def test_drafts_a_save_that_raced_the_send_is_refused_and_a_later_page_saves_again(session, demo):
+    user_id = demo.users["fars"].id
+    rendered = clock.wall_now()
+    services.save(session, user_id=user_id, key="/k", page_path="/p", fields={"r": ["1"]}, now=rendered,
+                  rendered_at=rendered)
+    sent = rendered + timedelta(seconds=5)
+    services.clear_sent(session, user_id=user_id, keys=["/k"], now=sent, marked=True)
+    assert services.for_page(session, user_id=user_id, page_path="/p", now=sent) == []
+    with pytest.raises(services.FormAlreadySent):
+        services.save(session, user_id=user_id, key="/k", page_path="/p", fields={"r": ["late"]},
+                      now=sent + timedelta(seconds=1), rendered_at=rendered)
+    with pytest.raises(services.FormAlreadySent):  # a page that says nothing of its age is not trusted either
+        services.save(session, user_id=user_id, key="/k", page_path="/p", fields={"r": ["late"]},
+                      now=sent + timedelta(seconds=1))
+    services.save(session, user_id=user_id, key="/k", page_path="/p", fields={"r": ["2"]},
+                  now=sent + timedelta(seconds=9), rendered_at=sent + timedelta(seconds=1))
+    [draft] = services.for_page(session, user_id=user_id, page_path="/p", now=sent + timedelta(seconds=9))
+    assert services.fields_of(draft) == {"r": ["2"]} and draft.sent_at is None
+
+
+def test_drafts_a_marked_send_with_no_draft_still_stops_a_late_save(session, demo):
+    user_id = demo.users["fars"].id
+    rendered = clock.wall_now()
+    services.clear_sent(session, user_id=user_id, keys=["/k?page=2"], now=rendered + timedelta(seconds=1),
+                        marked=True)
+    with pytest.raises(services.FormAlreadySent):
+        services.save(session, user_id=user_id, key="/k?page=2", page_path="/p", fields={"r": ["late"]},
+                      now=rendered + timedelta(seconds=2), rendered_at=rendered)
 
 
 @pytest.mark.parametrize(("key", "page", "fields"), [

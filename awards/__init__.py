@@ -33,6 +33,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from awards.certificates.routes import bp as certificates_bp
     from awards.certificates.verify import bp as verify_bp
     from awards.cycles.routes import bp as cycles_bp
+    from awards.drafts.routes import bp as drafts_bp
     from awards.errors import register_error_pages
     from awards.evaluation.routes import bp as evaluation_bp
     from awards.extensions import babel, csrf, db, limiter, login_manager
@@ -59,7 +60,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
                       results_bp, certificates_bp, verify_bp, audit_bp, admin_bp,
-                      accounts_bp, keepalive_bp, notifications_bp):
+                      accounts_bp, keepalive_bp, notifications_bp, drafts_bp):
         app.register_blueprint(blueprint)
 
     register_error_pages(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from redis.exceptions import RedisError
@@ -43,6 +43,10 @@ def register_error_pages(app: Flask) -> None:
 
 
 def _page(code: int, title: str, message: str):
+    if request.is_json:  # a page's script (the draft autosave) reads the refusal, not a page
+        response = jsonify(error=message)
+        response.status_code = code
+        return response
     # error_page: the language switch then returns home, never to the (possibly hostile) path asked for.
     return render_template("errors/error.html", code=code, title=title, message=message, error_page=True), code
 

@@ -299,3 +299,10 @@ def can_save_language(user: User) -> bool:
 def can_view_mail_outbox(user: User) -> bool:
     """The mail written to the outbox folder when no SMTP server is configured (for the developer)."""
     return is_organizer(user)
+
+
+# --- drafts ------------------------------------------------------------------------------------------------
+
+def can_keep_drafts(user: User) -> bool:
+    """Every signed-in user's typing is autosaved as a draft of their own (``awards.drafts``); only they see it."""
+    return _signed_in(user)

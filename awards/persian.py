@@ -254,6 +254,13 @@ def format_jalali_datetime(value: datetime | None, *, persian_digits: bool = Tru
     return to_persian_digits(text) if persian_digits else text
 
 
+def format_time(value: datetime, *, persian_digits: bool = True) -> str:
+    """Format the time of day of a datetime as HH:MM in Tehran time (naive = UTC)."""
+    local = _tehran_datetime(value)
+    text = f"{local.hour:02d}:{local.minute:02d}"
+    return to_persian_digits(text) if persian_digits else text
+
+
 # --------------------------------------------------------------------------
 # Identifier validators
 # --------------------------------------------------------------------------

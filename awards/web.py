@@ -8,8 +8,10 @@ A route loads its objects (404), checks its permission (403), validates its form
   session back and shows the message beside the form field it names, so the route re-renders the form with
   everything typed kept; a refusal that names no field of the form is flashed, and the browser is sent ``back``
   when a target is given (else the route re-renders, the flash on top);
-- on success commits once, flashes ``done`` and redirects ``to`` the given target (or answers with what ``then``
-  returns).
+- on success deletes the user's autosaved draft of the form just sent (``awards.drafts``; a refusal keeps it),
+  commits once, flashes ``done`` and redirects ``to`` the given target (or answers with what ``then`` returns).
+
+A page's script that calls a service and wants JSON back uses :func:`run_json_service` instead.
 
 It returns the response to send, or None when the route should render its form again.
 """
@@ -19,10 +21,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import flash, redirect
+from flask import flash, has_request_context, jsonify, redirect, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import FieldList, FormField
 
+from awards import clock
+from awards.drafts import services as drafts
 from awards.errors import DomainError
 from awards.extensions import db
 
@@ -77,6 +82,7 @@ def run_service(
             return None
         flash(error.message, refusal_category)
         return redirect(back) if back is not None else None
+    _clear_sent_draft()
     db.session.commit()
     if then is not None and (response := then(value)) is not None:
         return response
@@ -88,6 +94,34 @@ def run_service(
     if target is None:
         raise ValueError("run_service: a success needs `to` or a `then` that answers")
     return redirect(target)
+
+
+def run_json_service(action: Callable[[], T], *, answer: Callable[[T], Mapping[str, Any]]) -> Response:
+    """Run ``action`` for a page's script: commit and answer ``answer(value)`` as JSON, or roll back and answer
+    ``{"error": message, "field": name}`` with the refusal's ``http_status`` (400 unless it names another)."""
+    try:
+        value = action()
+    except DomainError as error:
+        db.session.rollback()
+        response = jsonify(error=error.message, field=error.field)
+        response.status_code = getattr(error, "http_status", 400)
+        return response
+    db.session.commit()
+    return jsonify(dict(answer(value)))
+
+
+def _clear_sent_draft() -> None:
+    """The form posted to this address was accepted: its autosaved draft has done its work (same transaction).
+
+    A page that autosaves marks the send with ``_draft`` (the form's own name, often empty)."""
+    if not has_request_context() or request.method != "POST" or not getattr(current_user, "is_authenticated", False):
+        return
+    query = request.query_string.decode("latin-1")
+    keys = [drafts.form_key(request.path, query)]
+    if name := request.form.get("_draft", ""):
+        keys.append(drafts.form_key(request.path, query, name))
+    drafts.clear_sent(db.session, user_id=current_user.id, keys=keys, now=clock.wall_now(),
+                      marked="_draft" in request.form)
 
 
 def _attach(form, error: DomainError, *, field: str | None, fields: Mapping[Any, str]) -> bool:

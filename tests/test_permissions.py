@@ -102,6 +102,7 @@ MATRIX = {
     "can_choose_notifications":            "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
     "can_save_language":                   "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
     "can_view_mail_outbox":                "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_keep_drafts":                     "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
 }
 
 EDGE_MATRIX = {
@@ -235,6 +236,7 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_choose_notifications": lambda u, w: P.can_choose_notifications(u),
     "can_save_language": lambda u, w: P.can_save_language(u),
     "can_view_mail_outbox": lambda u, w: P.can_view_mail_outbox(u),
+    "can_keep_drafts": lambda u, w: P.can_keep_drafts(u),
 }
 
 

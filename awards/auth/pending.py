@@ -16,17 +16,16 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from awards.drafts.services import is_kept_name
 from awards.models import PendingForm
 
 KEEP_FOR = timedelta(hours=24)
 MAX_BYTES = 200_000
-#: Fields never written down: the form's CSRF token and anything secret.
-NEVER_KEPT = frozenset({"csrf_token", "password", "current_password", "new_password", "confirm_password", "code",
-                        "recovery_code"})
 
 
 def kept_fields(form: MultiDict) -> dict[str, list[str]]:
-    return {name: form.getlist(name) for name in form if name not in NEVER_KEPT and "password" not in name}
+    """What an expired post may keep: the same rule as an autosaved draft (``awards.drafts``)."""
+    return {name: form.getlist(name) for name in form if is_kept_name(name)}
 
 
 def stash(session: Session, *, user_id: int, page_path: str, action_path: str, form: MultiDict,

@@ -9,6 +9,7 @@ from awards.models.conflict import Conflict
 from awards.models.cycle import Cycle, Signatory
 from awards.models.decision import ComplianceDecision, ScreeningDecision
 from awards.models.document import EvidenceDocument
+from awards.models.form_draft import FormDraft
 from awards.models.job import Job
 from awards.models.nomination import Nomination
 from awards.models.notification import Notification, NotificationOptOut
@@ -35,6 +36,7 @@ __all__ = [
     "Criterion",
     "Cycle",
     "EvidenceDocument",
+    "FormDraft",
     "Job",
     "Membership",
     "Nomination",

@@ -118,34 +118,240 @@
       event.returnValue = "";
     }
   });
-  // A form posted after the session had expired comes back here (hooks._restored_form): put its values back
-  // into the form that posted them, open it, and leave sending it to the user.
+  // Putting typed values back into a form: the one way for an expired post (below) and an autosaved draft.
+  // A form's address: its action attribute (the property is shadowed by a field called "action"), else the page.
+  function formUrl(form) {
+    var url = new URL(form.getAttribute("action") || window.location.href, window.location.href);
+    url.hash = "";
+    return url;
+  }
+  function fillForm(form, fields) {
+    Object.keys(fields).forEach(function (name) {
+      var values = fields[name];
+      Array.prototype.forEach.call(form.querySelectorAll("[name]"), function (field) {
+        if (field.name !== name || field.type === "hidden" || field.type === "file" || field.type === "password") { return; }
+        if (field.type === "checkbox" || field.type === "radio") {
+          field.checked = values.indexOf(field.value) !== -1;
+        } else if (field.tagName === "SELECT" && field.multiple) {
+          Array.prototype.forEach.call(field.options, function (option) { option.selected = values.indexOf(option.value) !== -1; });
+        } else if (field.tagName === "BUTTON" || field.type === "submit") {
+          return;
+        } else {
+          field.value = values[0] || "";
+        }
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    });
+  }
+  function revealForm(form) {
+    dirtyForms.add(form);
+    for (var box = form.parentElement; box; box = box.parentElement) {
+      if (box.tagName === "DETAILS") { box.open = true; }
+    }
+    form.classList.add("restored-form");
+  }
+  // Autosave (awards.drafts): a form marked data-autosave sends what has been typed to the server two seconds after
+  // the last keystroke, when a field is left and when the page is hidden; a small status beside its buttons says
+  // how it went. Hidden, file and password fields are never sent. The page brings a saved draft back on load.
+  var autosaving = messages && messages.draftsUrl && window.fetch ? new Map() : null;
+  var SKIPPED = ["hidden", "file", "password", "submit", "button", "reset", "image"];
+  function draftKey(form) {
+    var url = formUrl(form);
+    var name = form.getAttribute("data-autosave");
+    return url.pathname + url.search + (name ? "#" + name : "");
+  }
+  function draftFields(form) {
+    var fields = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || field.disabled || SKIPPED.indexOf(field.type) !== -1 || field.name === "csrf_token") { return; }
+      var values = fields[field.name] || (fields[field.name] = []);
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (field.checked) { values.push(field.value); }
+      } else if (field.tagName === "SELECT" && field.multiple) {
+        Array.prototype.forEach.call(field.selectedOptions, function (option) { values.push(option.value); });
+      } else {
+        values.push(field.value);
+      }
+    });
+    return fields;
+  }
+  function csrfToken(form) {
+    var input = form.querySelector('input[name="csrf_token"]') || document.querySelector('input[name="csrf_token"]');
+    return input ? input.value : "";
+  }
+  function postJson(url, form, body, keepalive) {
+    return window.fetch(url, {
+      method: "POST", credentials: "same-origin", redirect: "manual", keepalive: !!keepalive,
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken(form) },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var failure = new Error(data.error || messages.draftFailed);
+          failure.status = response.status;
+          throw failure;
+        }
+        return data;
+      });
+    });
+  }
+  function draftState(form) {
+    var state = autosaving.get(form);
+    if (state) { return state; }
+    var status = form.querySelector("[data-autosave-status]");
+    if (!status) {
+      status = document.createElement("span");
+      var buttons = form.querySelectorAll('button[type="submit"], button:not([type]), input[type="submit"]');
+      var last = buttons[buttons.length - 1];
+      (last ? last.parentNode : form).appendChild(status);
+    }
+    status.classList.add("autosave-status", "small", "text-muted");
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    state = { timer: null, sending: false, again: false, sent: JSON.stringify(draftFields(form)), done: false,
+              quiet: false, status: status };
+    autosaving.set(form, state);
+    return state;
+  }
+  function showStatus(state, text, failed) {
+    state.status.textContent = text;
+    state.status.classList.toggle("text-danger", !!failed);
+    state.status.classList.toggle("text-muted", !failed);
+  }
+  function saveDraft(form, keepalive) {
+    var state = draftState(form);
+    window.clearTimeout(state.timer);
+    state.timer = null;
+    if (state.done) { return; }
+    if (state.sending) { state.again = true; return; }
+    var fields = draftFields(form);
+    var text = JSON.stringify(fields);
+    if (text === state.sent) { return; }
+    state.sending = true;
+    showStatus(state, messages.draftSaving);
+    var body = { key: draftKey(form), page: window.location.pathname, since: messages.draftsSince, fields: fields };
+    postJson(messages.draftsUrl, form, body, keepalive)
+      .then(function (data) {
+        state.sent = text;
+        if (!state.done) { showStatus(state, data.message || ""); }
+      }, function (error) {
+        if (error.status === 409) { state.done = true; }  // the form was sent from another page meanwhile
+        showStatus(state, error.message || messages.draftFailed, true);
+      })
+      .then(function () {
+        state.sending = false;
+        if (state.again) { state.again = false; saveDraft(form); }
+      });
+  }
+  function pending(form) {
+    var state = autosaving.get(form);
+    return state && !state.done && (state.timer !== null || state.again) ? state : null;
+  }
+  if (autosaving) {
+    var autosaveForms = Array.prototype.filter.call(document.forms, function (form) {
+      return form.hasAttribute("data-autosave") && (form.method || "").toLowerCase() === "post";
+    });
+    autosaveForms.forEach(draftState);
+    ["input", "change"].forEach(function (type) {
+      document.addEventListener(type, function (event) {
+        var form = event.target.form;
+        var state = form && autosaving.get(form);
+        if (!state || state.quiet || state.done || event.target.type === "hidden") { return; }
+        window.clearTimeout(state.timer);
+        state.timer = window.setTimeout(function () { saveDraft(form); }, 2000);
+      });
+    });
+    // Leaving a field saves soon, not at once: a click on the form's own button leaves the field too, and its
+    // send (which cancels this) must not race a save of the same typing.
+    document.addEventListener("focusout", function (event) {
+      var form = event.target.form;
+      var state = form && pending(form);
+      if (state && !state.sending) {
+        window.clearTimeout(state.timer);
+        state.timer = window.setTimeout(function () { saveDraft(form); }, 400);
+      }
+    });
+    var flushAll = function () {
+      autosaving.forEach(function (state, form) { if (pending(form)) { saveDraft(form, true); } });
+    };
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { flushAll(); } });
+    window.addEventListener("pagehide", flushAll);
+    // Sent: no more saves. The send says it comes from an autosaving page (and which form, when the page names
+    // its forms), so the server, once it accepts it, refuses a save of this page still on its way.
+    document.addEventListener("submit", function (event) {
+      var state = autosaving.get(event.target);
+      if (!state || event.defaultPrevented) { return; }
+      window.clearTimeout(state.timer);
+      state.done = true;
+      var name = event.target.getAttribute("data-autosave");
+      if (!event.target.querySelector('input[name="_draft"]')) {
+        var marker = document.createElement("input");
+        marker.type = "hidden";
+        marker.name = "_draft";
+        marker.value = name || "";
+        event.target.appendChild(marker);
+      }
+    });
+    // The page brought this user's drafts typed here (awards.drafts.routes.page_drafts): put each back, say so,
+    // and offer to throw it away (the form then shows what is saved on the server again).
+    var draftsTag = document.getElementById("form-drafts");
+    (draftsTag ? JSON.parse(draftsTag.textContent) : []).forEach(function (draft) {
+      var form = autosaveForms.find(function (candidate) { return draftKey(candidate) === draft.key; });
+      if (!form) { return; }
+      var state = draftState(form);
+      state.quiet = true;
+      fillForm(form, draft.fields);
+      state.quiet = false;
+      state.sent = JSON.stringify(draftFields(form));
+      revealForm(form);
+      var note = document.createElement("div");
+      note.className = "alert alert-info small d-flex flex-wrap align-items-center gap-2 draft-note";
+      note.setAttribute("role", "status");
+      var text = document.createElement("span");
+      text.textContent = draft.note;
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "btn btn-sm btn-outline-dark";
+      discard.textContent = messages.draftDiscard;
+      discard.addEventListener("click", function () {
+        discard.disabled = true;
+        postJson(messages.draftsDiscardUrl, form, { key: draft.key }).then(function (data) {
+          window.clearTimeout(state.timer);
+          state.quiet = true;
+          form.reset();
+          Array.prototype.forEach.call(form.elements, function (field) {
+            if (field.name && field.type !== "hidden") { field.dispatchEvent(new Event("input", { bubbles: true })); }
+          });
+          state.quiet = false;
+          state.sent = JSON.stringify(draftFields(form));
+          dirtyForms.delete(form);
+          form.classList.remove("restored-form");
+          note.remove();
+          showStatus(state, data.message || "");
+        }, function (error) {
+          discard.disabled = false;
+          showStatus(state, error.message || messages.draftDiscardFailed, true);
+        });
+      });
+      note.appendChild(text);
+      note.appendChild(discard);
+      form.insertBefore(note, form.firstChild);
+    });
+  }
+  // A form posted after the session had expired comes back here (hooks.restored_form): put its values back
+  // into the form that posted them, open it, and leave sending it to the user. It is newer than any draft.
   var restoredTag = document.getElementById("restored-form");
   if (restoredTag) {
     var restored = JSON.parse(restoredTag.textContent);
     var target = Array.prototype.find.call(document.forms, function (form) {
-      return new URL(form.action, window.location.href).pathname === restored.action;
+      return formUrl(form).pathname === restored.action;
     });
     if (target) {
-      Object.keys(restored.fields).forEach(function (name) {
-        var values = restored.fields[name];
-        Array.prototype.forEach.call(target.querySelectorAll("[name]"), function (field) {
-          if (field.name !== name || field.type === "hidden" || field.type === "file") { return; }
-          if (field.type === "checkbox" || field.type === "radio") {
-            field.checked = values.indexOf(field.value) !== -1;
-          } else if (field.tagName === "SELECT" && field.multiple) {
-            Array.prototype.forEach.call(field.options, function (option) { option.selected = values.indexOf(option.value) !== -1; });
-          } else {
-            field.value = values[0] || "";
-          }
-          field.dispatchEvent(new Event("input", { bubbles: true }));
-        });
-      });
-      dirtyForms.add(target);
-      for (var box = target.parentElement; box; box = box.parentElement) {
-        if (box.tagName === "DETAILS") { box.open = true; }
-      }
-      target.classList.add("restored-form");
+      var targetState = autosaving && autosaving.get(target);
+      if (targetState) { targetState.quiet = true; }
+      fillForm(target, restored.fields);
+      if (targetState) { targetState.quiet = false; }
+      revealForm(target);
       target.scrollIntoView({ block: "center" });
     }
   }

@@ -110,14 +110,19 @@
   var card = document.querySelector("[data-sheet-card]");
   if (step && card && sheetForm) {
     // With scripts, the sheet waits for the answer to the conflict question; without, both are shown.
-    card.hidden = true;
-    step.querySelector("[data-conflict-no]").addEventListener("click", function (event) {
-      event.preventDefault();
+    var answerNo = function () {
       step.classList.add("is-answered");
       card.hidden = false;
       var target = firstToFill() || inputs[0];
       if (target) { target.focus(); }
-    });
+    };
+    var no = step.querySelector("[data-conflict-no]");
+    if (window.location.hash === no.getAttribute("href")) {
+      answerNo();  // «No» was followed before this script ran (a slow page): keep the answer
+    } else {
+      card.hidden = true;
+    }
+    no.addEventListener("click", function (event) { event.preventDefault(); answerNo(); });
   } else if (sheetForm) {
     var target = firstToFill();
     if (target) { target.focus({ preventScroll: false }); }

@@ -267,7 +267,7 @@ def open_sheet(page, base, code: str, name: str, *, score: bool = True) -> None:
     answer = page.get_by_role("link", name="نه، امتیاز می‌دهم")
     if score and answer.count():
         answer.click()
-        expect(page.locator(".score-input").first).to_be_focused()
+        expect(page.locator(".score-input").first).to_be_visible()
 
 
 def fill_and_submit_sheet(page, values: list[str]) -> None:

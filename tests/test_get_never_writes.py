@@ -119,7 +119,7 @@ def _urls(app, session, values: dict[str, list]) -> list[str]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods:
                 continue
-            if rule.endpoint == "nominations.download":
+            if rule.endpoint in ("nominations.download", "nominations.preview"):
                 combos = [{"nomination_id": n, "document_id": d} for n, d in documents]
             else:
                 names = sorted(rule.arguments)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from awards.enums import CommitteeCode, NominationState, SheetState
 from awards.evaluation.conflicts import conflicted_pairs
+from awards.evaluation.scoring import CriterionSpec, round2, sheet_score
 from awards.evaluation.services import criteria_of
 from awards.models import (
     Assignment,
@@ -58,6 +60,45 @@ class CommitteeInbox:
         return round(100 * self.submitted / self.total) if self.total else 0
 
 
+def _scored_categories(session: Session, *, cycle_id: int,
+                       committee_ids: list[int]) -> tuple[dict[int, set[int]], set[tuple[int, int]]]:
+    """Return, per committee, the categories of the cycle where it has criteria, and the (category, committee)
+    pairs that set k reviewers per nomination: two statements."""
+    scored = defaultdict(set)  # committee id -> category ids where it has criteria
+    for category_id, committee_id in session.execute(
+            select(Criterion.category_id, Criterion.committee_id).distinct()
+            .join(Category, Category.id == Criterion.category_id)
+            .where(Category.cycle_id == cycle_id, Criterion.committee_id.in_(committee_ids))):
+        scored[committee_id].add(category_id)
+    with_k = {(s.category_id, s.committee_id) for s in session.scalars(
+        select(CategoryCommittee).join(Category, Category.id == CategoryCommittee.category_id)
+        .where(Category.cycle_id == cycle_id, CategoryCommittee.committee_id.in_(committee_ids),
+               CategoryCommittee.reviewers_per_nomination.is_not(None)))}
+    return scored, with_k
+
+
+def _to_score(*, user_id: int, committee_id: int, categories: set[int], assigned_only: set[int]) -> list:
+    """The conditions of the member's inbox for one committee: in evaluation in a scored category, no active
+    conflict, and assigned to the member where the category sets k reviewers."""
+    conditions = [
+        Nomination.category_id.in_(categories),
+        Nomination.state == NominationState.IN_EVALUATION,
+        ~exists().where(Conflict.nomination_id == Nomination.id, Conflict.user_id == user_id,
+                        Conflict.overridden_at.is_(None)),
+    ]
+    if assigned_only:
+        conditions.append(or_(
+            Nomination.category_id.not_in(assigned_only),
+            exists().where(Assignment.nomination_id == Nomination.id, Assignment.member_id == user_id,
+                           Assignment.committee_id == committee_id),
+        ))
+    return conditions
+
+
+#: The inbox's order, which the previous and next links of a sheet follow.
+INBOX_ORDER = (Nomination.category_id, Nomination.id)
+
+
 #: The inbox's orders: the first is the default (category, then dossier number, the order "next" follows).
 INBOX_SORTS = ("category", "name", "province", "newest")
 #: The member's own sheet on a row: none yet, a saved draft, or submitted.
@@ -72,7 +113,7 @@ def _inbox_ordered(query: Select, sort: str) -> Select:
                 .order_by(Province.name_fa, Nomination.category_id, Nomination.id))
     if sort == "newest":
         return query.order_by(Nomination.submitted_at.desc(), Nomination.id.desc())
-    return query.order_by(Nomination.category_id, Nomination.id)
+    return query.order_by(*INBOX_ORDER)
 
 
 def _sheet_condition(sheet_filter: str | None):
@@ -103,17 +144,7 @@ def inbox(session: Session, *, user: User, cycle: Cycle, pages: dict[str, int] |
     seats = [m for m in user.memberships if m.cycle_id == cycle.id and m.committee.code != CommitteeCode.OVERSIGHT]
     if not seats:
         return []
-    committee_ids = [m.committee_id for m in seats]
-    scored = defaultdict(set)  # committee id -> category ids where it has criteria
-    for category_id, committee_id in session.execute(
-            select(Criterion.category_id, Criterion.committee_id).distinct()
-            .join(Category, Category.id == Criterion.category_id)
-            .where(Category.cycle_id == cycle.id, Criterion.committee_id.in_(committee_ids))):
-        scored[committee_id].add(category_id)
-    with_k = {(s.category_id, s.committee_id) for s in session.scalars(
-        select(CategoryCommittee).join(Category, Category.id == CategoryCommittee.category_id)
-        .where(Category.cycle_id == cycle.id, CategoryCommittee.committee_id.in_(committee_ids),
-               CategoryCommittee.reviewers_per_nomination.is_not(None)))}
+    scored, with_k = _scored_categories(session, cycle_id=cycle.id, committee_ids=[m.committee_id for m in seats])
 
     result = []
     for seat in sorted(seats, key=lambda m: m.committee.position):
@@ -124,18 +155,8 @@ def inbox(session: Session, *, user: User, cycle: Cycle, pages: dict[str, int] |
             box.page = Page(items=[], total=0, number=1, size=page_size)
             result.append(box)
             continue
-        conditions = [
-            Nomination.category_id.in_(scored[committee_id]),
-            Nomination.state == NominationState.IN_EVALUATION,
-            ~exists().where(Conflict.nomination_id == Nomination.id, Conflict.user_id == user.id,
-                            Conflict.overridden_at.is_(None)),
-        ]
-        if box.assigned_only:
-            conditions.append(or_(
-                Nomination.category_id.not_in(box.assigned_only),
-                exists().where(Assignment.nomination_id == Nomination.id, Assignment.member_id == user.id,
-                               Assignment.committee_id == committee_id),
-            ))
+        conditions = _to_score(user_id=user.id, committee_id=committee_id, categories=scored[committee_id],
+                               assigned_only=box.assigned_only)
         sheet_of_user = and_(ScoreSheet.nomination_id == Nomination.id, ScoreSheet.member_id == user.id,
                              ScoreSheet.committee_id == committee_id)
         # The filters, as one condition: counted in the same query as the totals, then applied to the page.
@@ -164,6 +185,43 @@ def inbox(session: Session, *, user: User, cycle: Cycle, pages: dict[str, int] |
     return result
 
 
+@dataclass
+class Neighbours:
+    """Where a sheet stands in the member's inbox for its committee, and the sheets either side of it."""
+
+    previous_id: int | None = None
+    next_id: int | None = None
+    position: int | None = None  # 1-based; None when the nomination is not in the inbox (then next is the first)
+    total: int = 0
+
+
+def neighbours(session: Session, *, user: User, committee: Committee, nomination: Nomination) -> Neighbours:
+    """Return the previous and next nominations of the member's inbox (its order, conflicts left out) around this
+    one, its position and the inbox's size: three statements whatever the size of the inbox (the database
+    numbers the rows with window functions and returns at most two of them)."""
+    scored, with_k = _scored_categories(session, cycle_id=nomination.cycle_id, committee_ids=[committee.id])
+    categories = scored[committee.id]
+    if not categories:
+        return Neighbours()
+    conditions = _to_score(user_id=user.id, committee_id=committee.id, categories=categories,
+                           assigned_only={c for c in categories if (c, committee.id) in with_k})
+    ranked = (
+        select(Nomination.id.label("id"),
+               func.lag(Nomination.id).over(order_by=INBOX_ORDER).label("previous_id"),
+               func.lead(Nomination.id).over(order_by=INBOX_ORDER).label("next_id"),
+               func.row_number().over(order_by=INBOX_ORDER).label("position"),
+               func.count(Nomination.id).over().label("total"))
+        .where(*conditions)
+        .subquery()
+    )
+    rows = {row.id: row for row in session.execute(
+        select(ranked).where(or_(ranked.c.id == nomination.id, ranked.c.position == 1)))}
+    if (row := rows.get(nomination.id)) is not None:
+        return Neighbours(previous_id=row.previous_id, next_id=row.next_id, position=row.position, total=row.total)
+    first = next(iter(rows.values()), None)
+    return Neighbours(next_id=first.id, total=first.total) if first is not None else Neighbours()
+
+
 def conflicted_pairs_for_user(session: Session, *, user_id: int, nomination_ids: list[int]) -> set[tuple[int, int]]:
     if not nomination_ids:
         return set()
@@ -187,6 +245,14 @@ class SheetView:
     @property
     def locked(self) -> bool:
         return self.sheet is not None and self.sheet.state == SheetState.SUBMITTED
+
+    @property
+    def total(self) -> Decimal:
+        """S of the saved values (two decimals), an empty criterion counting as 0: where the live total starts."""
+        specs = [CriterionSpec(id=c.id, committee=self.committee.code.value, max_points=c.max_points,
+                               weight=c.weight) for c in self.criteria]
+        score = sheet_score({c.id: Decimal(self.scores.get(c.id) or 0) for c in self.criteria}, specs)
+        return round2(score) if score is not None else Decimal(0)
 
 
 def sheet_view(session: Session, *, nomination_id: int, committee: Committee, user: User,

@@ -112,12 +112,21 @@ def _sheet_target(nomination_id: int, committee_code: str) -> tuple[Nomination, 
     return nomination, committee
 
 
-def _render_sheet(view, form, conflict_form=None):
+def _render_sheet(view, form, conflict_form=None, around=None):
     refusal = services.scoring_refusal(db.session, nomination=view.nomination, committee=view.committee,
                                        actor=_actor(), criteria=view.criteria)
     conflict_form = conflict_form or ConflictForm(formdata=None, committee=view.committee.code.value)
+    around = around or queries.neighbours(db.session, user=_actor(), committee=view.committee,
+                                          nomination=view.nomination)
     return render_template("evaluation/sheet.html", view=view, form=form, refusal=refusal, conflict_form=conflict_form,
-                           reopen_form=ReasonForm(formdata=None))
+                           reopen_form=ReasonForm(formdata=None), around=around)
+
+
+def _sheet_url(nomination_id: int | None, committee: Committee) -> str:
+    """The sheet of this nomination for the committee, or the inbox when there is none (the end of the inbox)."""
+    if nomination_id is None:
+        return url_for("evaluation.inbox")
+    return url_for("evaluation.sheet", nomination_id=nomination_id, committee_code=committee.code.value)
 
 
 @bp.route("/<int:nomination_id>/<committee_code>", methods=["GET", "POST"])
@@ -136,19 +145,24 @@ def sheet(nomination_id: int, committee_code: str):
         return _render_sheet(view, sheet_form(view.criteria, scores=view.scores,
                                               comment=view.sheet.comment if view.sheet else ""))
     form = sheet_form(view.criteria, formdata=request.form)
-    submit = request.form.get("action") == "submit"
+    action = request.form.get("action")
+    submit = action in ("submit", "submit_next")
+    around = queries.neighbours(db.session, user=_actor(), committee=committee,
+                                nomination=nomination) if action == "submit_next" else None
     if form.validate_on_submit():
         values = {c.id: form[f"c{c.id}"].data for c in view.criteria}
-        here = url_for("evaluation.sheet", nomination_id=nomination.id, committee_code=committee.code.value)
+        here = _sheet_url(nomination.id, committee)
         # Score errors (FormErrors, by criterion id) go beside their inputs; any other refusal is flashed.
+        # «ارسال و بعدی» submits through the same service, then opens the next sheet of the inbox.
         response = run_service(
             lambda: services.save_sheet(db.session, nomination=nomination, committee=committee, actor=_actor(),
                                         values=values, comment=form.comment.data or "", submit=submit),
             form=form, fields={c.id: f"c{c.id}" for c in view.criteria}, back=here,
-            done=_("برگه ارسال و قفل شد.") if submit else _("پیش‌نویس ذخیره شد."), to=here)
+            done=_("برگه ارسال و قفل شد.") if submit else _("پیش‌نویس ذخیره شد."),
+            to=_sheet_url(around.next_id, committee) if around is not None else here)
         if response is not None:
             return response
-    return _render_sheet(view, form)
+    return _render_sheet(view, form, around=around)
 
 
 @bp.route("/sheets/<int:sheet_id>/reopen", methods=["POST"])

@@ -6,6 +6,8 @@ import hashlib
 import os
 import re
 import secrets
+import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -27,6 +29,13 @@ ALLOWED = {
     ".png": "image/png",
 }
 EXTENSION_FOR_TYPE = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+#: Image types a preview shows as they are; a PDF is shown as a PNG of its first page (Chromium renders no PDF in
+#: a sandboxed frame, and a phone renders none in a frame at all).
+PREVIEW_IMAGES = frozenset({"image/jpeg", "image/png"})
+#: Bounds of a PDF's first-page rendering: its longest side in pixels, the time and the size of the PNG.
+PREVIEW_PIXELS = 1000
+PREVIEW_SECONDS = 10
+PREVIEW_MAX_BYTES = 4 * 1024 * 1024
 
 
 def sniff(head: bytes) -> str | None:
@@ -124,3 +133,30 @@ def remove_document(session: Session, *, actor: User, document: EvidenceDocument
 def document_path(*, document: EvidenceDocument, upload_dir: Path) -> Path:
     """Return where a document's bytes are stored."""
     return upload_dir / document.stored_name
+
+
+def preview(path: Path) -> tuple[bytes, str] | None:
+    """Return what a browser may show inline for a stored document, with its type, or None when nothing is safe.
+
+    The type is sniffed again from the stored bytes: a PNG or JPEG as it is, a PDF as a PNG of its first page
+    (``pdftoppm`` of poppler, bounded in pixels, time and output), anything else nothing.
+    """
+    with path.open("rb") as stored:
+        kind = sniff(stored.read(16))
+    if kind in PREVIEW_IMAGES:
+        return path.read_bytes(), kind
+    if kind != "application/pdf":
+        return None
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:  # no poppler here: no preview, the download still works
+        return None
+    try:
+        rendered = subprocess.run(  # noqa: S603  (a fixed tool; the path is ours: the upload folder, a random name)
+            [pdftoppm, "-png", "-singlefile", "-f", "1", "-l", "1", "-scale-to", str(PREVIEW_PIXELS), str(path)],
+            capture_output=True, timeout=PREVIEW_SECONDS, check=False)
+    except (OSError, subprocess.TimeoutExpired):  # a PDF built to take forever
+        return None
+    image = rendered.stdout
+    if rendered.returncode != 0 or sniff(image[:16]) != "image/png" or len(image) > PREVIEW_MAX_BYTES:
+        return None
+    return image, "image/png"

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from awards import clock, permissions
 from awards.cycles.queries import current_cycle
 from awards.enums import NominationAction
+from awards.evaluation.conflicts import active_conflict
 from awards.extensions import db
 from awards.models import Category, Nomination
 from awards.nominations import documents, queries, services
@@ -195,6 +196,30 @@ def download(nomination_id: int, document_id: int):
                          mimetype=document.content_type, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:nomination_id>/documents/<int:document_id>/preview")
+@login_required
+def preview(nomination_id: int, document_id: int):
+    """Show an image, or a PDF's first page as an image, inline: sandboxed, never sniffed, cached by no one else.
+
+    Who may download the document may preview it, except a member with an active conflict with the nomination.
+    """
+    nomination = queries.load_nomination(db.session, nomination_id)
+    if nomination is None or not permissions.can_view_evidence(current_user, nomination) or active_conflict(
+            db.session, nomination_id=nomination.id, user_id=current_user.id) is not None:
+        abort(404)
+    document = queries.load_document(db.session, nomination=nomination, document_id=document_id)
+    path = documents.document_path(document=document, upload_dir=_upload_dir()) if document else None
+    shown = documents.preview(path) if path is not None and path.is_file() else None
+    if shown is None:
+        abort(404)
+    response = current_app.response_class(shown[0], mimetype=shown[1])
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=300"
     return response
 
 

@@ -258,11 +258,16 @@ def tehran_cannot_submit_after_the_deadline(page, base) -> None:
 # ------------------------------------------------------------------------------------------------ evaluation
 
 
-def open_sheet(page, base, code: str, name: str) -> None:
+def open_sheet(page, base, code: str, name: str, *, score: bool = True) -> None:
+    """Open the member's sheet from the inbox; a sheet never saved first asks about a conflict: «No» to score."""
     page.goto(base + "/evaluation/")
     row = page.locator(f"section[aria-labelledby='committee-{code}'] tbody tr").filter(has_text=name)
     row.get_by_role("link").click()
     expect(page.locator("h1")).to_have_text(name)
+    answer = page.get_by_role("link", name="نه، امتیاز می‌دهم")
+    if score and answer.count():
+        answer.click()
+        expect(page.locator(".score-input").first).to_be_visible()
 
 
 def fill_and_submit_sheet(page, values: list[str]) -> None:
@@ -298,8 +303,8 @@ def committees_score(page, base) -> None:
 
 def member_declares_conflict(page, base) -> None:
     sign_in(page, base, "media-1")
-    open_sheet(page, base, "media", SAFFRON)
-    page.locator("summary").filter(has_text="اعلام تعارض منافع").click()
+    open_sheet(page, base, "media", SAFFRON, score=False)
+    page.locator("summary").filter(has_text="بله، اعلام می‌کنم").click()
     page.locator("form[action$='/conflict'] textarea[name=reason]").fill(
         "همسرم در شرکت بسته‌بندی عضو این خوشه سهم دارد.")
     page.get_by_role("button", name="ثبت تعارض منافع").click()

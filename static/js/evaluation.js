@@ -117,8 +117,11 @@
       if (target) { target.focus(); }
     };
     var no = step.querySelector("[data-conflict-no]");
-    if (window.location.hash === no.getAttribute("href")) {
-      answerNo();  // «No» was followed before this script ran (a slow page): keep the answer
+    var resumed = sheetForm.querySelector(".draft-note") || sheetForm.classList.contains("restored-form");
+    if (window.location.hash === no.getAttribute("href") || resumed) {
+      // «No» was followed before this script ran (a slow page), or the member's own typing came back (a draft
+      // or a form kept across an expired session): they had chosen to score, so the sheet shows at once.
+      answerNo();
     } else {
       card.hidden = true;
     }

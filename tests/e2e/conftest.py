@@ -46,7 +46,7 @@ SERVED_ENV: dict[str, dict[str, str]] = {}
 def _serve(tmp: Path, *, prepare: str = "seed-demo", production: bool = False):
     """Prepare a fresh database, serve the app (and the job consumer) on a free port; yield its URL.
 
-    ``prepare`` is ``seed-demo`` (the 1404 demo) or ``init`` (an empty installation with one organizer,
+    ``prepare`` is ``seed-demo`` (the 1404 demo), ``seed-demo-final`` (the demo after the ceremony) or ``init`` (an empty installation with one organizer,
     ``INIT_USERNAME``, as the secretariat sets it up: ``flask --app wsgi init``)."""
     with fresh_database_url(tmp, "e2e") as database_url:
         env = dict(os.environ)
@@ -77,6 +77,8 @@ def _serve(tmp: Path, *, prepare: str = "seed-demo", production: bool = False):
             env["AWARDS_INIT_PASSWORD"] = INIT_PASSWORD
         elif prepare == "seed-demo":
             command = ["seed-demo"]
+        elif prepare == "seed-demo-final":
+            command = ["seed-demo", "--stage", "final"]
         else:
             raise ValueError(f"unknown preparation {prepare!r}")
         seeded = subprocess.run([*flask, *command], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -132,6 +134,13 @@ def live_server(tmp_path_factory):
 def fresh_server(tmp_path_factory):
     """A demo app of the module's own (the story moves the timeline and freezes results: nobody else sees it)."""
     with _serve(tmp_path_factory.mktemp("e2e-fresh")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def final_server(tmp_path_factory):
+    """A demo app of the module's own carried to its end: results final, the ceremony held, the winners public."""
+    with _serve(tmp_path_factory.mktemp("e2e-final"), prepare="seed-demo-final") as base:
         yield base
 
 

@@ -29,7 +29,8 @@ def unpublished(demo_final, session):
 
 
 def publication(session) -> Publication | None:
-    session.expire_all()
+    """The cycle's publication as the database now holds it (a new transaction, so what a request wrote shows)."""
+    session.commit()
     return session.scalar(select(Publication))
 
 
@@ -38,4 +39,5 @@ def maskati_award(session) -> Award:
 
 
 def event_count(session) -> int:
+    session.commit()
     return len(session.scalars(select(AuditEvent.id)).all())

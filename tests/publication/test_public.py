@@ -24,7 +24,7 @@ def _page(client, query: str = "") -> tuple[int, str]:
 
 
 def _winner_names(html: str) -> list[str]:
-    return re.findall(r'<strong class="winner-name">([^<]+)</strong>', html)
+    return re.findall(r'<strong class="winner-name"><bdi>([^<]+)</bdi></strong>', html)
 
 
 def test_winners_page_lists_maskati_to_an_anonymous_visitor(client, final, session):

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from awards import clock, permissions
 from awards.cycles.queries import current_cycle
-from awards.enums import PublicationAction
+from awards.enums import PublicationAction, PublicationState
 from awards.extensions import db
 from awards.models import Cycle
-from awards.publication import exports, queries, services
+from awards.persian import format_jalali_date
+from awards.publication import exports, press_release, queries, services
 from awards.publication.forms import ApproveForm, IntroForm, OpenForm
+from awards.results.exports import TIER_FA
 from awards.web import run_service
 
 bp = Blueprint("publication", __name__, url_prefix="/publication")
@@ -97,5 +101,25 @@ def export(fmt: str):
         body, mimetype = exports.press_csv(rows), "text/csv; charset=utf-8"
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename=press-list-{cycle.year}.{fmt}",
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/press-release.pdf")
+@login_required
+def press_release_pdf():
+    """The press release (always Persian): the approved intro and the approved categories' live winners."""
+    cycle = _cycle()
+    publication = queries.publication_of(db.session, cycle=cycle)
+    if publication is None or publication.state is PublicationState.DRAFT:
+        flash(_("خبرنامه پس از تأیید فهرست برگزیدگان به دست رئیس کمیتهٔ رسانه آماده می‌شود."), "warning")
+        return redirect(url_for(".index"))
+    rows = queries.winners(db.session, category_ids=publication.category_ids)
+    html = render_template("publication/press_release.html", cycle=cycle, intro=publication.intro,
+                           groups=queries.by_category(rows), tiers=TIER_FA,
+                           ceremony_text=format_jalali_date(queries.ceremony_day(cycle), long=True))
+    body = press_release.render_pdf(html, static_dir=Path(current_app.static_folder))
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=press-release-{cycle.year}.pdf",
         "Cache-Control": "no-store",
     })

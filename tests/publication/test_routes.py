@@ -7,6 +7,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from awards import clock
@@ -131,3 +132,23 @@ def test_publication_press_list_xlsx_is_right_to_left_with_the_intro(client, fin
     assert MASKATI in [cell.value for cell in press["C"]]
     values = {row[0].value: row[1].value for row in info.iter_rows(min_row=2)}
     assert values["وضعیت"] == "تأییدشدهٔ کمیتهٔ رسانه" and "مسقطی" in values["متن آغاز خبرنامه"]
+
+
+def test_publication_press_release_pdf_of_the_approved_list(client, final, login_as):
+    login_as("media-1")
+    response = client.get("/publication/press-release.pdf")
+    body = response.get_data()
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(body))
+    fonts = {str(font["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values() if "/BaseFont" in font.get_object()}
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert any("Vazirmatn" in font for font in fonts), fonts
+    assert "1404" in text or "۱۴۰۴" in text
+
+
+def test_publication_press_release_waits_for_the_approval(client, unpublished, login_as):
+    login_as("media-chair")
+    response = client.get("/publication/press-release.pdf")
+    assert response.status_code == 302
+    assert "خبرنامه پس از تأیید" in client.get("/publication/").get_data(as_text=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from awards import clock
 from awards.auth.services import create_user
-from awards.enums import Aggregation, CommitteeCode, NominationAction, NomineeKind
+from awards.enums import Aggregation, CommitteeCode, NominationAction, NomineeKind, PublicationAction
 from awards.evaluation import citations
 from awards.evaluation import services as evaluation
 from awards.models import (
@@ -37,6 +37,7 @@ from awards.models import (
 )
 from awards.nominations import documents, services
 from awards.persian import jalali_to_gregorian, legal_id_check_digit, national_code_check_digit
+from awards.publication import services as publication
 from awards.reference import missing_reference_data
 from awards.results import services as results
 
@@ -135,7 +136,7 @@ STAGE_MOMENTS = {
     "nominations": jalali_moment(1404, 2, 20, 10, 0),
     "evaluation": jalali_moment(1404, 3, 20, 10, 0),
     "results": jalali_moment(1404, 4, 2, 10, 0),
-    "final": jalali_moment(1404, 5, 1, 10, 0),
+    "final": jalali_moment(1404, 6, 5, 10, 0),
 }
 STAGES = ("nominations", "final")
 
@@ -430,7 +431,9 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     Fars completes and submits the Maskati Lari dossier; provincial affairs accepts the waiting dossiers;
     oversight passes them (and fails the iron-ore company); every member scores every nomination with fixed
     pseudo-random values; the winners chair proposes, the content committee writes and approves citations,
-    and the secretariat confirms. The clock ends on 1 Mordad 1404, after results are final.
+    and the secretariat confirms; the media chair writes the press release's intro and approves the press list.
+    The clock ends on 5 Shahrivar 1404, the day after the (postponed) ceremony, with the public winners page
+    opened by the media chair.
     """
     nominations = {n.nominee_name: n for n in session.scalars(select(Nomination))}
     _complete_maskati(session, ctx, nominations[MASKATI])
@@ -439,7 +442,9 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     _score_everything(session, ctx, nominations)
     set_demo_clock(session, STAGE_MOMENTS["results"])
     _finalise_categories(session, ctx)
+    _approve_press_list(session, ctx)
     set_demo_clock(session, STAGE_MOMENTS["final"])
+    publication.transition(session, cycle=ctx.cycle, action=PublicationAction.OPEN, actor=ctx.users["media-chair"])
     session.flush()
 
 
@@ -516,3 +521,15 @@ def _finalise_categories(session: Session, ctx: DemoContext) -> None:
                                                    text=text)
                 citations.approve_citation(session, citation=citation, actor=users["content-chair"])
         results.confirm(session, category=category, actor=users["admin"])
+
+
+PRESS_INTRO = ("ستاد برگزاری روز ملی صنعت و معدن، برگزیدگان دورهٔ ۱۴۰۴ را که در آیین چهارم شهریور ۱۴۰۴ "
+               "تجلیل شدند، به شرح زیر معرفی می‌کند. خوشه مسقطی لاری استان فارس، خوشهٔ صنعتی برتر کشور شد.")
+
+
+def _approve_press_list(session: Session, ctx: DemoContext) -> None:
+    """The media chair writes the press release's intro and approves the press list of the final categories."""
+    chair = ctx.users["media-chair"]
+    publication.transition(session, cycle=ctx.cycle, action=PublicationAction.SAVE_INTRO, actor=chair,
+                           intro=PRESS_INTRO)
+    publication.transition(session, cycle=ctx.cycle, action=PublicationAction.APPROVE, actor=chair)

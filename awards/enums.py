@@ -95,3 +95,19 @@ class JobState(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+class PublicationState(StrEnum):
+    """The media committee's publication of a cycle's winners: the press list, then the public page."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    OPEN = "open"
+
+
+class PublicationAction(StrEnum):
+    """The edges of the publication state machine (``awards/publication/services.py``)."""
+
+    SAVE_INTRO = "save_intro"
+    APPROVE = "approve"
+    OPEN = "open"

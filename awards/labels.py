@@ -11,6 +11,7 @@ from awards.enums import (
     NominationState,
     NomineeKind,
     Phase,
+    PublicationState,
     ScreeningOutcome,
     Tier,
 )
@@ -43,6 +44,9 @@ LABELS = {
     ComplianceOutcome.FAILED: _l("رد انطباق"),
     Tier.GOLD: _l("تندیس زرین ملی و لوح تقدیر"),
     Tier.CERTIFICATE: _l("لوح تقدیر"),
+    PublicationState.DRAFT: _l("در دست تهیه"),
+    PublicationState.APPROVED: _l("تأییدشده برای انتشار"),
+    PublicationState.OPEN: _l("صفحهٔ عمومی باز است"),
     Phase.NOT_OPEN: _l("پیش از آغاز معرفی"),
     Phase.NOMINATION: _l("معرفی نامزدها"),
     Phase.SCREENING: _l("غربالگری"),

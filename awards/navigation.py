@@ -8,6 +8,7 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
 from awards import permissions
+from awards.enums import CommitteeCode
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ ITEMS = (
     NavItem(_l("نتایج"), "results.index", lambda u: permissions.is_organizer(u)
             or permissions.is_committee_member(u)),
     NavItem(_l("لوح‌ها"), "certificates.index", permissions.can_view_awards),
+    NavItem(_l("انتشار برگزیدگان"), "publication.index", lambda u: permissions.is_organizer(u)
+            or permissions.is_member(u, CommitteeCode.MEDIA)),
     NavItem(_l("دوره و زمان‌بندی"), "cycles.index", permissions.can_manage_cycles),
     NavItem(_l("گزارش رویدادها"), "audit.index", permissions.can_view_audit),
     NavItem(_l("مدیریت"), "admin.index", permissions.can_administer),

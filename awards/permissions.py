@@ -271,6 +271,23 @@ def can_view_awards(user: User) -> bool:
     return is_organizer(user) or is_member(user, CommitteeCode.OVERSIGHT)
 
 
+# --- the media committee's publication of the winners -------------------------------------------------------
+
+def can_view_press_list(user: User, cycle: Cycle) -> bool:
+    """The press list and its exports: the media committee of the cycle, and organizers."""
+    return is_organizer(user) or is_member(user, CommitteeCode.MEDIA, cycle.id)
+
+
+def can_approve_publication(user: User, cycle: Cycle) -> bool:
+    """The media chair of the cycle writes the press release's intro and approves the press list."""
+    return is_chair(user, CommitteeCode.MEDIA, cycle.id)
+
+
+def can_open_winners_page(user: User, cycle: Cycle) -> bool:
+    """The media chair of the cycle opens the public winners page (the service checks the ceremony date)."""
+    return is_chair(user, CommitteeCode.MEDIA, cycle.id)
+
+
 # --- dashboard -------------------------------------------------------------------------------------------
 
 def can_remind_members(user: User, code: CommitteeCode, cycle_id: int | None = None) -> bool:

@@ -35,8 +35,10 @@ with warnings.catch_warnings():
     import jdatetime
 
 __all__ = [
+    "AMOUNT_WORDS_LIMIT",
     "JALALI_LOCALE",
     "JALALI_MONTHS",
+    "MSG_AMOUNT_TOO_LARGE",
     "MSG_INVALID_DATE",
     "MSG_INVALID_LEGAL_ID",
     "MSG_INVALID_MOBILE",
@@ -44,7 +46,9 @@ __all__ = [
     "MSG_INVALID_NUMBER",
     "MSG_LEGAL_ID_FORMAT",
     "MSG_NATIONAL_CODE_FORMAT",
+    "MSG_NEGATIVE_AMOUNT",
     "TEHRAN",
+    "amount_in_words",
     "format_jalali_date",
     "format_jalali_datetime",
     "gregorian_to_jalali",
@@ -76,6 +80,8 @@ MSG_LEGAL_ID_FORMAT = "شناسه ملی باید ۱۱ رقم باشد."
 MSG_INVALID_LEGAL_ID = "شناسه ملی معتبر نیست."
 MSG_INVALID_MOBILE = "شماره همراه معتبر نیست؛ نمونه: ۰۹۱۲۱۲۳۴۵۶۷"
 MSG_INVALID_NUMBER = "عدد معتبر نیست"
+MSG_NEGATIVE_AMOUNT = "مبلغ نمی‌تواند منفی باشد"
+MSG_AMOUNT_TOO_LARGE = "مبلغ بزرگ‌تر از آن است که به حروف نوشته شود"
 
 # --------------------------------------------------------------------------
 # Digits
@@ -373,3 +379,54 @@ def parse_number(text: str, *, allow_decimal: bool = False) -> int | Decimal:
         return Decimal(plain)
     except InvalidOperation as exc:  # pragma: no cover - the regex already guarantees a valid literal
         raise ValueError(MSG_INVALID_NUMBER) from exc
+
+
+# --------------------------------------------------------------------------
+# Amounts in words («به حروف»)
+# --------------------------------------------------------------------------
+
+_ONES = ("", "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه")
+_TEENS = ("ده", "یازده", "دوازده", "سیزده", "چهارده", "پانزده", "شانزده", "هفده", "هجده", "نوزده")
+_TENS = ("", "", "بیست", "سی", "چهل", "پنجاه", "شصت", "هفتاد", "هشتاد", "نود")
+_HUNDREDS = ("", "صد", "دویست", "سیصد", "چهارصد", "پانصد", "ششصد", "هفتصد", "هشتصد", "نهصد")
+#: Names of the powers of a thousand, from 1000**1 up.
+_SCALES = ("هزار", "میلیون", "میلیارد", "تریلیون", "کوادریلیون")
+#: The first amount :func:`amount_in_words` refuses: a thousand کوادریلیون.
+AMOUNT_WORDS_LIMIT = 1000 ** (len(_SCALES) + 1)
+_AND = " و "
+
+
+def _below_thousand(n: int) -> list[str]:
+    """The parts of 1..999 that «و» joins: hundreds, then tens (or a teen), then ones."""
+    hundreds, rest = divmod(n, 100)
+    parts = [_HUNDREDS[hundreds]] if hundreds else []
+    if 10 <= rest < 20:
+        parts.append(_TEENS[rest - 10])
+    else:
+        tens, ones = divmod(rest, 10)
+        parts += [word for word in (_TENS[tens], _ONES[ones]) if word]
+    return parts
+
+
+# Every scale keeps its count («یک هزار», not «هزار»): the written-amount convention of cheques and financial
+# documents, where a leading word cannot be added to a line that already starts with a count.
+def amount_in_words(n: int) -> str:
+    """Write a non-negative whole amount in Persian words, «و» between parts: 1,234,567,890 → «یک میلیارد و
+    دویست و سی و چهار میلیون و پانصد و شصت و هفت هزار و هشتصد و نود»; 0 → «صفر»."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"amount_in_words() expects an int, not {type(n).__name__}")
+    if n < 0:
+        raise ValueError(MSG_NEGATIVE_AMOUNT)
+    if n >= AMOUNT_WORDS_LIMIT:
+        raise ValueError(MSG_AMOUNT_TOO_LARGE)
+    if n == 0:
+        return "صفر"
+    groups: list[str] = []
+    power = 0
+    while n:
+        n, chunk = divmod(n, 1000)
+        if chunk:
+            words = _AND.join(_below_thousand(chunk))
+            groups.append(f"{words} {_SCALES[power - 1]}" if power else words)
+        power += 1
+    return _AND.join(reversed(groups))

@@ -99,6 +99,7 @@ def _argument_values(session, app) -> dict[str, list]:
         "job_id": [_job(session, app, admin)],
         "signatory_id": session.scalars(select(Signatory.id).order_by(Signatory.id).limit(1)).all(),
         "fmt": ["xlsx", "csv"],
+        "year": session.scalars(select(Cycle.year)).all(),
         "filename": [str(p.relative_to(Path(app.static_folder)))
                      for p in sorted(Path(app.static_folder, "css").glob("*.css"))[:1]],
         "accounts.set_password.token": [link.token],

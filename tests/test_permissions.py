@@ -95,6 +95,9 @@ MATRIX = {
     "can_revoke_award":                    ".    .    .    .    .    x    .    .    .    .    .    .    .    .    .",
     "can_revoke_award[any cycle]":         ".    .    .    .    .    x    .    .    .    .    .    .    x    .    .",
     "can_view_awards":                     "x    .    .    .    .    x    .    .    .    .    .    .    x    .    .",
+    "can_view_press_list":                 "x    .    .    .    .    .    .    .    .    .    x    .    .    .    .",
+    "can_approve_publication":             ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_open_winners_page":               ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "is_signed_in":                        "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
     "can_remind_members[winners]":         ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
     "can_remind_members[oversight]":       ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
@@ -229,6 +232,9 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_revoke_award": lambda u, w: P.can_revoke_award(u, w.cycle.id),
     "can_revoke_award[any cycle]": lambda u, w: P.can_revoke_award(u),
     "can_view_awards": lambda u, w: P.can_view_awards(u),
+    "can_view_press_list": lambda u, w: P.can_view_press_list(u, w.cycle),
+    "can_approve_publication": lambda u, w: P.can_approve_publication(u, w.cycle),
+    "can_open_winners_page": lambda u, w: P.can_open_winners_page(u, w.cycle),
     "is_signed_in": lambda u, w: P.is_signed_in(u),
     "can_remind_members[winners]": lambda u, w: P.can_remind_members(u, C.WINNERS, w.cycle.id),
     "can_remind_members[oversight]": lambda u, w: P.can_remind_members(u, C.OVERSIGHT, w.cycle.id),
@@ -371,3 +377,30 @@ def test_permissions_matrix_holds_for_the_demo_accounts(session, demo):
         if (actual := _row(ask, users)) != expected:
             mismatches.append((key, actual, expected))
     assert mismatches == []
+
+
+# --- chairs the matrix has no column for (it has no ``med*``): each predicate answers yes for that chair --------
+
+#: Predicate -> the committee whose chair (of the cycle, and only of it) it lets through; the MATRIX rows above
+#: already show every other role refused, the committee's plain member included.
+CHAIR_ONLY = {
+    "can_approve_publication": C.MEDIA,
+    "can_open_winners_page": C.MEDIA,
+}
+
+
+@pytest.mark.parametrize("key", list(CHAIR_ONLY))
+def test_permissions_chair_only_predicates_let_that_chair_through(world, key):
+    committee = world.committees[CHAIR_ONLY[key]]
+    chair = _user(seats=(Membership(cycle_id=CYCLE_ID, committee=committee, is_chair=True),))
+    elsewhere = _user(seats=(Membership(cycle_id=OTHER_CYCLE_ID, committee=committee, is_chair=True),))
+    assert CALLS[key](chair, world) is True
+    assert CALLS[key](elsewhere, world) is False
+
+
+@pytest.mark.parametrize("key", list(CHAIR_ONLY))
+def test_permissions_chair_only_predicates_hold_for_the_demo_chair(session, demo, key):
+    session.expire_all()
+    chair = session.scalars(select(User).where(User.username == f"{CHAIR_ONLY[key].value}-chair")).one()
+    world = World(cycle=demo.cycle, category=demo.categories["industry"], committees={}, province_id=0, users={})
+    assert CALLS[key](chair, world) is True

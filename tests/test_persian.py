@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from awards.persian import (
+    AMOUNT_WORDS_LIMIT,
     JALALI_MONTHS,
+    MSG_AMOUNT_TOO_LARGE,
     MSG_INVALID_DATE,
     MSG_INVALID_LEGAL_ID,
     MSG_INVALID_MOBILE,
@@ -17,6 +19,8 @@ from awards.persian import (
     MSG_INVALID_NUMBER,
     MSG_LEGAL_ID_FORMAT,
     MSG_NATIONAL_CODE_FORMAT,
+    MSG_NEGATIVE_AMOUNT,
+    amount_in_words,
     format_jalali_date,
     format_jalali_datetime,
     gregorian_to_jalali,
@@ -1114,3 +1118,78 @@ def test_validators_reject_digits_that_python_int_accepts(foreign_digit):
     assert is_valid_national_code("007622964" + foreign_digit) is False
     with pytest.raises(ValueError):
         validate_mobile("0912123456" + foreign_digit)
+
+
+# --- amounts in words («به حروف») ----------------------------------------------------------------------------
+
+_WORD_VALUES = {
+    **{w: i for i, w in enumerate(("یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه"), start=1)},
+    **{w: i for i, w in enumerate(("ده", "یازده", "دوازده", "سیزده", "چهارده", "پانزده", "شانزده", "هفده",
+                                   "هجده", "نوزده"), start=10)},
+    **{w: i * 10 for i, w in enumerate(("بیست", "سی", "چهل", "پنجاه", "شصت", "هفتاد", "هشتاد", "نود"), start=2)},
+    **{w: i * 100 for i, w in enumerate(("صد", "دویست", "سیصد", "چهارصد", "پانصد", "ششصد", "هفتصد", "هشتصد",
+                                         "نهصد"), start=1)},
+}
+_SCALE_VALUES = {"هزار": 10**3, "میلیون": 10**6, "میلیارد": 10**9, "تریلیون": 10**12, "کوادریلیون": 10**15}
+
+
+def _parse_words(text: str) -> int:
+    """A reference reader for the test: sum each «و»-joined group, multiplied by the scale word closing it."""
+    if text == "صفر":
+        return 0
+    total = group = 0
+    for part in text.split(" و "):
+        words = part.split(" ")
+        assert words[0] in _WORD_VALUES, part
+        group += _WORD_VALUES[words[0]]
+        assert len(words) <= 2, part
+        if len(words) == 2:
+            total += group * _SCALE_VALUES[words[1]]
+            group = 0
+    return total + group
+
+
+@pytest.mark.parametrize(("amount", "words"), [
+    (0, "صفر"),
+    (1, "یک"),
+    (11, "یازده"),
+    (20, "بیست"),
+    (101, "صد و یک"),
+    (1_000, "یک هزار"),
+    (1_000_000, "یک میلیون"),
+    (1_234_567_890,
+     "یک میلیارد و دویست و سی و چهار میلیون و پانصد و شصت و هفت هزار و هشتصد و نود"),
+])
+def test_amount_in_words_listed_values(amount, words):
+    assert amount_in_words(amount) == words
+
+
+def test_amount_in_words_skips_empty_groups():
+    assert amount_in_words(1_000_001) == "یک میلیون و یک"
+    assert amount_in_words(2_000_000_000_015) == "دو تریلیون و پانزده"
+
+
+def test_amount_in_words_negative_is_refused():
+    with pytest.raises(ValueError, match=MSG_NEGATIVE_AMOUNT):
+        amount_in_words(-1)
+
+
+def test_amount_in_words_beyond_the_last_scale_is_refused():
+    assert amount_in_words(AMOUNT_WORDS_LIMIT - 1).startswith("نهصد و نود و نه کوادریلیون")
+    with pytest.raises(ValueError, match=MSG_AMOUNT_TOO_LARGE):
+        amount_in_words(AMOUNT_WORDS_LIMIT)
+
+
+@pytest.mark.parametrize("value", [True, 1.0, Decimal(1), "1"])
+def test_amount_in_words_non_int_raises_type_error(value):
+    with pytest.raises(TypeError):
+        amount_in_words(value)
+
+
+@given(st.integers(min_value=0, max_value=AMOUNT_WORDS_LIMIT - 1))
+def test_amount_in_words_is_well_formed_and_reads_back(amount):
+    words = amount_in_words(amount)
+    assert words == words.strip()
+    assert "  " not in words
+    assert all(w in _WORD_VALUES or w in _SCALE_VALUES or w in ("و", "صفر") for w in words.split(" "))
+    assert _parse_words(words) == amount

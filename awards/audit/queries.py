@@ -97,6 +97,9 @@ ACTION_LABELS = {
     "results.propose": _l("پیشنهاد نتیجهٔ رشته"),
     "results.confirm": _l("تأیید نهایی نتیجهٔ رشته"),
     "results.resolve_tie": _l("تعیین ترتیب نامزدهای هم‌امتیاز"),
+    "publication.save_intro": _l("نوشتن متن آغاز خبرنامه"),
+    "publication.approve": _l("تأیید فهرست برگزیدگان برای انتشار"),
+    "publication.open": _l("باز کردن صفحهٔ عمومی برگزیدگان"),
     "sheet.submit": _l("ارسال برگهٔ امتیاز"),
     "user.two_factor_enrol": _l("فعال‌سازی ورود دومرحله‌ای"),
     "user.two_factor_disable": _l("غیرفعال‌سازی ورود دومرحله‌ای"),
@@ -123,6 +126,7 @@ OBJECT_LABELS = {
     "committee": _l("کمیته"),
     "conflict": _l("تعارض منافع"),
     "job": _l("کار پس‌زمینه"),
+    "publication": _l("انتشار برگزیدگان"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).
@@ -207,6 +211,10 @@ FIELD_LABELS = {
     "proposal_digest": _l("چکیدهٔ پیشنهاد"),
     "proposed_at": _l("زمان پیشنهاد"),
     "finalised_at": _l("زمان نهایی‌شدن"),
+    "intro": _l("متن آغاز خبرنامه"),
+    "category_ids": _l("رشته‌های منتشرشده"),
+    "approved_at": _l("زمان تأیید"),
+    "opened_at": _l("زمان باز شدن صفحهٔ عمومی"),
     "revoked_at": _l("زمان لغو"),
     # imports, printing and jobs
     "file": _l("پرونده"),

@@ -16,6 +16,7 @@ from awards.models.notification import Notification, NotificationOptOut
 from awards.models.password_link import PasswordLink
 from awards.models.pending_form import PendingForm
 from awards.models.province import Province
+from awards.models.publication import Publication
 from awards.models.score import Assignment, Score, ScoreSheet
 from awards.models.setting import Setting
 from awards.models.two_factor import RecoveryCode, TotpCredential
@@ -45,6 +46,7 @@ __all__ = [
     "PasswordLink",
     "PendingForm",
     "Province",
+    "Publication",
     "RecoveryCode",
     "Score",
     "ScoreSheet",

@@ -42,12 +42,21 @@ def _free_port() -> int:
 SERVED_ENV: dict[str, dict[str, str]] = {}
 
 
+#: The command that prepares a served app's database, by name.
+PREPARATIONS = {
+    "seed-demo": ["seed-demo"],
+    "seed-demo-final": ["seed-demo", "--stage", "final"],
+    "init": ["init", "--username", INIT_USERNAME, "--full-name", INIT_FULL_NAME],
+}
+
+
 @contextmanager
 def _serve(tmp: Path, *, prepare: str = "seed-demo", production: bool = False):
     """Prepare a fresh database, serve the app (and the job consumer) on a free port; yield its URL.
 
-    ``prepare`` is ``seed-demo`` (the 1404 demo) or ``init`` (an empty installation with one organizer,
-    ``INIT_USERNAME``, as the secretariat sets it up: ``flask --app wsgi init``)."""
+    ``prepare`` (a key of :data:`PREPARATIONS`) is ``seed-demo`` (the 1404 demo), ``seed-demo-final`` (that demo
+    after the ceremony) or ``init`` (an empty installation with one organizer, ``INIT_USERNAME``, as the
+    secretariat sets it up: ``flask --app wsgi init``)."""
     with fresh_database_url(tmp, "e2e") as database_url:
         env = dict(os.environ)
         env.update({
@@ -72,13 +81,9 @@ def _serve(tmp: Path, *, prepare: str = "seed-demo", production: bool = False):
                         "AWARDS_REDIS_PREFIX": f"tandis-e2e-{os.getpid()}-{port}", "AWARDS_WEB_WORKERS": "2",
                         "AWARDS_BIND": f"127.0.0.1:{port}", "AWARDS_REQUEST_LOG": "0"})
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+        command = PREPARATIONS[prepare]
         if prepare == "init":
-            command = ["init", "--username", INIT_USERNAME, "--full-name", INIT_FULL_NAME]
             env["AWARDS_INIT_PASSWORD"] = INIT_PASSWORD
-        elif prepare == "seed-demo":
-            command = ["seed-demo"]
-        else:
-            raise ValueError(f"unknown preparation {prepare!r}")
         seeded = subprocess.run([*flask, *command], cwd=ROOT, env=env, capture_output=True, text=True)
         env.pop("AWARDS_INIT_PASSWORD", None)
         if seeded.returncode != 0:
@@ -132,6 +137,13 @@ def live_server(tmp_path_factory):
 def fresh_server(tmp_path_factory):
     """A demo app of the module's own (the story moves the timeline and freezes results: nobody else sees it)."""
     with _serve(tmp_path_factory.mktemp("e2e-fresh")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def final_server(tmp_path_factory):
+    """A demo app of the module's own carried to its end: results final, the ceremony held, the winners public."""
+    with _serve(tmp_path_factory.mktemp("e2e-final"), prepare="seed-demo-final") as base:
         yield base
 
 

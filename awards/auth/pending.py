@@ -16,19 +16,13 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from awards.kept_fields import NEVER_KEPT, kept_fields
 from awards.models import PendingForm
+
+__all__ = ["KEEP_FOR", "MAX_BYTES", "NEVER_KEPT", "discard", "find", "kept_fields", "stash"]
 
 KEEP_FOR = timedelta(hours=24)
 MAX_BYTES = 200_000
-#: Fields never written down: the form's CSRF token and anything secret.
-NEVER_KEPT = frozenset({"csrf_token", "password", "current_password", "new_password", "confirm_password", "code",
-                        "recovery_code"})
-
-
-def kept_fields(form: MultiDict) -> dict[str, list[str]]:
-    return {name: form.getlist(name) for name in form if name not in NEVER_KEPT and "password" not in name}
-
-
 def stash(session: Session, *, user_id: int, page_path: str, action_path: str, form: MultiDict,
           now: datetime) -> str | None:
     """Keep what ``form`` carried for ``user_id``; return its id, or None when there is nothing (or too much) to keep.

@@ -79,12 +79,12 @@ class Browser:
 
 
 def wait_until_up(base_url: str, *, seconds: float = 60) -> None:
-    """Wait for a server to answer its health check."""
+    """Wait for a server to answer (its sign-in page: /healthz also judges the job consumer)."""
     deadline = time.monotonic() + seconds
     browser = Browser(base_url, timeout=5)
     while True:
         try:
-            if browser.get("/healthz").status < 500:
+            if browser.get("/login").status == 200:
                 return
         except OSError:
             pass

@@ -338,6 +338,43 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _add_judges(app, wanted: int, *, sheets_each: int = 40) -> int:
+    """Bring the judges with open sheets up to ``wanted``: the generated cycle has a few dozen committee members,
+    a 100-judge run needs more. Each new member joins a scoring committee (in turn) and is assigned
+    ``sheets_each`` nominations in evaluation of categories that committee scores. Returns how many were added."""
+    from sqlalchemy import distinct, func, select
+
+    from awards.auth.services import create_user
+    from awards.db import db
+    from awards.models import Assignment, Criterion, Cycle, Membership, Nomination, User
+
+    with app.app_context():
+        s = db.session
+        have = s.scalar(select(func.count(distinct(Assignment.member_id))))
+        missing = max(0, wanted - have)
+        if not missing:
+            return 0
+        cycle_id = s.scalar(select(Cycle.id))
+        scoring = sorted(s.scalars(select(distinct(Criterion.committee_id))))
+        nominations = {committee_id: list(s.scalars(
+            select(Nomination.id).where(Nomination.state == "in_evaluation", Nomination.category_id.in_(
+                select(Criterion.category_id).where(Criterion.committee_id == committee_id)))
+            .order_by(Nomination.id))) for committee_id in scoring}
+        admin = s.scalar(select(User).where(User.is_organizer.is_(True)).order_by(User.id).limit(1))
+        for i in range(missing):
+            committee_id = scoring[i % len(scoring)]
+            user = create_user(s, username=f"bench-judge-{i + 1}", password=PASSWORD, full_name=f"داور آزمون {i + 1}",
+                               organisation=f"نهاد آزمون {i + 1}", actor=admin, check_password=False)
+            s.add(Membership(cycle_id=cycle_id, committee_id=committee_id, user_id=user.id))
+            pool = nominations[committee_id]
+            start = (i * sheets_each) % max(len(pool), 1)
+            for nomination_id in (pool[start:] + pool[:start])[:sheets_each]:
+                s.add(Assignment(nomination_id=nomination_id, committee_id=committee_id, member_id=user.id))
+        s.commit()
+        db.session.remove()
+    return missing
+
+
 def _open_work(app):
     """Committee codes, every (member, nomination, committee) with a sheet still to submit, nominations'
     categories, criteria (id, max) per category and committee, and the number of sheets now."""
@@ -492,6 +529,7 @@ def mode_concurrency(url: str, instance: Path, judges: int, seconds: float, serv
     from tests.live_client import Browser
 
     app = _app(url, instance)
+    added = _add_judges(app, judges)
     codes, open_work, categories, criteria, sheets_before = _open_work(app)
     work: dict[str, list[tuple[int, int]]] = {}
     for username, nomination_id, committee_id in open_work:
@@ -518,7 +556,8 @@ def mode_concurrency(url: str, instance: Path, judges: int, seconds: float, serv
             server.wait(timeout=60)
     lost, duplicated, sheets_after = _check_sheets(app, run.expected)
     served_by = ("flask run (threaded)" if kind == "sqlite" else "gunicorn") if served else "test client"
-    return _summary(run.stats, run.latencies, judges=len(chosen), elapsed=elapsed, served=served_by, lost=lost,
+    return _summary(run.stats, run.latencies, judges=len(chosen), added_judges=added, elapsed=elapsed,
+                    served=served_by, lost=lost,
                     duplicated=duplicated, new_sheets=sheets_after - sheets_before)
 
 

@@ -26,7 +26,6 @@ from awards.models import User
 from awards.navigation import nav_items
 from awards.redirects import safe_next
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: What a user who must change their password may still reach.
 FORCED_CHANGE_ALLOWED = frozenset({"accounts.change_password", "auth.logout", "static", "main.set_language"})
 #: What an organizer or chair who must still set up two-factor sign-in may reach.

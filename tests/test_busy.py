@@ -211,6 +211,12 @@ def test_pages_exports_verification_and_backup_run_while_another_writer_holds_th
 # ----------------------------------------------------------------------------------------------- PostgreSQL
 
 
+def _short_lock_timeout(dbapi_connection, _record) -> None:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '300ms'")
+    dbapi_connection.commit()  # a SET inside a transaction would be undone by the pool's rollback
+
+
 @pytest.mark.postgres_only
 def test_postgresql_lock_timeout_gets_try_again_page_with_fields_kept(app, client, session, demo, login_as):
     steel = nomination_named(session, STEEL)
@@ -220,13 +226,17 @@ def test_postgresql_lock_timeout_gets_try_again_page_with_fields_kept(app, clien
     token = csrf_token(client, "/")
     engine = app.extensions["awards_db"].engine
     engine.dispose()
-    event.listen(engine, "connect", lambda dbapi, _record: dbapi.execute("SET lock_timeout = '300ms'"))
+    event.listen(engine, "connect", _short_lock_timeout)
     # Another transaction holds the category's row lock (finalisation does): saving a sheet waits for it.
     session.execute(select(Category).where(Category.id == steel.category_id).with_for_update())
-    try:
-        response = client.post(sheet_url(steel), data={"csrf_token": token, **data})
-    finally:
-        session.rollback()
+    answers = []
+    poster = threading.Thread(target=lambda: answers.append(
+        client.post(sheet_url(steel), data={"csrf_token": token, **data})))
+    poster.start()
+    poster.join(timeout=60)
+    session.rollback()  # free the row (also if the post were still waiting: the test must not hang)
+    poster.join()
+    [response] = answers
     assert response.status_code == 503
     kept = _resend_form(response.get_data(as_text=True))
     assert kept["comment"] == ["نظر"]

@@ -70,9 +70,15 @@ class Browser:
     def post(self, path: str, data: dict) -> Answer:
         return self.request("POST", path, data)
 
-    def login(self, username: str, password: str) -> None:
+    def login(self, username: str, password: str, *, busy_retries: int = 5) -> None:
+        """Sign in through the form; a busy 503 is sent again after a moment (the user would retype the
+        password the try-again page does not keep)."""
         token = csrf(self.get("/login").text)
         answer = self.post("/login", {"username": username, "password": password, "csrf_token": token})
+        while answer.status == 503 and busy_retries > 0:
+            busy_retries -= 1
+            time.sleep(1)
+            answer = self.post("/login", {"username": username, "password": password, "csrf_token": token})
         if answer.status != 302:
             raise RuntimeError(f"login as {username} failed: {answer.status}")
         self.get(urlsplit(answer.location).path or "/")

@@ -455,7 +455,7 @@ class _JudgesRun:
         self.make_browser, self.work, self.codes = make_browser, work, codes
         self.categories, self.criteria, self.seconds = categories, criteria, seconds
         self.stats = {"requests": 0, "http_500": 0, "http_503": 0, "other_errors": 0, "saved": 0, "submitted": 0,
-                      "inbox_loads": 0, "exhausted": 0}
+                      "inbox_loads": 0, "exhausted": 0, "judge_failures": 0}
         self.latencies: list[float] = []
         self.expected: dict[tuple[int, int, str], str] = {}  # the last acknowledged save per sheet -> state
         self.lock = threading.Lock()
@@ -478,6 +478,15 @@ class _JudgesRun:
         return answer
 
     def judge(self, username: str) -> None:
+        try:
+            self._judge(username)
+        except Exception as error:
+            with self.lock:
+                self.stats["judge_failures"] += 1
+            self.ready.abort()  # the run stops at once rather than waiting for a judge who will not come
+            raise RuntimeError(f"judge {username} failed") from error
+
+    def _judge(self, username: str) -> None:
         from tests.live_client import csrf
 
         browser = self.make_browser()

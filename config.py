@@ -138,6 +138,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     REQUEST_LOG = False
     REQUIRE_TOTP = False  # tests that need it turn it on
+    SQLITE_STRICT_WRITERS = True  # a request writing outside its write transaction fails the test (awards.db)
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105  (fast hashing, tests only)
 
 

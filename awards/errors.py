@@ -6,9 +6,14 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from redis.exceptions import RedisError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from awards.db import db
+from awards.db import db, is_busy_error
+from awards.kept_fields import kept_fields
+
+#: Seconds a "try again" answer asks the browser (and any client) to wait.
+RETRY_AFTER_SECONDS = 2
 
 
 class DomainError(Exception):
@@ -33,11 +38,12 @@ class InvalidTransition(DomainError):
 
 
 def register_error_pages(app: Flask) -> None:
-    """Render Persian pages for 400, 403, 404, 405, 413, 429, 500, and 503 when Redis does not answer."""
+    """Render Persian pages for 400, 403, 404, 405, 413, 429, 500, and 503 when Redis does not answer or the
+    database stayed busy past its bounded wait (a "try again" page that keeps what was typed)."""
     for code_or_exception, handler in (
         (400, _bad_request), (403, _forbidden), (404, _not_found), (OverflowError, _number_too_large),
         (405, _method_not_allowed), (413, _too_large), (429, _too_many), (RedisError, _store_unreachable),
-        (500, _server_error),
+        (OperationalError, _database_busy), (500, _server_error),
     ):
         app.register_error_handler(code_or_exception, handler)
 
@@ -96,6 +102,26 @@ def _store_unreachable(err: RedisError):
     current_app.logger.warning("Redis unreachable on %s: %s", request.path, err)
     return _page(503, _("سامانه موقتاً در دسترس نیست"),
                  _("بخشی از سامانه موقتاً پاسخ نمی‌دهد. چند دقیقه بعد دوباره تلاش کنید."))
+
+
+def _database_busy(err: Exception):
+    """Another writer held the lock past the bounded wait (SQLite), or a lock timeout, deadlock or
+    serialization failure (PostgreSQL): nothing was saved, so offer the same request again, typed values kept."""
+    if not is_busy_error(err):
+        raise err  # any other database failure stays a 500 (and propagates in tests)
+    _rollback()
+    current_app.logger.warning("database busy on %s %s: %s", request.method, request.path, err)
+    resend = None
+    if request.method == "POST":
+        fields = kept_fields(request.form)
+        resend = {"action": request.full_path.rstrip("?"), "fields": fields,
+                  "dropped_secrets": any(name not in fields and name != "csrf_token" for name in request.form),
+                  "dropped_files": any(file.filename for file in request.files.values())}
+    body = render_template("errors/busy.html", title=_("سامانه لحظه‌ای شلوغ است؛ دوباره بفرستید"),
+                           message=_("درخواست شما ثبت نشد، چون سامانه همین لحظه کار دیگری را ثبت می‌کرد. "
+                                     "نوشته‌هایتان نگه داشته شد: چند ثانیه بعد دوباره بفرستید."),
+                           resend=resend, again=request.full_path.rstrip("?"), error_page=True)
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _server_error(_err):

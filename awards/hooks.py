@@ -13,13 +13,19 @@ from sqlalchemy import select
 from awards import clock, permissions
 from awards.audit.services import reset_client_address, set_client_address
 from awards.auth import passwords, pending, two_factor
-from awards.db import db, reset_write_intent, set_write_intent, write_intent
+from awards.db import (
+    begin_writing,
+    db,
+    reset_write_intent,
+    set_write_intent,
+    unwatch_reader_writes,
+    watch_reader_writes,
+)
 from awards.labels import LABELS
 from awards.models import User
 from awards.navigation import nav_items
 from awards.redirects import safe_next
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: What a user who must change their password may still reach.
 FORCED_CHANGE_ALLOWED = frozenset({"accounts.change_password", "auth.logout", "static", "main.set_language"})
 #: What an organizer or chair who must still set up two-factor sign-in may reach.
@@ -115,7 +121,7 @@ def keep_expired_post():
                                                                                       "static"):
         return None
     page = safe_next(_same_site_path(request.referrer)) or request.path
-    with write_intent(True):
+    with begin_writing(db.session):
         form_id = pending.stash(db.session, user_id=user_id, page_path=page, action_path=request.path,
                                 form=request.form, now=clock.wall_now())
         db.session.commit()
@@ -130,7 +136,9 @@ def keep_expired_post():
 def forget_restored_form():
     """The user sent a form after theirs was offered back: the kept copy has done its work."""
     if request.method == "POST" and current_user.is_authenticated and "pending_form" in session:
-        pending.discard(db.session, form_id=session.pop("pending_form"), user_id=current_user.id)
+        with begin_writing(db.session):
+            pending.discard(db.session, form_id=session.pop("pending_form"), user_id=current_user.id)
+            db.session.commit()
 
 
 def restored_form():
@@ -146,7 +154,10 @@ def restored_form():
 def init_request_hooks(app: Flask) -> None:
     @app.before_request
     def _begin_request():
-        request.environ["awards.write_token"] = set_write_intent(request.method not in SAFE_METHODS)
+        # Every request reads as a reader; the write transaction is run_service's (awards.db.begin_writing).
+        request.environ["awards.write_token"] = set_write_intent(False)
+        request.environ["awards.watch_token"] = watch_reader_writes(
+            "raise" if current_app.config.get("SQLITE_STRICT_WRITERS") else "warn")
         request.environ["awards.address_token"] = set_client_address(request.remote_addr)
 
     @app.before_request
@@ -173,6 +184,9 @@ def init_request_hooks(app: Flask) -> None:
         token = request.environ.pop("awards.write_token", None)
         if token is not None:
             reset_write_intent(token)
+        token = request.environ.pop("awards.watch_token", None)
+        if token is not None:
+            unwatch_reader_writes(token)
         token = request.environ.pop("awards.address_token", None)
         if token is not None:
             reset_client_address(token)

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from awards import clock
 from awards.audit.services import record
-from awards.db import db, write_intent
+from awards.db import db, unwatch_reader_writes, watch_reader_writes, write_intent
 from awards.enums import JobState
 from awards.models import Job, Setting
 from config import INSTANCE_DIR
@@ -78,13 +78,23 @@ def with_app(func: Callable[[], object]) -> object:
     """Call ``func`` inside an app context: the current one, or the worker's own app."""
     global _worker_app
     if has_app_context():
-        return func()
+        return _as_worker(func)
     if _worker_app is None:
         if _app_factory is None:
             raise RuntimeError("a task ran outside an app context before awards.tasks set the app factory")
         _worker_app = _app_factory()
     with _worker_app.app_context():
-        return func()
+        return _as_worker(func)
+
+
+def _as_worker(func: Callable[[], object]) -> object:
+    # A task writes as the consumer does (BEGIN IMMEDIATE on SQLite), also when it runs inline in a request.
+    watch = watch_reader_writes(None)
+    try:
+        with write_intent(True):
+            return func()
+    finally:
+        unwatch_reader_writes(watch)
 
 
 def real_now() -> datetime:

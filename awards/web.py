@@ -3,7 +3,8 @@
 A route loads its objects (404), checks its permission (403), validates its form, then hands the service call to
 ``run_service``, which
 
-- runs it;
+- runs it as the request's write transaction (``awards.db.begin_writing``: on SQLite the write lock is taken
+  for the service and its commit only; a lock not free within the bounded wait gives the "try again" page);
 - on a refusal (``DomainError``, including the several-fields-at-once kind such as ``FormErrors``) rolls the
   session back and shows the message beside the form field it names, so the route re-renders the form with
   everything typed kept; a refusal that names no field of the form is flashed, and the browser is sent ``back``
@@ -27,6 +28,7 @@ from werkzeug.wrappers import Response
 from wtforms import FieldList, FormField
 
 from awards import clock
+from awards.db import begin_writing
 from awards.drafts import services as drafts
 from awards.errors import DomainError
 from awards.extensions import db
@@ -71,19 +73,26 @@ def run_service(
         if not isinstance(to, str):
             raise ValueError("run_service: a route without a form needs `back` (or `to` as a URL)")
         back = to
-    try:
-        value = action()
-    except DomainError as error:
-        db.session.rollback()
-        if on_refusal is not None:
-            on_refusal(error)
+    # The write transaction spans the service and its commit only (on SQLite: the write lock, for milliseconds);
+    # loading before and rendering after read as a reader.
+    with begin_writing(db.session):
+        try:
+            value = action()
+        except DomainError as error:
+            db.session.rollback()
+            if on_refusal is not None:
+                on_refusal(error)
+                db.session.commit()
+            refusal = error
+        else:
+            refusal = None
+            _clear_sent_draft()
             db.session.commit()
-        if form is not None and _attach(form, error, field=field, fields=fields or {}):
+    if refusal is not None:
+        if form is not None and _attach(form, refusal, field=field, fields=fields or {}):
             return None
-        flash(error.message, refusal_category)
+        flash(refusal.message, refusal_category)
         return redirect(back) if back is not None else None
-    _clear_sent_draft()
-    db.session.commit()
     if then is not None and (response := then(value)) is not None:
         return response
     message = done(value) if callable(done) else done
@@ -99,14 +108,15 @@ def run_service(
 def run_json_service(action: Callable[[], T], *, answer: Callable[[T], Mapping[str, Any]]) -> Response:
     """Run ``action`` for a page's script: commit and answer ``answer(value)`` as JSON, or roll back and answer
     ``{"error": message, "field": name}`` with the refusal's ``http_status`` (400 unless it names another)."""
-    try:
-        value = action()
-    except DomainError as error:
-        db.session.rollback()
-        response = jsonify(error=error.message, field=error.field)
-        response.status_code = getattr(error, "http_status", 400)
-        return response
-    db.session.commit()
+    with begin_writing(db.session):  # as run_service: the write lock for the service and its commit only
+        try:
+            value = action()
+        except DomainError as error:
+            db.session.rollback()
+            response = jsonify(error=error.message, field=error.field)
+            response.status_code = getattr(error, "http_status", 400)
+            return response
+        db.session.commit()
     return jsonify(dict(answer(value)))
 
 

@@ -16,16 +16,13 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from awards.drafts.services import is_kept_name
+from awards.kept_fields import NEVER_KEPT, kept_fields
 from awards.models import PendingForm
+
+__all__ = ["KEEP_FOR", "MAX_BYTES", "NEVER_KEPT", "discard", "find", "kept_fields", "stash"]
 
 KEEP_FOR = timedelta(hours=24)
 MAX_BYTES = 200_000
-
-
-def kept_fields(form: MultiDict) -> dict[str, list[str]]:
-    """What an expired post may keep: the same rule as an autosaved draft (``awards.drafts``)."""
-    return {name: form.getlist(name) for name in form if is_kept_name(name)}
 
 
 def stash(session: Session, *, user_id: int, page_path: str, action_path: str, form: MultiDict,

@@ -51,18 +51,22 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
-    if form.validate_on_submit() and (response := run_service(
-            lambda: _check_password(form), form=form, field="password", then=lambda found: _sign_in(form, *found),
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    # The slow password hash runs before the write transaction: sign-ins do not queue on SQLite's write lock.
+    user = services.check_credentials(db.session, username=form.username.data, password=form.password.data)
+    if (response := run_service(
+            lambda: _record_sign_in(user), form=form, field="password", then=lambda found: _sign_in(form, *found),
             done=lambda found: _("خوش آمدید، %(name)s.", name=found[0].full_name),
             to=next_or_home(request.args.get("next")))) is not None:
         return response
     return render_template("auth/login.html", form=form)
 
 
-def _check_password(form: LoginForm) -> tuple[User, bool]:
-    """The user the name and password match (and whether a second step follows), or a refusal beside the password."""
-    user = services.authenticate(db.session, username=form.username.data, password=form.password.data)
-    if user is None:
+def _record_sign_in(user: User | None) -> tuple[User, bool]:
+    """The user whose name and password matched (and whether a second step follows), or a refusal beside the
+    password."""
+    if user is None or services.record_login(db.session, user=user) is None:
         raise DomainError(_("نام کاربری یا گذرواژه درست نیست."), field="password")
     return user, two_factor.credential(db.session, user=user) is not None
 

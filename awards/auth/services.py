@@ -66,7 +66,15 @@ def create_user(
 
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
-    """Return the active user whose password matches, or None (disabled accounts never sign in)."""
+    """Return the active user whose password matches, or None (disabled accounts never sign in); record the
+    sign-in. Side effects: :func:`record_login`."""
+    user = check_credentials(session, username=username, password=password)
+    return record_login(session, user=user) if user is not None else None
+
+
+def check_credentials(session: Session, *, username: str, password: str) -> User | None:
+    """Return the active user whose password matches, or None. Reads only: the deliberately slow hash can run
+    before the write transaction (on SQLite, outside the write lock) and :func:`record_login` after it."""
     global _DUMMY_HASH
     user = session.scalar(select(User).where(User.username == (username or "").strip().lower()))
     if user is None:
@@ -75,6 +83,14 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
         verify_password(_DUMMY_HASH, password or "")
         return None
     if not verify_password(user.password_hash, password or "") or not user.active:
+        return None
+    return user
+
+
+def record_login(session: Session, *, user: User) -> User | None:
+    """Stamp and audit the sign-in of ``user`` (whose password was checked); None if the account was disabled
+    since. Side effects: sets ``last_login_at``, appends a ``user.login`` audit event."""
+    if not user.active:
         return None
     user.last_login_at = utcnow()
     record(session, actor=user, action="user.login", object_type="user", object_id=user.id)

@@ -24,6 +24,7 @@ from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from redis.exceptions import RedisError
+from sqlalchemy.exc import OperationalError
 
 from awards import clock
 from awards.auth.sessions import (
@@ -38,7 +39,7 @@ from awards.auth.sessions import (
     remember_alive,
     session_alive,
 )
-from awards.db import db
+from awards.db import db, is_busy_error
 
 # Flask-Login's keys: the anonymous cookie must never carry them.
 USER_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
@@ -175,7 +176,14 @@ class ServerSideSessionInterface(SessionInterface):
         if session.record is not None:
             if session.modified or session.new_token:
                 _release_request_transaction(self.store)
-                self.store.save_data(session.record.id, dumps_data(session))
+                try:
+                    self.store.save_data(session.record.id, dumps_data(session))
+                except OperationalError as error:
+                    if not is_busy_error(error):
+                        raise
+                    # The database stayed busy past its bounded wait: the answer still goes out; this
+                    # request's session changes (a flash, say) are lost, the sign-in itself is not.
+                    app.logger.warning("session %s not saved, database busy: %s", session.record.id, error)
             if session.new_token:
                 until = session.record.renewed_at + app.permanent_session_lifetime
                 response.set_cookie(name, session.new_token, expires=until, httponly=httponly,

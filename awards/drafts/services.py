@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from awards.errors import DomainError
+from awards.kept_fields import is_kept_name
 from awards.models import FormDraft
 from awards.models.form_draft import MAX_FIELDS_BYTES, MAX_KEY_LENGTH
 
@@ -33,8 +34,6 @@ MAX_PER_USER = 100
 MAX_FIELDS = 500
 MAX_NAME_LENGTH = 200
 #: Fields never written down: the form's CSRF token and anything secret (any name with "password" in it, too).
-NEVER_KEPT = frozenset({"csrf_token", "password", "current_password", "new_password", "confirm_password", "code",
-                        "recovery_code"})
 #: A local path: one leading slash (not two: that would name another host), no backslash, no space or control.
 _LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
 
@@ -49,11 +48,6 @@ class DraftTooLarge(DomainError):
     """The draft is over :data:`MAX_BYTES`: nothing was saved (the previous draft, if any, stays)."""
 
     http_status = 413
-
-
-def is_kept_name(name: str) -> bool:
-    """Whether a field called ``name`` may be written down (no CSRF token, no secret)."""
-    return name not in NEVER_KEPT and "password" not in name
 
 
 def form_key(path: str, query: str = "", name: str = "") -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from awards import i18n, permissions
 from awards.cycles.queries import current_cycle
+from awards.db import begin_writing
 from awards.enums import CommitteeCode
 from awards.extensions import db
 from awards.labels import LABELS, TIMELINE_FIELD_LABELS
@@ -73,6 +74,7 @@ def set_language(code: str):
         abort(404)
     session["language"] = code
     if permissions.can_save_language(current_user):
-        notifications.set_language(db.session, user=current_user._get_current_object(), language=code)
-        db.session.commit()
+        with begin_writing(db.session):
+            notifications.set_language(db.session, user=current_user._get_current_object(), language=code)
+            db.session.commit()
     return redirect(next_or_home(request.form.get("next")))

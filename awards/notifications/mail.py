@@ -112,7 +112,9 @@ def send_pending(session: Session, *, config: Mapping, limit: int = BATCH) -> in
         try:
             message = build_message(notification=notification, user=user, sender=config["MAIL_FROM"],
                                     base_url=config.get("PUBLIC_BASE_URL"))
-            deliver(message, config=config, name=outbox_name(notification))
+            name = outbox_name(notification)
+            session.commit()  # end the read (a writer's on SQLite: the write lock) before talking to the server
+            deliver(message, config=config, name=name)
         except Exception as exc:  # the server refused or was unreachable: give the row back for a later sweep
             log.warning("notification %s: mail not sent", notification_id, exc_info=True)
             session.rollback()

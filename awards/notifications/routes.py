@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from awards import permissions
+from awards.db import begin_writing
 from awards.extensions import db
 from awards.notifications import kinds, mail, services
 from awards.notifications.forms import ActionForm, OptOutForm
@@ -61,10 +62,11 @@ def read(notification_id: int):
     _require(permissions.can_read_notifications)
     if not ActionForm().validate_on_submit():
         abort(400)
-    notification = services.mark_read(db.session, user=current_user, notification_id=notification_id)
-    if notification is None:
-        abort(404)
-    db.session.commit()
+    with begin_writing(db.session):
+        notification = services.mark_read(db.session, user=current_user, notification_id=notification_id)
+        if notification is None:
+            abort(404)
+        db.session.commit()
     link = notification.link
     if link and link.startswith("/") and not link.startswith("//"):
         return redirect(link)
@@ -77,8 +79,9 @@ def read_all():
     _require(permissions.can_read_notifications)
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.mark_all_read(db.session, user=current_user)
-    db.session.commit()
+    with begin_writing(db.session):
+        services.mark_all_read(db.session, user=current_user)
+        db.session.commit()
     flash(_("همهٔ اعلان‌ها خوانده شد."), "success")
     return redirect(url_for(".index"))
 

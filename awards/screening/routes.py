@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 
 from awards import permissions, queues
 from awards.cycles.queries import current_cycle
+from awards.db import begin_writing
 from awards.enums import NominationAction
 from awards.errors import DomainError
 from awards.extensions import db
@@ -76,23 +77,24 @@ def _bulk(allowed, decide, endpoint: str, done_message):
               "danger")
         return redirect(url_for(endpoint, **_filters()))
     done: list[str] = []
-    for nomination_id in ids:
-        nomination = queries.nomination_for_decision(db.session, nomination_id)
-        if nomination is None:
-            flash(_("پرونده %(id)s یافت نشد.", id=nomination_id), "danger")
-            continue
-        name = nomination.nominee_name
-        if not allowed(current_user, nomination.cycle):
-            flash(_("«%(name)s»: اجازهٔ این کار را در این دوره ندارید.", name=name), "danger")
-            continue
-        try:
-            with db.session.begin_nested():
-                decide(nomination)
-        except DomainError as err:
-            flash(_("«%(name)s»: %(reason)s", name=name, reason=err.message), "danger")
-        else:
-            done.append(name)
-    db.session.commit()
+    with begin_writing(db.session):  # one write transaction for the batch (SQLite: BEGIN IMMEDIATE)
+        for nomination_id in ids:
+            nomination = queries.nomination_for_decision(db.session, nomination_id)
+            if nomination is None:
+                flash(_("پرونده %(id)s یافت نشد.", id=nomination_id), "danger")
+                continue
+            name = nomination.nominee_name
+            if not allowed(current_user, nomination.cycle):
+                flash(_("«%(name)s»: اجازهٔ این کار را در این دوره ندارید.", name=name), "danger")
+                continue
+            try:
+                with db.session.begin_nested():
+                    decide(nomination)
+            except DomainError as err:
+                flash(_("«%(name)s»: %(reason)s", name=name, reason=err.message), "danger")
+            else:
+                done.append(name)
+        db.session.commit()
     if done:
         flash(done_message(len(done)), "success")
     return redirect(url_for(endpoint, **_filters()))

@@ -11,7 +11,12 @@ or ``make bench-scale``. Environment (all optional):
   database ``<its name>_bench_<N>`` (dropped first);
 * ``BENCH_DBS=sqlite,postgresql``: which databases to run on;
 * ``BENCH_REPEAT=5``: timed requests per page (after one warm-up); the median is reported;
-* ``BENCH_JUDGES=4``, ``BENCH_SECONDS=10``: the concurrency run's simulated judges and its duration.
+* ``BENCH_JUDGES=4``, ``BENCH_SECONDS=10``: the concurrency run's simulated judges and its duration
+  (issue 14's run: ``BENCH_JUDGES=100 BENCH_SECONDS=120``);
+* ``BENCH_SERVED=1`` (``--served``): the concurrency run talks HTTP to a real server process started as
+  ``make run`` serves (``flask run``, threaded) on SQLite and as ``make serve`` does (gunicorn with
+  ``deploy/gunicorn.conf.py``, ``AWARDS_WEB_WORKERS`` workers) on PostgreSQL; otherwise test clients in-process;
+* ``BENCH_STEPS=concurrency`` (``--steps``): run only some steps after seeding.
 
 For each database and N, every step runs in a fresh subprocess (no shared caches or memory peaks):
 
@@ -21,9 +26,10 @@ For each database and N, every step runs in a fresh subprocess (no shared caches
    screening);
 3. results: ``load_results`` of the largest category against one plain SQL aggregate of the same committee
    means (the ratio);
-4. concurrency: ``BENCH_JUDGES`` threads, each a committee member with their own test client, load the inbox
-   and save (then submit) their open sheets for ``BENCH_SECONDS``: HTTP 500s, lost or duplicated sheets,
-   throughput;
+4. concurrency: ``BENCH_JUDGES`` threads, each a committee member with a browser of their own (a test client,
+   or HTTP to a served process), reload the inbox and save (then submit) their open sheets for ``BENCH_SECONDS``,
+   then keep reloading: HTTP 500s, busy 503s (sent again, as the page's button does), lost or duplicated sheets,
+   throughput and latency;
 5. propose and confirm every category through the services (the clock moved into the results phase), then
    ``flask results verify``, ``flask results export --format xlsx`` and ``flask audit verify`` as
    subprocesses: wall time and peak memory (``ru_maxrss`` of that process, from ``os.wait4``).
@@ -38,6 +44,7 @@ import json
 import os
 import platform
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +53,7 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -283,15 +291,99 @@ def mode_results(url: str, instance: Path, repeat: int) -> dict:
             "nominees": nominees, "sql_rows": rows}
 
 
-def mode_concurrency(url: str, instance: Path, judges: int, seconds: float) -> dict:
-    """Judges (threads, each a member with their own test client) load the inbox and save open sheets."""
+class _TestClientBrowser:
+    """The Flask test client behind the same small interface as ``tests.live_client.Browser``."""
+
+    def __init__(self, app) -> None:
+        self.client = app.test_client()
+
+    def login(self, username: str, password: str) -> None:
+        _login(self.client, username)
+
+    def get(self, path: str):
+        response = self.client.get(path)
+        return SimpleNamespace(status=response.status_code, text=response.get_data(as_text=True))
+
+    def post(self, path: str, data: dict):
+        response = self.client.post(path, data=data)
+        return SimpleNamespace(status=response.status_code, text=response.get_data(as_text=True))
+
+
+def _serve(kind: str, url: str, instance: Path, port: int) -> subprocess.Popen:
+    """Start the app as ``make run`` serves it (SQLite: ``flask run``, threaded) or as ``make serve`` does
+    (PostgreSQL: gunicorn with deploy/gunicorn.conf.py, several workers); wait until it answers."""
+    from tests.live_client import wait_until_up
+
+    env = _base_env(url, instance)
+    env.update({"AWARDS_LOGIN_RATE_LIMIT": "100000 per minute", "AWARDS_BIND": f"127.0.0.1:{port}",
+                "AWARDS_LOG_LEVEL": "warning"})
+    if kind == "sqlite":
+        command = [*FLASK, "run", "--host", "127.0.0.1", "--port", str(port), "--with-threads", "--no-reload",
+                   "--no-debugger"]
+    else:
+        command = [str(Path(sys.executable).parent / "gunicorn"), "--config", "deploy/gunicorn.conf.py"]
+    log = (instance / f"server-{port}.log").open("w")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", seconds=120)
+    except RuntimeError:
+        server.terminate()
+        raise
+    return server
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _add_judges(app, wanted: int, *, sheets_each: int = 40) -> int:
+    """Bring the judges with open sheets up to ``wanted``: the generated cycle has a few dozen committee members,
+    a 100-judge run needs more. Each new member joins a scoring committee (in turn) and is assigned
+    ``sheets_each`` nominations in evaluation of categories that committee scores. Returns how many were added."""
+    from sqlalchemy import distinct, func, select
+
+    from awards.auth.services import create_user
+    from awards.db import db
+    from awards.models import Assignment, Criterion, Cycle, Membership, Nomination, User
+
+    with app.app_context():
+        s = db.session
+        have = s.scalar(select(func.count(distinct(Assignment.member_id))))
+        missing = max(0, wanted - have)
+        if not missing:
+            return 0
+        cycle_id = s.scalar(select(Cycle.id))
+        scoring = sorted(s.scalars(select(distinct(Criterion.committee_id))))
+        nominations = {committee_id: list(s.scalars(
+            select(Nomination.id).where(Nomination.state == "in_evaluation", Nomination.category_id.in_(
+                select(Criterion.category_id).where(Criterion.committee_id == committee_id)))
+            .order_by(Nomination.id))) for committee_id in scoring}
+        admin = s.scalar(select(User).where(User.is_organizer.is_(True)).order_by(User.id).limit(1))
+        for i in range(missing):
+            committee_id = scoring[i % len(scoring)]
+            user = create_user(s, username=f"bench-judge-{i + 1}", password=PASSWORD, full_name=f"داور آزمون {i + 1}",
+                               organisation=f"نهاد آزمون {i + 1}", actor=admin, check_password=False)
+            s.add(Membership(cycle_id=cycle_id, committee_id=committee_id, user_id=user.id))
+            pool = nominations[committee_id]
+            start = (i * sheets_each) % max(len(pool), 1)
+            for nomination_id in (pool[start:] + pool[:start])[:sheets_each]:
+                s.add(Assignment(nomination_id=nomination_id, committee_id=committee_id, member_id=user.id))
+        s.commit()
+        db.session.remove()
+    return missing
+
+
+def _open_work(app):
+    """Committee codes, every (member, nomination, committee) with a sheet still to submit, nominations'
+    categories, criteria (id, max) per category and committee, and the number of sheets now."""
     from sqlalchemy import func, select
 
     from awards.db import db
     from awards.enums import SheetState
     from awards.models import Assignment, Committee, Conflict, Criterion, Nomination, ScoreSheet, User
 
-    app = _app(url, instance)
     with app.app_context():
         s = db.session
         codes = {c.id: c.code for c in s.scalars(select(Committee))}
@@ -313,58 +405,16 @@ def mode_concurrency(url: str, instance: Path, judges: int, seconds: float) -> d
             criteria.setdefault((category_id, committee_id), []).append((cid, float(max_points)))
         sheets_before = s.scalar(select(func.count()).select_from(ScoreSheet))
         db.session.remove()
-    work: dict[str, list[tuple[int, int]]] = {}
-    for username, nomination_id, committee_id in open_work:
-        work.setdefault(username, []).append((nomination_id, committee_id))
-    chosen = sorted(work, key=lambda u: (-len(work[u]), u))[:judges]
-    stats = {"requests": 0, "http_500": 0, "other_errors": 0, "saved": 0, "submitted": 0}
-    expected: dict[tuple[int, int, str], str] = {}  # the last successful save per sheet -> state
-    lock = threading.Lock()
-    deadline = [0.0]
-    # Everyone signed in: the barrier's action starts the clock before any judge is let go.
-    ready = threading.Barrier(len(chosen) + 1, action=lambda: deadline.__setitem__(0, time.perf_counter() + seconds))
+    return codes, open_work, categories, criteria, sheets_before
 
-    def judge(username: str) -> None:
-        client = app.test_client()
-        _login(client, username)  # signing in (a slow password hash) is not part of the timed run
-        ready.wait()
-        queue = list(work[username])
-        step = 0
-        while time.perf_counter() < deadline[0] and queue:
-            nomination_id, committee_id = queue[0]
-            path = f"/evaluation/{nomination_id}/{codes[committee_id].value}"
-            statuses = []
-            inbox = client.get("/evaluation/")
-            statuses.append(inbox.status_code)
-            page = client.get(path)
-            statuses.append(page.status_code)
-            submit = step % 2 == 1  # save a draft first, then submit it
-            data = {"csrf_token": _csrf(page.get_data(as_text=True)), "comment": "",
-                    "action": "submit" if submit else "save"}
-            for index, (cid, max_points) in enumerate(criteria[(categories[nomination_id], committee_id)]):
-                data[f"c{cid}"] = str(round(max_points * (0.5 + 0.05 * (index % 5)) * 2) / 2)
-            response = client.post(path, data=data)
-            statuses.append(response.status_code)
-            with lock:
-                stats["requests"] += len(statuses)
-                stats["http_500"] += sum(1 for code in statuses if code >= 500)
-                stats["other_errors"] += sum(1 for code in statuses if 400 <= code < 500)
-                if response.status_code == 302:
-                    stats["saved"] += 1
-                    stats["submitted"] += submit
-                    expected[(nomination_id, committee_id, username)] = "submitted" if submit else "draft"
-            step += 1
-            if submit or response.status_code != 302:
-                queue.pop(0)
 
-    threads = [threading.Thread(target=judge, args=(username,)) for username in chosen]
-    for thread in threads:
-        thread.start()
-    ready.wait()
-    start = deadline[0] - seconds
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
+def _check_sheets(app, expected: dict[tuple[int, int, str], str]) -> tuple[int, int, int]:
+    """Acknowledged saves not found in the state they were left (lost), duplicated sheets, and the sheet count."""
+    from sqlalchemy import func, select
+
+    from awards.db import db
+    from awards.models import ScoreSheet, User
+
     with app.app_context():
         s = db.session
         lost = 0
@@ -379,8 +429,154 @@ def mode_concurrency(url: str, instance: Path, judges: int, seconds: float) -> d
                                                       ScoreSheet.member_id).having(func.count() > 1).subquery()))
         sheets_after = s.scalar(select(func.count()).select_from(ScoreSheet))
         db.session.remove()
-    return {**stats, "judges": len(chosen), "seconds": elapsed, "lost": lost, "duplicated": duplicated,
-            "new_sheets": sheets_after - sheets_before, "saves_per_s": stats["saved"] / elapsed if elapsed else 0}
+    return lost, duplicated, sheets_after
+
+
+def _sheet_form(token: str, submit: bool, criteria: list[tuple[int, float]]) -> dict:
+    data = {"csrf_token": token, "comment": "", "action": "submit" if submit else "save"}
+    for index, (cid, max_points) in enumerate(criteria):
+        data[f"c{cid}"] = str(round(max_points * (0.5 + 0.05 * (index % 5)) * 2) / 2)
+    return data
+
+
+def _send(timed, browser, path: str, data: dict, *, until: float):
+    """Post; on a busy 503 wait a moment (the page's Retry-After) and send the same fields, as its button does."""
+    response = timed(browser.post, path, data)
+    while response.status == 503 and time.perf_counter() < until:
+        time.sleep(1)
+        response = timed(browser.post, path, data)
+    return response
+
+
+class _JudgesRun:
+    """The shared tallies of a concurrency run, and what one judge does (:meth:`judge`)."""
+
+    def __init__(self, *, make_browser, work, codes, categories, criteria, judges: int, seconds: float) -> None:
+        self.make_browser, self.work, self.codes = make_browser, work, codes
+        self.categories, self.criteria, self.seconds = categories, criteria, seconds
+        self.stats = {"requests": 0, "http_500": 0, "http_503": 0, "other_errors": 0, "saved": 0, "submitted": 0,
+                      "inbox_loads": 0, "exhausted": 0, "judge_failures": 0}
+        self.latencies: list[float] = []
+        self.expected: dict[tuple[int, int, str], str] = {}  # the last acknowledged save per sheet -> state
+        self.lock = threading.Lock()
+        self.deadline = 0.0
+        # Everyone signed in: the barrier's action starts the clock before any judge is let go.
+        self.ready = threading.Barrier(judges + 1, action=self._start, timeout=900)
+
+    def _start(self) -> None:
+        self.deadline = time.perf_counter() + self.seconds
+
+    def timed(self, call, *args):
+        start = time.perf_counter()
+        answer = call(*args)
+        with self.lock:
+            self.latencies.append(time.perf_counter() - start)
+            self.stats["requests"] += 1
+            self.stats["http_500"] += answer.status >= 500 and answer.status != 503
+            self.stats["http_503"] += answer.status == 503
+            self.stats["other_errors"] += 400 <= answer.status < 500
+        return answer
+
+    def judge(self, username: str) -> None:
+        try:
+            self._judge(username)
+        except Exception as error:
+            with self.lock:
+                self.stats["judge_failures"] += 1
+            self.ready.abort()  # the run stops at once rather than waiting for a judge who will not come
+            raise RuntimeError(f"judge {username} failed") from error
+
+    def _judge(self, username: str) -> None:
+        from tests.live_client import csrf
+
+        browser = self.make_browser()
+        browser.login(username, PASSWORD)  # signing in (a slow password hash) is not part of the timed run
+        self.ready.wait()
+        queue = list(self.work[username])
+        last_path = None
+        step = 0
+        while time.perf_counter() < self.deadline:
+            inbox = self.timed(browser.get, "/evaluation/")
+            with self.lock:
+                self.stats["inbox_loads"] += inbox.status == 200
+            if not queue:  # all submitted: keep reading, as a judge checking their inbox does
+                if last_path:
+                    self.timed(browser.get, last_path)
+                continue
+            nomination_id, committee_id = queue[0]
+            path = last_path = f"/evaluation/{nomination_id}/{self.codes[committee_id].value}"
+            page = self.timed(browser.get, path)
+            submit = step % 2 == 1  # save a draft first, then submit it
+            try:
+                data = _sheet_form(csrf(page.text), submit,
+                                   self.criteria[(self.categories[nomination_id], committee_id)])
+            except RuntimeError:  # no form: the sheet is not open to this judge
+                queue.pop(0)
+                continue
+            response = _send(self.timed, browser, path, data, until=self.deadline + 30)
+            with self.lock:
+                if response.status == 302:
+                    self.stats["saved"] += 1
+                    self.stats["submitted"] += submit
+                    self.expected[(nomination_id, committee_id, username)] = "submitted" if submit else "draft"
+            step += 1
+            if submit or response.status != 302:
+                queue.pop(0)
+                with self.lock:
+                    self.stats["exhausted"] += not queue
+
+
+def mode_concurrency(url: str, instance: Path, judges: int, seconds: float, served: bool = False) -> dict:
+    """Judges (threads, each a committee member with a browser of their own) reload the inbox, open a sheet,
+    save it as a draft, reload, and submit it, sheet after sheet, for ``seconds``; a judge whose sheets are all
+    submitted goes on reloading the inbox and their last sheet, so the load lasts the whole run.
+
+    ``served``: the browsers talk HTTP to a real server process (see :func:`_serve`); otherwise each judge uses
+    the Flask test client in this process. A 503 ("busy, send again") is counted and the same post sent again
+    after a pause, as the page's button does; a save counts when its answer is a redirect (acknowledged).
+    """
+    from tests.live_client import Browser
+
+    app = _app(url, instance)
+    added = _add_judges(app, judges)
+    codes, open_work, categories, criteria, sheets_before = _open_work(app)
+    work: dict[str, list[tuple[int, int]]] = {}
+    for username, nomination_id, committee_id in open_work:
+        work.setdefault(username, []).append((nomination_id, committee_id))
+    chosen = sorted(work, key=lambda u: (-len(work[u]), u))[:judges]
+    kind = "sqlite" if url.startswith("sqlite") else "postgresql"
+    port = _free_port()
+    server = _serve(kind, url, instance, port) if served else None
+    run = _JudgesRun(make_browser=(lambda: Browser(f"http://127.0.0.1:{port}")) if served else (
+        lambda: _TestClientBrowser(app)), work=work, codes=codes, categories=categories, criteria=criteria,
+        judges=len(chosen), seconds=seconds)
+    try:
+        threads = [threading.Thread(target=run.judge, args=(username,)) for username in chosen]
+        for thread in threads:
+            thread.start()
+        run.ready.wait()
+        start = run.deadline - seconds
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - start
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=60)
+    lost, duplicated, sheets_after = _check_sheets(app, run.expected)
+    served_by = ("flask run (threaded)" if kind == "sqlite" else "gunicorn") if served else "test client"
+    return _summary(run.stats, run.latencies, judges=len(chosen), added_judges=added, elapsed=elapsed,
+                    served=served_by, lost=lost,
+                    duplicated=duplicated, new_sheets=sheets_after - sheets_before)
+
+
+def _summary(stats: dict, latencies: list[float], *, elapsed: float, **facts) -> dict:
+    latencies = sorted(latencies)
+    return {**stats, **facts, "seconds": elapsed,
+            "saves_per_s": stats["saved"] / elapsed if elapsed else 0,
+            "requests_per_s": stats["requests"] / elapsed if elapsed else 0,
+            "p50_ms": 1000 * latencies[len(latencies) // 2] if latencies else 0,
+            "p95_ms": 1000 * latencies[int(len(latencies) * 0.95)] if latencies else 0}
 
 
 def mode_finalise(url: str, instance: Path) -> dict:
@@ -405,6 +601,9 @@ def mode_finalise(url: str, instance: Path) -> dict:
         elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     return {"seconds": elapsed, "cpu": cpu, "categories": confirmed,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+STEPS = ("pages", "results", "concurrency", "finalise")
 
 
 def run_child(mode: str, url: str, instance: Path, *extra: str) -> dict:
@@ -452,7 +651,8 @@ def drop_database(kind: str, url: str) -> None:
     admin.dispose()
 
 
-def bench_one(kind: str, n: int, tmp: Path, *, repeat: int, judges: int, seconds: float, keep: bool) -> dict:
+def bench_one(kind: str, n: int, tmp: Path, *, repeat: int, judges: int, seconds: float, keep: bool,
+              steps: tuple[str, ...] = STEPS, served: bool = False) -> dict:
     instance = tmp / f"{kind}-{n}"
     instance.mkdir(parents=True, exist_ok=True)
     url = fresh_database(kind, n, instance)
@@ -464,12 +664,20 @@ def bench_one(kind: str, n: int, tmp: Path, *, repeat: int, judges: int, seconds
     out["seed"] = {"seconds": seed["seconds"], "cpu": seed["cpu"], "peak_mb": seed["peak_mb"],
                    "summary": seed["stdout"].strip().splitlines()[0]}
     print_run(out, "seed")
-    out["pages"] = run_child("pages", url, instance, "--repeat", str(repeat))
-    print_run(out, "pages")
-    out["results"] = run_child("results", url, instance, "--repeat", str(repeat))
-    print_run(out, "results")
-    out["concurrency"] = run_child("concurrency", url, instance, "--judges", str(judges), "--seconds", str(seconds))
-    print_run(out, "concurrency")
+    if "pages" in steps:
+        out["pages"] = run_child("pages", url, instance, "--repeat", str(repeat))
+        print_run(out, "pages")
+    if "results" in steps:
+        out["results"] = run_child("results", url, instance, "--repeat", str(repeat))
+        print_run(out, "results")
+    if "concurrency" in steps:
+        out["concurrency"] = run_child("concurrency", url, instance, "--judges", str(judges), "--seconds",
+                                       str(seconds), *(["--served"] if served else []))
+        print_run(out, "concurrency")
+    if "finalise" not in steps:
+        if not keep:
+            drop_database(kind, url)
+        return out
     out["finalise"] = run_child("finalise", url, instance)
     commands = {"baseline: app start-up (flask routes)": ["routes"],
                 "results verify": ["results", "verify", "--cycle", "1404"],
@@ -528,10 +736,13 @@ def print_results(run: dict) -> None:
 
 def print_concurrency(run: dict) -> None:
     c = run["concurrency"]
-    print(f"concurrency: {c['judges']} judges for {c['seconds']:.1f} s: {c['requests']} requests, "
-          f"{c['http_500']} HTTP 500, {c['other_errors']} other 4xx, {c['saved']} saves ({c['submitted']} submits), "
-          f"{c['saves_per_s']:.2f} saves/s; lost {c['lost']}, duplicated {c['duplicated']}, "
-          f"new sheets {c['new_sheets']}")
+    print(f"concurrency ({c.get('served', 'test client')}): {c['judges']} judges for {c['seconds']:.1f} s: "
+          f"{c['requests']} requests ({c.get('requests_per_s', 0):.1f}/s, p50 {c.get('p50_ms', 0):.0f} ms, "
+          f"p95 {c.get('p95_ms', 0):.0f} ms), {c['http_500']} HTTP 500, {c.get('http_503', 0)} busy 503 (sent again), "
+          f"{c['other_errors']} other 4xx, {c['saved']} saves ({c['submitted']} submits), "
+          f"{c['saves_per_s']:.2f} saves/s, {c.get('inbox_loads', 0)} inbox loads; lost {c['lost']}, "
+          f"duplicated {c['duplicated']}, new sheets {c['new_sheets']}; "
+          f"{c.get('exhausted', 0)} judges ran out of sheets before the end")
 
 
 def print_finalise(run: dict) -> None:
@@ -550,57 +761,65 @@ def targets(runs: list[dict]) -> list[tuple[str, bool | None, str]]:
         mine = sorted((r for r in runs if r["kind"] == kind), key=lambda r: r["n"])
         small, large = mine[0], mine[-1]
         tag = f"[{kind}, N={large['n']}]"
-        pages = large["pages"]["pages"]
-        slow = [p for p in pages if p["median_s"] >= 1.0]
-        heavy = [p for p in pages if p["bytes"] >= 300 * 1024]
-        failed = [p for p in pages if p["status"] != 200]
-        out.append((f"{tag} every page median < 1 s", not slow,
-                    ", ".join(f"{p['role']} {p['page']} {p['median_s']:.2f} s" for p in slow)))
-        out.append((f"{tag} every page < 300 KB HTML", not heavy,
-                    ", ".join(f"{p['role']} {p['page']} {p['bytes'] / 1024:.0f} KB" for p in heavy)))
-        out.append((f"{tag} every page answers 200", not failed,
-                    ", ".join(f"{p['role']} {p['page']} {p['status']}" for p in failed)))
-        if small is not large:
-            before = {(p["role"], p["page"]): p for p in small["pages"]["pages"]}
-            grown, changed = [], []
-            for p in pages:
-                b = before.get((p["role"], p["page"]))
-                if b is None:
-                    continue
-                if p["median_s"] > 1.5 * max(b["median_s"], 0.001):
-                    grown.append(f"{p['role']} {p['page']} {p['median_s'] / max(b['median_s'], 0.001):.1f}x")
-                if p["statements"] != b["statements"]:
-                    changed.append(f"{p['role']} {p['page']} {b['statements']}->{p['statements']}")
-            out.append((f"{tag} latency growth <= 1.5x from N={small['n']}", not grown, ", ".join(grown)))
-            out.append((f"{tag} statement counts equal at N={small['n']} and N={large['n']}", not changed,
-                        ", ".join(changed)))
-            a_small = [a for a in small["pages"]["accepts"] if a["status"] == 302]
-            a_large = [a for a in large["pages"]["accepts"] if a["status"] == 302]
-            if a_small and a_large:
-                s_small = statistics.median(a["statements"] for a in a_small)
-                s_large = statistics.median(a["statements"] for a in a_large)
-                t_small = statistics.median(a["seconds"] for a in a_small)
-                t_large = statistics.median(a["seconds"] for a in a_large)
-                ok = s_small == s_large and t_large <= 1.5 * max(t_small, 0.001)
-                out.append((f"{tag} screening accept same cost at both sizes", ok,
-                            f"{s_small:.0f}->{s_large:.0f} statements, {t_small * 1000:.0f}->{t_large * 1000:.0f} ms"))
-            else:
-                out.append((f"{tag} screening accept same cost at both sizes", None, "no successful accept to compare"))
-        res = large["results"]
-        ratio = res["load_results_s"] / max(res["sql_s"], 1e-6)
-        out.append((f"{tag} results computation <= 3x the SQL aggregate", ratio <= 3, f"{ratio:.1f}x"))
-        f = large["finalise"]
-        out.append((f"{tag} propose + confirm < 15 s", f["seconds"] < 15, f"{f['seconds']:.1f} s"))
-        verify = large["commands"]["results verify"]
-        out.append((f"{tag} results verify < 10 s", verify["seconds"] < 10 and verify["rc"] == 0,
-                    f"{verify['seconds']:.1f} s, exit {verify['rc']}"))
-        export = large["commands"]["results export xlsx"]
-        out.append((f"{tag} export peak memory < 250 MB", export["peak_mb"] < 250 and export["rc"] == 0,
-                    f"{export['peak_mb']:.0f} MB, {export['seconds']:.1f} s"))
+        if all(part in large and part in small for part in ("pages", "results", "finalise")):
+            pages = large["pages"]["pages"]
+            slow = [p for p in pages if p["median_s"] >= 1.0]
+            heavy = [p for p in pages if p["bytes"] >= 300 * 1024]
+            failed = [p for p in pages if p["status"] != 200]
+            out.append((f"{tag} every page median < 1 s", not slow,
+                        ", ".join(f"{p['role']} {p['page']} {p['median_s']:.2f} s" for p in slow)))
+            out.append((f"{tag} every page < 300 KB HTML", not heavy,
+                        ", ".join(f"{p['role']} {p['page']} {p['bytes'] / 1024:.0f} KB" for p in heavy)))
+            out.append((f"{tag} every page answers 200", not failed,
+                        ", ".join(f"{p['role']} {p['page']} {p['status']}" for p in failed)))
+            if small is not large:
+                before = {(p["role"], p["page"]): p for p in small["pages"]["pages"]}
+                grown, changed = [], []
+                for p in pages:
+                    b = before.get((p["role"], p["page"]))
+                    if b is None:
+                        continue
+                    if p["median_s"] > 1.5 * max(b["median_s"], 0.001):
+                        grown.append(f"{p['role']} {p['page']} {p['median_s'] / max(b['median_s'], 0.001):.1f}x")
+                    if p["statements"] != b["statements"]:
+                        changed.append(f"{p['role']} {p['page']} {b['statements']}->{p['statements']}")
+                out.append((f"{tag} latency growth <= 1.5x from N={small['n']}", not grown, ", ".join(grown)))
+                out.append((f"{tag} statement counts equal at N={small['n']} and N={large['n']}", not changed,
+                            ", ".join(changed)))
+                a_small = [a for a in small["pages"]["accepts"] if a["status"] == 302]
+                a_large = [a for a in large["pages"]["accepts"] if a["status"] == 302]
+                if a_small and a_large:
+                    s_small = statistics.median(a["statements"] for a in a_small)
+                    s_large = statistics.median(a["statements"] for a in a_large)
+                    t_small = statistics.median(a["seconds"] for a in a_small)
+                    t_large = statistics.median(a["seconds"] for a in a_large)
+                    ok = s_small == s_large and t_large <= 1.5 * max(t_small, 0.001)
+                    out.append((f"{tag} screening accept same cost at both sizes", ok,
+                                f"{s_small:.0f}->{s_large:.0f} statements, "
+                                f"{t_small * 1000:.0f}->{t_large * 1000:.0f} ms"))
+                else:
+                    out.append((f"{tag} screening accept same cost at both sizes", None,
+                                "no successful accept to compare"))
+            res = large["results"]
+            ratio = res["load_results_s"] / max(res["sql_s"], 1e-6)
+            out.append((f"{tag} results computation <= 3x the SQL aggregate", ratio <= 3, f"{ratio:.1f}x"))
+            f = large["finalise"]
+            out.append((f"{tag} propose + confirm < 15 s", f["seconds"] < 15, f"{f['seconds']:.1f} s"))
+            verify = large["commands"]["results verify"]
+            out.append((f"{tag} results verify < 10 s", verify["seconds"] < 10 and verify["rc"] == 0,
+                        f"{verify['seconds']:.1f} s, exit {verify['rc']}"))
+            export = large["commands"]["results export xlsx"]
+            out.append((f"{tag} export peak memory < 250 MB", export["peak_mb"] < 250 and export["rc"] == 0,
+                        f"{export['peak_mb']:.0f} MB, {export['seconds']:.1f} s"))
+        if "concurrency" not in large:
+            continue
         c = large["concurrency"]
-        out.append((f"{tag} concurrency: no HTTP 500, no lost or duplicated sheet",
+        out.append((f"{tag} concurrency ({c.get('served', 'test client')}, {c['judges']} judges): no HTTP 500, "
+                    "no lost or duplicated sheet",
                     c["http_500"] == 0 and c["lost"] == 0 and c["duplicated"] == 0,
-                    f"{c['http_500']} x 500, {c['lost']} lost, {c['duplicated']} duplicated"))
+                    f"{c['http_500']} x 500, {c.get('http_503', 0)} x 503 sent again, {c['lost']} lost, "
+                    f"{c['duplicated']} duplicated; {c.get('requests_per_s', 0):.1f} requests/s, "
+                    f"{c['saves_per_s']:.2f} saves/s"))
     return out
 
 
@@ -618,6 +837,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "5")))
     parser.add_argument("--judges", type=int, default=int(os.environ.get("BENCH_JUDGES", "4")))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "10")))
+    parser.add_argument("--served", action="store_true", default=os.environ.get("BENCH_SERVED", "") == "1",
+                        help="concurrency against a real server process: flask run (SQLite), gunicorn (PostgreSQL)")
+    parser.add_argument("--steps", nargs="+", choices=STEPS, default=_env_list("BENCH_STEPS", ",".join(STEPS)),
+                        help="which steps to run after seeding (default: all)")
     args = parser.parse_args()
 
     if args.child:
@@ -626,7 +849,7 @@ def main() -> None:
         elif args.child == "results":
             result = mode_results(args.url, args.instance, args.repeat)
         elif args.child == "concurrency":
-            result = mode_concurrency(args.url, args.instance, args.judges, args.seconds)
+            result = mode_concurrency(args.url, args.instance, args.judges, args.seconds, served=args.served)
         else:
             result = mode_finalise(args.url, args.instance)
         print(json.dumps(result))
@@ -650,7 +873,7 @@ def main() -> None:
             for n in sizes:
                 print(f"-- {kind}, N = {n}", flush=True)
                 run = bench_one(kind, n, Path(tmp), repeat=args.repeat, judges=args.judges, seconds=args.seconds,
-                                keep=args.keep)
+                                keep=args.keep, steps=tuple(args.steps), served=args.served)
                 runs.append(run)
                 if args.json:
                     args.json.write_text(json.dumps(runs, indent=1, ensure_ascii=False))

@@ -100,7 +100,8 @@ class JobState(StrEnum):
 class PublicationState(StrEnum):
     """The media committee's publication of a cycle's winners: the press list, then the public page."""
 
-    DRAFT = "draft"
+    # Not "draft": enum members that are equal strings are one key in awards.labels.LABELS.
+    PREPARING = "preparing"
     APPROVED = "approved"
     OPEN = "open"
 

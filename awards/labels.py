@@ -44,7 +44,7 @@ LABELS = {
     ComplianceOutcome.FAILED: _l("رد انطباق"),
     Tier.GOLD: _l("تندیس زرین ملی و لوح تقدیر"),
     Tier.CERTIFICATE: _l("لوح تقدیر"),
-    PublicationState.DRAFT: _l("در دست تهیه"),
+    PublicationState.PREPARING: _l("در دست تهیه"),
     PublicationState.APPROVED: _l("تأییدشده برای انتشار"),
     PublicationState.OPEN: _l("صفحهٔ عمومی باز است"),
     Phase.NOT_OPEN: _l("پیش از آغاز معرفی"),

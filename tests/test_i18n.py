@@ -12,6 +12,7 @@ import pytest
 from awards import clock, i18n
 from awards.demo import jalali_moment
 from awards.enums import NominationState
+from awards.labels import LABELS
 from awards.nominations import documents, services
 from tests.conftest import csrf_token
 from tests.evaluation.factories import nomination_named, sheet_data, sheet_url
@@ -222,3 +223,14 @@ def test_i18n_text_and_flags_passed_to_a_message_are_left_as_written(app):
         context.pop()
     assert "1404-CLUSTER-001" in message  # a serial passed as text is the caller's choice
     assert flag.startswith("True")
+
+
+def test_no_two_labelled_enums_share_a_value():
+    """Enum members are str: two of the same value are one key in LABELS, and the later label silently replaces
+    the earlier (a publication's "draft" once renamed every draft dossier)."""
+    labelled = {type(member) for member in LABELS if hasattr(member, "value")}
+    owners: dict[str, type] = {}
+    for enum in sorted(labelled, key=lambda e: e.__name__):
+        for member in enum:
+            assert member.value not in owners, (member, owners.get(member.value))
+            owners[member.value] = enum

@@ -27,15 +27,15 @@ class Publication(Base):
         CheckConstraint("(intro_at IS NULL) = (intro_by_id IS NULL)", name="intro_complete"),
         CheckConstraint("(approved_at IS NULL) = (approved_by_id IS NULL)", name="approval_complete"),
         CheckConstraint("(opened_at IS NULL) = (opened_by_id IS NULL)", name="opening_complete"),
-        CheckConstraint("(state = 'draft') = (approved_at IS NULL)", name="approved_state_has_approval"),
+        CheckConstraint("(state = 'preparing') = (approved_at IS NULL)", name="approved_state_has_approval"),
         CheckConstraint("(state = 'open') = (opened_at IS NOT NULL)", name="open_state_has_opening"),
-        CheckConstraint("state = 'draft' OR length(intro) > 0", name="approved_intro_not_empty"),
+        CheckConstraint("state = 'preparing' OR length(intro) > 0", name="approved_intro_not_empty"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), unique=True)
     state: Mapped[PublicationState] = mapped_column(enum_column(PublicationState, "publication_state"),
-                                                    default=PublicationState.DRAFT)
+                                                    default=PublicationState.PREPARING)
     intro: Mapped[str] = mapped_column(Text, default="")
     intro_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     intro_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -26,7 +26,7 @@ def press_table(rows: list[WinnerRow]) -> Table:
 
 
 def info_table(cycle: Cycle, publication: Publication | None) -> Table:
-    approved = publication is not None and publication.state is not PublicationState.DRAFT
+    approved = publication is not None and publication.state is not PublicationState.PREPARING
     return Table("مشخصات", ["عنوان", "مقدار"], [
         ["دوره", cycle.title],
         ["سال", cycle.year],

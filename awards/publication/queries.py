@@ -56,7 +56,7 @@ def final_category_ids(session: Session, *, cycle: Cycle) -> list[int]:
 
 def listed_category_ids(session: Session, *, cycle: Cycle, publication: Publication | None) -> list[int]:
     """What the press list covers: the approved categories, or (before an approval) every final one."""
-    if publication is not None and publication.state is not PublicationState.DRAFT:
+    if publication is not None and publication.state is not PublicationState.PREPARING:
         return list(publication.category_ids)
     return final_category_ids(session, cycle=cycle)
 

@@ -111,7 +111,7 @@ def press_release_pdf():
     """The press release (always Persian): the approved intro and the approved categories' live winners."""
     cycle = _cycle()
     publication = queries.publication_of(db.session, cycle=cycle)
-    if publication is None or publication.state is PublicationState.DRAFT:
+    if publication is None or publication.state is PublicationState.PREPARING:
         flash(_("خبرنامه پس از تأیید فهرست برگزیدگان به دست رئیس کمیتهٔ رسانه آماده می‌شود."), "warning")
         return redirect(url_for(".index"))
     rows = queries.winners(db.session, category_ids=publication.category_ids)

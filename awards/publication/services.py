@@ -37,9 +37,9 @@ AUDIT_ACTIONS = {A.SAVE_INTRO: INTRO_ACTION, A.APPROVE: APPROVE_ACTION, A.OPEN: 
 
 #: (action, from state) -> to state. Anything else is refused.
 EDGES: dict[tuple[PublicationAction, PublicationState], PublicationState] = {
-    (A.SAVE_INTRO, S.DRAFT): S.DRAFT,
-    (A.SAVE_INTRO, S.APPROVED): S.DRAFT,
-    (A.APPROVE, S.DRAFT): S.APPROVED,
+    (A.SAVE_INTRO, S.PREPARING): S.PREPARING,
+    (A.SAVE_INTRO, S.APPROVED): S.PREPARING,
+    (A.APPROVE, S.PREPARING): S.APPROVED,
     (A.APPROVE, S.APPROVED): S.APPROVED,
     (A.APPROVE, S.OPEN): S.OPEN,
     (A.OPEN, S.APPROVED): S.OPEN,
@@ -67,7 +67,7 @@ def _locked_publication(session: Session, *, cycle: Cycle) -> Publication:
     publication = session.scalar(select(Publication).where(Publication.cycle_id == cycle.id).with_for_update()
                                  .execution_options(populate_existing=True))
     if publication is None:
-        publication = Publication(cycle_id=cycle.id, state=S.DRAFT, intro="", category_ids=[])
+        publication = Publication(cycle_id=cycle.id, state=S.PREPARING, intro="", category_ids=[])
         session.add(publication)
         session.flush()
     return publication

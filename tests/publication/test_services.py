@@ -55,7 +55,7 @@ def test_transition_approve_with_no_confirmed_result_is_refused(session, demo):
     with pytest.raises(InvalidTransition, match="نهایی نشده"):
         _do(session, demo, A.APPROVE)
     session.rollback()
-    assert publication(session).state is PublicationState.DRAFT
+    assert publication(session).state is PublicationState.PREPARING
 
 
 def test_transition_open_before_approval_is_refused(session, unpublished):
@@ -99,7 +99,7 @@ def test_transition_editing_the_intro_withdraws_an_approval(session, unpublished
     _do(session, unpublished, A.SAVE_INTRO, intro=INTRO)
     _do(session, unpublished, A.APPROVE)
     row = _do(session, unpublished, A.SAVE_INTRO, intro=INTRO + " ویرایش")
-    assert (row.state, row.approved_at, row.category_ids) == (PublicationState.DRAFT, None, [])
+    assert (row.state, row.approved_at, row.category_ids) == (PublicationState.PREPARING, None, [])
 
 
 def test_transition_editing_the_intro_of_an_open_page_is_refused(session, final):

@@ -120,7 +120,7 @@ def _database_busy(err: Exception):
     body = render_template("errors/busy.html", title=_("سامانه لحظه‌ای شلوغ است؛ دوباره بفرستید"),
                            message=_("درخواست شما ثبت نشد، چون سامانه همین لحظه کار دیگری را ثبت می‌کرد. "
                                      "نوشته‌هایتان نگه داشته شد: چند ثانیه بعد دوباره بفرستید."),
-                           resend=resend, again=request.full_path.rstrip("?"), error_page=True)
+                           resend=resend, again=request.full_path.rstrip("?"), error_page=True, code=503)
     return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 

@@ -234,3 +234,14 @@ def test_no_two_labelled_enums_share_a_value():
         for member in enum:
             assert member.value not in owners, (member, owners.get(member.value))
             owners[member.value] = enum
+
+
+def test_language_filters_of_a_constant_follow_each_request(app):
+    """Jinja would compute ``{{ 0|fa_number }}`` once at compile time, in the first request's digits."""
+    template = app.jinja_env.from_string("{{ 503|fa_digits }} {{ 1234|fa_number }} {{ 12.5|score }}")
+    rendered = {}
+    for language in ("fa", "en", "fa"):
+        with app.test_request_context("/"):
+            flask.session["language"] = language
+            rendered.setdefault(language, set()).add(template.render())
+    assert rendered == {"fa": {"۵۰۳ ۱٬۲۳۴ ۱۲٫۵"}, "en": {"503 1,234 12.5"}}

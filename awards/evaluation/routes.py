@@ -33,6 +33,7 @@ from awards.evaluation.forms import (
     show_number,
 )
 from awards.extensions import db
+from awards.filters import per_request
 from awards.labels import LABELS
 from awards.models import Assignment, Category, Committee, Conflict, Nomination, ScoreSheet, User
 from awards.params import as_id
@@ -40,7 +41,7 @@ from awards.queues import QueueFilters, provinces
 from awards.web import run_service
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
-bp.add_app_template_filter(show_number, "score")
+bp.add_app_template_filter(per_request(show_number), "score")  # its digits follow the request
 
 
 def _actor() -> User:

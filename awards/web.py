@@ -73,21 +73,7 @@ def run_service(
         if not isinstance(to, str):
             raise ValueError("run_service: a route without a form needs `back` (or `to` as a URL)")
         back = to
-    # The write transaction spans the service and its commit only (on SQLite: the write lock, for milliseconds);
-    # loading before and rendering after read as a reader.
-    with begin_writing(db.session):
-        try:
-            value = action()
-        except DomainError as error:
-            db.session.rollback()
-            if on_refusal is not None:
-                on_refusal(error)
-                db.session.commit()
-            refusal = error
-        else:
-            refusal = None
-            _clear_sent_draft()
-            db.session.commit()
+    value, refusal = _commit_or_refuse(action, on_refusal=on_refusal, before_commit=_clear_sent_draft)
     if refusal is not None:
         if form is not None and _attach(form, refusal, field=field, fields=fields or {}):
             return None
@@ -108,16 +94,32 @@ def run_service(
 def run_json_service(action: Callable[[], T], *, answer: Callable[[T], Mapping[str, Any]]) -> Response:
     """Run ``action`` for a page's script: commit and answer ``answer(value)`` as JSON, or roll back and answer
     ``{"error": message, "field": name}`` with the refusal's ``http_status`` (400 unless it names another)."""
-    with begin_writing(db.session):  # as run_service: the write lock for the service and its commit only
+    value, refusal = _commit_or_refuse(action)
+    if refusal is not None:
+        response = jsonify(error=refusal.message, field=refusal.field)
+        response.status_code = getattr(refusal, "http_status", 400)
+        return response
+    return jsonify(dict(answer(value)))
+
+
+def _commit_or_refuse(action: Callable[[], T], *, on_refusal: Callable[[DomainError], None] | None = None,
+                      before_commit: Callable[[], None] | None = None) -> tuple[T | None, DomainError | None]:
+    """Run ``action`` as the request's write transaction (on SQLite: the write lock for the service and its commit
+    only; loading before and rendering after read as a reader) and commit; on a refusal roll back, let
+    ``on_refusal`` write what it must (committed) and return the refusal instead of a value."""
+    with begin_writing(db.session):
         try:
             value = action()
         except DomainError as error:
             db.session.rollback()
-            response = jsonify(error=error.message, field=error.field)
-            response.status_code = getattr(error, "http_status", 400)
-            return response
+            if on_refusal is not None:
+                on_refusal(error)
+                db.session.commit()
+            return None, error
+        if before_commit is not None:
+            before_commit()
         db.session.commit()
-    return jsonify(dict(answer(value)))
+    return value, None
 
 
 def _clear_sent_draft() -> None:

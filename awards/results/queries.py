@@ -48,6 +48,7 @@ from awards.models import (
 )
 from awards.pagination import Page
 from awards.permissions import EVALUATED_STATES
+from awards.queues import page_number
 from awards.results import cache
 
 
@@ -128,8 +129,7 @@ def needs_attention(nominee: NomineeResult) -> bool:
 def ranking_page(result: CategoryResult, number: int, size: int = RANKING_PAGE_SIZE) -> Page:
     """One page of the ranking: rows needing attention first (in ranking order), then the others in order."""
     rows = sorted(result.nominees, key=lambda n: not needs_attention(n))  # stable: ranking order within each
-    pages = max(1, -(-len(rows) // size))
-    number = min(max(1, number), pages)
+    number = page_number(len(rows), number, size)
     return Page(items=rows[(number - 1) * size:number * size], total=len(rows), number=number, size=size)
 
 

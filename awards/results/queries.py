@@ -273,20 +273,32 @@ def _nominee_rows(session: Session, category: Category) -> dict[int, NomineeRow]
 
 def _submitted_sheets(session: Session, category: Category
                       ) -> tuple[dict[int, SheetRow], dict[int, dict[int, Decimal]]]:
-    """Submitted sheets of the pool by id, and their values (sheet id -> criterion id -> value)."""
+    """Submitted sheets of the pool by id, and their values (sheet id -> criterion id -> value).
+
+    Two Core queries, not one ORM query over sheet x score: the largest category at ten times the national
+    scale has 117,000 values on 23,500 sheets, and a joined row per value converted each sheet's time and
+    committee once per value, through the ORM's row machinery (2 s of 4 s of the whole computation).
+    """
+    codes = {committee_id: code for committee_id, code in session.execute(select(Committee.id, Committee.code))}
+    connection = session.connection()
+    sheets: dict[int, SheetRow] = {
+        sheet_id: SheetRow(sheet_id, nomination_id, codes[committee_id], member_id, submitted_at)
+        for sheet_id, nomination_id, committee_id, member_id, submitted_at in connection.execute(
+            select(ScoreSheet.id, ScoreSheet.nomination_id, ScoreSheet.committee_id, ScoreSheet.member_id,
+                   ScoreSheet.submitted_at)
+            .join(Nomination, Nomination.id == ScoreSheet.nomination_id)
+            .where(*_in_pool(category), ScoreSheet.state == SheetState.SUBMITTED)
+            .order_by(ScoreSheet.id)
+        ).all()
+    }
     values: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    sheets: dict[int, SheetRow] = {}
-    for row in session.execute(
-        select(ScoreSheet.id, ScoreSheet.nomination_id, Committee.code, ScoreSheet.member_id,
-               ScoreSheet.submitted_at, Score.criterion_id, Score.value)
+    for sheet_id, criterion_id, value in connection.execute(
+        select(Score.sheet_id, Score.criterion_id, Score.value)
+        .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
         .join(Nomination, Nomination.id == ScoreSheet.nomination_id)
-        .join(Committee, Committee.id == ScoreSheet.committee_id)
-        .join(Score, Score.sheet_id == ScoreSheet.id)
         .where(*_in_pool(category), ScoreSheet.state == SheetState.SUBMITTED)
-        .order_by(ScoreSheet.id)
-    ):
-        sheets.setdefault(row.id, SheetRow(row.id, row.nomination_id, row.code, row.member_id, row.submitted_at))
-        values[row.id][row.criterion_id] = row.value
+    ).all():
+        values[sheet_id][criterion_id] = value
     return sheets, values
 
 
@@ -318,13 +330,14 @@ def _cycle_members(session: Session, category: Category) -> tuple[dict[str, set[
 
 
 def _assignments(session: Session, category: Category) -> frozenset[tuple[int, str, int]]:
-    """(nomination id, committee code, member id) of the category's assignments."""
+    """(nomination id, committee code, member id) of the category's assignments (Core rows: 26,000 of them in
+    the largest category at ten times the national scale)."""
+    codes = {committee_id: code for committee_id, code in session.execute(select(Committee.id, Committee.code))}
     return frozenset(
-        (row.nomination_id, row.code, row.member_id)
-        for row in session.execute(
-            select(Assignment.nomination_id, Committee.code, Assignment.member_id)
+        (nomination_id, codes[committee_id], member_id)
+        for nomination_id, committee_id, member_id in session.connection().execute(
+            select(Assignment.nomination_id, Assignment.committee_id, Assignment.member_id)
             .join(Nomination, Nomination.id == Assignment.nomination_id)
-            .join(Committee, Committee.id == Assignment.committee_id)
             .where(Nomination.category_id == category.id)
-        )
+        ).all()
     )

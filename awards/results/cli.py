@@ -68,18 +68,17 @@ def _categories(year: int, code: str | None) -> list:
 
 
 def _workbook_tables(categories: list) -> Iterator[exports.Table]:
-    """The workbook's tables category by category: one category's results, and one table's rows, are in memory
-    at a time. Computed afresh: this one-shot process would gain nothing from the per-process cache, which kept
-    every category's result alive (peak 380 MB for the whole 13,000 cycle)."""
+    """The workbook's tables category by category: one category's results are in memory at a time. Computed
+    afresh: this one-shot process would gain nothing from the per-process cache, which kept every category's
+    result alive (peak 380 MB for the whole 13,000 cycle). Both tables are built before the first is written, so
+    a table that fails leaves no half-written sheet open in the workbook."""
     for category in categories:
         data = queries.load_results(db.session, category=category, fresh=True)
         if len(categories) == 1:
             yield exports.info_table(data)
-        for make in (exports.ranking_table, exports.sheets_table):
-            part = make(data)
+        for part in (exports.ranking_table(data), exports.sheets_table(data)):
             part.title = f"{part.title} {category.code}" if len(categories) > 1 else part.title
             yield part
-            del part
         del data
 
 

@@ -161,9 +161,12 @@ def categories_of(session: Session, cycle: Cycle) -> list[Category]:
 
 @dataclass(frozen=True)
 class _Computed:
-    """The part of :class:`CategoryResults` computed from the inputs: plain data, shared between requests."""
+    """The part of :class:`CategoryResults` computed from the inputs: plain data, shared between requests.
 
-    nominees: dict[int, NomineeRow]
+    The nominees' rows (name, province, state) are not part of it: they are read afresh on every load (one small
+    query), so that a change the computation does not depend on, such as a proposal shortlisting its tiered
+    nominees, leaves the computed result in the cache (``cache._nomination_changes_result``)."""
+
     committees: list[CommitteeRow]
     criteria: list[CriterionRow]
     sheets: list[SheetRow]
@@ -175,8 +178,8 @@ class _Computed:
 def load_results(session: Session, *, category: Category, fresh: bool = False) -> CategoryResults:
     """The category's result: computed for the category's current ``results_version`` at most once per process.
 
-    Three queries when cached (the stamp, tie orderings and awards), eleven when computed; ``fresh`` computes
-    without the cache (verification and the tests comparing both use it).
+    Four queries when cached (the stamp, the nominees, tie orderings and awards), eight more when computed;
+    ``fresh`` computes without the cache (verification and the tests comparing both use it).
     """
     version = cache.current_version(session, category)
     tie_resolutions = list(session.scalars(
@@ -189,24 +192,26 @@ def load_results(session: Session, *, category: Category, fresh: bool = False) -
     # Quotas and the minimum score are read from the row itself; the stamp covers every other input.
     key = (str(session.get_bind().url), category.id, version, category.gold_quota, category.certificate_quota,
            category.min_score, tuple(tie_orders))
-    computed = (_compute(session, category, tie_orders) if fresh
-                else cache.cached(key, lambda: _compute(session, category, tie_orders)))
+    nominees = _nominee_rows(session, category)
+    computed = (_compute(session, category, tie_orders, nominees) if fresh
+                else cache.cached(key, lambda: _compute(session, category, tie_orders, nominees)))
     return CategoryResults(
-        category=category, nominees=computed.nominees, committees=computed.committees, criteria=computed.criteria,
+        category=category, nominees=nominees, committees=computed.committees, criteria=computed.criteria,
         sheets=computed.sheets, member_names=computed.member_names, scoring_input=computed.scoring_input,
         result=computed.result, awards=awards, tie_resolutions=tie_resolutions,
     )
 
 
-def _compute(session: Session, category: Category, tie_orders: list[tuple[int, ...]]) -> _Computed:
-    """Fetch the category's scoring data in seven queries and compute its result."""
+def _compute(session: Session, category: Category, tie_orders: list[tuple[int, ...]],
+             nominees: dict[int, NomineeRow]) -> _Computed:
+    """Fetch the rest of the category's scoring data (seven queries) and compute its result."""
     committees = _committee_rows(session, category)
     criteria = _criterion_rows(session, category)
-    nominees = _nominee_rows(session, category)
-    sheets, values = _submitted_sheets(session, category)
+    codes = {committee_id: code for committee_id, code in session.execute(select(Committee.id, Committee.code))}
+    sheets, values = _submitted_sheets(session, category, codes)
     conflicts = _active_conflicts(session, category)
     members, member_names = _cycle_members(session, category)
-    assignments = _assignments(session, category)
+    assignments = _assignments(session, category, codes)
     scoring_input = CategoryInput(
         nominees=[NomineeInput(n.id, n.ineligible_reason) for n in nominees.values()],
         committees=[CommitteeSpec(code=c.code, weight=c.weight, aggregation=c.aggregation, quorum=c.quorum,
@@ -221,7 +226,7 @@ def _compute(session: Session, category: Category, tie_orders: list[tuple[int, .
         certificate_quota=category.certificate_quota,
         min_score=category.min_score,
     )
-    return _Computed(nominees=nominees, committees=committees, criteria=criteria, sheets=list(sheets.values()),
+    return _Computed(committees=committees, criteria=criteria, sheets=list(sheets.values()),
                      member_names=member_names, scoring_input=scoring_input, result=compute_category(scoring_input))
 
 
@@ -271,7 +276,7 @@ def _nominee_rows(session: Session, category: Category) -> dict[int, NomineeRow]
     }
 
 
-def _submitted_sheets(session: Session, category: Category
+def _submitted_sheets(session: Session, category: Category, codes: dict[int, CommitteeCode]
                       ) -> tuple[dict[int, SheetRow], dict[int, dict[int, Decimal]]]:
     """Submitted sheets of the pool by id, and their values (sheet id -> criterion id -> value).
 
@@ -279,7 +284,6 @@ def _submitted_sheets(session: Session, category: Category
     scale has 117,000 values on 23,500 sheets, and a joined row per value converted each sheet's time and
     committee once per value, through the ORM's row machinery (2 s of 4 s of the whole computation).
     """
-    codes = {committee_id: code for committee_id, code in session.execute(select(Committee.id, Committee.code))}
     connection = session.connection()
     sheets: dict[int, SheetRow] = {
         sheet_id: SheetRow(sheet_id, nomination_id, codes[committee_id], member_id, submitted_at)
@@ -329,10 +333,10 @@ def _cycle_members(session: Session, category: Category) -> tuple[dict[str, set[
     return members, member_names
 
 
-def _assignments(session: Session, category: Category) -> frozenset[tuple[int, str, int]]:
+def _assignments(session: Session, category: Category, codes: dict[int, CommitteeCode]
+                 ) -> frozenset[tuple[int, str, int]]:
     """(nomination id, committee code, member id) of the category's assignments (Core rows: 26,000 of them in
     the largest category at ten times the national scale)."""
-    codes = {committee_id: code for committee_id, code in session.execute(select(Committee.id, Committee.code))}
     return frozenset(
         (nomination_id, codes[committee_id], member_id)
         for nomination_id, committee_id, member_id in session.connection().execute(

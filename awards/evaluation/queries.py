@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from awards.enums import CommitteeCode, NominationState, SheetState
+from awards.enums import CommitteeCode, ConflictSource, NominationState, SheetState
 from awards.evaluation.conflicts import conflicted_pairs
 from awards.evaluation.scoring import CriterionSpec, round2, sheet_score
 from awards.evaluation.services import criteria_of
@@ -283,82 +283,228 @@ def sheet_view(session: Session, *, nomination_id: int, committee: Committee, us
                      scores=scores)
 
 
+#: The assignment page's row filters, for the committee shown: no reviewer yet, fewer than k reviewers (the
+#: unassigned too), or k reviewers or more (one when the category sets no k).
+ASSIGNMENT_STATES = ("unassigned", "short", "complete")
+
+
+@dataclass
+class AssignmentFilters:
+    """What the assignment page's rows are narrowed to; ``None`` or empty means no narrowing."""
+
+    province_id: int | None = None
+    search: str = ""
+    state: str | None = None  # one of ASSIGNMENT_STATES
+    member_id: int | None = None  # nominations this member reviews
+
+
+@dataclass
+class CommitteeTab:
+    """A committee with criteria in the category, with its counts over every nomination in evaluation."""
+
+    committee: Committee
+    k: int | None  # reviewers per nomination, or None: every member scores
+    unassigned: int = 0  # nominations without a reviewer of this committee
+    short: int = 0  # nominations with fewer than k reviewers (0 when k is not set)
+
+
 @dataclass
 class AssignmentBoard:
+    """One committee's board: its members and their load over the category, and one page of the nominations
+    (the filters applied) with their reviewers and who may still be added."""
+
     committee: Committee
-    setting: CategoryCommittee | None
+    k: int | None
     members: list[User]
-    rows: list[tuple[Nomination, list[Assignment], list[User]]]  # nomination, its reviewers, who may be added
-    load: dict[int, int]
+    load: dict[int, int]  # member id -> nominations in evaluation of the category assigned to them
+    page: Page  # items: (nomination, its assignments, members who may be added)
+    in_evaluation: int = 0  # nominations in evaluation in the category, whatever the filters
 
     @property
     def names(self) -> dict[int, str]:
         return {u.id: u.full_name for u in self.members}
 
 
-def assignment_boards(session: Session, *, category: Category, page: int = 1,
-                      page_size: int = 25) -> tuple[list[AssignmentBoard], Page]:
-    """Per committee with criteria in the category: its members, one page of the nominations (the same page on
-    every board) and their reviewers, and each member's load over the whole category. A fixed number of
-    statements whatever the number of nominations; the page (of nominations) is returned beside the boards."""
-    committee_ids = set(session.scalars(select(Criterion.committee_id).where(Criterion.category_id == category.id)))
-    committees = list(session.scalars(select(Committee).where(Committee.id.in_(committee_ids))
-                                      .order_by(Committee.position))) if committee_ids else []
-    settings = {s.committee_id: s for s in session.scalars(
-        select(CategoryCommittee).where(CategoryCommittee.category_id == category.id))}
-    members = defaultdict(list)
-    for membership in session.scalars(
-            select(Membership).options(joinedload(Membership.user))
-            .where(Membership.cycle_id == category.cycle_id, Membership.committee_id.in_(committee_ids))
-            .order_by(Membership.user_id)):
-        members[membership.committee_id].append(membership.user)
-    in_evaluation = (Nomination.category_id == category.id, Nomination.state == NominationState.IN_EVALUATION)
-    total = session.scalar(select(func.count(Nomination.id)).where(*in_evaluation)) or 0
+def _in_evaluation(category: Category) -> tuple:
+    return Nomination.category_id == category.id, Nomination.state == NominationState.IN_EVALUATION
+
+
+def assignment_tabs(session: Session, *, category: Category) -> tuple[list[CommitteeTab], int]:
+    """Return the committees with criteria in the category, each with its unassigned and short counts, and the
+    number of nominations in evaluation: three statements, the counts computed by the database."""
+    committees = session.execute(
+        select(Committee, CategoryCommittee.reviewers_per_nomination)
+        .outerjoin(CategoryCommittee, and_(CategoryCommittee.committee_id == Committee.id,
+                                           CategoryCommittee.category_id == category.id))
+        .where(Committee.id.in_(select(Criterion.committee_id).where(Criterion.category_id == category.id)))
+        .order_by(Committee.position)).all()
+    total = session.scalar(select(func.count(Nomination.id)).where(*_in_evaluation(category))) or 0
+    # Grouped in the order of the unique (nomination, committee, member) index, which then covers the query.
+    reviewers = (select(Assignment.committee_id, Assignment.nomination_id, func.count().label("n"))
+                 .join(Nomination, Nomination.id == Assignment.nomination_id).where(*_in_evaluation(category))
+                 .group_by(Assignment.nomination_id, Assignment.committee_id).subquery())
+    counts = {row.committee_id: row for row in session.execute(
+        select(reviewers.c.committee_id, func.count().label("assigned"),
+               func.count(case((reviewers.c.n >= CategoryCommittee.reviewers_per_nomination, 1))).label("complete"))
+        .select_from(reviewers)
+        .outerjoin(CategoryCommittee, and_(CategoryCommittee.category_id == category.id,
+                                           CategoryCommittee.committee_id == reviewers.c.committee_id))
+        .group_by(reviewers.c.committee_id))}
+    tabs = []
+    for committee, k in committees:
+        row = counts.get(committee.id)
+        assigned, complete = (row.assigned, row.complete) if row is not None else (0, 0)
+        tabs.append(CommitteeTab(committee=committee, k=k, unassigned=total - assigned,
+                                 short=total - complete if k else 0))
+    return tabs, total
+
+
+def assignment_board(session: Session, *, category: Category, tab: CommitteeTab, in_evaluation: int,
+                     filters: AssignmentFilters | None = None, page: int = 1, page_size: int = 25) -> AssignmentBoard:
+    """One committee's board for the category: its members and their load, then one page of the nominations in
+    evaluation the filters keep, with their reviewers of this committee and the members who may still be added
+    (not yet assigned, no active conflict). Six statements whatever the number of nominations (five unfiltered)."""
+    filters = filters or AssignmentFilters()
+    committee = tab.committee
+    members = list(session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.cycle_id == category.cycle_id, Membership.committee_id == committee.id)
+        .order_by(User.id)))
+    load = dict(session.execute(
+        select(Assignment.member_id, func.count())
+        .join(Nomination, Nomination.id == Assignment.nomination_id)
+        .where(Assignment.committee_id == committee.id, *_in_evaluation(category))
+        .group_by(Assignment.member_id)).all())
+
+    def base(*columns) -> Select:
+        query = narrow(select(*columns).select_from(Nomination).where(*_in_evaluation(category)),
+                       QueueFilters(province_id=filters.province_id, search=filters.search))
+        mine = (Assignment.nomination_id == Nomination.id, Assignment.committee_id == committee.id)
+        if filters.member_id is not None:
+            query = query.where(exists().where(*mine, Assignment.member_id == filters.member_id))
+        if filters.state in ASSIGNMENT_STATES:
+            reviewers = select(func.count(Assignment.id)).where(*mine).scalar_subquery()
+            needed = tab.k or 1
+            query = query.where({"unassigned": reviewers == 0, "short": reviewers < needed,
+                                 "complete": reviewers >= needed}[filters.state])
+        return query
+
+    narrowed = filters != AssignmentFilters()
+    total = (session.scalar(base(func.count(Nomination.id))) or 0) if narrowed else in_evaluation
     number = page_number(total, page, page_size)
     nominations = list(session.scalars(
-        select(Nomination).options(joinedload(Nomination.province)).where(*in_evaluation)
+        base(Nomination).options(joinedload(Nomination.province))
         .order_by(Nomination.id).limit(page_size).offset((number - 1) * page_size)))
-    by_pair = defaultdict(list)
+    ids = [n.id for n in nominations]
+    by_nomination = defaultdict(list)
     for assignment in session.scalars(select(Assignment).where(
-            Assignment.nomination_id.in_([n.id for n in nominations])).order_by(Assignment.member_id)):
-        by_pair[(assignment.nomination_id, assignment.committee_id)].append(assignment)
-    load: dict[tuple[int, int], int] = defaultdict(int)
-    for committee_id, member_id, count in session.execute(
-            select(Assignment.committee_id, Assignment.member_id, func.count(Assignment.id))
-            .join(Nomination, Nomination.id == Assignment.nomination_id).where(*in_evaluation)
-            .group_by(Assignment.committee_id, Assignment.member_id)):
-        load[(committee_id, member_id)] = count
-    conflicts = conflicted_pairs(session, nomination_ids=[n.id for n in nominations])
-    boards = []
-    for c in committees:
-        rows = []
-        for n in nominations:
-            assigned = by_pair[(n.id, c.id)]
-            taken = {a.member_id for a in assigned}
-            free = [u for u in members[c.id] if u.id not in taken and (n.id, u.id) not in conflicts]
-            rows.append((n, assigned, free))
-        boards.append(AssignmentBoard(committee=c, setting=settings.get(c.id), members=members[c.id], rows=rows,
-                                      load={u.id: load[(c.id, u.id)] for u in members[c.id]}))
-    return boards, Page(items=nominations, total=total, number=number, size=page_size)
+            Assignment.nomination_id.in_(ids), Assignment.committee_id == committee.id)
+            .order_by(Assignment.member_id)):
+        by_nomination[assignment.nomination_id].append(assignment)
+    conflicts = conflicted_pairs(session, nomination_ids=ids)
+    rows = []
+    for n in nominations:
+        assigned = by_nomination[n.id]
+        taken = {a.member_id for a in assigned}
+        rows.append((n, assigned, [u for u in members if u.id not in taken and (n.id, u.id) not in conflicts]))
+    return AssignmentBoard(committee=committee, k=tab.k, members=members,
+                           load={u.id: load.get(u.id, 0) for u in members},
+                           page=Page(items=rows, total=total, number=number, size=page_size),
+                           in_evaluation=in_evaluation)
 
 
-def conflict_list(session: Session, *, cycle: Cycle) -> list[Conflict]:
-    """Every conflict in the cycle, rule flags first, with the member and the nomination loaded."""
+#: The conflicts page's state filter: a rule flag not overridden (what an organizer may still decide on), active
+#: (declared, or a rule flag not overridden), or overridden.
+CONFLICT_STATES = ("open", "active", "overridden")
+
+
+@dataclass
+class ConflictFilters:
+    """What the conflicts page is narrowed to; ``None`` or empty means no narrowing."""
+
+    province_id: int | None = None
+    category_id: int | None = None
+    search: str = ""  # the nominee, as the queues search
+    committee_id: int | None = None  # members seated on this committee in the cycle
+    member_id: int | None = None
+    source: ConflictSource | None = None
+    state: str | None = None  # one of CONFLICT_STATES
+
+
+@dataclass
+class ConflictSummary:
+    """The cycle's conflicts counted by the database, whatever the filters."""
+
+    declared: int = 0
+    flags_active: int = 0  # rule flags not overridden: what an organizer may still decide on
+    overridden: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.declared + self.flags_active + self.overridden
+
+
+def conflict_summary(session: Session, *, cycle: Cycle) -> ConflictSummary:
+    """Count the cycle's conflicts: declared, rule flags still active, and overridden; one statement."""
+    summary = ConflictSummary()
+    for source, overridden, count in session.execute(
+            select(Conflict.source, Conflict.overridden_at.is_not(None), func.count(Conflict.id))
+            .join(Nomination, Nomination.id == Conflict.nomination_id).where(Nomination.cycle_id == cycle.id)
+            .group_by(Conflict.source, Conflict.overridden_at.is_not(None))):
+        if overridden:
+            summary.overridden += count
+        elif source == ConflictSource.DECLARED:
+            summary.declared += count
+        else:
+            summary.flags_active += count
+    return summary
+
+
+def conflict_rows(session: Session, *, cycle: Cycle, filters: ConflictFilters | None = None, page: int = 1,
+                  page_size: int = 25) -> Page:
+    """One page of the cycle's conflicts the filters keep, the rule flags still to decide on first, then the declared
+    ones, then the overridden ones, as ``(conflict, nomination)`` items with the member, the category and the
+    province loaded: two statements whatever their number."""
+    filters = filters or ConflictFilters()
+
+    def base(*columns) -> Select:
+        query = narrow(select(*columns).select_from(Conflict)
+                       .join(Nomination, Nomination.id == Conflict.nomination_id)
+                       .where(Nomination.cycle_id == cycle.id),
+                       QueueFilters(province_id=filters.province_id, category_id=filters.category_id,
+                                    search=filters.search))
+        if filters.committee_id is not None:
+            query = query.where(exists().where(Membership.user_id == Conflict.user_id,
+                                               Membership.cycle_id == cycle.id,
+                                               Membership.committee_id == filters.committee_id))
+        if filters.member_id is not None:
+            query = query.where(Conflict.user_id == filters.member_id)
+        if filters.source is not None:
+            query = query.where(Conflict.source == filters.source)
+        if filters.state == "open":
+            query = query.where(Conflict.overridden_at.is_(None), Conflict.source != ConflictSource.DECLARED)
+        elif filters.state == "active":
+            query = query.where(Conflict.overridden_at.is_(None))
+        elif filters.state == "overridden":
+            query = query.where(Conflict.overridden_at.is_not(None))
+        return query
+
+    total = session.scalar(base(func.count(Conflict.id))) or 0
+    number = page_number(total, page, page_size)
+    rows = session.execute(
+        base(Conflict, Nomination)
+        .options(joinedload(Conflict.user), joinedload(Nomination.category), joinedload(Nomination.province))
+        .order_by(case((Conflict.overridden_at.is_not(None), 2), (Conflict.source == ConflictSource.DECLARED, 1),
+                       else_=0), Conflict.nomination_id, Conflict.user_id, Conflict.id)
+        .limit(page_size).offset((number - 1) * page_size)).all()
+    return Page(items=[(c, n) for c, n in rows], total=total, number=number, size=page_size)
+
+
+def cycle_members(session: Session, *, cycle: Cycle) -> list[User]:
+    """The members seated on any committee of the cycle, by name: one statement."""
     return list(session.scalars(
-        select(Conflict)
-        .options(joinedload(Conflict.user))
-        .join(Nomination, Nomination.id == Conflict.nomination_id)
-        .where(Nomination.cycle_id == cycle.id)
-        .order_by(Conflict.overridden_at.is_not(None), Conflict.source, Conflict.nomination_id, Conflict.user_id)
-    ))
-
-
-def nominations_by_id(session: Session, ids: set[int]) -> dict[int, Nomination]:
-    if not ids:
-        return {}
-    return {n.id: n for n in session.scalars(
-        select(Nomination).options(joinedload(Nomination.category), joinedload(Nomination.province))
-        .where(Nomination.id.in_(ids)))}
+        select(User).where(User.id.in_(select(Membership.user_id).where(Membership.cycle_id == cycle.id)))
+        .order_by(User.full_name, User.id)))
 
 
 def citation_rows(session: Session, *, cycle: Cycle, filters: QueueFilters | None = None,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from awards import permissions
 from awards.cycles.queries import current_cycle
-from awards.enums import CommitteeCode, NominationState
+from awards.enums import CommitteeCode, ConflictSource, NominationState
 from awards.errors import DomainError
 from awards.evaluation import citations, queries, rubric, services
 from awards.evaluation.forms import (
@@ -207,24 +207,51 @@ def declare_conflict(nomination_id: int):
     return _render_sheet(view, sheet_form(view.criteria, scores=view.scores), conflict_form=form)
 
 
+def _conflict_args() -> dict[str, object]:
+    """The conflicts page's filters and page from the query string (kept across a POST and its redirect);
+    unknown values are dropped."""
+    found: dict[str, object] = {name: request.args.get(name, type=int)
+                                for name in ("province", "category", "member", "page")}
+    found["q"] = (request.args.get("q") or "").strip()[:100]
+    if request.args.get("committee") in {c.value for c in CommitteeCode}:
+        found["committee"] = request.args["committee"]
+    if request.args.get("source") in {s.value for s in ConflictSource}:
+        found["source"] = request.args["source"]
+    if request.args.get("state") in queries.CONFLICT_STATES:
+        found["state"] = request.args["state"]
+    return {name: value for name, value in found.items() if value not in (None, "")}
+
+
+def _conflict_filters(args: dict[str, object]) -> queries.ConflictFilters:
+    committee = (db.session.scalar(select(Committee.id).where(Committee.code == CommitteeCode(args["committee"])))
+                 if "committee" in args else None)
+    return queries.ConflictFilters(
+        province_id=args.get("province"), category_id=args.get("category"), search=args.get("q", ""),
+        committee_id=committee, member_id=args.get("member"),
+        source=ConflictSource(args["source"]) if "source" in args else None, state=args.get("state"))
+
+
 @bp.route("/conflicts", methods=["GET", "POST"])
 @login_required
 def conflicts():
     _require(permissions.can_manage_conflicts(current_user))
     cycle = current_cycle(db.session) or abort(404)
+    args = _conflict_args()
     form = OverrideForm()
     if request.method == "POST" and form.validate():
         conflict = db.session.get(Conflict, _int(form.conflict_id.data)) or abort(404)
         response = run_service(
             lambda: services.override_conflict(db.session, conflict=conflict, actor=_actor(), reason=form.reason.data),
             form=form, field="reason", done=_("پرچم تعارض با ثبت دلیل نادیده گرفته شد."),
-            to=url_for("evaluation.conflicts"))
+            to=url_for("evaluation.conflicts", **args))
         if response is not None:
             return response
-    items = queries.conflict_list(db.session, cycle=cycle)
-    nominations = queries.nominations_by_id(db.session, {c.nomination_id for c in items})
-    return render_template("evaluation/conflicts.html", cycle=cycle, items=items, nominations=nominations,
-                           form=form)
+    page = queries.conflict_rows(db.session, cycle=cycle, filters=_conflict_filters(args), page=args.get("page", 1),
+                                 page_size=current_app.config["PAGE_SIZE"])
+    return render_template("evaluation/conflicts.html", cycle=cycle, page=page, rows=page.items, form=form,
+                           args=args, summary=queries.conflict_summary(db.session, cycle=cycle),
+                           provinces=provinces(db.session), members=queries.cycle_members(db.session, cycle=cycle),
+                           committee_codes=list(CommitteeCode))
 
 
 def _int(value) -> int:
@@ -307,19 +334,47 @@ def _assignment_action(category: Category, action: str):
     abort(400)
 
 
+def _assignment_args() -> dict[str, object]:
+    """The assignment page's committee, filters and page from the query string (kept across a POST and its
+    redirect); unknown values are dropped."""
+    found: dict[str, object] = {name: request.args.get(name, type=int) for name in ("province", "member", "page")}
+    found["q"] = (request.args.get("q") or "").strip()[:100]
+    if request.args.get("committee") in {c.value for c in CommitteeCode}:
+        found["committee"] = request.args["committee"]
+    if request.args.get("state") in queries.ASSIGNMENT_STATES:
+        found["state"] = request.args["state"]
+    return {name: value for name, value in found.items() if value not in (None, "")}
+
+
 @bp.route("/assignments/<int:category_id>", methods=["GET", "POST"])
 @login_required
 def assignments(category_id: int):
     _require(permissions.can_manage_assignments(current_user))
     category = _category(category_id)
-    kept = {"page": request.args["page"]} if request.args.get("page", type=int) else {}  # back to the same page
+    args = _assignment_args()
     if request.method == "POST":
         return run_service(lambda: _assignment_action(category, request.form.get("action", "")),
                            done=lambda message: message,
-                           to=url_for("evaluation.assignments", category_id=category.id, **kept))
-    boards, page = queries.assignment_boards(db.session, category=category, page=request.args.get("page", 1, type=int),
-                                             page_size=current_app.config["PAGE_SIZE"])
-    return render_template("evaluation/assignments.html", category=category, boards=boards, page=page,
+                           to=url_for("evaluation.assignments", category_id=category.id, **args))
+    # The category filter opens that category's page (of the same cycle), with the other filters kept.
+    other = request.args.get("category", type=int)
+    if other is not None and other != category.id:
+        target = db.session.get(Category, other)
+        if target is not None and target.cycle_id == category.cycle_id:
+            args.pop("page", None)
+            return redirect(url_for("evaluation.assignments", category_id=target.id, **args))
+    tabs, in_evaluation = queries.assignment_tabs(db.session, category=category)
+    tab = next((t for t in tabs if t.committee.code.value == args.get("committee")), tabs[0] if tabs else None)
+    board = None
+    if tab is not None:
+        args["committee"] = tab.committee.code.value  # the committee shown, kept in the filter form and the POSTs
+        board = queries.assignment_board(
+            db.session, category=category, tab=tab, in_evaluation=in_evaluation,
+            filters=queries.AssignmentFilters(province_id=args.get("province"), search=args.get("q", ""),
+                                              state=args.get("state"), member_id=args.get("member")),
+            page=args.get("page", 1), page_size=current_app.config["PAGE_SIZE"])
+    return render_template("evaluation/assignments.html", category=category, tabs=tabs, tab=tab, board=board,
+                           args=args, provinces=provinces(db.session), states=queries.ASSIGNMENT_STATES,
                            action_form=ActionForm())
 
 

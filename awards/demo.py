@@ -40,6 +40,8 @@ from awards.persian import jalali_to_gregorian, legal_id_check_digit, national_c
 from awards.publication import services as publication
 from awards.reference import missing_reference_data
 from awards.results import services as results
+from awards.results import signoff
+from awards.results.queries import load_results
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 #: Committee members of the demo: (code, [(suffix, full name, organisation)]).
@@ -508,9 +510,14 @@ def _score_everything(session: Session, ctx: DemoContext, nominations: dict[str,
 
 
 def _finalise_categories(session: Session, ctx: DemoContext) -> None:
-    """Per category: the winners chair proposes, content writes and approves citations, the secretariat confirms."""
+    """Per category: the chair of every weighted committee signs off its scoring, the winners chair proposes,
+    content writes and approves citations, the secretariat confirms."""
     users = ctx.users
+    committees = {c.code: c for c in session.scalars(select(Committee))}
     for category in ctx.categories.values():
+        for code in load_results(session, category=category).result.weights:
+            signoff.sign_off(session, category=category, committee=committees[CommitteeCode(code)],
+                             actor=users[f"{code}-chair"])
         results.propose(session, category=category, actor=users["winners-chair"])
         for nomination in session.scalars(select(Nomination).where(Nomination.category_id == category.id)):
             if nomination.state.value == "shortlisted":

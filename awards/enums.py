@@ -112,3 +112,19 @@ class PublicationAction(StrEnum):
     SAVE_INTRO = "save_intro"
     APPROVE = "approve"
     OPEN = "open"
+
+
+class SignoffState(StrEnum):
+    """A committee's sign-off of its scoring of a category, as it stands now (derived, never stored)."""
+
+    # Values unlike any other labelled enum's: equal strings are one key in awards.labels.LABELS.
+    AWAITING = "awaiting_signoff"
+    SIGNED = "signed_off"
+    OUTDATED = "signoff_outdated"
+
+
+class SignoffAction(StrEnum):
+    """The edges of the sign-off state machine (``awards/results/signoff.py``)."""
+
+    SIGN = "sign"
+    WITHDRAW = "withdraw_signoff"

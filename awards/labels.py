@@ -13,6 +13,7 @@ from awards.enums import (
     Phase,
     PublicationState,
     ScreeningOutcome,
+    SignoffState,
     Tier,
 )
 
@@ -47,6 +48,9 @@ LABELS = {
     PublicationState.PREPARING: _l("در دست تهیه"),
     PublicationState.APPROVED: _l("تأییدشده برای انتشار"),
     PublicationState.OPEN: _l("صفحهٔ عمومی باز است"),
+    SignoffState.AWAITING: _l("در انتظار امضای رئیس"),
+    SignoffState.SIGNED: _l("امضاشده"),
+    SignoffState.OUTDATED: _l("امضا کهنه شده (امتیازها پس از امضا تغییر کرده است)"),
     Phase.NOT_OPEN: _l("پیش از آغاز معرفی"),
     Phase.NOMINATION: _l("معرفی نامزدها"),
     Phase.SCREENING: _l("غربالگری"),

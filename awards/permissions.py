@@ -262,6 +262,15 @@ def can_confirm_results(user: User, category) -> bool:
     return is_organizer(user)
 
 
+def can_sign_off(user: User, category, committee) -> bool:
+    """The chair of ``committee`` in the category's cycle signs off (or withdraws) its scoring of the category.
+
+    The oversight gate keeps no score sheets, so it has nothing to sign; phase, finality and whether the committee
+    has criteria in the category are checked by the service.
+    """
+    return committee.code != CommitteeCode.OVERSIGHT and is_chair(user, committee.code, category.cycle_id)
+
+
 # --- certificates ----------------------------------------------------------------------------------------
 
 def can_print_certificates(user: User) -> bool:

@@ -69,6 +69,7 @@ from awards.models import (
 from awards.models.audit import GENESIS, event_hash
 from awards.persian import normalize_search
 from awards.results import services as results
+from awards.results import signoff
 from awards.results.queries import load_results
 
 STAGES = ("evaluation", "results")
@@ -627,13 +628,23 @@ def _set_clock_and_results(build: _Build, report: ScaleReport, *, finalise: bool
 
 
 def finalise_all(session: Session, *, cycle_id: int) -> int:
-    """Propose (the winners chair; ties settled by id order through ``resolve_tie``) and confirm (an organizer)
-    every category of the cycle through the app's services. Returns how many categories were confirmed."""
+    """Sign off (each weighted committee's chair), propose (the winners chair; ties settled by id order through
+    ``resolve_tie``) and confirm (an organizer) every category of the cycle through the app's services. Returns
+    how many categories were confirmed."""
     chair = session.scalar(select(User).where(User.username == "winners-chair"))
     organizer = session.scalar(select(User).where(User.username == "admin"))
+    chairs = {committee.code: (committee, user) for committee, user in session.execute(  # every chair, one query
+        select(Committee, User).join(Membership, Membership.committee_id == Committee.id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.cycle_id == cycle_id, Membership.is_chair.is_(True))).all()}
     confirmed = 0
     for category in session.scalars(select(Category).where(Category.cycle_id == cycle_id)
                                     .order_by(Category.position)).all():
+        # The chairs of the weighted committees sign off first: the result is computed once (and cached), and
+        # each sign-off reuses it and its digests.
+        for code in load_results(session, category=category).result.weights:
+            committee, signer = chairs[code]
+            signoff.sign_off(session, category=category, committee=committee, actor=signer)
         for _attempt in range(5):
             try:
                 results.propose(session, category=category, actor=chair)

@@ -15,8 +15,20 @@ from sqlalchemy.orm import Session
 
 from awards.auth.services import create_user
 from awards.demo import jalali_moment
-from awards.enums import CommitteeCode, NominationState, NomineeKind
-from awards.models import Category, Committee, Criterion, Cycle, Nomination, Province, User
+from awards.enums import CommitteeCode, NominationState, NomineeKind, SignoffState
+from awards.models import (
+    Category,
+    Committee,
+    CommitteeSignoff,
+    Criterion,
+    Cycle,
+    Membership,
+    Nomination,
+    Province,
+    User,
+)
+from awards.results import signoff
+from awards.results.queries import load_results
 
 PASSWORD = "factory-pass-1404"
 _serial = itertools.count(1)
@@ -90,3 +102,23 @@ def make_nomination(session: Session, category: Category, *, province_iso: str =
     session.add(nomination)
     session.flush()
     return nomination
+
+
+def sign_off_all(session: Session, category: Category) -> list[CommitteeSignoff]:
+    """Every committee entering the category's final score whose sign-off is not current signs off, by its chair.
+
+    Unlike the factories above this goes through the service (``awards.results.signoff``), so it needs what a
+    chair needs: the clock in the results phase and a chair seated on each such committee. Committees already
+    signed are left alone, so calling it again (say, after a sheet was reopened and resubmitted) is harmless.
+    """
+    data = load_results(session, category=category)
+    required = [s.code for s in signoff.statuses(session, data=data)
+                if s.required and s.state is not SignoffState.SIGNED]
+    rows = []
+    for committee_row in session.scalars(select(Committee).where(Committee.code.in_(required))
+                                         .order_by(Committee.position)):
+        chair = session.scalar(select(User).join(Membership, Membership.user_id == User.id).where(
+            Membership.cycle_id == category.cycle_id, Membership.committee_id == committee_row.id,
+            Membership.is_chair.is_(True)).execution_options(populate_existing=True))  # seats added since
+        rows.append(signoff.sign_off(session, category=category, committee=committee_row, actor=chair))
+    return rows

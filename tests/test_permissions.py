@@ -91,6 +91,10 @@ MATRIX = {
     "can_view_results[results]":           "x    .    .    x    x    x    x    x    x    x    x    x    .    .    .",
     "can_propose_results":                 ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
     "can_confirm_results":                 "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_sign_off[winners]":               ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
+    "can_sign_off[content]":               ".    .    .    .    .    .    .    .    .    x    .    .    .    .    .",
+    "can_sign_off[media]":                 ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_sign_off[oversight]":             ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_print_certificates":              "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_revoke_award":                    ".    .    .    .    .    x    .    .    .    .    .    .    .    .    .",
     "can_revoke_award[any cycle]":         ".    .    .    .    .    x    .    .    .    .    .    .    x    .    .",
@@ -228,6 +232,10 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_view_results[results]": lambda u, w: _at(RESULTS, P.can_view_results, u, w.cycle),
     "can_propose_results": lambda u, w: P.can_propose_results(u, w.category),
     "can_confirm_results": lambda u, w: P.can_confirm_results(u, w.category),
+    "can_sign_off[winners]": lambda u, w: P.can_sign_off(u, w.category, w.committees[C.WINNERS]),
+    "can_sign_off[content]": lambda u, w: P.can_sign_off(u, w.category, w.committees[C.CONTENT]),
+    "can_sign_off[media]": lambda u, w: P.can_sign_off(u, w.category, w.committees[C.MEDIA]),
+    "can_sign_off[oversight]": lambda u, w: P.can_sign_off(u, w.category, w.committees[C.OVERSIGHT]),
     "can_print_certificates": lambda u, w: P.can_print_certificates(u),
     "can_revoke_award": lambda u, w: P.can_revoke_award(u, w.cycle.id),
     "can_revoke_award[any cycle]": lambda u, w: P.can_revoke_award(u),
@@ -386,6 +394,7 @@ def test_permissions_matrix_holds_for_the_demo_accounts(session, demo):
 CHAIR_ONLY = {
     "can_approve_publication": C.MEDIA,
     "can_open_winners_page": C.MEDIA,
+    "can_sign_off[media]": C.MEDIA,
 }
 
 
@@ -402,5 +411,7 @@ def test_permissions_chair_only_predicates_let_that_chair_through(world, key):
 def test_permissions_chair_only_predicates_hold_for_the_demo_chair(session, demo, key):
     session.expire_all()
     chair = session.scalars(select(User).where(User.username == f"{CHAIR_ONLY[key].value}-chair")).one()
-    world = World(cycle=demo.cycle, category=demo.categories["industry"], committees={}, province_id=0, users={})
+    committees = {c.code: c for c in session.scalars(select(Committee))}
+    world = World(cycle=demo.cycle, category=demo.categories["industry"], committees=committees, province_id=0,
+                  users={})
     assert CALLS[key](chair, world) is True

@@ -14,6 +14,7 @@ from awards.models import (
     Award,
     Category,
     Committee,
+    CommitteeSignoff,
     Conflict,
     Criterion,
     Cycle,
@@ -111,6 +112,8 @@ def test_results_stage_is_proposed_and_confirmed_by_the_services(app, session):
     assert states[NominationState.NOT_SELECTED] > 0
     assert session.scalar(select(func.count()).where(Category.finalised_at.is_(None))) == 0
     assert session.scalar(select(func.count()).where(ScoreSheet.state == SheetState.DRAFT)) == 0
+    signed = session.execute(select(CommitteeSignoff.category_id, func.count()).group_by(CommitteeSignoff.category_id))
+    assert len(dict(signed.all())) == 17  # every category, by its weighted committees' chairs
     session.rollback()
     runner = app.test_cli_runner()
     verify = runner.invoke(args=["results", "verify", "--cycle", "1404"])

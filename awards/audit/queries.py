@@ -97,6 +97,8 @@ ACTION_LABELS = {
     "results.propose": _l("پیشنهاد نتیجهٔ رشته"),
     "results.confirm": _l("تأیید نهایی نتیجهٔ رشته"),
     "results.resolve_tie": _l("تعیین ترتیب نامزدهای هم‌امتیاز"),
+    "signoff.sign": _l("امضای امتیازهای کمیته در رشته"),
+    "signoff.withdraw": _l("پس گرفتن امضای امتیازهای کمیته"),
     "publication.save_intro": _l("نوشتن متن آغاز خبرنامه"),
     "publication.approve": _l("تأیید فهرست برگزیدگان برای انتشار"),
     "publication.open": _l("باز کردن صفحهٔ عمومی برگزیدگان"),
@@ -211,6 +213,8 @@ FIELD_LABELS = {
     "proposal_digest": _l("چکیدهٔ پیشنهاد"),
     "proposed_at": _l("زمان پیشنهاد"),
     "finalised_at": _l("زمان نهایی‌شدن"),
+    "snapshot": _l("چکیدهٔ امتیازهای امضاشده"),
+    "signed_at": _l("زمان امضا"),
     "intro": _l("متن آغاز خبرنامه"),
     "category_ids": _l("رشته‌های منتشرشده"),
     "approved_at": _l("زمان تأیید"),
@@ -236,7 +240,7 @@ _KEY_SCOPES = {"category": _l("رشته"), "cycle": _l("دوره")}
 LABELLED_FIELDS = frozenset({"state", "outcome", "tier"})
 #: Fields whose values are machine codes, shown left to right as they are (digests shortened).
 CODE_FIELDS = frozenset({"sha256", "stored_name", "content_type", "username", "serial", "token", "result_digest",
-                         "proposal_digest",
+                         "proposal_digest", "snapshot",
                          "audit_head_hash", "problem"})
 
 

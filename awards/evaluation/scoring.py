@@ -630,6 +630,32 @@ def _counted_scores(inp: CategoryInput, specs: list[CommitteeSpec], criteria_of:
     return counted
 
 
+def counted_sheets(inp: CategoryInput) -> dict[str, list[SheetInput]]:
+    """The sheets that count, per committee with criteria: the same rule as the scores, as whole sheets.
+
+    A chair's sign-off seals these (with the committee scores they give), so it must ask exactly what
+    :func:`compute_category` asks: a sheet of the pool, by an expected reviewer, with a value for every criterion.
+    """
+    criteria_of: dict[str, list[CriterionSpec]] = defaultdict(list)
+    for criterion in inp.criteria:
+        criteria_of[criterion.committee].append(criterion)
+    specs = {s.code: s for s in inp.committees if criteria_of.get(s.code)}
+    assigned = assigned_reviewers(inp)
+    nominee_ids = {n.id for n in inp.nominees}
+    expected: dict[tuple[str, int], tuple[int, ...]] = {}
+    counted: dict[str, list[SheetInput]] = {code: [] for code in specs}
+    for sheet in inp.sheets:
+        spec = specs.get(sheet.committee)
+        if spec is None or sheet.nomination_id not in nominee_ids:
+            continue
+        key = (sheet.committee, sheet.nomination_id)
+        if key not in expected:
+            expected[key] = expected_reviewers(spec, sheet.nomination_id, inp, assigned)
+        if sheet.member_id in expected[key] and sheet_score(sheet.values, criteria_of[sheet.committee]) is not None:
+            counted[sheet.committee].append(sheet)
+    return counted
+
+
 def _committee_stats(spec: CommitteeSpec, scores: dict[tuple[int, int], Decimal], inp: CategoryInput,
                      expected: dict[tuple[str, int], tuple[int, ...]]) -> CommitteeStats:
     """Agreement, severity and missing sheets of one committee over the category's counted sheets."""

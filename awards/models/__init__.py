@@ -19,6 +19,7 @@ from awards.models.province import Province
 from awards.models.publication import Publication
 from awards.models.score import Assignment, Score, ScoreSheet
 from awards.models.setting import Setting
+from awards.models.signoff import CommitteeSignoff
 from awards.models.two_factor import RecoveryCode, TotpCredential
 from awards.models.user import User
 from awards.models.user_session import UserSession
@@ -32,6 +33,7 @@ __all__ = [
     "CategoryCommittee",
     "Citation",
     "Committee",
+    "CommitteeSignoff",
     "ComplianceDecision",
     "Conflict",
     "Criterion",

@@ -105,6 +105,8 @@ class CategoryResults:
     result: CategoryResult
     awards: dict[int, Award]
     tie_resolutions: list[TieResolution]
+    #: The category's ``results_version`` the figures were computed for (a key for what derives from them).
+    version: int = 0
 
     @property
     def committee_rows(self) -> dict[CommitteeCode, CommitteeRow]:
@@ -198,7 +200,7 @@ def load_results(session: Session, *, category: Category, fresh: bool = False) -
     return CategoryResults(
         category=category, nominees=nominees, committees=computed.committees, criteria=computed.criteria,
         sheets=computed.sheets, member_names=computed.member_names, scoring_input=computed.scoring_input,
-        result=computed.result, awards=awards, tie_resolutions=tie_resolutions,
+        result=computed.result, awards=awards, tie_resolutions=tie_resolutions, version=version,
     )
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from awards import clock, permissions
 from awards.cycles.queries import current_cycle
 from awards.evaluation.scoring import round2_or_none
 from awards.extensions import db
-from awards.models import Category
-from awards.results import exports, queries, services
+from awards.models import Category, Committee
+from awards.results import exports, queries, services, signoff
 from awards.results.forms import TieForm
 from awards.web import run_service
 
@@ -48,6 +49,7 @@ def _render(category: Category, submitted: dict[str, TieForm] | None = None):
         tie_forms[prefix] = TieForm.for_tie(tie.nomination_ids, names, submitted=(submitted or {}).get(prefix))
     return render_template("results/category.html", category=category, data=data, result=data.result,
                            tie_forms=tie_forms, page=page, ties_on_page=on_page,
+                           signoffs=signoff.statuses(db.session, data=data), committees_by_code=_committees(),
                            phase=category.cycle.phase_at(clock.now()), num=round2_or_none)
 
 
@@ -107,6 +109,26 @@ def propose(category_id: int):
 def confirm(category_id: int):
     return _button(category_id, permissions.can_confirm_results, services.confirm,
                    _("نتیجهٔ این رشته نهایی شد؛ جایزه‌ها با شمارهٔ سریال صادر شدند."))
+
+
+def _committees() -> dict[str, Committee]:
+    return {str(c.code): c for c in db.session.scalars(select(Committee))}
+
+
+@bp.route("/<int:category_id>/signoff/<code>", methods=["POST"])
+@bp.route("/<int:category_id>/signoff/<code>/withdraw", methods=["POST"], endpoint="withdraw_signoff",
+          defaults={"withdraw": True})
+@login_required
+def sign_off(category_id: int, code: str, withdraw: bool = False):
+    """The committee's chair signs off (or withdraws the sign-off of) its scoring of the category."""
+    category = _visible_category(category_id)
+    committee = _committees().get(code) or abort(404)
+    if not permissions.can_sign_off(current_user, category, committee):
+        abort(403)
+    action, done = ((signoff.withdraw, _("امضای امتیازهای کمیته پس گرفته شد.")) if withdraw
+                    else (signoff.sign_off, _("امتیازهای کمیته امضا شد.")))
+    return run_service(lambda: action(db.session, category=category, committee=committee, actor=current_user),
+                       done=done, to=url_for("results.category", category_id=category_id, _anchor="signoffs"))
 
 
 @bp.route("/<int:category_id>/export.<any(xlsx, csv):fmt>")

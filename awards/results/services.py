@@ -32,6 +32,7 @@ from awards.nominations.services import transition_many
 from awards.persian import normalize_text
 from awards.results.cache import cache_options
 from awards.results.queries import CategoryResults, load_category, load_results
+from awards.results.signoff import require_signoffs
 
 FINAL_MESSAGE = "نتایج این رشته نهایی شده است"
 PROPOSE_ACTION = "results.propose"
@@ -183,7 +184,8 @@ def resolve_tie(session: Session, *, category: Category, actor: User, ordered_no
 def propose(session: Session, *, category: Category, actor: User) -> CategoryResults:
     """The winners chair proposes the category's result after evaluation closes.
 
-    Refused while a tie that decides a tier (or the rank of an award holder) is unresolved. Side effects:
+    Refused while a tie that decides a tier (or the rank of an award holder) is unresolved, or while a committee
+    entering F has not signed off its current scoring (:func:`awards.results.signoff.require_signoffs`). Side effects:
     shortlists (SHORTLIST transition) every nomination that gets a tier, sets ``proposed_by/at`` and records
     the proposal's digest in its audit event. Proposing again replaces the proposal.
     """
@@ -195,6 +197,7 @@ def propose(session: Session, *, category: Category, actor: User) -> CategoryRes
     if blocking := data.result.blocking_ties:
         groups = ("؛ " if i18n.persian_ui() else "; ").join(_tie_names(data, tie.nomination_ids) for tie in blocking)
         raise DomainError(_("پیش از پیشنهاد، ترتیب نامزدهای هم‌امتیاز را تعیین کنید: %(groups)s.", groups=groups))
+    require_signoffs(session, data=data)
     nominations = {n.id: n for n in session.scalars(
         select(Nomination).where(Nomination.id.in_([n.id for n in data.result.ranked if n.tier]))
     )}

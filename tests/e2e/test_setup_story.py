@@ -345,7 +345,19 @@ def judges_score(page, base, links: dict[str, str]) -> None:
 # ------------------------------------------------------------------------------------------------ results
 
 
+def chairs_sign_off(page, base) -> None:
+    """The chair of every scoring committee signs off its scoring of the category on the results page."""
+    for code in SCORING:
+        sign_in(page, base, JUDGES[code][0], NEW_PASSWORD)
+        page.get_by_role("link", name="نتایج").first.click()
+        page.get_by_role("link", name=CATEGORY).click()
+        page.locator("#signoffs").get_by_role("button", name="امضای امتیازهای کمیته").click()
+        expect(flash(page)).to_contain_text("امتیازهای کمیته امضا شد.")
+        expect(page.locator(f"#signoffs tr.signoff-{code}")).to_contain_text("امضاشده")
+
+
 def winners_chair_proposes(page, base) -> str:
+    chairs_sign_off(page, base)
     sign_in(page, base, WINNERS_CHAIR[0], NEW_PASSWORD)
     page.get_by_role("link", name="نتایج").first.click()
     page.get_by_role("link", name=CATEGORY).click()

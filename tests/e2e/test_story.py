@@ -316,7 +316,25 @@ def member_declares_conflict(page, base) -> None:
 # ------------------------------------------------------------------------------------------------ results
 
 
+def chairs_sign_off(page, base) -> None:
+    """The chair of every scoring committee signs off its scoring of the cluster category on the results page."""
+    for number, code in enumerate(SCORING_COMMITTEES, start=1):
+        sign_in(page, base, f"{code}-chair")
+        page.goto(base + "/results/")
+        page.get_by_role("link", name="خوشهٔ صنعتی برتر").click()
+        signoffs = page.locator("#signoffs")
+        expect(signoffs.locator("button")).to_have_count(1)  # only their own committee's row has a button
+        signoffs.get_by_role("button", name="امضای امتیازهای کمیته").click()
+        expect(flash(page)).to_contain_text("امتیازهای کمیته امضا شد.")
+        row = signoffs.locator(f"tr.signoff-{code}")
+        expect(row).to_contain_text("امضاشده")
+        expect(row).to_contain_text("۱۴۰۴")  # when, in Jalali
+        expect(signoffs.locator("tr[data-state='signed_off']")).to_have_count(number)
+    checked(page, "results-signed-off")
+
+
 def winners_chair_proposes(page, base) -> str:
+    chairs_sign_off(page, base)
     sign_in(page, base, "winners-chair")
     page.goto(base + "/")
     page.get_by_role("link", name="نتایج").first.click()

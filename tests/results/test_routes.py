@@ -12,6 +12,7 @@ from awards import clock
 from awards.enums import CommitteeCode
 from awards.models import Award, TieResolution
 from tests.conftest import csrf_token
+from tests.factories import sign_off_all
 from tests.results.conftest import (
     AFTER_EVALUATION,
     DURING_EVALUATION,
@@ -31,7 +32,8 @@ def _get_paths(cid: int) -> list[str]:
 
 def _post_paths(session, cid: int) -> list[str]:
     key = min(nomination_named(session, n).id for n in (CARPET, TILES))
-    return [f"/results/{cid}/propose", f"/results/{cid}/confirm", f"/results/{cid}/ties/{key}"]
+    return [f"/results/{cid}/propose", f"/results/{cid}/confirm", f"/results/{cid}/ties/{key}",
+            f"/results/{cid}/signoff/media", f"/results/{cid}/signoff/media/withdraw"]
 
 
 def _post(client, path: str, data: dict | None = None):
@@ -151,6 +153,8 @@ def test_page_flags_incomplete_and_ineligible(demo, client, session, login_as):
 
 
 def test_chair_proposes_then_organizer_confirms(scored, client, session, login_as):
+    sign_off_all(session, cluster(session))
+    session.commit()
     cid = cluster(session).id
     login_as("winners-chair")
     response = _post(client, f"/results/{cid}/propose")
@@ -191,6 +195,7 @@ def test_confirm_without_proposal_is_flashed(scored, client, session, login_as):
 
 def test_same_person_cannot_propose_and_confirm(scored, client, session, login_as):
     seat(session, username="admin", code=CommitteeCode.WINNERS, chair=True)
+    sign_off_all(session, cluster(session))
     session.commit()
     cid = cluster(session).id
     login_as("admin")
@@ -204,6 +209,8 @@ def test_same_person_cannot_propose_and_confirm(scored, client, session, login_a
 
 
 def test_confirm_twice_gives_one_set_of_awards(scored, client, session, login_as):
+    sign_off_all(session, cluster(session))
+    session.commit()
     cid = cluster(session).id
     login_as("winners-chair")
     _post(client, f"/results/{cid}/propose")
@@ -275,6 +282,8 @@ def test_tie_form_hidden_from_organizer(tied, client, session, login_as):
 
 
 def test_chair_resolves_tie_through_form(tied, client, session, login_as):
+    sign_off_all(session, cluster(session))  # the ordering of a tie is no part of any committee's scoring
+    session.commit()
     cid = cluster(session).id
     login_as("winners-chair")
     response = _tie_post(client, cid, tied, [tied[1], tied[0]], "رشد صادرات بیشتر")

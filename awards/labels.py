@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from awards.enums import (
     Aggregation,
+    BudgetLineKind,
+    BudgetState,
     CommitteeCode,
     ComplianceOutcome,
     NominationState,
@@ -47,6 +49,11 @@ LABELS = {
     PublicationState.PREPARING: _l("در دست تهیه"),
     PublicationState.APPROVED: _l("تأییدشده برای انتشار"),
     PublicationState.OPEN: _l("صفحهٔ عمومی باز است"),
+    BudgetState.DRAFTING: _l("در دست تنظیم"),
+    BudgetState.UNDER_REVIEW: _l("نزد کمیتهٔ مالی"),
+    BudgetState.APPROVED: _l("تأییدشدهٔ کمیتهٔ مالی"),
+    BudgetLineKind.PER_AWARD: _l("به ازای هر جایزه"),
+    BudgetLineKind.FIXED: _l("هزینهٔ ثابت"),
     Phase.NOT_OPEN: _l("پیش از آغاز معرفی"),
     Phase.NOMINATION: _l("معرفی نامزدها"),
     Phase.SCREENING: _l("غربالگری"),

@@ -13,10 +13,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from awards import clock
 from awards.auth.services import create_user
 from awards.demo import jalali_moment
-from awards.enums import CommitteeCode, NominationState, NomineeKind
-from awards.models import Category, Committee, Criterion, Cycle, Nomination, Province, User
+from awards.enums import BudgetLineKind, BudgetState, CommitteeCode, NominationState, NomineeKind, Tier
+from awards.models import Budget, BudgetLine, Category, Committee, Criterion, Cycle, Nomination, Province, User
 
 PASSWORD = "factory-pass-1404"
 _serial = itertools.count(1)
@@ -90,3 +91,18 @@ def make_nomination(session: Session, category: Category, *, province_iso: str =
     session.add(nomination)
     session.flush()
     return nomination
+
+
+def approved_budget(session: Session, cycle: Cycle, *, tiers: tuple[Tier, ...] = tuple(Tier),
+                    unit_cost: int = 1_000_000) -> Budget:
+    """An approved award budget for ``cycle`` with a per-award line for each of ``tiers``, so certificates of those
+    tiers may print (approved by a fresh account standing for the finance chair; the total is not recomputed)."""
+    approver = make_user(session)
+    now = clock.now()
+    budget = Budget(cycle_id=cycle.id, state=BudgetState.APPROVED, submitted_by_id=approver.id, submitted_at=now,
+                    approved_by_id=approver.id, approved_at=now, approved_total=0,
+                    lines=[BudgetLine(kind=BudgetLineKind.PER_AWARD, tier=tier, label="لوح", unit_cost=unit_cost,
+                                      position=position) for position, tier in enumerate(tiers)])
+    session.add(budget)
+    session.flush()
+    return budget

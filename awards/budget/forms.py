@@ -36,9 +36,9 @@ class LineForm(FlaskForm):
         SelectChoice(BudgetLineKind.PER_AWARD.value, _l("هزینهٔ هر جایزه از یک سطح")),
         SelectChoice(BudgetLineKind.FIXED.value, _l("هزینهٔ ثابت (مانند محل برگزاری، چاپ، جابه‌جایی)")),
     ], validators=[InputRequired(_l("نوع ردیف را برگزینید."))])
-    tier = SelectField(_l("سطح جایزه"), validate_choice=False, choices=[
-        SelectChoice("", _l("— (برای هزینهٔ ثابت)")),
+    tier = SelectField(_l("سطح جایزه"), validate_choice=False, default=Tier.GOLD.value, choices=[
         *(SelectChoice(tier.value, LABELS[tier]) for tier in Tier),
+        SelectChoice("", _l("— (هزینهٔ ثابت)")),
     ])
     label = _label_field()
     unit_cost = _cost_field()

@@ -30,6 +30,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from awards.auth import session_interface
     from awards.auth.keepalive import bp as keepalive_bp
     from awards.auth.routes import bp as auth_bp
+    from awards.budget.routes import bp as budget_bp
     from awards.certificates.routes import bp as certificates_bp
     from awards.certificates.verify import bp as verify_bp
     from awards.cycles.routes import bp as cycles_bp
@@ -61,7 +62,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     audit_services.add_listener(notify_on_event)  # the bell and mail an audited event calls for
 
     for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
-                      results_bp, certificates_bp, verify_bp, publication_bp, winners_bp, audit_bp, admin_bp,
+                      results_bp, certificates_bp, verify_bp, publication_bp, winners_bp, budget_bp, audit_bp, admin_bp,
                       accounts_bp, keepalive_bp, notifications_bp, drafts_bp):
         app.register_blueprint(blueprint)
 

@@ -18,7 +18,17 @@ from sqlalchemy.orm import Session
 
 from awards import clock
 from awards.auth.services import create_user
-from awards.enums import Aggregation, CommitteeCode, NominationAction, NomineeKind, PublicationAction
+from awards.budget import services as budget
+from awards.enums import (
+    Aggregation,
+    BudgetAction,
+    BudgetLineKind,
+    CommitteeCode,
+    NominationAction,
+    NomineeKind,
+    PublicationAction,
+    Tier,
+)
 from awards.evaluation import citations
 from awards.evaluation import services as evaluation
 from awards.models import (
@@ -433,7 +443,8 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     Fars completes and submits the Maskati Lari dossier; provincial affairs accepts the waiting dossiers;
     oversight passes them (and fails the iron-ore company); every member scores every nomination with fixed
     pseudo-random values; the winners chair proposes, the content committee writes and approves citations,
-    and the secretariat confirms; the media chair writes the press release's intro and approves the press list.
+    and the secretariat confirms; the secretariat lists the award budget and the finance chair approves it (so
+    certificates print); the media chair writes the press release's intro and approves the press list.
     The clock ends on 5 Shahrivar 1404, the day after the (postponed) ceremony, with the public winners page
     opened by the media chair.
     """
@@ -444,6 +455,7 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     _score_everything(session, ctx, nominations)
     set_demo_clock(session, STAGE_MOMENTS["results"])
     _finalise_categories(session, ctx)
+    _approve_budget(session, ctx)
     _approve_press_list(session, ctx)
     set_demo_clock(session, STAGE_MOMENTS["final"])
     publication.transition(session, cycle=ctx.cycle, action=PublicationAction.OPEN, actor=ctx.users["media-chair"])
@@ -540,3 +552,27 @@ def _approve_press_list(session: Session, ctx: DemoContext) -> None:
     publication.transition(session, cycle=ctx.cycle, action=PublicationAction.SAVE_INTRO, actor=chair,
                            intro=PRESS_INTRO)
     publication.transition(session, cycle=ctx.cycle, action=PublicationAction.APPROVE, actor=chair)
+
+
+#: The demo's award budget, in rials: (tier or None for a fixed line, item, unit cost).
+BUDGET_LINES = [
+    (Tier.GOLD, "تندیس زرین", 350_000_000),
+    (Tier.GOLD, "لوح تقدیر", 4_500_000),
+    (Tier.GOLD, "قاب", 2_500_000),
+    (Tier.CERTIFICATE, "لوح تقدیر", 4_500_000),
+    (Tier.CERTIFICATE, "قاب", 2_500_000),
+    (None, "محل برگزاری آیین", 1_200_000_000),
+    (None, "چاپ و نشر", 150_000_000),
+    (None, "جابه‌جایی و اقامت برگزیدگان", 600_000_000),
+]
+
+
+def _approve_budget(session: Session, ctx: DemoContext) -> None:
+    """The secretariat lists the award budget and sends it; the finance chair approves it."""
+    admin, cycle = ctx.users["admin"], ctx.cycle
+    for tier, label, cost in BUDGET_LINES:
+        kind = BudgetLineKind.PER_AWARD if tier else BudgetLineKind.FIXED
+        budget.transition(session, cycle=cycle, action=BudgetAction.EDIT, actor=admin,
+                          edit=budget.LineEdit(kind=kind, tier=tier, label=label, unit_cost=cost))
+    budget.transition(session, cycle=cycle, action=BudgetAction.SUBMIT, actor=admin)
+    budget.transition(session, cycle=cycle, action=BudgetAction.APPROVE, actor=ctx.users["finance-chair"])

@@ -128,3 +128,28 @@ class SignoffAction(StrEnum):
 
     SIGN = "sign"
     WITHDRAW = "withdraw_signoff"
+
+
+class BudgetState(StrEnum):
+    """The finance committee's award budget of a cycle (``awards/budget/services.py``)."""
+
+    # Not "draft" nor "approved": enum members that are equal strings are one key in awards.labels.LABELS.
+    DRAFTING = "drafting"
+    UNDER_REVIEW = "under_review"
+    APPROVED = "budget_approved"
+
+
+class BudgetAction(StrEnum):
+    """The edges of the budget state machine: the organizer edits and submits, the finance chair decides."""
+
+    EDIT = "edit"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+
+
+class BudgetLineKind(StrEnum):
+    """A cost per award of one tier (times the tier's award count), or a fixed amount."""
+
+    PER_AWARD = "per_award"
+    FIXED = "fixed"

@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from awards.enums import (
     Aggregation,
+    BudgetLineKind,
+    BudgetState,
     CommitteeCode,
     ComplianceOutcome,
     NominationState,
@@ -51,6 +53,11 @@ LABELS = {
     SignoffState.AWAITING: _l("در انتظار امضای رئیس"),
     SignoffState.SIGNED: _l("امضاشده"),
     SignoffState.OUTDATED: _l("امضا کهنه شده (امتیازها پس از امضا تغییر کرده است)"),
+    BudgetState.DRAFTING: _l("در دست تنظیم"),
+    BudgetState.UNDER_REVIEW: _l("نزد کمیتهٔ مالی"),
+    BudgetState.APPROVED: _l("تأییدشدهٔ کمیتهٔ مالی"),
+    BudgetLineKind.PER_AWARD: _l("به ازای هر جایزه"),
+    BudgetLineKind.FIXED: _l("هزینهٔ ثابت"),
     Phase.NOT_OPEN: _l("پیش از آغاز معرفی"),
     Phase.NOMINATION: _l("معرفی نامزدها"),
     Phase.SCREENING: _l("غربالگری"),

@@ -304,6 +304,23 @@ def can_open_winners_page(user: User, cycle: Cycle) -> bool:
     return is_chair(user, CommitteeCode.MEDIA, cycle.id)
 
 
+# --- the finance committee's award budget -------------------------------------------------------------------
+
+def can_view_budget(user: User, cycle: Cycle) -> bool:
+    """The budget page and the statuette maker's list: the finance committee of the cycle, and organizers."""
+    return is_organizer(user) or is_member(user, CommitteeCode.FINANCE, cycle.id)
+
+
+def can_edit_budget(user: User, cycle: Cycle) -> bool:
+    """The secretariat lists the budget's cost lines and sends it to the finance committee."""
+    return is_organizer(user)
+
+
+def can_decide_budget(user: User, cycle: Cycle) -> bool:
+    """The finance chair of the cycle approves the budget or returns it with a reason."""
+    return is_chair(user, CommitteeCode.FINANCE, cycle.id)
+
+
 # --- dashboard -------------------------------------------------------------------------------------------
 
 def can_remind_members(user: User, code: CommitteeCode, cycle_id: int | None = None) -> bool:

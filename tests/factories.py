@@ -13,10 +13,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from awards import clock
 from awards.auth.services import create_user
 from awards.demo import jalali_moment
-from awards.enums import CommitteeCode, NominationState, NomineeKind, SignoffState
+from awards.enums import BudgetLineKind, BudgetState, CommitteeCode, NominationState, NomineeKind, SignoffState, Tier
 from awards.models import (
+    Budget,
+    BudgetLine,
     Category,
     Committee,
     CommitteeSignoff,
@@ -122,3 +125,18 @@ def sign_off_all(session: Session, category: Category) -> list[CommitteeSignoff]
             Membership.is_chair.is_(True)).execution_options(populate_existing=True))  # seats added since
         rows.append(signoff.sign_off(session, category=category, committee=committee_row, actor=chair))
     return rows
+
+
+def approved_budget(session: Session, cycle: Cycle, *, tiers: tuple[Tier, ...] = tuple(Tier),
+                    unit_cost: int = 1_000_000) -> Budget:
+    """An approved award budget for ``cycle`` with a per-award line for each of ``tiers``, so certificates of those
+    tiers may print (approved by a fresh account standing for the finance chair; the total is not recomputed)."""
+    approver = make_user(session)
+    now = clock.now()
+    budget = Budget(cycle_id=cycle.id, state=BudgetState.APPROVED, submitted_by_id=approver.id, submitted_at=now,
+                    approved_by_id=approver.id, approved_at=now, approved_total=0,
+                    lines=[BudgetLine(kind=BudgetLineKind.PER_AWARD, tier=tier, label="لوح", unit_cost=unit_cost,
+                                      position=position) for position, tier in enumerate(tiers)])
+    session.add(budget)
+    session.flush()
+    return budget

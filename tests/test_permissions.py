@@ -102,6 +102,9 @@ MATRIX = {
     "can_view_press_list":                 "x    .    .    .    .    .    .    .    .    .    x    .    .    .    .",
     "can_approve_publication":             ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_open_winners_page":               ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_view_budget":                     "x    .    .    .    .    .    .    .    .    .    .    x    .    .    .",
+    "can_edit_budget":                     "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_decide_budget":                   ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "is_signed_in":                        "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
     "can_remind_members[winners]":         ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
     "can_remind_members[oversight]":       ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
@@ -243,6 +246,9 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_view_press_list": lambda u, w: P.can_view_press_list(u, w.cycle),
     "can_approve_publication": lambda u, w: P.can_approve_publication(u, w.cycle),
     "can_open_winners_page": lambda u, w: P.can_open_winners_page(u, w.cycle),
+    "can_view_budget": lambda u, w: P.can_view_budget(u, w.cycle),
+    "can_edit_budget": lambda u, w: P.can_edit_budget(u, w.cycle),
+    "can_decide_budget": lambda u, w: P.can_decide_budget(u, w.cycle),
     "is_signed_in": lambda u, w: P.is_signed_in(u),
     "can_remind_members[winners]": lambda u, w: P.can_remind_members(u, C.WINNERS, w.cycle.id),
     "can_remind_members[oversight]": lambda u, w: P.can_remind_members(u, C.OVERSIGHT, w.cycle.id),
@@ -395,6 +401,7 @@ CHAIR_ONLY = {
     "can_approve_publication": C.MEDIA,
     "can_open_winners_page": C.MEDIA,
     "can_sign_off[media]": C.MEDIA,
+    "can_decide_budget": C.FINANCE,
 }
 
 

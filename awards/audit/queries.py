@@ -102,6 +102,12 @@ ACTION_LABELS = {
     "publication.save_intro": _l("نوشتن متن آغاز خبرنامه"),
     "publication.approve": _l("تأیید فهرست برگزیدگان برای انتشار"),
     "publication.open": _l("باز کردن صفحهٔ عمومی برگزیدگان"),
+    "budget.line_add": _l("افزودن ردیف بودجه"),
+    "budget.line_edit": _l("ویرایش ردیف بودجه"),
+    "budget.line_remove": _l("برداشتن ردیف بودجه"),
+    "budget.submit": _l("فرستادن بودجه برای کمیتهٔ مالی"),
+    "budget.approve": _l("تأیید بودجه"),
+    "budget.return": _l("بازگرداندن بودجه به دبیرخانه"),
     "sheet.submit": _l("ارسال برگهٔ امتیاز"),
     "user.two_factor_enrol": _l("فعال‌سازی ورود دومرحله‌ای"),
     "user.two_factor_disable": _l("غیرفعال‌سازی ورود دومرحله‌ای"),
@@ -129,6 +135,8 @@ OBJECT_LABELS = {
     "conflict": _l("تعارض منافع"),
     "job": _l("کار پس‌زمینه"),
     "publication": _l("انتشار برگزیدگان"),
+    "budget": _l("بودجهٔ جایزه‌ها"),
+    "budget_line": _l("ردیف بودجه"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).
@@ -220,6 +228,15 @@ FIELD_LABELS = {
     "approved_at": _l("زمان تأیید"),
     "opened_at": _l("زمان باز شدن صفحهٔ عمومی"),
     "revoked_at": _l("زمان لغو"),
+    # the award budget
+    "kind": _l("نوع ردیف"),
+    "label": _l("شرح"),
+    "unit_cost": _l("مبلغ واحد (ریال)"),
+    "total": _l("جمع کل (ریال)"),
+    "approved_total": _l("جمع تأییدشده (ریال)"),
+    "submitted_at": _l("زمان فرستادن برای کمیتهٔ مالی"),
+    "returned_at": _l("زمان بازگرداندن"),
+    "return_reason": _l("دلیل بازگرداندن"),
     # imports, printing and jobs
     "file": _l("پرونده"),
     "rows": _l("ردیف‌ها"),
@@ -237,7 +254,7 @@ _COMMITTEE_CODES = frozenset(code.value for code in CommitteeCode)
 _KEY_SCOPES = {"category": _l("رشته"), "cycle": _l("دوره")}
 
 #: Fields whose values are enum codes shown through ``awards.labels.LABELS``.
-LABELLED_FIELDS = frozenset({"state", "outcome", "tier"})
+LABELLED_FIELDS = frozenset({"state", "outcome", "tier", "kind"})
 #: Fields whose values are machine codes, shown left to right as they are (digests shortened).
 CODE_FIELDS = frozenset({"sha256", "stored_name", "content_type", "username", "serial", "token", "result_digest",
                          "proposal_digest", "snapshot",

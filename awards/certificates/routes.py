@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from awards import permissions
+from awards.budget import queries as budget_queries
 from awards.certificates import printing, services
 from awards.certificates.forms import (
     BulkPrintForm,
@@ -24,11 +25,12 @@ from awards.certificates.forms import (
 from awards.certificates.render import qr_data_uri
 from awards.certificates.tasks import print_certificates
 from awards.cycles.queries import current_cycle
+from awards.enums import Tier
 from awards.errors import DomainError
 from awards.extensions import db
 from awards.models import Award, Category, Job, Signatory
 from awards.params import as_id
-from awards.web import run_service
+from awards.web import WHOLE_FORM, run_service
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
@@ -44,18 +46,31 @@ def _load_award(award_id: int) -> Award:
     return award
 
 
+def _print_form() -> BulkPrintForm:
+    cycle = current_cycle(db.session) or abort(404)
+    form = BulkPrintForm()
+    form.scope.choices = [SelectChoice("all", _("همهٔ رشته‌های دوره"))] + [
+        SelectChoice(str(c.id), c.title) for c in cycle.categories if c.is_final]
+    return form
+
+
+def _index(form: BulkPrintForm):
+    cycle = current_cycle(db.session) or abort(404)
+    awards = services.awards_of(db.session, cycle=cycle)
+    covered = budget_queries.covered_tiers(db.session, cycle=cycle)
+    uncovered = [tier for tier in Tier if tier not in covered and any(a.tier is tier and not a.is_revoked
+                                                                      for a in awards)]
+    jobs = db.session.scalars(select(Job).where(Job.kind == services.JOB_KIND).order_by(Job.id.desc()).limit(5))
+    return render_template("certificates/index.html", cycle=cycle, awards=awards, form=form, jobs=list(jobs),
+                           uncovered=uncovered)
+
+
 @bp.route("/")
 @login_required
 def index():
     if not permissions.can_view_awards(current_user):
         abort(403)
-    cycle = current_cycle(db.session) or abort(404)
-    awards = services.awards_of(db.session, cycle=cycle)
-    form = BulkPrintForm()
-    form.scope.choices = [SelectChoice("all", _("همهٔ رشته‌های دوره"))] + [
-        SelectChoice(str(c.id), c.title) for c in cycle.categories if c.is_final]
-    jobs = db.session.scalars(select(Job).where(Job.kind == services.JOB_KIND).order_by(Job.id.desc()).limit(5))
-    return render_template("certificates/index.html", cycle=cycle, awards=awards, form=form, jobs=list(jobs))
+    return _index(_print_form())
 
 
 @bp.route("/print", methods=["POST"])
@@ -64,17 +79,20 @@ def print_bulk():
     if not permissions.can_print_certificates(current_user):
         abort(403)
     cycle = current_cycle(db.session) or abort(404)
-    form = BulkPrintForm()
+    form = _print_form()
     category = None
     if form.scope.data and form.scope.data != "all":
         category = db.session.get(Category, scope_id) if (scope_id := as_id(form.scope.data)) else None
         if category is None or category.cycle_id != cycle.id:
             abort(404)
-    return run_service(
-        lambda: services.start_print_job(db.session, actor=current_user, cycle=cycle, category=category,
-                                         fmt=form.fmt.data or "", verify_base_url=verify_base_url(),
-                                         upload_dir=current_app.config["UPLOAD_FOLDER"]),
-        back=url_for(".index"), then=_enqueue, to=lambda job: url_for(".job", job_id=job.id))
+    # A refusal (e.g. a tier the approved budget does not cover) is shown above the print form, choices kept.
+    if (response := run_service(
+            lambda: services.start_print_job(db.session, actor=current_user, cycle=cycle, category=category,
+                                             fmt=form.fmt.data or "", verify_base_url=verify_base_url(),
+                                             upload_dir=current_app.config["UPLOAD_FOLDER"]),
+            form=form, field=WHOLE_FORM, then=_enqueue, to=lambda job: url_for(".job", job_id=job.id))) is not None:
+        return response
+    return _index(form)
 
 
 def _enqueue(job: Job) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from awards import clock, i18n, permissions
 from awards.audit.services import record
+from awards.budget import services as budget
 from awards.certificates.render import CertificateData, SignatoryData
 from awards.enums import JobState, NomineeKind
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
@@ -133,8 +134,11 @@ def certificate_data(*, award: Award, citation: str | None, verify_base_url: str
 
 def certificates_for(session: Session, *, awards: list[Award], verify_base_url: str,
                      upload_dir: Path) -> list[CertificateData]:
-    """Certificate data for many awards with one citations query; revoked awards are left out."""
+    """Certificate data for many awards with one citations query; revoked awards are left out. Refused when a
+    tier to print is not covered by the cycle's approved budget, or a citation is not approved."""
     live = [a for a in awards if not a.is_revoked]
+    for cycle in {a.cycle for a in live}:
+        budget.require_print_cover(session, cycle=cycle, tiers={a.tier for a in live if a.cycle_id == cycle.id})
     texts = approved_citations(session, nomination_ids=[a.nomination_id for a in live])
     missing = [a.nomination.nominee_name for a in live if a.nomination_id not in texts]
     if missing:

@@ -2,6 +2,7 @@
 
 from awards.models.audit import AuditChainHead, AuditEvent
 from awards.models.award import Award, TieResolution
+from awards.models.budget import Budget, BudgetLine
 from awards.models.category import Category, CategoryCommittee, Criterion
 from awards.models.citation import Citation
 from awards.models.committee import Committee, Membership
@@ -29,6 +30,8 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "Award",
+    "Budget",
+    "BudgetLine",
     "Category",
     "CategoryCommittee",
     "Citation",

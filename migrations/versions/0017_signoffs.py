@@ -1,6 +1,6 @@
 """committee_signoffs: each committee chair's sign-off of the committee's scoring of a category
 
-Revision ID: 0019
+Revision ID: 0017
 Revises: 0016
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 import awards.db
 
-revision = "0019"
+revision = "0017"
 down_revision = "0016"
 branch_labels = None
 depends_on = None

@@ -29,7 +29,7 @@ from awards.evaluation.conflicts import flag_conflicts_for_nomination
 from awards.guards import ensure_cycle_writable
 from awards.labels import DOSSIER_FIELD_LABELS
 from awards.models import Category, ComplianceDecision, Nomination, ScreeningDecision, User
-from awards.nominations.states import EDGES, QUOTA_STATES
+from awards.nominations.states import EDGES, QUOTA_STATES, same_results_role
 from awards.persian import normalize_search, normalize_text
 
 #: Dossier fields a province officer edits (never state, province or cycle).
@@ -287,7 +287,7 @@ def transition_many(session: Session, *, moves: list[tuple[Nomination, Nominatio
     move twice, e.g. shortlist then award); the statements do not grow with the number of moves: one UPDATE per
     target state and one :func:`record_many`. Refuses everything if one move is refused.
     ``execution_options`` go to the UPDATEs (the results cache reads which category they touch); an UPDATE whose
-    moves all keep the nominations' part in a computed result (``permissions.same_results_role``, e.g. a
+    moves all keep the nominations' part in a computed result (``states.same_results_role``, e.g. a
     proposal's shortlisting) says so, and the cached results stay.
     """
     if not moves:
@@ -322,7 +322,7 @@ def transition_many(session: Session, *, moves: list[tuple[Nomination, Nominatio
     session.flush()
     for target, ids in targets.items():
         options = dict(execution_options or {})
-        if all(permissions.same_results_role(first[i], target) for i in ids):
+        if all(same_results_role(first[i], target) for i in ids):
             options[RESULTS_UNCHANGED] = True
         session.execute(update(Nomination).where(Nomination.id.in_(ids)).values(state=target)
                         .execution_options(synchronize_session="fetch", **options))

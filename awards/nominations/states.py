@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from awards.enums import NominationAction as A
 from awards.enums import NominationState as S
 from awards.permissions import (
+    EVALUATED_STATES,
     can_decide_compliance,
     can_finalise_outcome,
     can_screen_nomination,
@@ -72,3 +73,10 @@ EDGES: dict[A, Edge] = {
 
 #: States that use one of the province's quota slots in a category.
 QUOTA_STATES = frozenset({S.SUBMITTED, S.IN_EVALUATION, S.SHORTLISTED, S.AWARDED, S.NOT_SELECTED, S.INELIGIBLE})
+
+
+def same_results_role(before: S, after: S) -> bool:
+    """Whether a move between these states leaves a category's computed result as it was: the nomination stays in
+    (or out of) the scoring pool, and eligible (or not). The states themselves are shown, not computed."""
+    return ((before in EVALUATED_STATES) == (after in EVALUATED_STATES)
+            and (before == S.INELIGIBLE) == (after == S.INELIGIBLE))

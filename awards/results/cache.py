@@ -45,7 +45,8 @@ from awards.models import (
     User,
 )
 from awards.models.category import new_results_version
-from awards.permissions import EVALUATED_STATES, same_results_role
+from awards.nominations.states import same_results_role
+from awards.permissions import EVALUATED_STATES
 
 #: Tables whose rows feed a category's result.
 INPUT_TABLES = frozenset(model.__table__.name for model in (

@@ -112,3 +112,10 @@ class PublicationAction(StrEnum):
     SAVE_INTRO = "save_intro"
     APPROVE = "approve"
     OPEN = "open"
+
+
+class IndicatorRule(StrEnum):
+    """How a computed criterion turns an indicator's verified figure into points (a judged one has none)."""
+
+    BANDS = "bands"
+    LINEAR = "linear"

@@ -101,6 +101,10 @@ ACTION_LABELS = {
     "publication.approve": _l("تأیید فهرست برگزیدگان برای انتشار"),
     "publication.open": _l("باز کردن صفحهٔ عمومی برگزیدگان"),
     "sheet.submit": _l("ارسال برگهٔ امتیاز"),
+    "indicator.declare": _l("اظهار رقم شاخص"),
+    "indicator.verify": _l("تأیید رقم شاخص"),
+    "indicator.define": _l("تعریف شاخص"),
+    "indicator.rule": _l("تنظیم محاسبهٔ معیار از شاخص"),
     "user.two_factor_enrol": _l("فعال‌سازی ورود دومرحله‌ای"),
     "user.two_factor_disable": _l("غیرفعال‌سازی ورود دومرحله‌ای"),
     "user.two_factor_login": _l("ورود با کد دومرحله‌ای"),
@@ -127,6 +131,9 @@ OBJECT_LABELS = {
     "conflict": _l("تعارض منافع"),
     "job": _l("کار پس‌زمینه"),
     "publication": _l("انتشار برگزیدگان"),
+    "indicator": _l("شاخص"),
+    "indicator_value": _l("رقم شاخص"),
+    "criterion": _l("معیار"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).
@@ -226,6 +233,16 @@ FIELD_LABELS = {
     "name": _l("نام"),
     "error": _l("خطا"),
     "signature_file": _l("تصویر امضا"),
+    # indicators
+    "indicator": _l("شاخص"),
+    "declared_value": _l("رقم اظهارشده"),
+    "verified_value": _l("رقم تأییدشده"),
+    "reason": _l("دلیل"),
+    "decimals": _l("رقم‌های اعشار"),
+    "min_value": _l("کمترین مقدار"),
+    "max_value": _l("بیشترین مقدار"),
+    "rule": _l("روش محاسبه"),
+    "bands": _l("بازه‌ها"),
 }
 
 _COMMITTEE_CODES = frozenset(code.value for code in CommitteeCode)

@@ -66,14 +66,17 @@ class IndicatorValue(Base):
         CheckConstraint("(verified_value IS NULL) = (verified_at IS NULL)", name="verified_has_time"),
         CheckConstraint("(verified_at IS NULL) = (verified_by_id IS NULL)", name="verified_has_actor"),
         # A corrected figure always carries its reason.
-        CheckConstraint("verified_value IS NULL OR verified_value = declared_value OR reason IS NOT NULL",
+        CheckConstraint("verified_value IS NULL OR reason IS NOT NULL "
+                        "OR (declared_value IS NOT NULL AND verified_value = declared_value)",
                         name="correction_has_reason"),
+        CheckConstraint("declared_value IS NOT NULL OR verified_value IS NOT NULL", name="has_a_figure"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"), index=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
-    declared_value: Mapped[Decimal] = mapped_column(FIGURE)
+    # None only when the dossier declared nothing and the committee entered the figure (with a reason).
+    declared_value: Mapped[Decimal | None] = mapped_column(FIGURE)
     year: Mapped[int] = mapped_column()  # Jalali year the figure refers to
     verified_value: Mapped[Decimal | None] = mapped_column(FIGURE)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -306,12 +306,21 @@ def seed_demo(session: Session, *, password: str, upload_dir: Path, max_bytes: i
 
 def _seed_indicators(session: Session, cycle: Cycle, admin: User,
                      categories: dict[str, Category]) -> dict[str, Indicator]:
-    """The cycle's six indicators, and the finance criteria computed from two of them."""
+    """The cycle's six indicators (dossiers declare figures for them from the start)."""
     indicators = {}
     for code, name_fa, name_en, unit_fa, unit_en, decimals, minimum in INDICATORS:
         indicators[code] = figures.define_indicator(session, actor=admin, cycle=cycle, spec=figures.IndicatorSpec(
             code=code, name_fa=name_fa, name_en=name_en, unit_fa=unit_fa, unit_en=unit_en, decimals=decimals,
             min_value=Decimal(minimum)))
+    return indicators
+
+
+def _adopt_computed_criteria(session: Session, ctx: DemoContext) -> None:
+    """Before evaluation starts, the secretariat scores two finance criteria from the verified figures.
+
+    Only on the way to the final stage: the nominations-stage demo keeps every criterion judged, as the tests
+    written before indicators expect."""
+    admin, categories, indicators = ctx.users["admin"], ctx.categories, ctx.indicators
     for category_code, title, indicator_code, rule, max_points, shape in COMPUTED:
         criterion = next(c for c in categories[category_code].criteria if c.title == title)
         criterion.max_points = Decimal(max_points)
@@ -323,7 +332,6 @@ def _seed_indicators(session: Session, cycle: Cycle, admin: User,
             figures.set_criterion_rule(session, actor=admin, criterion=criterion,
                                        indicator=indicators[indicator_code], rule=rule, origin=shape[0],
                                        slope=shape[1])
-    return indicators
 
 
 def _figures(values: dict, rnd: int | None = None, certificates: int | None = None) -> dict[str, Decimal]:
@@ -516,6 +524,7 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     opened by the media chair.
     """
     nominations = {n.nominee_name: n for n in session.scalars(select(Nomination))}
+    _adopt_computed_criteria(session, ctx)
     _complete_maskati(session, ctx, nominations[MASKATI])
     _screen_waiting(session, ctx, nominations)
     set_demo_clock(session, STAGE_MOMENTS["evaluation"])

@@ -138,16 +138,18 @@ def _unpaired_figures(number: int, values: dict[str, Any], extra: tuple[Column, 
                       headers: dict[str, str]) -> list[RowError]:
     """A figure without its year, or a year without its figure."""
     errors = []
+    written = {column.field: column.header for column in extra}
+    written.update(headers)
     for column in extra:
         if column.kind is not Kind.FIGURE:
             continue
         year_name = f"{column.field}_year"
         value, year = values.get(column.field), values.get(year_name)
         if value is not None and year is None:
-            errors.append(RowError(number, headers.get(year_name) or f"سال {column.header}", "",
+            errors.append(RowError(number, written[year_name], "",
                                    _("سالی را که این رقم مربوط به آن است بنویسید.")))
         elif year is not None and value is None:
-            errors.append(RowError(number, headers.get(column.field) or column.header, "",
+            errors.append(RowError(number, written[column.field], "",
                                    _("رقم این شاخص را بنویسید یا سال را خالی بگذارید.")))
     return errors
 

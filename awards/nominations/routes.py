@@ -118,6 +118,8 @@ def _render_view(nomination: Nomination, *, upload_form=None, withdraw_form=None
         duplicates=queries.duplicate_nominees(db.session, nominations=[nomination]).get(nomination.id, []),
         upload_form=upload_form or UploadForm(formdata=None),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+        indicators=figures.cycle_indicators(db.session, cycle_id=nomination.cycle_id),
+        figures=figures.figures_of(db.session, nomination_id=nomination.id),
     )
 
 

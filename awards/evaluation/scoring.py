@@ -38,6 +38,11 @@ The rules, and the choices made where PROCESS.md leaves room:
 * Tiers: walking the ranking, the first ``gold_quota`` nominees with F at or above the minimum score get gold, the
   next ``certificate_quota`` certificate. An unresolved tie whose positions would get different tiers gets none
   (the tie decides it); a tie containing any tiered position *blocks* the proposal.
+* Criteria computed from an indicator (``computed_criteria``): their value in every counted sheet of their
+  committee is the points of the nominee's *verified* figure (``indicator_points``, see
+  ``awards.evaluation.indicators``), never a typed one; without a verified figure the sheets lack that value, so
+  they do not count and the nominee is incomplete (``NomineeResult.unverified`` names the criteria). With no
+  computed criteria nothing here changes.
 * Agreement per committee: ICC(2,k), Shrout & Fleiss (1979): two-way random effects, absolute agreement, mean of
   k raters, ``(BMS - EMS) / (BMS + (JMS - EMS) / n)``. It needs the same raters on every nomination, so it is
   computed on the largest block (n x k sheets) of n >= 2 nominations all scored by one set of k >= 2 raters,

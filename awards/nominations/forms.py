@@ -189,7 +189,8 @@ def dossier_form(kind: NomineeKind, *, edit: bool = False, indicators: Sequence[
             row = saved.get(indicator.id)
             if row is not None and row.declared_value is not None:
                 value = row.declared_value
-                kwargs["data"][value_field(indicator)] = int(value) if indicator.decimals == 0 else value
+                whole = value == value.to_integral_value()
+                kwargs["data"][value_field(indicator)] = int(value) if whole else value.normalize()
                 kwargs["data"][year_field(indicator)] = row.year
     form = base(**kwargs)
     form.indicators = list(indicators)

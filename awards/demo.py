@@ -320,7 +320,7 @@ def _adopt_computed_criteria(session: Session, ctx: DemoContext) -> None:
 
     Only on the way to the final stage: the nominations-stage demo keeps every criterion judged, as the tests
     written before indicators expect."""
-    admin, categories, indicators = ctx.users["admin"], ctx.categories, ctx.indicators
+    admin, categories, indicators = ctx.users["admin"], ctx.categories, _indicators(session, ctx)
     for category_code, title, indicator_code, rule, max_points, shape in COMPUTED:
         criterion = next(c for c in categories[category_code].criteria if c.title == title)
         criterion.max_points = Decimal(max_points)
@@ -378,11 +378,19 @@ class _NominationSeeder:
                             actor=self.users["provincial_affairs-chair"])
 
 
+def _indicators(session: Session, ctx: DemoContext) -> dict[str, Indicator]:
+    """The cycle's indicators by code (read back when the context was rebuilt from a seeded database)."""
+    if not ctx.indicators:
+        ctx.indicators = {i.code: i for i in figures.cycle_indicators(session, cycle_id=ctx.cycle.id)}
+    return ctx.indicators
+
+
 def declare(session: Session, ctx: DemoContext, officer: str, nomination: Nomination,
             declared: dict[str, Decimal]) -> None:
     """The province declares the dossier's figures (all for the demo's figures year)."""
+    indicators = _indicators(session, ctx)
     figures.declare_figures(session, actor=ctx.users[officer], nomination=nomination, figures={
-        ctx.indicators[code].id: (value, FIGURES_YEAR) for code, value in declared.items()})
+        indicators[code].id: (value, FIGURES_YEAR) for code, value in declared.items()})
 
 
 def _seed_nominations(session: Session, ctx: DemoContext) -> None:

@@ -76,6 +76,9 @@ def utcnow() -> datetime:
 #: assignments) it changes, so that a cache fed by them (``awards.results.cache``) forgets only what it must. A
 #: bulk statement on such rows that names nothing is taken to change everything.
 CHANGES_NOMINATIONS = "changes_nominations"
+#: Execution option of a bulk UPDATE of nominations that changes nothing a computed result depends on (e.g. moving
+#: states within the scoring pool, as a proposal's shortlisting does): the cache keeps what it holds.
+RESULTS_UNCHANGED = "results_unchanged"
 
 
 # Set for the duration of a request that may write (POST and friends) and for CLI commands.

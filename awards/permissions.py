@@ -28,6 +28,13 @@ EVALUATED_STATES = frozenset(
 SCREENED_STATES = EVALUATED_STATES | {NominationState.SUBMITTED}
 
 
+def same_results_role(before: NominationState, after: NominationState) -> bool:
+    """Whether a move between these states leaves a category's computed result as it was: the nomination stays in
+    (or out of) the scoring pool, and eligible (or not). The states themselves are shown, not computed."""
+    return ((before in EVALUATED_STATES) == (after in EVALUATED_STATES)
+            and (before == NominationState.INELIGIBLE) == (after == NominationState.INELIGIBLE))
+
+
 def _signed_in(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 

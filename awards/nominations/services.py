@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from awards import clock, i18n, permissions
 from awards.audit.services import diff, record, record_many, snapshot
+from awards.db import RESULTS_UNCHANGED
 from awards.enums import (
     ComplianceOutcome,
     NominationAction,
@@ -285,12 +286,15 @@ def transition_many(session: Session, *, moves: list[tuple[Nomination, Nominatio
     The same checks and audit events as :func:`transition` for each move, in the order given (a nomination may
     move twice, e.g. shortlist then award); the statements do not grow with the number of moves: one UPDATE per
     target state and one :func:`record_many`. Refuses everything if one move is refused.
-    ``execution_options`` go to the UPDATEs (the results cache reads which category they touch).
+    ``execution_options`` go to the UPDATEs (the results cache reads which category they touch); an UPDATE whose
+    moves all keep the nominations' part in a computed result (``permissions.same_results_role``, e.g. a
+    proposal's shortlisting) says so, and the cached results stay.
     """
     if not moves:
         return
     now = clock.now()
     state: dict[int, NominationState] = {}
+    first: dict[int, NominationState] = {}
     events: list[dict[str, Any]] = []
     targets: dict[NominationState, list[int]] = {}
     checked_cycles: set[tuple[int, NominationAction]] = set()
@@ -307,6 +311,7 @@ def transition_many(session: Session, *, moves: list[tuple[Nomination, Nominatio
             ensure_cycle_writable(nomination.cycle)
             _check_phase(action, nomination, now)
             checked_cycles.add((nomination.cycle_id, action))
+        first.setdefault(nomination.id, before)
         state[nomination.id] = edge.target
         events.append(dict(actor=actor, action=f"nomination.{action.value}", object_type="nomination",
                            object_id=nomination.id, nomination_id=nomination.id, cycle_id=nomination.cycle_id,
@@ -316,8 +321,11 @@ def transition_many(session: Session, *, moves: list[tuple[Nomination, Nominatio
         targets.setdefault(target, []).append(nomination_id)
     session.flush()
     for target, ids in targets.items():
+        options = dict(execution_options or {})
+        if all(permissions.same_results_role(first[i], target) for i in ids):
+            options[RESULTS_UNCHANGED] = True
         session.execute(update(Nomination).where(Nomination.id.in_(ids)).values(state=target)
-                        .execution_options(synchronize_session="fetch", **(execution_options or {})))
+                        .execution_options(synchronize_session="fetch", **options))
     record_many(session, events=events)
 
 

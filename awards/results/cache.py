@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import event, inspect, or_, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from awards.db import CHANGES_NOMINATIONS
+from awards.db import CHANGES_NOMINATIONS, RESULTS_UNCHANGED
 from awards.models import (
     Assignment,
     Category,
@@ -49,15 +49,17 @@ from awards.models import (
     User,
 )
 from awards.models.category import new_results_version
-from awards.permissions import EVALUATED_STATES
+from awards.permissions import EVALUATED_STATES, same_results_role
 
 #: Tables whose rows feed a category's result.
 INPUT_TABLES = frozenset(model.__table__.name for model in (
     Assignment, CategoryCommittee, Committee, Conflict, Criterion, Membership, Nomination, Province, Score,
     ScoreSheet, TieResolution, User, CriterionBand, Indicator, IndicatorValue))
 #: Attributes of a row that a result reads (a change to another one, e.g. a login time, leaves results alone).
+#: A nomination's name, province and state are read afresh on every load (``queries._nominee_rows``): only its
+#: category, its reason for being ineligible and a move into or out of the pool or of ineligibility count.
 _READ = {
-    Nomination: ("category_id", "state", "nominee_name", "province_id", "ineligible_reason"),
+    Nomination: ("category_id", "ineligible_reason"),
     User: ("full_name",),
     Committee: ("code", "name_fa", "position"),
     Province: ("name_fa",),
@@ -127,9 +129,11 @@ class _Stamps:
 
 def _changes_input(session: Session, obj: Any, *, dirty: bool) -> bool:
     if isinstance(obj, Nomination):  # only a nomination in the scoring pool, before or after, is an input
-        states = chain([obj.state], inspect(obj).attrs.state.history.deleted or ())
-        if not any(state in EVALUATED_STATES for state in states):
+        earlier = inspect(obj).attrs.state.history.deleted or ()
+        if not any(state in EVALUATED_STATES for state in chain([obj.state], earlier)):
             return False
+        if dirty and any(not same_results_role(before, obj.state) for before in earlier):
+            return True
     if not dirty:
         return True
     attributes = _READ.get(type(obj))
@@ -157,7 +161,7 @@ def _on_execute(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if table is None or table.name not in INPUT_TABLES:
+    if table is None or table.name not in INPUT_TABLES or state.execution_options.get(RESULTS_UNCHANGED):
         return
     stamps = _Stamps()
     named = state.execution_options.get(OPTION)

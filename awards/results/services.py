@@ -239,7 +239,9 @@ def _confirmable(session: Session, *, category: Category, actor: User) -> tuple[
         raise PermissionDenied(_("پیشنهاددهندهٔ نتیجه نمی‌تواند خودش آن را تأیید کند؛ دبیر دیگری باید تأیید کند."))
     if _phase(category) not in (Phase.RESULTS, Phase.FINAL):
         raise PhaseClosed(_("تأیید نتیجه فقط پس از پایان ارزیابی ممکن است."))
-    data = load_results(session, category=category)
+    # Computed afresh, never from the per-process cache: freezing the result is where a change the cache's stamp
+    # cannot see (a row edited outside the app) must still be caught.
+    data = load_results(session, category=category, fresh=True)
     if digest(_payload(data)) != proposal_digest(session, category=category):
         raise DomainError(_("امتیازها یا داده‌های این رشته پس از پیشنهاد تغییر کرده است؛ "
                           "رئیس کمیتهٔ برگزیدگان باید نتیجه را دوباره پیشنهاد کند."))

@@ -260,15 +260,22 @@ def mode_results(url: str, instance: Path, repeat: int) -> dict:
     with app.app_context(), write_intent(False):
         s = db.session
         category = load_category(s, facts["category_id"])
-        load_results(s, category=category)  # warm-up
+        load_results(s, category=category, fresh=True)  # warm-up
         app_times, sql_times = [], []
-        app_cpu = []
+        app_cpu, cached_times = [], []
         for _ in range(repeat):
             s.expire_all()
+            # The whole computation (fetch, normalisation, agreement, ties), not the per-process cache's answer.
             start, start_cpu = time.perf_counter(), time.process_time()
-            data = load_results(s, category=category)
+            data = load_results(s, category=category, fresh=True)
             app_times.append(time.perf_counter() - start)
             app_cpu.append(time.process_time() - start_cpu)
+        load_results(s, category=category)  # fills the cache
+        for _ in range(repeat):
+            s.expire_all()
+            start = time.perf_counter()
+            load_results(s, category=category)
+            cached_times.append(time.perf_counter() - start)
         per_sheet = (
             select(ScoreSheet.nomination_id, ScoreSheet.committee_id,
                    (100 * func.sum(Criterion.weight * Score.value / Criterion.max_points)
@@ -287,6 +294,7 @@ def mode_results(url: str, instance: Path, repeat: int) -> dict:
         nominees = len(data.result.nominees)
         db.session.remove()
     return {"load_results_s": statistics.median(app_times), "load_results_cpu_s": statistics.median(app_cpu),
+            "cached_s": statistics.median(cached_times),
             "sql_s": statistics.median(sql_times),
             "nominees": nominees, "sql_rows": rows}
 
@@ -728,10 +736,11 @@ def print_pages(run: dict) -> None:
 
 def print_results(run: dict) -> None:
     res = run["results"]
-    print(f"results of the largest category ({res['nominees']} nominees): load_results {res['load_results_s']:.3f} s "
-          f"({res['load_results_cpu_s']:.3f} s CPU),"
+    print(f"results of the largest category ({res['nominees']} nominees): load_results computed afresh "
+          f"{res['load_results_s']:.3f} s ({res['load_results_cpu_s']:.3f} s CPU),"
           f" SQL aggregate {res['sql_s']:.3f} s ({res['sql_rows']} committee means): "
-          f"ratio {res['load_results_s'] / max(res['sql_s'], 1e-6):.1f}x")
+          f"ratio {res['load_results_s'] / max(res['sql_s'], 1e-6):.1f}x; from the cache "
+          f"{res.get('cached_s', float('nan')):.3f} s")
 
 
 def print_concurrency(run: dict) -> None:

@@ -184,3 +184,17 @@ def test_figures_of_a_nomination_in_evaluation_are_not_declared_again(session, d
                                 figures={_indicator(session, demo, "sales_growth").id: (Decimal(90), 1403)})
     assert figures.figures_of(session, nomination_id=tiles.id)[_indicator(session, demo, "sales_growth").id] \
         .declared_value == Decimal(16)
+
+
+def test_the_sheets_export_counts_the_verified_points_like_the_scoring(session, demo, computed):
+    from awards.results import exports
+
+    _verify(session, demo, TILES)  # 16 % -> 4 points of 8
+    data = load_results(session, category=computed.category, fresh=True)
+    tiles = nomination_named(session, TILES)
+    table = exports.sheets_table(data)
+    score_column = table.headers.index("امتیاز برگه S")
+    rows = [row for row in table.rows if row[1] == tiles.id]
+    assert rows and all(row[score_column] is not None for row in rows)
+    column = next(i for i, h in enumerate(table.headers) if h.startswith(f"{computed.committee.name_fa}: رشد فروش"))
+    assert {row[column] for row in rows if row[4] == computed.committee.name_fa} == {Decimal(4)}

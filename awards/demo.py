@@ -7,7 +7,7 @@ inside the replayed phase: by default nominations are open on 20 Ordibehesht 140
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -24,13 +24,15 @@ from awards.enums import (
     BudgetAction,
     BudgetLineKind,
     CommitteeCode,
+    IndicatorRule,
     NominationAction,
     NomineeKind,
     PublicationAction,
     Tier,
 )
-from awards.evaluation import citations
+from awards.evaluation import citations, figures
 from awards.evaluation import services as evaluation
+from awards.evaluation.indicators import Band
 from awards.models import (
     Category,
     CategoryCommittee,
@@ -38,6 +40,7 @@ from awards.models import (
     ComplianceDecision,
     Criterion,
     Cycle,
+    Indicator,
     Membership,
     Nomination,
     Province,
@@ -136,6 +139,32 @@ OFFICERS = [
 
 MASKATI = "خوشه مسقطی لاری"
 
+#: The 1404 cycle's indicators: (code, Persian name, English name, Persian unit, English unit, decimals, min).
+INDICATORS = [
+    ("annual_sales", "فروش سالانه", "Annual sales", "میلیون ریال", "million rials", 0, "0"),
+    ("sales_growth", "رشد فروش", "Sales growth", "درصد", "%", 2, "-100"),
+    ("exports", "صادرات", "Exports", "هزار دلار", "thousand USD", 0, "0"),
+    ("employees", "کارکنان", "Employees", "نفر", "people", 0, "0"),
+    ("rnd_spending", "هزینهٔ پژوهش و توسعه", "R&D spending", "میلیون ریال", "million rials", 0, "0"),
+    ("quality_certificates", "گواهی‌های کیفیت", "Quality certificates", "گواهی", "certificates", 0, "0"),
+]
+#: The year the demo's figures refer to.
+FIGURES_YEAR = 1403
+#: Sales growth as the organizers scored it: over 40% -> 8, 25 to 40 -> 6, 15 to 25 -> 4, 5 to 15 -> 2, else 1.
+GROWTH_BANDS = [
+    Band(Decimal(40), None, Decimal(8), lower_inclusive=False),
+    Band(Decimal(25), Decimal(40), Decimal(6), lower_inclusive=True, upper_inclusive=True),
+    Band(Decimal(15), Decimal(25), Decimal(4), lower_inclusive=True, upper_inclusive=False),
+    Band(Decimal(5), Decimal(15), Decimal(2), lower_inclusive=False, upper_inclusive=False),
+    Band(None, Decimal(5), Decimal(1), upper_inclusive=True),
+]
+#: Computed criteria of the demo: (category, finance criterion title, indicator, rule, max points, bands or scale).
+COMPUTED = [
+    ("cluster", "رشد فروش", "sales_growth", IndicatorRule.BANDS, 8, GROWTH_BANDS),
+    # Exports: 2 points per million dollars (the figure is in thousand USD), capped at 10 from 5 M USD.
+    ("industry", "ارزش صادرات", "exports", IndicatorRule.LINEAR, 10, (Decimal(0), Decimal("0.002"))),
+]
+
 
 def jalali_moment(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """Return the aware UTC moment of a Jalali date and Tehran wall-clock time."""
@@ -192,6 +221,7 @@ class DemoContext:
     categories: dict[str, Category]
     upload_dir: Path
     max_bytes: int
+    indicators: dict[str, Indicator] = field(default_factory=dict)
 
 
 def set_demo_clock(session: Session, moment: datetime) -> None:
@@ -278,12 +308,51 @@ def seed_demo(session: Session, *, password: str, upload_dir: Path, max_bytes: i
     for user in users.values():
         session.refresh(user)
 
+    indicators = _seed_indicators(session, cycle, admin, categories)
     context = DemoContext(cycle=cycle, users=users, categories=categories, upload_dir=upload_dir,
-                          max_bytes=max_bytes)
+                          max_bytes=max_bytes, indicators=indicators)
     _seed_nominations(session, context)
     if stage == "final":
         run_to_final(session, context)
     return context
+
+
+def _seed_indicators(session: Session, cycle: Cycle, admin: User,
+                     categories: dict[str, Category]) -> dict[str, Indicator]:
+    """The cycle's six indicators (dossiers declare figures for them from the start)."""
+    indicators = {}
+    for code, name_fa, name_en, unit_fa, unit_en, decimals, minimum in INDICATORS:
+        indicators[code] = figures.define_indicator(session, actor=admin, cycle=cycle, spec=figures.IndicatorSpec(
+            code=code, name_fa=name_fa, name_en=name_en, unit_fa=unit_fa, unit_en=unit_en, decimals=decimals,
+            min_value=Decimal(minimum)))
+    return indicators
+
+
+def _adopt_computed_criteria(session: Session, ctx: DemoContext) -> None:
+    """Before evaluation starts, the secretariat scores two finance criteria from the verified figures.
+
+    Only on the way to the final stage: the nominations-stage demo keeps every criterion judged, as the tests
+    written before indicators expect."""
+    admin, categories, indicators = ctx.users["admin"], ctx.categories, _indicators(session, ctx)
+    for category_code, title, indicator_code, rule, max_points, shape in COMPUTED:
+        criterion = next(c for c in categories[category_code].criteria if c.title == title)
+        criterion.max_points = Decimal(max_points)
+        criterion.guidance = "از رقم تأییدشدهٔ پرونده حساب می‌شود."
+        if rule is IndicatorRule.BANDS:
+            figures.set_criterion_rule(session, actor=admin, criterion=criterion,
+                                       indicator=indicators[indicator_code], rule=rule, bands=shape)
+        else:
+            figures.set_criterion_rule(session, actor=admin, criterion=criterion,
+                                       indicator=indicators[indicator_code], rule=rule, origin=shape[0],
+                                       slope=shape[1])
+
+
+def _figures(values: dict, rnd: int | None = None, certificates: int | None = None) -> dict[str, Decimal]:
+    """A dossier's declared figures by indicator code, from its key figures plus R&D and certificates."""
+    found = {"annual_sales": values.get("annual_sales"), "sales_growth": values.get("growth_percent"),
+             "exports": values.get("exports_value"), "employees": values.get("employees"),
+             "rnd_spending": rnd, "quality_certificates": certificates}
+    return {code: Decimal(value) for code, value in found.items() if value is not None}
 
 
 _COMPANY = {"representative_title": "مدیرعامل", "founding_year": 1372, "employees": 240,
@@ -301,9 +370,12 @@ class _NominationSeeder:
     def users(self) -> dict[str, User]:
         return self.ctx.users
 
-    def make(self, officer: str, category: str, values: dict, *, evidence: bool = True) -> Nomination:
+    def make(self, officer: str, category: str, values: dict, *, evidence: bool = True,
+             declared: dict[str, Decimal] | None = None) -> Nomination:
         nomination = services.create_draft(self.session, actor=self.users[officer],
                                            category=self.ctx.categories[category], values=values)
+        if declared:
+            declare(self.session, self.ctx, officer, nomination, declared)
         if evidence:
             documents.add_document(self.session, actor=self.users[officer], nomination=nomination,
                                    filename="مدارک-پرونده.pdf", data=demo_pdf("Tandis demo evidence"),
@@ -317,6 +389,21 @@ class _NominationSeeder:
     def accept(self, nomination: Nomination) -> None:
         services.transition(self.session, nomination=nomination, action=NominationAction.ACCEPT,
                             actor=self.users["provincial_affairs-chair"])
+
+
+def _indicators(session: Session, ctx: DemoContext) -> dict[str, Indicator]:
+    """The cycle's indicators by code (read back when the context was rebuilt from a seeded database)."""
+    if not ctx.indicators:
+        ctx.indicators = {i.code: i for i in figures.cycle_indicators(session, cycle_id=ctx.cycle.id)}
+    return ctx.indicators
+
+
+def declare(session: Session, ctx: DemoContext, officer: str, nomination: Nomination,
+            declared: dict[str, Decimal]) -> None:
+    """The province declares the dossier's figures (all for the demo's figures year)."""
+    indicators = _indicators(session, ctx)
+    figures.declare_figures(session, actor=ctx.users[officer], nomination=nomination, figures={
+        indicators[code].id: (value, FIGURES_YEAR) for code, value in declared.items()})
 
 
 def _seed_nominations(session: Session, ctx: DemoContext) -> None:
@@ -345,7 +432,8 @@ def _seed_fars(seed: _NominationSeeder) -> None:
     electronics = seed.make("fars", "industry", dict(
         _COMPANY, nominee_name="شرکت صنایع الکترونیک پارس شیراز", legal_id=legal_id("1086012345"),
         representative_name="نادر فرهمند", city="شیراز", sector="الکترونیک",
-        narrative="طراحی و ساخت تجهیزات اندازه‌گیری صنعتی با فناوری بومی."))
+        narrative="طراحی و ساخت تجهیزات اندازه‌گیری صنعتی با فناوری بومی."),
+        declared=_figures(dict(_COMPANY, exports_value=1_250), rnd=12_000, certificates=3))
     seed.submit(electronics, "fars")
     seed.accept(electronics)
 
@@ -354,7 +442,8 @@ def _seed_tehran(seed: _NominationSeeder) -> None:
     pharma = seed.make("tehran", "industry", dict(
         _COMPANY, nominee_name="شرکت داروسازی زاگرس‌فارمد", legal_id=legal_id("1010345678"),
         representative_name="شهرام نیکو", city="تهران", sector="دارویی", employees=610,
-        narrative="تولید داروهای زیستی و صادرات به کشورهای همسایه."))
+        narrative="تولید داروهای زیستی و صادرات به کشورهای همسایه."),
+        declared=_figures(dict(_COMPANY, employees=610, exports_value=3_100), rnd=85_000, certificates=6))
     seed.submit(pharma, "tehran")
     seed.make("tehran", "project", {"nominee_name": "طرح نیروگاه خورشیدی شهریار", "representative_name": "کاوه امینی",
                                     "representative_title": "مدیر طرح", "city": "شهریار",
@@ -372,13 +461,16 @@ def _seed_isfahan(seed: _NominationSeeder) -> Nomination:
     steel = seed.make("isfahan", "industry", dict(
         _COMPANY, nominee_name="شرکت فولاد سپاهان نوین", legal_id=legal_id("1026045678"),
         representative_name="مجید کاظمی", city="اصفهان", sector="فولاد", employees=1_450,
-        narrative="افزایش بهره‌وری انرژی و صادرات ورق فولادی."))
+        narrative="افزایش بهره‌وری انرژی و صادرات ورق فولادی."),
+        declared=_figures(dict(_COMPANY, employees=1_450, exports_value=5_600), rnd=40_000, certificates=5))
     seed.submit(steel, "isfahan")
     seed.accept(steel)
     carpet = seed.make("isfahan", "cluster", {
         "nominee_name": "خوشه فرش دستباف کاشان", "representative_name": "زهره میرزایی",
         "representative_title": "عامل توسعه خوشه", "city": "کاشان", "sector": "فرش دستباف", "founding_year": 1394,
-        "employees": 900, "narrative": "شبکه‌سازی بافندگان و صادرات مستقیم به اروپا."})
+        "employees": 900, "narrative": "شبکه‌سازی بافندگان و صادرات مستقیم به اروپا."},
+        declared=_figures({"employees": 900, "annual_sales": 410_000, "growth_percent": Decimal("22.0"),
+                           "exports_value": 2_300}, certificates=2))
     seed.submit(carpet, "isfahan")
     seed.accept(carpet)
     return steel
@@ -389,13 +481,16 @@ def _seed_yazd(seed: _NominationSeeder) -> None:
         "nominee_name": "خوشه کاشی و سرامیک میبد", "representative_name": "علیرضا دهقان",
         "representative_title": "عامل توسعه خوشه", "city": "میبد", "sector": "کاشی و سرامیک",
         "founding_year": 1392, "employees": 2_100,
-        "narrative": "برند مشترک و مرکز طراحی کاشی برای بازارهای صادراتی."})
+        "narrative": "برند مشترک و مرکز طراحی کاشی برای بازارهای صادراتی."},
+        declared=_figures({"employees": 2_100, "annual_sales": 980_000, "growth_percent": Decimal("16.0"),
+                           "exports_value": 3_400}, rnd=9_500, certificates=4))
     seed.submit(tiles, "yazd")
     seed.accept(tiles)
     iron = seed.make("yazd", "mining", dict(
         _COMPANY, nominee_name="شرکت معدنی سنگ آهن بافق", legal_id=legal_id("1086034567"),
         representative_name="رسول شفیعی", city="بافق", sector="سنگ آهن",
-        narrative="استخراج ایمن و فرآوری کنسانتره با بازیافت آب."))
+        narrative="استخراج ایمن و فرآوری کنسانتره با بازیافت آب."),
+        declared=_figures(_COMPANY, rnd=6_000, certificates=2))
     seed.submit(iron, "yazd")
 
 
@@ -404,7 +499,9 @@ def _seed_razavi_khorasan(seed: _NominationSeeder) -> None:
         "nominee_name": "خوشه زعفران تربت حیدریه", "representative_name": "محمود رحمانی",
         "representative_title": "عامل توسعه خوشه", "city": "تربت حیدریه", "sector": "فراوری زعفران",
         "founding_year": 1390, "employees": 1_300,
-        "narrative": "استانداردسازی فراوری و بسته‌بندی زعفران برای صادرات."})
+        "narrative": "استانداردسازی فراوری و بسته‌بندی زعفران برای صادرات."},
+        declared=_figures({"employees": 1_300, "annual_sales": 520_000, "growth_percent": Decimal("41.5"),
+                           "exports_value": 1_900}, certificates=3))
     seed.submit(saffron, "khorasan")
     seed.accept(saffron)
     tiles_mashhad = seed.make("khorasan", "industry", dict(
@@ -449,9 +546,11 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     opened by the media chair.
     """
     nominations = {n.nominee_name: n for n in session.scalars(select(Nomination))}
+    _adopt_computed_criteria(session, ctx)
     _complete_maskati(session, ctx, nominations[MASKATI])
     _screen_waiting(session, ctx, nominations)
     set_demo_clock(session, STAGE_MOMENTS["evaluation"])
+    _verify_figures(session, ctx, nominations)
     _score_everything(session, ctx, nominations)
     set_demo_clock(session, STAGE_MOMENTS["results"])
     _finalise_categories(session, ctx)
@@ -472,6 +571,8 @@ def _complete_maskati(session: Session, ctx: DemoContext, maskati: Nomination) -
                       "نمایشگاه‌های دبی و استانبول، ایجاد مرکز نوآوری حلوا مسقطی لار و ثبت تعاونی "
                       "مسقطی‌سازان لار با کد گمرکی اختصاصی برای صادرات."),
     })
+    declare(session, ctx, "fars", maskati, _figures({"employees": 420, "annual_sales": 640_000, "exports_value": 1_150,
+                                                    "growth_percent": Decimal("34.0")}, rnd=3_200, certificates=4))
     documents.add_document(session, actor=users["fars"], nomination=maskati, filename="استاندارد-مسقطی.pdf",
                            data=demo_pdf("Maskati Lari dossier"), upload_dir=ctx.upload_dir,
                            max_bytes=ctx.max_bytes)
@@ -494,6 +595,27 @@ def _screen_waiting(session: Session, ctx: DemoContext, nominations: dict[str, N
             services.decide_compliance(
                 session, nomination=nomination, actor=users["oversight-chair"], passed=passed,
                 reason="مجوزها و مفاصاحساب‌ها بررسی شد." if passed else "مفاصاحساب بیمه‌ای ارائه نشده است.")
+
+
+#: The one figure the finance committee corrects: (nominee, indicator, verified value, reason).
+CORRECTION = ("خوشه کاشی و سرامیک میبد", "sales_growth", Decimal("12.4"),
+              "صورت‌های مالی حسابرسی‌شدهٔ ۱۴۰۳ رشد فروش ۱۲٫۴ درصد را نشان می‌دهد، نه ۱۶ درصد.")
+
+
+def _verify_figures(session: Session, ctx: DemoContext, nominations: dict[str, Nomination]) -> None:
+    """The finance chair checks every figure a computed criterion uses against the evidence (one is corrected)."""
+    finance = session.scalar(select(Committee).where(Committee.code == CommitteeCode.FINANCE))
+    for name, nomination in sorted(nominations.items(), key=lambda item: item[1].id):
+        if nomination.state.value != "in_evaluation":
+            continue
+        for criterion in nomination.category.criteria:
+            if not criterion.is_computed:
+                continue
+            value, reason = None, ""
+            if (name, criterion.indicator.code) == CORRECTION[:2]:
+                value, reason = CORRECTION[2], CORRECTION[3]
+            figures.verify_figure(session, actor=ctx.users["finance-chair"], nomination=nomination,
+                                  committee=finance, indicator=criterion.indicator, value=value, reason=reason)
 
 
 def _score_everything(session: Session, ctx: DemoContext, nominations: dict[str, Nomination]) -> None:

@@ -153,3 +153,10 @@ class BudgetLineKind(StrEnum):
 
     PER_AWARD = "per_award"
     FIXED = "fixed"
+
+
+class IndicatorRule(StrEnum):
+    """How a computed criterion turns an indicator's verified figure into points (a judged one has none)."""
+
+    BANDS = "bands"
+    LINEAR = "linear"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 
 from flask import Flask
 from jinja2 import pass_context
@@ -32,8 +33,19 @@ def per_request(fn):
     return filter_
 
 
+@per_request
+def figure(value) -> str:
+    """An indicator's figure: grouped, without trailing zeros (640,000 and 34.5, never 34.50)."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value)
+    number = Decimal(int(number)) if number == number.to_integral_value() else number.normalize()
+    return persian.persian_number(number) if _persian_ui() else f"{number:,f}"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_global(safe_next)
+    app.add_template_filter(figure, "figure")
 
     @app.template_filter("jdate")
     @per_request
@@ -74,3 +86,4 @@ def init_app(app: Flask) -> None:
         if value is None or value == "":
             return ""
         return persian.persian_number(value) if _persian_ui() else f"{value:,}"
+

@@ -200,6 +200,14 @@ def can_manage_conflicts(user: User) -> bool:
     return is_organizer(user)
 
 
+def can_verify_figure(user: User, nomination: Nomination, committee) -> bool:
+    """A member of ``committee`` in the nomination's cycle checks its declared figures against the evidence.
+
+    The service also needs a criterion of that committee computed from the indicator, and the scoring window.
+    """
+    return can_score(user, nomination, committee)
+
+
 def can_score(user: User, nomination: Nomination, committee) -> bool:
     """A member of ``committee`` in the nomination's cycle; the oversight gate keeps no score sheets.
 

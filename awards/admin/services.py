@@ -37,7 +37,9 @@ from awards.models import (
     Committee,
     ComplianceDecision,
     Criterion,
+    CriterionBand,
     Cycle,
+    Indicator,
     Membership,
     Nomination,
     ScoreSheet,
@@ -238,6 +240,13 @@ def copy_cycle(session: Session, *, actor: User, source: Cycle, year: int | None
     categories = [c for c in session.scalars(
         select(Category).where(Category.cycle_id == source.id).order_by(Category.position, Category.id)
     ) if c.retired_at is None]
+    # The cycle's indicators come along, and criteria computed from them keep their rule and bands.
+    indicators = {}
+    for old in session.scalars(select(Indicator).where(Indicator.cycle_id == source.id).order_by(Indicator.id)):
+        indicators[old.id] = Indicator(cycle_id=cycle.id, code=old.code, name_fa=old.name_fa, name_en=old.name_en,
+                                       unit_fa=old.unit_fa, unit_en=old.unit_en, decimals=old.decimals,
+                                       min_value=old.min_value, max_value=old.max_value, position=old.position)
+        session.add(indicators[old.id])
     for old in categories:
         new = Category(cycle_id=cycle.id, code=old.code, title=old.title, title_en=old.title_en,
                        nominee_kind=old.nominee_kind, province_quota=old.province_quota, gold_quota=old.gold_quota,
@@ -248,9 +257,16 @@ def copy_cycle(session: Session, *, actor: User, source: Cycle, year: int | None
                 quorum=setting.quorum, normalise=setting.normalise,
                 reviewers_per_nomination=setting.reviewers_per_nomination))
         for criterion in old.criteria:
-            new.criteria.append(Criterion(committee_id=criterion.committee_id, title=criterion.title,
-                                          guidance=criterion.guidance, max_points=criterion.max_points,
-                                          weight=criterion.weight, position=criterion.position))
+            copy = Criterion(committee_id=criterion.committee_id, title=criterion.title,
+                             guidance=criterion.guidance, max_points=criterion.max_points,
+                             weight=criterion.weight, position=criterion.position)
+            if criterion.rule is not None:
+                copy.indicator, copy.rule = indicators[criterion.indicator_id], criterion.rule
+                copy.linear_origin, copy.linear_slope = criterion.linear_origin, criterion.linear_slope
+                copy.bands = [CriterionBand(lower=b.lower, lower_inclusive=b.lower_inclusive, upper=b.upper,
+                                            upper_inclusive=b.upper_inclusive, points=b.points, position=b.position)
+                              for b in criterion.bands]
+            new.criteria.append(copy)
         session.add(new)
     seats = session.execute(
         select(Membership.committee_id, Membership.user_id, Membership.is_chair)

@@ -109,6 +109,10 @@ ACTION_LABELS = {
     "budget.approve": _l("تأیید بودجه"),
     "budget.return": _l("بازگرداندن بودجه به دبیرخانه"),
     "sheet.submit": _l("ارسال برگهٔ امتیاز"),
+    "indicator.declare": _l("اظهار رقم شاخص"),
+    "indicator.verify": _l("تأیید رقم شاخص"),
+    "indicator.define": _l("تعریف شاخص"),
+    "indicator.rule": _l("تنظیم محاسبهٔ معیار از شاخص"),
     "user.two_factor_enrol": _l("فعال‌سازی ورود دومرحله‌ای"),
     "user.two_factor_disable": _l("غیرفعال‌سازی ورود دومرحله‌ای"),
     "user.two_factor_login": _l("ورود با کد دومرحله‌ای"),
@@ -137,6 +141,9 @@ OBJECT_LABELS = {
     "publication": _l("انتشار برگزیدگان"),
     "budget": _l("بودجهٔ جایزه‌ها"),
     "budget_line": _l("ردیف بودجه"),
+    "indicator": _l("شاخص"),
+    "indicator_value": _l("رقم شاخص"),
+    "criterion": _l("معیار"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).
@@ -247,6 +254,16 @@ FIELD_LABELS = {
     "name": _l("نام"),
     "error": _l("خطا"),
     "signature_file": _l("تصویر امضا"),
+    # indicators
+    "indicator": _l("شاخص"),
+    "declared_value": _l("رقم اظهارشده"),
+    "verified_value": _l("رقم تأییدشده"),
+    "reason": _l("دلیل"),
+    "decimals": _l("رقم‌های اعشار"),
+    "min_value": _l("کمترین مقدار"),
+    "max_value": _l("بیشترین مقدار"),
+    "rule": _l("روش محاسبه"),
+    "bands": _l("بازه‌ها"),
 }
 
 _COMMITTEE_CODES = frozenset(code.value for code in CommitteeCode)

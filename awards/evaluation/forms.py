@@ -110,6 +110,14 @@ def sheet_form(criteria, *, scores: dict[int, Decimal] | None = None, comment: s
     return _SheetForm(data=data)
 
 
+class VerifyFigureForm(FlaskForm):
+    """The committee's check of a declared figure: empty confirms it as declared; another value corrects it."""
+
+    value = NumberField(_l("رقم تأییدشده"), decimal=True)
+    year = NumberField(_l("سال رقم (شمسی)"))
+    reason = TextAreaField(_l("دلیل اصلاح"), validators=[Length(max=1000, message=_l("دلیل حداکثر ۱۰۰۰ نویسه است."))])
+
+
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("دلیل"), validators=[InputRequired(_l("دلیل را بنویسید.")), Length(
         max=1000, message=_l("دلیل حداکثر ۱۰۰۰ نویسه است."))])

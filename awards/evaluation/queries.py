@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from awards.enums import CommitteeCode, ConflictSource, NominationState, SheetState
 from awards.evaluation.conflicts import conflicted_pairs
+from awards.evaluation.figures import ComputedLine, computed_lines
 from awards.evaluation.scoring import CriterionSpec, round2, sheet_score
 from awards.evaluation.services import criteria_of
 from awards.models import (
@@ -241,6 +242,13 @@ class SheetView:
     others: list[ScoreSheet]  # other members' submitted, conflict-free sheets: shown only after one's own submit
     committee_sheets: list[ScoreSheet]  # every sheet of the committee on the nomination (the chair's view)
     scores: dict[int, object]  # criterion id -> value of the user's sheet
+    #: Criteria computed from an indicator, with the figures (none without indicators).
+    computed: list[ComputedLine] = field(default_factory=list)
+
+    @property
+    def judged(self) -> list[Criterion]:
+        """The criteria a member types a value for."""
+        return [c for c in self.criteria if not c.is_computed]
 
     @property
     def locked(self) -> bool:
@@ -248,10 +256,14 @@ class SheetView:
 
     @property
     def total(self) -> Decimal:
-        """S of the saved values (two decimals), an empty criterion counting as 0: where the live total starts."""
+        """S of the saved values (two decimals), an empty criterion counting as 0: where the live total starts.
+
+        A computed criterion counts with the points of its verified figure (0 while unverified)."""
         specs = [CriterionSpec(id=c.id, committee=self.committee.code.value, max_points=c.max_points,
                                weight=c.weight) for c in self.criteria]
-        score = sheet_score({c.id: Decimal(self.scores.get(c.id) or 0) for c in self.criteria}, specs)
+        values = {c.id: Decimal(self.scores.get(c.id) or 0) for c in self.criteria}
+        values.update({line.criterion.id: line.points or Decimal(0) for line in self.computed})
+        score = sheet_score(values, specs)
         return round2(score) if score is not None else Decimal(0)
 
 
@@ -280,7 +292,7 @@ def sheet_view(session: Session, *, nomination_id: int, committee: Committee, us
     scores = {score.criterion_id: score.value for score in mine.scores} if mine is not None else {}
     return SheetView(nomination=nomination, committee=committee, criteria=criteria, sheet=mine, others=others,
                      committee_sheets=sheets if is_chair else [],
-                     scores=scores)
+                     scores=scores, computed=computed_lines(session, nomination=nomination, criteria=criteria))
 
 
 #: The assignment page's row filters, for the committee shown: no reviewer yet, fewer than k reviewers (the

@@ -16,7 +16,7 @@ from awards import permissions
 from awards.cycles.queries import current_cycle
 from awards.enums import CommitteeCode, ConflictSource, NominationState
 from awards.errors import DomainError
-from awards.evaluation import citations, queries, rubric, services
+from awards.evaluation import citations, figures, queries, rubric, services
 from awards.evaluation.forms import (
     ActionForm,
     AddAssignmentForm,
@@ -27,6 +27,7 @@ from awards.evaluation.forms import (
     ReasonForm,
     RemoveAssignmentForm,
     RubricForm,
+    VerifyFigureForm,
     rubric_form,
     rubric_input,
     sheet_form,
@@ -35,7 +36,7 @@ from awards.evaluation.forms import (
 from awards.extensions import db
 from awards.filters import per_request
 from awards.labels import LABELS
-from awards.models import Assignment, Category, Committee, Conflict, Nomination, ScoreSheet, User
+from awards.models import Assignment, Category, Committee, Conflict, Indicator, Nomination, ScoreSheet, User
 from awards.params import as_id
 from awards.queues import QueueFilters, provinces
 from awards.web import run_service
@@ -113,14 +114,16 @@ def _sheet_target(nomination_id: int, committee_code: str) -> tuple[Nomination, 
     return nomination, committee
 
 
-def _render_sheet(view, form, conflict_form=None, around=None):
+def _render_sheet(view, form, conflict_form=None, around=None, verify_forms=None):
     refusal = services.scoring_refusal(db.session, nomination=view.nomination, committee=view.committee,
                                        actor=_actor(), criteria=view.criteria)
     conflict_form = conflict_form or ConflictForm(formdata=None, committee=view.committee.code.value)
     around = around or queries.neighbours(db.session, user=_actor(), committee=view.committee,
                                           nomination=view.nomination)
     return render_template("evaluation/sheet.html", view=view, form=form, refusal=refusal, conflict_form=conflict_form,
-                           reopen_form=ReasonForm(formdata=None), around=around)
+                           reopen_form=ReasonForm(formdata=None), around=around,
+                           verify_forms=verify_forms or {line.indicator.id: VerifyFigureForm(formdata=None)
+                                                         for line in view.computed})
 
 
 def _sheet_url(nomination_id: int | None, committee: Committee) -> str:
@@ -143,27 +146,53 @@ def sheet(nomination_id: int, committee_code: str):
     if not view.criteria:
         abort(404)
     if request.method == "GET":
-        return _render_sheet(view, sheet_form(view.criteria, scores=view.scores,
+        return _render_sheet(view, sheet_form(view.judged, scores=view.scores,
                                               comment=view.sheet.comment if view.sheet else ""))
-    form = sheet_form(view.criteria, formdata=request.form)
+    form = sheet_form(view.judged, formdata=request.form)
     action = request.form.get("action")
     submit = action in ("submit", "submit_next")
     around = queries.neighbours(db.session, user=_actor(), committee=committee,
                                 nomination=nomination) if action == "submit_next" else None
     if form.validate_on_submit():
-        values = {c.id: form[f"c{c.id}"].data for c in view.criteria}
+        values = {c.id: form[f"c{c.id}"].data for c in view.judged}
         here = _sheet_url(nomination.id, committee)
         # Score errors (FormErrors, by criterion id) go beside their inputs; any other refusal is flashed.
         # «ارسال و بعدی» submits through the same service, then opens the next sheet of the inbox.
         response = run_service(
             lambda: services.save_sheet(db.session, nomination=nomination, committee=committee, actor=_actor(),
                                         values=values, comment=form.comment.data or "", submit=submit),
-            form=form, fields={c.id: f"c{c.id}" for c in view.criteria}, back=here,
+            form=form, fields={c.id: f"c{c.id}" for c in view.judged}, back=here,
             done=_("برگه ارسال و قفل شد.") if submit else _("پیش‌نویس ذخیره شد."),
             to=_sheet_url(around.next_id, committee) if around is not None else here)
         if response is not None:
             return response
     return _render_sheet(view, form, around=around)
+
+
+@bp.route("/<int:nomination_id>/<committee_code>/figures/<int:indicator_id>", methods=["POST"])
+@login_required
+def verify_figure(nomination_id: int, committee_code: str, indicator_id: int):
+    """The committee verifies (or corrects, with a reason) a declared figure on the sheet page."""
+    nomination, committee = _sheet_target(nomination_id, committee_code)
+    _require(permissions.can_verify_figure(current_user, nomination, committee))
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None or indicator.cycle_id != nomination.cycle_id:
+        abort(404)
+    form = VerifyFigureForm()
+    here = _sheet_url(nomination.id, committee)
+    if form.validate_on_submit() and (response := run_service(
+            lambda: figures.verify_figure(db.session, actor=_actor(), nomination=nomination, committee=committee,
+                                          indicator=indicator, value=form.value.data, year=form.year.data,
+                                          reason=form.reason.data or ""),
+            form=form, done=_("رقم «%(name)s» تأیید شد.", name=indicator.name_fa), to=here + "#figures",
+            back=here)) is not None:
+        return response
+    view = queries.sheet_view(db.session, nomination_id=nomination.id, committee=committee, user=_actor(),
+                              is_chair=permissions.is_chair(current_user, committee.code, nomination.cycle_id))
+    forms = {line.indicator.id: VerifyFigureForm(formdata=None) for line in view.computed}
+    forms[indicator.id] = form
+    return _render_sheet(view, sheet_form(view.judged, scores=view.scores,
+                                          comment=view.sheet.comment if view.sheet else ""), verify_forms=forms)
 
 
 @bp.route("/sheets/<int:sheet_id>/reopen", methods=["POST"])

@@ -38,6 +38,11 @@ The rules, and the choices made where PROCESS.md leaves room:
 * Tiers: walking the ranking, the first ``gold_quota`` nominees with F at or above the minimum score get gold, the
   next ``certificate_quota`` certificate. An unresolved tie whose positions would get different tiers gets none
   (the tie decides it); a tie containing any tiered position *blocks* the proposal.
+* Criteria computed from an indicator (``computed_criteria``): their value in every counted sheet of their
+  committee is the points of the nominee's *verified* figure (``indicator_points``, see
+  ``awards.evaluation.indicators``), never a typed one; without a verified figure the sheets lack that value, so
+  they do not count and the nominee is incomplete (``NomineeResult.unverified`` names the criteria). With no
+  computed criteria nothing here changes.
 * Agreement per committee: ICC(2,k), Shrout & Fleiss (1979): two-way random effects, absolute agreement, mean of
   k raters, ``(BMS - EMS) / (BMS + (JMS - EMS) / n)``. It needs the same raters on every nomination, so it is
   computed on the largest block (n x k sheets) of n >= 2 nominations all scored by one set of k >= 2 raters,
@@ -50,7 +55,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from awards.enums import Aggregation, CommitteeCode, Tier
@@ -143,6 +148,10 @@ class CategoryInput:
     certificate_quota: int = 0
     min_score: Decimal | None = None
     winners_code: str = CommitteeCode.WINNERS
+    #: Criteria computed from an indicator (``awards.evaluation.indicators``): their values never come from sheets.
+    computed_criteria: frozenset[int] = frozenset()
+    #: (nomination id, computed criterion id) -> points from the verified figure; absent while unverified.
+    indicator_points: Mapping[tuple[int, int], Decimal] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -486,6 +495,8 @@ class NomineeResult:
     rank: int | None = None
     tier: Tier | None = None
     tie: int | None = None
+    #: Computed criteria (of scored committees) whose figure is not verified yet: they keep the nominee incomplete.
+    unverified: tuple[int, ...] = ()
 
     @property
     def ineligible(self) -> bool:
@@ -603,6 +614,8 @@ def compute_category(inp: CategoryInput) -> CategoryResult:
         results[nominee.id] = NomineeResult(
             id=nominee.id, ineligible_reason=nominee.ineligible_reason, committees=committee_scores,
             final=final_score(effective, weights), incomplete=incomplete,
+            unverified=tuple(c.id for spec in specs for c in criteria_of[spec.code]
+                             if c.id in inp.computed_criteria and (nominee.id, c.id) not in inp.indicator_points),
         )
 
     ranking = _rank_results(results, inp)
@@ -619,12 +632,19 @@ def _counted_scores(inp: CategoryInput, specs: list[CommitteeSpec], criteria_of:
     """Counted raw sheet scores: committee -> {(nomination, member): S}, from expected reviewers' full sheets."""
     nominee_ids = {n.id for n in inp.nominees}
     counted: dict[str, dict[tuple[int, int], Decimal]] = {s.code: {} for s in specs}
+    computed: dict[int, dict[int, Decimal]] = defaultdict(dict)  # nomination -> verified computed points
+    for (nomination_id, criterion_id), points in inp.indicator_points.items():
+        computed[nomination_id][criterion_id] = points
     for sheet in inp.sheets:
         if sheet.committee not in counted or sheet.nomination_id not in nominee_ids:
             continue
         if sheet.member_id not in expected[(sheet.committee, sheet.nomination_id)]:
             continue
-        score = sheet_score(sheet.values, criteria_of[sheet.committee])
+        values = sheet.values
+        if inp.computed_criteria:  # a computed criterion's value is its verified points, never a typed one
+            values = {cid: v for cid, v in values.items() if cid not in inp.computed_criteria}
+            values.update(computed.get(sheet.nomination_id, {}))
+        score = sheet_score(values, criteria_of[sheet.committee])
         if score is not None:
             counted[sheet.committee][(sheet.nomination_id, sheet.member_id)] = score
     return counted

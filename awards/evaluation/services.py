@@ -202,10 +202,11 @@ def save_sheet(session: Session, *, nomination: Nomination, committee: Committee
     if sheet.state == SheetState.SUBMITTED:
         raise InvalidTransition(_("این برگه ارسال و قفل شده است؛ فقط رئیس کمیته می‌تواند آن را بازگشایی کند."))
 
-    if errors := _sheet_value_errors(criteria, values, submit=submit):
+    judged = [c for c in criteria if not c.is_computed]  # a computed criterion's points are never typed
+    if errors := _sheet_value_errors(judged, values, submit=submit):
         raise FormErrors(errors)
 
-    changes = _write_scores(sheet, criteria, values)
+    changes = _write_scores(sheet, judged, values)
     comment = normalize_text(comment or "")
     if comment != sheet.comment:
         changes["comment"] = [sheet.comment, comment]

@@ -28,6 +28,8 @@ class Kind(StrEnum):
     AMOUNT = "amount"
     PERCENT = "percent"
     MOBILE = "mobile"
+    FIGURE = "figure"  # an indicator's declared figure, checked against the indicator's own rules
+    FIGURE_YEAR = "figure_year"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Column:
     example_cell: object  # what the template's example row holds ("" = left empty)
     required: bool = False
     max_length: int | None = None
+    #: The cycle's indicator an indicator column carries (None for the dossier's own columns).
+    indicator: object = None
 
 
 #: The example row's name. A row carrying exactly this name is the template's example and is skipped.
@@ -101,6 +105,38 @@ for _column in COLUMNS:
         HEADER_ALIASES[header_key(_alias)] = _column.field
 
 
+def indicator_columns(indicators) -> tuple[Column, ...]:
+    """Two columns per indicator of the cycle: its figure and the Jalali year the figure refers to.
+
+    Headers say «شاخص» so they never read as the dossier's own key-figure columns (whose units are in
+    parentheses, which header matching ignores).
+    """
+    columns = []
+    for indicator in indicators:
+        unit = f" ({indicator.unit_fa})" if indicator.unit_fa else ""
+        signed = indicator.min_value is None or indicator.min_value < 0
+        columns.append(Column(
+            f"ind_{indicator.code}", f"شاخص {indicator.name_fa}{unit}", Kind.FIGURE,
+            _l("رقم اظهارشدهٔ شاخص «%(name)s»", name=indicator.name_fa),
+            _l("عدد با حداکثر %(n)s رقم اعشار%(signed)s؛ ارقام فارسی یا لاتین", n=indicator.decimals,
+               signed=_l("، می‌تواند منفی باشد") if signed else ""),
+            "", "", indicator=indicator))
+        columns.append(Column(
+            f"ind_{indicator.code}_year", f"سال شاخص {indicator.name_fa}", Kind.FIGURE_YEAR,
+            _l("سال شمسی رقم «%(name)s»", name=indicator.name_fa), _l("سال شمسی چهاررقمی، مانند ۱۴۰۳"),
+            "۱۴۰۳", "", indicator=indicator))
+    return tuple(columns)
+
+
+def aliases(extra: tuple[Column, ...] = ()) -> dict[str, str]:
+    """Header spellings of the dossier's columns plus ``extra`` ones (their header and field name)."""
+    found = dict(HEADER_ALIASES)
+    for column in extra:
+        for alias in (column.header, column.field):
+            found[header_key(alias)] = column.field
+    return found
+
+
 @dataclass(frozen=True)
 class GuideLine:
     """One column documented for the officer (strings already translated)."""
@@ -114,10 +150,10 @@ class GuideLine:
     example: str
 
 
-def guide() -> list[GuideLine]:
+def guide(extra: tuple[Column, ...] = ()) -> list[GuideLine]:
     """Document every column: header, meaning, whether the import needs it, format and an example."""
     lines = []
-    for column in COLUMNS:
+    for column in (*COLUMNS, *extra):
         kinds = [str(LABELS[kind]) for kind, fields in REQUIRED_FOR_SUBMIT.items() if column.field in fields]
         lines.append(GuideLine(column.header, column.field, str(column.meaning), column.required,
                                "، ".join(kinds), str(column.format), column.example))

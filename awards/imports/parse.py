@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from awards.imports import sheets
-from awards.imports.columns import BY_FIELD, HEADER_ALIASES, header_key
+from awards.imports.columns import BY_FIELD, HEADER_ALIASES, Column, aliases, header_key
 from awards.imports.sheets import ImportRejected, RowError, SheetRow, fa_number
 
 #: Data rows one file may hold (blank rows not counted).
@@ -40,11 +40,14 @@ def parse_upload(filename: str, data: bytes, *, max_bytes: int) -> list[SheetRow
         too_many=too_many_rows())
 
 
-def read_layout(rows: list[SheetRow]) -> Layout:
-    """Find the header row (the first naming the name column) and map its columns to dossier fields."""
+def read_layout(rows: list[SheetRow], extra: tuple[Column, ...] = ()) -> Layout:
+    """Find the header row (the first naming the name column) and map its columns to dossier fields (and to the
+    ``extra`` columns: the cycle's indicators)."""
+    known = aliases(extra) if extra else HEADER_ALIASES
+    by_field = {**BY_FIELD, **{column.field: column for column in extra}}
     for row in rows[: MAX_PREAMBLE_ROWS + 1]:
         keys = [header_key(cell) if cell is not None else "" for cell in row.cells]
-        if "nominee_name" not in {HEADER_ALIASES.get(key) for key in keys}:
+        if "nominee_name" not in {known.get(key) for key in keys}:
             continue
         positions: dict[str, int] = {}
         headers: dict[str, str] = {}
@@ -53,12 +56,12 @@ def read_layout(rows: list[SheetRow]) -> Layout:
         for index, (cell, key) in enumerate(zip(row.cells, keys, strict=True)):
             if not key:
                 continue
-            name = HEADER_ALIASES.get(key)
+            name = known.get(key)
             written = str(cell).strip()
             if name is None:
                 ignored.append(written)
             elif name in positions:
-                message = _("ستون «%(header)s» دو بار آمده است؛ یکی را پاک کنید.", header=BY_FIELD[name].header)
+                message = _("ستون «%(header)s» دو بار آمده است؛ یکی را پاک کنید.", header=by_field[name].header)
                 errors.append(RowError(row.number, written, written, message))
             else:
                 positions[name] = index

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from awards import permissions
 from awards.cycles.queries import current_cycle
+from awards.evaluation.figures import cycle_indicators
 from awards.extensions import db
 from awards.imports import services
 from awards.imports.columns import guide
@@ -33,6 +34,12 @@ def _require_officer() -> None:
 def _digits(value: object) -> str:
     text = str(value)
     return to_persian_digits(text) if get_locale().language == "fa" else text
+
+
+def _indicator_columns() -> tuple:
+    """The current cycle's indicator columns (none: the template is exactly the dossier's columns)."""
+    cycle = current_cycle(db.session)
+    return services.indicator_columns(cycle_indicators(db.session, cycle_id=cycle.id)) if cycle else ()
 
 
 def _announce(result: services.ImportResult, category_title: str) -> None:
@@ -63,7 +70,8 @@ def upload():
                 form=form, field=WHOLE_FORM, on_refusal=lambda exc: row_errors.extend(getattr(exc, "errors", [])),
                 then=lambda result: _announce(result, category.title), to=url_for("imports.upload"))) is not None:
             return response
-    return render_template("imports/upload.html", form=form, cycle=cycle, row_errors=row_errors, guide=guide(),
+    return render_template("imports/upload.html", form=form, cycle=cycle, row_errors=row_errors,
+                           guide=guide(_indicator_columns()),
                            nominations_open=services.nominations_open(cycle), max_rows=services.MAX_ROWS,
                            max_errors_shown=services.MAX_ERRORS_SHOWN,
                            max_mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024))
@@ -73,9 +81,10 @@ def upload():
 @login_required
 def template_xlsx():
     _require_officer()
+    extra = _indicator_columns()
     lines = [(g.header, g.field, g.meaning, _("بله") if g.required else _("خیر"), g.format, g.example)
-             for g in guide()]
-    return send_file(io.BytesIO(services.build_template_xlsx(lines)), mimetype=XLSX_TYPE, as_attachment=True,
+             for g in guide(extra)]
+    return send_file(io.BytesIO(services.build_template_xlsx(lines, extra)), mimetype=XLSX_TYPE, as_attachment=True,
                      download_name=f"{TEMPLATE_NAME}.xlsx")
 
 
@@ -83,5 +92,5 @@ def template_xlsx():
 @login_required
 def template_csv():
     _require_officer()
-    return send_file(io.BytesIO(services.build_template_csv()), mimetype="text/csv; charset=utf-8",
+    return send_file(io.BytesIO(services.build_template_csv(_indicator_columns())), mimetype="text/csv; charset=utf-8",
                      as_attachment=True, download_name=f"{TEMPLATE_NAME}.csv")

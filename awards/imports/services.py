@@ -22,8 +22,9 @@ from awards import clock
 from awards.audit.services import record
 from awards.enums import Phase
 from awards.errors import DomainError, PermissionDenied, PhaseClosed
+from awards.evaluation import figures
 from awards.imports import sheets
-from awards.imports.columns import COLUMNS, Kind
+from awards.imports.columns import COLUMNS, Column, Kind, indicator_columns
 from awards.imports.parse import MAX_ROWS, parse_upload, read_layout
 from awards.imports.sheets import ImportRejected, RowError, fa_number, shown
 from awards.imports.validate import validate_rows
@@ -32,7 +33,7 @@ from awards.nominations.documents import safe_display_name
 from awards.nominations.services import create_draft
 
 __all__ = ["MAX_ERRORS_SHOWN", "MAX_ROWS", "ImportResult", "RowError", "build_template_csv", "build_template_xlsx",
-           "import_nominations", "nominations_open", "template_rows"]
+           "import_nominations", "indicator_columns", "nominations_open", "template_rows"]
 
 #: Errors the page lists (all are counted); a file with more usually has a wrong column.
 MAX_ERRORS_SHOWN = 200
@@ -64,8 +65,10 @@ def import_nominations(session: Session, *, actor: User, category: Category, fil
     """
     display_name = safe_display_name(filename)
     rows = parse_upload(filename, data, max_bytes=max_bytes)
-    layout = read_layout(rows)
-    clean, errors = validate_rows(rows)
+    indicators = figures.cycle_indicators(session, cycle_id=category.cycle_id)
+    extra = indicator_columns(indicators)
+    layout = read_layout(rows, extra)
+    clean, errors = validate_rows(rows, extra)
     if errors:
         raise ImportRejected(_("پرونده %(n)s خطا دارد و هیچ ردیفی ذخیره نشد. "
                                "خطاها را در پرونده برطرف کنید و آن را دوباره بفرستید.", n=fa_number(len(errors))),
@@ -78,7 +81,12 @@ def import_nominations(session: Session, *, actor: User, category: Category, fil
     with session.begin_nested():
         for row in to_create:
             try:
-                created.append(create_draft(session, actor=actor, category=category, values=row.values))
+                nomination = create_draft(session, actor=actor, category=category, values=row.values)
+                declared = {i.id: (row.values.get(figures.value_field(i)), row.values.get(figures.year_field(i)))
+                            for i in indicators}
+                if any(value is not None for value, _year in declared.values()):
+                    figures.declare_figures(session, actor=actor, nomination=nomination, figures=declared)
+                created.append(nomination)
             except (PhaseClosed, PermissionDenied):
                 raise
             except DomainError as exc:
@@ -96,24 +104,25 @@ def import_nominations(session: Session, *, actor: User, category: Category, fil
                         skipped_example_rows=[row.number for row in clean if row.is_example])
 
 
-def template_rows() -> tuple[list[str], list[Any]]:
-    """Return the template's header row and its example row."""
-    return [column.header for column in COLUMNS], [column.example_cell for column in COLUMNS]
+def template_rows(extra: tuple[Column, ...] = ()) -> tuple[list[str], list[Any]]:
+    """Return the template's header row and its example row (``extra``: the cycle's indicator columns)."""
+    columns = (*COLUMNS, *extra)
+    return [column.header for column in columns], [column.example_cell for column in columns]
 
 
-def build_template_csv() -> bytes:
+def build_template_csv(extra: tuple[Column, ...] = ()) -> bytes:
     """Return the CSV template: UTF-8 with a BOM (so Excel shows Persian), the headers and the example row."""
-    headers, example = template_rows()
+    headers, example = template_rows(extra)
     return sheets.csv_bytes([headers, ["" if value is None else str(value) for value in example]])
 
 
-def build_template_xlsx(guide: list[tuple[str, str, str, str, str, str]]) -> bytes:
+def build_template_xlsx(guide: list[tuple[str, str, str, str, str, str]], extra: tuple[Column, ...] = ()) -> bytes:
     """Return the .xlsx template: a right-to-left «نامزدها» sheet (headers, example) and a «راهنما» sheet.
 
     ``guide`` holds one documentation line per column (header, field, meaning, required, format, example),
     already translated by the caller.
     """
-    headers, example = template_rows()
+    headers, example = template_rows(extra)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "نامزدها"
@@ -121,7 +130,7 @@ def build_template_xlsx(guide: list[tuple[str, str, str, str, str, str]]) -> byt
     sheet.append(headers)
     sheet.append(example)
     bold = Font(bold=True)
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate((*COLUMNS, *extra), start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="FFF3CD" if column.required else "E9ECEF")

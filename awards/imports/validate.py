@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from awards import i18n
+from awards.evaluation.figures import figure_problem, year_problem
 from awards.imports.columns import BY_FIELD, EXAMPLE_NAME, Column, Kind
 from awards.imports.parse import MAX_ROWS, read_layout, too_many_rows
 from awards.imports.sheets import (
@@ -39,7 +40,7 @@ YEAR_RANGE = (1200, 1500)
 #: Upper bounds that keep values inside their database columns.
 LIMITS = {"employees": 10_000_000, "annual_sales": 10**15, "exports_value": 10**15}
 PERCENT_LIMIT = Decimal("100000")
-NUMERIC_KINDS = (Kind.YEAR, Kind.COUNT, Kind.AMOUNT, Kind.PERCENT)
+NUMERIC_KINDS = (Kind.YEAR, Kind.COUNT, Kind.AMOUNT, Kind.PERCENT, Kind.FIGURE)
 
 MSG_REQUIRED = _l("نام نامزد را وارد کنید.")
 MSG_NEGATIVE = _l("عدد نمی‌تواند منفی باشد.")
@@ -63,6 +64,8 @@ def _parse(column: Column, text: str) -> Any:
         return validate_mobile(text)  # "+98 ..." is a phone number, stored as 09...
     if column.kind is Kind.PERCENT:
         return parse_number(text.rstrip("%٪ \u200c"), allow_decimal=True)
+    if column.kind is Kind.FIGURE:
+        return Decimal(parse_number(text.rstrip("%٪ \u200c"), allow_decimal=True))
     try:
         return parse_number(text)
     except ValueError:
@@ -70,7 +73,17 @@ def _parse(column: Column, text: str) -> Any:
         raise ValueError(MSG_WHOLE) from None
 
 
+def _check_figure(column: Column, value: Any) -> Any:
+    """An indicator's figure against the indicator's rules, or the year it refers to."""
+    problem = figure_problem(column.indicator, value) if column.kind is Kind.FIGURE else year_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 def _check_range(column: Column, value: Any) -> Any:
+    if column.kind in (Kind.FIGURE, Kind.FIGURE_YEAR):
+        return _check_figure(column, value)
     if column.kind is Kind.PERCENT:
         if value.as_tuple().exponent < -2:
             raise ValueError(_("درصد رشد حداکثر دو رقم اعشار دارد."))
@@ -121,9 +134,32 @@ def _read_value(column: Column, raw: Any) -> Any:
     return _check_range(column, value)
 
 
-def validate_rows(rows: list[SheetRow]) -> tuple[list[CleanRow], list[RowError]]:
-    """Check every data row against the layout; return the clean rows and every error found (not just the first)."""
-    layout = read_layout(rows)
+def _unpaired_figures(number: int, values: dict[str, Any], extra: tuple[Column, ...],
+                      headers: dict[str, str]) -> list[RowError]:
+    """A figure without its year, or a year without its figure."""
+    errors = []
+    written = {column.field: column.header for column in extra}
+    written.update(headers)
+    for column in extra:
+        if column.kind is not Kind.FIGURE:
+            continue
+        year_name = f"{column.field}_year"
+        value, year = values.get(column.field), values.get(year_name)
+        if value is not None and year is None:
+            errors.append(RowError(number, written[year_name], "",
+                                   _("سالی را که این رقم مربوط به آن است بنویسید.")))
+        elif year is not None and value is None:
+            errors.append(RowError(number, written[column.field], "",
+                                   _("رقم این شاخص را بنویسید یا سال را خالی بگذارید.")))
+    return errors
+
+
+def validate_rows(rows: list[SheetRow], extra: tuple[Column, ...] = ()) -> tuple[list[CleanRow], list[RowError]]:
+    """Check every data row against the layout; return the clean rows and every error found (not just the first).
+
+    ``extra`` are the cycle's indicator columns: a figure needs its year and a year its figure."""
+    layout = read_layout(rows, extra)
+    by_field = {**BY_FIELD, **{column.field: column for column in extra}}
     data_rows = [row for row in rows if row.number > layout.header_row]
     if len(data_rows) > MAX_ROWS:
         raise ImportRejected(too_many_rows())
@@ -139,7 +175,7 @@ def validate_rows(rows: list[SheetRow]) -> tuple[list[CleanRow], list[RowError]]
         for name, index in layout.positions.items():
             raw = row.cells[index] if index < len(row.cells) else None
             try:
-                value = _read_value(BY_FIELD[name], raw)
+                value = _read_value(by_field[name], raw)
             except ValueError as exc:
                 row_errors.append(RowError(row.number, layout.headers[name], shown(raw), str(exc)))
                 continue
@@ -150,6 +186,7 @@ def validate_rows(rows: list[SheetRow]) -> tuple[list[CleanRow], list[RowError]]
                                                _("همین شناسه در ردیف %(n)s هم آمده است.", n=fa_number(first))))
                     continue
             values[name] = value
+        row_errors += _unpaired_figures(row.number, values, extra, layout.headers)
         errors.extend(row_errors)
         if not row_errors:
             clean.append(CleanRow(row.number, values, is_example=values.get("nominee_name") == EXAMPLE_NAME))

@@ -11,6 +11,7 @@ from awards.models.cycle import Cycle, Signatory
 from awards.models.decision import ComplianceDecision, ScreeningDecision
 from awards.models.document import EvidenceDocument
 from awards.models.form_draft import FormDraft
+from awards.models.indicator import CriterionBand, Indicator, IndicatorValue
 from awards.models.job import Job
 from awards.models.nomination import Nomination
 from awards.models.notification import Notification, NotificationOptOut
@@ -40,9 +41,12 @@ __all__ = [
     "ComplianceDecision",
     "Conflict",
     "Criterion",
+    "CriterionBand",
     "Cycle",
     "EvidenceDocument",
     "FormDraft",
+    "Indicator",
+    "IndicatorValue",
     "Job",
     "Membership",
     "Nomination",

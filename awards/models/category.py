@@ -11,12 +11,13 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Numeric
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards.db import Base, UTCDateTime
-from awards.enums import Aggregation, NomineeKind
+from awards.enums import Aggregation, IndicatorRule, NomineeKind
 from awards.models._types import enum_column
 
 if TYPE_CHECKING:
     from awards.models.committee import Committee
     from awards.models.cycle import Cycle
+    from awards.models.indicator import CriterionBand, Indicator
     from awards.models.user import User
 
 
@@ -121,6 +122,10 @@ class Criterion(Base):
     __table_args__ = (
         CheckConstraint("max_points > 0", name="max_points_positive"),
         CheckConstraint("weight > 0", name="weight_positive"),
+        # A computed criterion names its indicator and rule together; a linear one has its slope.
+        CheckConstraint("(indicator_id IS NULL) = (rule IS NULL)", name="indicator_has_rule"),
+        CheckConstraint("rule IS NULL OR rule <> 'linear' OR (linear_slope IS NOT NULL AND linear_slope > 0 "
+                        "AND linear_origin IS NOT NULL)", name="linear_has_scale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +136,21 @@ class Criterion(Base):
     max_points: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     weight: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("1"))
     position: Mapped[int] = mapped_column(default=0)
+    # Computed from an indicator (never typed): the rule is None for a judged criterion. Linear: points =
+    # (figure - origin) * slope, from 0 up to max_points; bands: the CriterionBand rows.
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id"), index=True)
+    rule: Mapped[IndicatorRule | None] = mapped_column(enum_column(IndicatorRule, "indicator_rule"))
+    linear_origin: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    linear_slope: Mapped[Decimal | None] = mapped_column(Numeric(12, 6))
 
     category: Mapped[Category] = relationship(back_populates="criteria")
     committee: Mapped[Committee] = relationship(lazy="joined")
+    indicator: Mapped[Indicator | None] = relationship()
+    bands: Mapped[list[CriterionBand]] = relationship(
+        back_populates="criterion", order_by="CriterionBand.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_computed(self) -> bool:
+        """Points come from an indicator's verified figure, not from members' sheets."""
+        return self.rule is not None

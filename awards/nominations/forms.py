@@ -6,6 +6,7 @@ A field that cannot be parsed keeps exactly what was typed, so the page re-rende
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -18,8 +19,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from awards import clock, persian
 from awards.enums import NominationState, NomineeKind
+from awards.evaluation.figures import value_field, year_field
 from awards.fields import ParsedField
 from awards.labels import LABELS
+from awards.models import Indicator, IndicatorValue
 from awards.nominations.queries import NominationFilters
 from awards.nominations.services import DOSSIER_FIELDS
 
@@ -134,9 +137,15 @@ class DossierForm(FlaskForm):
                               validators=[Length(max=10_000, message=_l("حداکثر ۱۰٬۰۰۰ نویسه."))])
     mobile = IdentifierField(_l("تلفن همراه"), check=persian.validate_mobile)
 
+    indicators: list[Indicator] = []
+
     def values(self) -> dict[str, Any]:
         """The dossier values typed, by model field name (only fields this form has)."""
         return {name: self[name].data for name in DOSSIER_FIELDS if name in self}
+
+    def figures(self) -> dict[int, tuple[Decimal | None, int | None]]:
+        """The declared figures typed: indicator id -> (figure, year), for ``figures.declare_figures``."""
+        return {i.id: (self[value_field(i)].data, self[year_field(i)].data) for i in self.indicators}
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -144,6 +153,15 @@ def _int_or_none(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _indicator_fields(indicator: Indicator) -> dict[str, Any]:
+    unit = f" ({indicator.unit_fa})" if indicator.unit_fa else ""
+    low = indicator.min_value if indicator.min_value is not None else -(10**15)
+    high = indicator.max_value if indicator.max_value is not None else 10**15
+    return {value_field(indicator): NumberField(f"{indicator.name_fa}{unit}", minimum=low, maximum=high,
+                                                decimal=indicator.decimals > 0),
+            year_field(indicator): JalaliYearField(_l("سال رقم «%(name)s» (شمسی)", name=indicator.name_fa))}
 
 
 class EditDossierForm(DossierForm):
@@ -154,9 +172,28 @@ class EditDossierForm(DossierForm):
             raise ValidationError(_l("یکی از رشته‌های فهرست را برگزینید."))
 
 
-def dossier_form(kind: NomineeKind, *, edit: bool = False, **kwargs) -> DossierForm:
-    """Build the dossier form for a kind of nominee: a person has a national code, others a legal id."""
-    form = (EditDossierForm if edit else DossierForm)(**kwargs)
+def dossier_form(kind: NomineeKind, *, edit: bool = False, indicators: Sequence[Indicator] = (),
+                 figures: Mapping[int, IndicatorValue] | None = None, **kwargs) -> DossierForm:
+    """Build the dossier form for a kind of nominee: a person has a national code, others a legal id.
+
+    With the cycle's ``indicators``, each gets a figure and a year field (``ind_<code>``, ``ind_<code>_year``),
+    filled from the saved ``figures``; :meth:`DossierForm.figures` reads them back.
+    """
+    base = EditDossierForm if edit else DossierForm
+    if indicators:
+        base = type("IndicatorDossierForm", (base,), {
+            name: field for indicator in indicators for name, field in _indicator_fields(indicator).items()})
+        saved = figures or {}
+        kwargs.setdefault("data", {})
+        for indicator in indicators:
+            row = saved.get(indicator.id)
+            if row is not None and row.declared_value is not None:
+                value = row.declared_value
+                whole = value == value.to_integral_value()
+                kwargs["data"][value_field(indicator)] = int(value) if whole else value.normalize()
+                kwargs["data"][year_field(indicator)] = row.year
+    form = base(**kwargs)
+    form.indicators = list(indicators)
     if kind is NomineeKind.PERSON:
         del form.legal_id
         form.founding_year.label.text = _l("سال آغاز فعالیت (شمسی)")

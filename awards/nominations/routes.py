@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from awards import clock, permissions
 from awards.cycles.queries import current_cycle
 from awards.enums import NominationAction
+from awards.evaluation import figures
 from awards.evaluation.conflicts import active_conflict
 from awards.extensions import db
 from awards.models import Category, Nomination
@@ -86,9 +87,16 @@ def new():
     category = db.session.get(Category, request.args.get("category", 0, type=int))
     if category is None or cycle is None or category not in queries.offered_categories(cycle):
         abort(404)
-    form = dossier_form(category.nominee_kind)
+    form = dossier_form(category.nominee_kind, indicators=figures.cycle_indicators(db.session, cycle_id=cycle.id))
+
+    def create():
+        nomination = services.create_draft(db.session, actor=_actor(), category=category, values=form.values())
+        if form.indicators:
+            figures.declare_figures(db.session, actor=_actor(), nomination=nomination, figures=form.figures())
+        return nomination
+
     if form.validate_on_submit() and (response := run_service(
-            lambda: services.create_draft(db.session, actor=_actor(), category=category, values=form.values()),
+            create,
             form=form,
             done=lambda nomination: _("پیش‌نویس «%(name)s» ذخیره شد. مدارک را پیوست کنید و پرونده را بفرستید.",
                                       name=nomination.nominee_name),
@@ -110,6 +118,8 @@ def _render_view(nomination: Nomination, *, upload_form=None, withdraw_form=None
         duplicates=queries.duplicate_nominees(db.session, nominations=[nomination]).get(nomination.id, []),
         upload_form=upload_form or UploadForm(formdata=None),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+        indicators=figures.cycle_indicators(db.session, cycle_id=nomination.cycle_id),
+        figures=figures.figures_of(db.session, nomination_id=nomination.id),
     )
 
 
@@ -126,11 +136,20 @@ def edit(nomination_id: int):
     if not permissions.can_edit_nomination(current_user, nomination):
         flash(_("فقط پیش‌نویس قابل ویرایش است."), "warning")
         return redirect(_page(nomination))
-    form = dossier_form(nomination.category.nominee_kind, edit=True, obj=nomination)
+    form = dossier_form(nomination.category.nominee_kind, edit=True, obj=nomination,
+                        indicators=figures.cycle_indicators(db.session, cycle_id=nomination.cycle_id),
+                        figures=figures.figures_of(db.session, nomination_id=nomination.id))
     form.category_id.choices = [(c.id, c.title) for c in queries.categories_like(db.session, nomination.category)]
+
+    def update():
+        changes = services.update_draft(db.session, actor=_actor(), nomination=nomination, values=form.values(),
+                                        category=db.session.get(Category, form.category_id.data))
+        if form.indicators:
+            figures.declare_figures(db.session, actor=_actor(), nomination=nomination, figures=form.figures())
+        return changes
+
     if form.validate_on_submit() and (response := run_service(
-            lambda: services.update_draft(db.session, actor=_actor(), nomination=nomination, values=form.values(),
-                                          category=db.session.get(Category, form.category_id.data)),
+            update,
             form=form, done=_("تغییرات پیش‌نویس ذخیره شد."), to=_page(nomination))) is not None:
         return response
     return render_template("nominations/form.html", form=form, category=nomination.category, nomination=nomination,

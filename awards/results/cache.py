@@ -12,7 +12,8 @@ that rolled back, or of a deleted category whose id is reused, never comes back.
 
 The inputs: the category's committee settings and criteria, its pool of nominations (state, name, province,
 reason), their submitted sheets and scores, conflicts and assignments, the cycle's memberships and members'
-names, committee and province names, and tie orderings. ORM changes are mapped to their category; a bulk
+names, committee and province names, tie orderings, and for criteria computed from indicators their bands, the
+cycle's indicators and the verified figures. ORM changes are mapped to their category; a bulk
 statement on an input table stamps the categories named in its ``results_categories`` execution option
 (:func:`cache_options`), or every category when it names none.
 """
@@ -36,6 +37,9 @@ from awards.models import (
     Committee,
     Conflict,
     Criterion,
+    CriterionBand,
+    Indicator,
+    IndicatorValue,
     Membership,
     Nomination,
     Province,
@@ -51,7 +55,7 @@ from awards.permissions import EVALUATED_STATES
 #: Tables whose rows feed a category's result.
 INPUT_TABLES = frozenset(model.__table__.name for model in (
     Assignment, CategoryCommittee, Committee, Conflict, Criterion, Membership, Nomination, Province, Score,
-    ScoreSheet, TieResolution, User))
+    ScoreSheet, TieResolution, User, CriterionBand, Indicator, IndicatorValue))
 #: Attributes of a row that a result reads (a change to another one, e.g. a login time, leaves results alone).
 #: A nomination's name, province and state are read afresh on every load (``queries._nominee_rows``): only its
 #: category, its reason for being ineligible and a move into or out of the pool or of ineligibility count.
@@ -60,6 +64,8 @@ _READ = {
     User: ("full_name",),
     Committee: ("code", "name_fa", "position"),
     Province: ("name_fa",),
+    # Only the verified figure scores: a declared figure or its year changing leaves results alone.
+    IndicatorValue: ("verified_value",),
 }
 #: How many computed results one process keeps (more than a cycle has categories).
 CAPACITY = 24
@@ -79,6 +85,7 @@ class _Stamps:
         self.nominations: set[int] = set()
         self.sheets: set[int] = set()
         self.cycles: set[int] = set()
+        self.criteria: set[int] = set()
         self.everything = False
 
     def add(self, obj: Any) -> None:
@@ -88,12 +95,14 @@ class _Stamps:
             history = inspect(obj).attrs
             self.categories.update(c for c in chain([obj.category_id], history.category_id.history.deleted or ())
                                    if c is not None)
-        elif isinstance(obj, ScoreSheet | Conflict | Assignment):
+        elif isinstance(obj, ScoreSheet | Conflict | Assignment | IndicatorValue):
             self.nominations.add(obj.nomination_id)
         elif isinstance(obj, Score):
             self.sheets.add(obj.sheet_id)
-        elif isinstance(obj, Membership):
+        elif isinstance(obj, Membership | Indicator):
             self.cycles.add(obj.cycle_id)
+        elif isinstance(obj, CriterionBand):
+            self.criteria.add(obj.criterion_id)
         elif isinstance(obj, User | Committee | Province):
             self.everything = True
 
@@ -114,6 +123,8 @@ class _Stamps:
                                          .where(ScoreSheet.id.in_(sorted(self.sheets)))))
         if self.cycles:
             where.append(Category.cycle_id.in_(sorted(self.cycles)))
+        if self.criteria:
+            where.append(Category.id.in_(select(Criterion.category_id).where(Criterion.id.in_(sorted(self.criteria)))))
         return stamp.where(or_(*where)) if where else None
 
 

@@ -131,6 +131,13 @@ def sheets_table(data: CategoryResults) -> Table:
     for c in criteria:
         specs[c.committee].append(CriterionSpec(c.id, c.committee, c.max_points, c.weight))
     values = {s.id: s.values for s in data.scoring_input.sheets}
+    computed, points = data.scoring_input.computed_criteria, data.scoring_input.indicator_points
+    if computed:  # a computed criterion's value is the verified figure's points, as in the scoring
+        verified: dict[int, dict[int, Decimal]] = {}
+        for (nomination_id, criterion_id), value in points.items():
+            verified.setdefault(nomination_id, {})[criterion_id] = value
+        values = {s.id: {**{cid: v for cid, v in s.values.items() if cid not in computed},
+                         **verified.get(s.nomination_id, {})} for s in data.scoring_input.sheets}
     for sheet in data.sheets:
         nominee = data.nominees[sheet.nomination_id]
         result = data.result.nominee(sheet.nomination_id)

@@ -18,7 +18,8 @@ from decimal import Decimal
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from awards.enums import CommitteeCode, NominationState, SheetState
+from awards.enums import CommitteeCode, IndicatorRule, NominationState, SheetState
+from awards.evaluation import indicators
 from awards.evaluation.scoring import (
     CategoryInput,
     CategoryResult,
@@ -37,7 +38,9 @@ from awards.models import (
     Committee,
     Conflict,
     Criterion,
+    CriterionBand,
     Cycle,
+    IndicatorValue,
     Membership,
     Nomination,
     Province,
@@ -79,6 +82,15 @@ class CriterionRow:
     title: str
     max_points: Decimal
     weight: Decimal
+    #: Set for a criterion computed from an indicator (its points are never typed).
+    rule: IndicatorRule | None = None
+    indicator_id: int | None = None
+    linear_origin: Decimal | None = None
+    linear_slope: Decimal | None = None
+
+    @property
+    def is_computed(self) -> bool:
+        return self.rule is not None
 
 
 @dataclass(frozen=True)
@@ -117,6 +129,20 @@ class CategoryResults:
         """Committees with criteria in the category (they get a column), in display order."""
         rows = self.committee_rows
         return [rows[CommitteeCode(code)] for code in self.result.committees]
+
+    @property
+    def computed_criteria(self) -> list[CriterionRow]:
+        """Criteria of scored committees computed from an indicator, in rubric order."""
+        scored = set(self.result.committees)
+        return [c for c in self.criteria if c.is_computed and c.committee in scored]
+
+    def computed_share(self, nominee: NomineeResult) -> Decimal | None:
+        """The part of the nominee's F that comes from verified figures (the rest is judged); None without F."""
+        if nominee.final is None or not self.computed_criteria:
+            return None
+        points = {cid: p for (nid, cid), p in self.scoring_input.indicator_points.items() if nid == nominee.id}
+        return indicators.computed_share([(c.id, c.committee, c.max_points, c.weight) for c in self.criteria],
+                                         points, self.result.weights)
 
 
 #: Rows of the ranking per page: a category of 2,000 nominees stays a page of well under 300 KB.
@@ -180,8 +206,9 @@ class _Computed:
 def load_results(session: Session, *, category: Category, fresh: bool = False) -> CategoryResults:
     """The category's result: computed for the category's current ``results_version`` at most once per process.
 
-    Four queries when cached (the stamp, the nominees, tie orderings and awards), eight more when computed;
-    ``fresh`` computes without the cache (verification and the tests comparing both use it).
+    Four queries when cached (the stamp, the nominees, tie orderings and awards), eight more when computed (two
+    more when the category has criteria computed from indicators); ``fresh`` computes without the cache
+    (verification and the tests comparing both use it).
     """
     version = cache.current_version(session, category)
     tie_resolutions = list(session.scalars(
@@ -211,6 +238,7 @@ def _compute(session: Session, category: Category, tie_orders: list[tuple[int, .
     criteria = _criterion_rows(session, category)
     codes = {committee_id: code for committee_id, code in session.execute(select(Committee.id, Committee.code))}
     sheets, values = _submitted_sheets(session, category, codes)
+    indicator_points = _indicator_points(session, category, criteria)
     conflicts = _active_conflicts(session, category)
     members, member_names = _cycle_members(session, category)
     assignments = _assignments(session, category, codes)
@@ -227,6 +255,8 @@ def _compute(session: Session, category: Category, tie_orders: list[tuple[int, .
         gold_quota=category.gold_quota,
         certificate_quota=category.certificate_quota,
         min_score=category.min_score,
+        computed_criteria=frozenset(c.id for c in criteria if c.is_computed),
+        indicator_points=indicator_points,
     )
     return _Computed(committees=committees, criteria=criteria, sheets=list(sheets.values()),
                      member_names=member_names, scoring_input=scoring_input, result=compute_category(scoring_input))
@@ -253,14 +283,52 @@ def _committee_rows(session: Session, category: Category) -> list[CommitteeRow]:
 
 def _criterion_rows(session: Session, category: Category) -> list[CriterionRow]:
     return [
-        CriterionRow(id=row.id, committee=row.code, title=row.title, max_points=row.max_points, weight=row.weight)
+        CriterionRow(id=row.id, committee=row.code, title=row.title, max_points=row.max_points, weight=row.weight,
+                     rule=row.rule, indicator_id=row.indicator_id, linear_origin=row.linear_origin,
+                     linear_slope=row.linear_slope)
         for row in session.execute(
-            select(Criterion.id, Committee.code, Criterion.title, Criterion.max_points, Criterion.weight)
+            select(Criterion.id, Committee.code, Criterion.title, Criterion.max_points, Criterion.weight,
+                   Criterion.rule, Criterion.indicator_id, Criterion.linear_origin, Criterion.linear_slope)
             .join(Committee, Committee.id == Criterion.committee_id)
             .where(Criterion.category_id == category.id)
             .order_by(Committee.position, Criterion.position, Criterion.id)
         )
     ]
+
+
+def _indicator_points(session: Session, category: Category, criteria: list[CriterionRow]
+                      ) -> dict[tuple[int, int], Decimal]:
+    """(nomination, computed criterion) -> points of the verified figure; two queries, none without such criteria."""
+    computed = [c for c in criteria if c.is_computed]
+    if not computed:
+        return {}
+    rules = _rules(session, category, criteria)
+    by_indicator: dict[int, list[CriterionRow]] = defaultdict(list)
+    for criterion in computed:
+        by_indicator[criterion.indicator_id].append(criterion)
+    result: dict[tuple[int, int], Decimal] = {}
+    for row in session.execute(
+        select(IndicatorValue.nomination_id, IndicatorValue.indicator_id, IndicatorValue.verified_value)
+        .join(Nomination, Nomination.id == IndicatorValue.nomination_id)
+        .where(*_in_pool(category), IndicatorValue.indicator_id.in_(sorted(by_indicator)),
+               IndicatorValue.verified_value.is_not(None))
+    ):
+        for criterion in by_indicator[row.indicator_id]:
+            result[(row.nomination_id, criterion.id)] = indicators.points(rules[criterion.id], row.verified_value)
+    return result
+
+
+def _rules(session: Session, category: Category, criteria: list[CriterionRow]) -> dict[int, indicators.Rule]:
+    """Each computed criterion's rule, with its bands (one query)."""
+    bands: dict[int, list[indicators.Band]] = defaultdict(list)
+    for band in session.scalars(
+        select(CriterionBand).join(Criterion, Criterion.id == CriterionBand.criterion_id)
+        .where(Criterion.category_id == category.id).order_by(CriterionBand.position, CriterionBand.id)
+    ):
+        bands[band.criterion_id].append(indicators.Band(band.lower, band.upper, band.points, band.lower_inclusive,
+                                                        band.upper_inclusive))
+    return {c.id: indicators.Rule(c.rule, c.max_points, tuple(bands[c.id]), c.linear_origin, c.linear_slope)
+            for c in criteria if c.is_computed}
 
 
 def _nominee_rows(session: Session, category: Category) -> dict[int, NomineeRow]:

@@ -31,6 +31,7 @@
   var sheetForm = document.querySelector("[data-sheet-form]");
   var persianUi = (document.documentElement.getAttribute("lang") || "fa").slice(0, 2) === "fa";
   var inputs = sheetForm ? Array.prototype.slice.call(sheetForm.querySelectorAll(".score-input")) : [];
+  var computedLines = sheetForm ? Array.prototype.slice.call(sheetForm.querySelectorAll("[data-computed-points]")) : [];
 
   // A typed value as the server reads it (awards/evaluation/forms.ScoreField): Persian, Arabic-Indic or Latin
   // digits, «٫», "/" or "." as the decimal point. Returns {empty}, {invalid} or {n, d}: the exact fraction n/d.
@@ -79,6 +80,16 @@
         hint.textContent = bad ? input.getAttribute(r.invalid ? "data-parse-hint" : "data-range-hint") : "";
       }
       var used = lastGood.get(input) || { n: 0n, d: 1n };  // an out-of-range value leaves the total where it was
+      var tn = w.n * used.n * m.d, td = w.d * used.d * m.n;
+      num = num * td + tn * den;
+      den = den * td;
+      wn = wn * w.d + w.n * wd;
+      wd = wd * w.d;
+    });
+    // Criteria computed from a verified figure: fixed points the member does not type.
+    computedLines.forEach(function (line) {
+      var m = fraction(line.getAttribute("data-max")), w = fraction(line.getAttribute("data-weight"));
+      var used = fraction(line.getAttribute("data-computed-points")) || { n: 0n, d: 1n };
       var tn = w.n * used.n * m.d, td = w.d * used.d * m.n;
       num = num * td + tn * den;
       den = den * td;

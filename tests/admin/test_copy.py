@@ -143,3 +143,24 @@ def test_copy_skips_retired_categories(app, session, demo):
     assert new.title == "دورهٔ آزمایشی"
     assert [c.code for c in new.categories] == ["mining", "cluster", "project", "veteran", "woman"]
     assert services.shift_jalali_years(demo.cycle.ceremony_at, 2) == new.ceremony_at
+
+
+def test_copy_brings_the_indicators_and_the_computed_criteria_rules(session, copied):
+    from awards.models import Criterion, Indicator
+
+    source, new, _before = copied
+
+    def indicators(cycle):
+        return [(i.code, i.name_fa, i.unit_fa, i.decimals, i.min_value) for i in session.scalars(
+            select(Indicator).where(Indicator.cycle_id == cycle.id).order_by(Indicator.position))]
+
+    def rules(cycle):
+        return sorted((c.category.code, c.title, c.indicator.code, c.rule, c.linear_origin, c.linear_slope,
+                       [(b.lower, b.lower_inclusive, b.upper, b.upper_inclusive, b.points) for b in c.bands])
+                      for c in session.scalars(select(Criterion).join(Category).where(
+                          Category.cycle_id == cycle.id, Criterion.rule.is_not(None))))
+
+    assert len(indicators(new)) == 6 and indicators(new) == indicators(source)
+    assert len(rules(new)) == 2 and rules(new) == rules(source)
+    assert all(c.indicator.cycle_id == new.id for c in session.scalars(
+        select(Criterion).join(Category).where(Category.cycle_id == new.id, Criterion.rule.is_not(None))))

@@ -279,7 +279,9 @@ def test_template_xlsx_download_has_persian_headers_and_example(client, demo, lo
     assert "attachment" in response.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.data), read_only=True)
     rows = list(workbook.worksheets[0].iter_rows(min_row=1, max_row=2, values_only=True))
-    assert list(rows[0]) == list(HEADERS.values())
+    # The dossier's columns, then the 1404 cycle's indicators (two columns each; tests/imports/test_indicators.py).
+    assert list(rows[0])[:len(HEADERS)] == list(HEADERS.values())
+    assert len(rows[0]) == len(HEADERS) + 12
     assert rows[1][0].startswith("نمونه:")
     assert workbook.sheetnames == ["نامزدها", "راهنما"]
     workbook.close()
@@ -294,7 +296,7 @@ def test_template_csv_download_has_bom_headers_and_example(client, demo, login_a
     assert response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")
     lines = response.data.decode("utf-8-sig").splitlines()
-    assert lines[0] == ",".join(HEADERS.values())
+    assert lines[0].startswith(",".join(HEADERS.values()) + ",شاخص فروش سالانه")  # the cycle's indicators follow
     assert lines[1].startswith("نمونه:")
 
 

@@ -1,4 +1,5 @@
-// Follow a bulk print job: poll its status and move the progress bar; the page also refreshes itself without JS.
+// Follow a background job (a bulk print, a large export): poll its status and move the progress bar;
+// the page also refreshes itself without JS.
 (function () {
   "use strict";
   var box = document.getElementById("job");

@@ -89,6 +89,8 @@ MATRIX = {
     "can_list_results":                    "x    .    .    x    x    x    x    x    x    x    x    x    .    .    .",
     "can_view_results[evaluation]":        "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_view_results[results]":           "x    .    .    x    x    x    x    x    x    x    x    x    .    .    .",
+    "can_export_results[evaluation]":      "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_export_results[results]":         "x    .    .    x    x    x    x    x    x    x    x    x    .    .    .",
     "can_propose_results":                 ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
     "can_confirm_results":                 "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_print_certificates":              "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
@@ -226,6 +228,8 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_list_results": lambda u, w: P.can_list_results(u, w.cycle),
     "can_view_results[evaluation]": lambda u, w: _at(EVALUATING, P.can_view_results, u, w.cycle),
     "can_view_results[results]": lambda u, w: _at(RESULTS, P.can_view_results, u, w.cycle),
+    "can_export_results[evaluation]": lambda u, w: _at(EVALUATING, P.can_export_results, u, w.category),
+    "can_export_results[results]": lambda u, w: _at(RESULTS, P.can_export_results, u, w.category),
     "can_propose_results": lambda u, w: P.can_propose_results(u, w.category),
     "can_confirm_results": lambda u, w: P.can_confirm_results(u, w.category),
     "can_print_certificates": lambda u, w: P.can_print_certificates(u),
@@ -308,7 +312,7 @@ def world() -> World:
                   screening_close_at=jalali_moment(1404, 3, 15, 23, 59),
                   evaluation_close_at=jalali_moment(1404, 3, 31, 23, 59),
                   results_final_at=jalali_moment(1404, 4, 5, 12, 0))
-    return World(cycle=cycle, category=Category(id=1, cycle_id=CYCLE_ID), committees=committees,
+    return World(cycle=cycle, category=Category(id=1, cycle_id=CYCLE_ID, cycle=cycle), committees=committees,
                  province_id=PROVINCE_ID, users=users)
 
 

@@ -97,6 +97,7 @@ ACTION_LABELS = {
     "results.propose": _l("پیشنهاد نتیجهٔ رشته"),
     "results.confirm": _l("تأیید نهایی نتیجهٔ رشته"),
     "results.resolve_tie": _l("تعیین ترتیب نامزدهای هم‌امتیاز"),
+    "results.export": _l("ساختن خروجی بزرگ نتایج رشته"),
     "publication.save_intro": _l("نوشتن متن آغاز خبرنامه"),
     "publication.approve": _l("تأیید فهرست برگزیدگان برای انتشار"),
     "publication.open": _l("باز کردن صفحهٔ عمومی برگزیدگان"),

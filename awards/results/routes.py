@@ -210,7 +210,9 @@ def _load_export_job(job_id: int) -> tuple[Job, Category]:
 @login_required
 def export_job(job_id: int):
     job, category = _load_export_job(job_id)
-    return render_template("results/export_job.html", job=job, category=category)
+    return render_template("results/export_job.html", job=job, category=category,
+                           file_name=export_jobs.output_name(category=category, fmt=job.params.get("format"),
+                                                             table=job.params.get("table")))
 
 
 @bp.route("/exports/<int:job_id>.json")

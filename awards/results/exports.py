@@ -198,24 +198,39 @@ def write_xlsx(tables: Iterable[Table], target: str | PathLike | BinaryIO, *, pr
     so memory is bounded by the table being written, not by the workbook. ``progress`` (if given) is called with
     the body rows written so far every :data:`PROGRESS_ROWS` rows and after each table."""
     workbook = Workbook(write_only=True)
-    used: set[str] = set()
-    written = 0
-    for table in tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title, used))
-        sheet.sheet_view.rightToLeft = True
-        sheet.freeze_panes = "A2"
-        for index, header in enumerate(table.headers, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = min(max(12, len(header) + 2), 40)
-        sheet.append([_header_cell(sheet, h) for h in table.headers])
-        for row in table.rows:
-            sheet.append([_body_cell(sheet, v) for v in row])
-            written += 1
-            if progress is not None and written % PROGRESS_ROWS == 0:
+    try:
+        used: set[str] = set()
+        written = 0
+        for table in tables:
+            sheet = workbook.create_sheet(_sheet_title(table.title, used))
+            sheet.sheet_view.rightToLeft = True
+            sheet.freeze_panes = "A2"
+            for index, header in enumerate(table.headers, start=1):
+                sheet.column_dimensions[get_column_letter(index)].width = min(max(12, len(header) + 2), 40)
+            sheet.append([_header_cell(sheet, h) for h in table.headers])
+            for row in table.rows:
+                sheet.append([_body_cell(sheet, v) for v in row])
+                written += 1
+                if progress is not None and written % PROGRESS_ROWS == 0:
+                    progress(written)
+            if progress is not None:
                 progress(written)
-        if progress is not None:
-            progress(written)
-        del table  # let the next table be built without this one's rows still held
+            del table  # let the next table be built without this one's rows still held
+    except BaseException:  # a table that fails to build: close the sheets begun and drop their temporary files
+        _discard(workbook)
+        raise
     workbook.save(target)
+
+
+def _discard(workbook: Workbook) -> None:
+    """Close a write-only workbook's sheets without saving it, and remove their temporary files (an unfinished
+    sheet's row writer would otherwise be finalised later, by the garbage collector, on a closed file)."""
+    for sheet in workbook.worksheets:
+        try:
+            sheet.close()
+        finally:
+            if sheet._writer is not None:
+                sheet._writer.cleanup()
 
 
 def to_xlsx(tables: Iterable[Table]) -> bytes:

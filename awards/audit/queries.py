@@ -223,6 +223,7 @@ FIELD_LABELS = {
     "nomination_ids": _l("پرونده‌ها"),
     "count": _l("تعداد"),
     "format": _l("قالب"),
+    "table": _l("جدول"),
     "order": _l("ترتیب"),
     "name": _l("نام"),
     "error": _l("خطا"),

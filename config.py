@@ -104,6 +104,9 @@ class Config:
     PUBLIC_BASE_URL = _env("AWARDS_PUBLIC_BASE_URL")
     CERTIFICATE_WORKERS = _env_int("AWARDS_CERTIFICATE_WORKERS", 2)
     CERTIFICATE_CHUNK_SIZE = _env_int("AWARDS_CERTIFICATE_CHUNK_SIZE", 50)
+    # A results export with more rows than this (a category's nominees plus its submitted sheets) is built by a
+    # background job the page follows; smaller ones are answered at once.
+    EXPORT_JOB_ROWS = _env_int("AWARDS_EXPORT_JOB_ROWS", 2000)
     # Notification mail: through this SMTP server when AWARDS_SMTP_HOST is set; otherwise each message is
     # written as an .eml file to the outbox folder (the embedded default), listed at /notifications/outbox.
     SMTP_HOST = _env("AWARDS_SMTP_HOST")

@@ -253,6 +253,12 @@ def can_view_results(user: User, cycle: Cycle) -> bool:
     return is_organizer(user)
 
 
+def can_export_results(user: User, category) -> bool:
+    """A category's ranking and sheets as a file (at once, or built in the background when large): whoever may
+    see its results page."""
+    return can_view_results(user, category.cycle)
+
+
 def can_propose_results(user: User, category) -> bool:
     """The winners chair of the category's cycle proposes its result and orders tied nominations."""
     return is_chair(user, CommitteeCode.WINNERS, category.cycle_id)

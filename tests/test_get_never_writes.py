@@ -2,8 +2,9 @@
 
 The routes come from ``app.url_map``: every endpoint that answers GET, with its arguments filled from the seeded
 demo database (nominations in each state, their documents, categories, committees, memberships, users, awards,
-a print job, signatories, password-link and verification tokens, static files). A listener on the engine records
-each statement a request sends; the test fails listing route, role and statement for any write.
+a print job, a results export job, signatories, password-link and verification tokens, static files). A listener
+on the engine records each statement a request sends; the test fails listing route, role and statement for any
+write.
 
 Excluded on purpose, and only that: the server-side session store's own table (``user_sessions``). Its writes on
 a GET are the session's bookkeeping, not a domain change: the throttled ``last_seen_at`` touch that the idle
@@ -70,6 +71,19 @@ def _job(session, app, admin: User) -> int:
     return job.id
 
 
+def _export_job(session, app, admin: User, category_id: int) -> int:
+    """A finished results export job of the admin's, with its file, for the export job's page, status and file."""
+    job = Job(kind="results_export", state="done", total=1, done=1, created_by_id=admin.id,
+              result_name="results.csv", params={"category_id": category_id, "format": "csv", "table": "ranking"})
+    session.add(job)
+    session.flush()
+    folder = job_folder(app.config["OUTPUT_FOLDER"], job.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.csv").write_bytes("\ufeffرتبه\r\n".encode())
+    job.result_path = str(folder / "results.csv")
+    return job.id
+
+
 def _outbox_message(app) -> str:
     """A message in the mail outbox, so the page that shows one has something to show."""
     folder = Path(app.config["MAIL_OUTBOX_FOLDER"])
@@ -86,6 +100,7 @@ def _argument_values(session, app) -> dict[str, list]:
     link = issue_password_link(session, user=member, actor=admin, hours=24)
     categories = session.scalars(select(Category.id).order_by(Category.finalised_at.is_(None), Category.id)).all()
     awards = session.scalars(select(Award).order_by(Award.id).limit(2)).all()
+    export_job = [_export_job(session, app, admin, categories[0])]
     values = {
         "cycle_id": session.scalars(select(Cycle.id)).all(),
         "category_id": categories[:2],
@@ -97,6 +112,8 @@ def _argument_values(session, app) -> dict[str, list]:
         "nomination_id": _one_per_state(session),
         "award_id": [a.id for a in awards],
         "job_id": [_job(session, app, admin)],
+        **{f"results.{endpoint}.job_id": export_job
+           for endpoint in ("export_job", "export_job_status", "export_job_download")},
         "signatory_id": session.scalars(select(Signatory.id).order_by(Signatory.id).limit(1)).all(),
         "fmt": ["xlsx", "csv"],
         "year": session.scalars(select(Cycle.year)).all(),

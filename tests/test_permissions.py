@@ -91,6 +91,8 @@ MATRIX = {
     "can_list_results":                    "x    .    .    x    x    x    x    x    x    x    x    x    .    .    .",
     "can_view_results[evaluation]":        "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_view_results[results]":           "x    .    .    x    x    x    x    x    x    x    x    x    .    .    .",
+    "can_export_results[evaluation]":      "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_export_results[results]":         "x    .    .    x    x    x    x    x    x    x    x    x    .    .    .",
     "can_propose_results":                 ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
     "can_confirm_results":                 "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_sign_off[winners]":               ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
@@ -239,6 +241,8 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_list_results": lambda u, w: P.can_list_results(u, w.cycle),
     "can_view_results[evaluation]": lambda u, w: _at(EVALUATING, P.can_view_results, u, w.cycle),
     "can_view_results[results]": lambda u, w: _at(RESULTS, P.can_view_results, u, w.cycle),
+    "can_export_results[evaluation]": lambda u, w: _at(EVALUATING, P.can_export_results, u, w.category),
+    "can_export_results[results]": lambda u, w: _at(RESULTS, P.can_export_results, u, w.category),
     "can_propose_results": lambda u, w: P.can_propose_results(u, w.category),
     "can_confirm_results": lambda u, w: P.can_confirm_results(u, w.category),
     "can_sign_off[winners]": lambda u, w: P.can_sign_off(u, w.category, w.committees[C.WINNERS]),
@@ -328,7 +332,7 @@ def world() -> World:
                   screening_close_at=jalali_moment(1404, 3, 15, 23, 59),
                   evaluation_close_at=jalali_moment(1404, 3, 31, 23, 59),
                   results_final_at=jalali_moment(1404, 4, 5, 12, 0))
-    return World(cycle=cycle, category=Category(id=1, cycle_id=CYCLE_ID), committees=committees,
+    return World(cycle=cycle, category=Category(id=1, cycle_id=CYCLE_ID, cycle=cycle), committees=committees,
                  province_id=PROVINCE_ID, users=users)
 
 

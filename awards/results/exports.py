@@ -11,7 +11,7 @@ import csv
 import io
 import pickle
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -191,24 +191,53 @@ def _body_cell(sheet, value: Cell):
     return value
 
 
-def write_xlsx(tables: Iterable[Table], target: str | PathLike | BinaryIO) -> None:
+#: A writer given ``progress`` calls it with the number of body rows written so far, every this many rows.
+PROGRESS_ROWS = 1000
+
+Progress = Callable[[int], None]
+
+
+def write_xlsx(tables: Iterable[Table], target: str | PathLike | BinaryIO, *, progress: Progress | None = None) -> None:
     """Stream a workbook with one right-to-left sheet per table into ``target`` (a path or a binary file):
     bold wrapped header, frozen under it, two-decimal numbers, text as text.
 
     openpyxl's write-only mode keeps no cell in memory once its row is written, and ``tables`` may be a generator,
-    so memory is bounded by the table being written, not by the workbook."""
+    so memory is bounded by the table being written, not by the workbook. ``progress`` (if given) is called with
+    the body rows written so far every :data:`PROGRESS_ROWS` rows and after each table."""
     workbook = Workbook(write_only=True)
-    used: set[str] = set()
-    for table in tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title, used))
-        sheet.sheet_view.rightToLeft = True
-        sheet.freeze_panes = "A2"
-        for index, header in enumerate(table.headers, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = min(max(12, len(header) + 2), 40)
-        sheet.append([_header_cell(sheet, h) for h in table.headers])
-        for row in table.rows:
-            sheet.append([_body_cell(sheet, v) for v in row])
+    try:
+        used: set[str] = set()
+        written = 0
+        for table in tables:
+            sheet = workbook.create_sheet(_sheet_title(table.title, used))
+            sheet.sheet_view.rightToLeft = True
+            sheet.freeze_panes = "A2"
+            for index, header in enumerate(table.headers, start=1):
+                sheet.column_dimensions[get_column_letter(index)].width = min(max(12, len(header) + 2), 40)
+            sheet.append([_header_cell(sheet, h) for h in table.headers])
+            for row in table.rows:
+                sheet.append([_body_cell(sheet, v) for v in row])
+                written += 1
+                if progress is not None and written % PROGRESS_ROWS == 0:
+                    progress(written)
+            if progress is not None:
+                progress(written)
+            del table  # let the next table be built without this one's rows still held
+    except BaseException:  # a table that fails to build: close the sheets begun and drop their temporary files
+        _discard(workbook)
+        raise
     workbook.save(target)
+
+
+def _discard(workbook: Workbook) -> None:
+    """Close a write-only workbook's sheets without saving it, and remove their temporary files (an unfinished
+    sheet's row writer would otherwise be finalised later, by the garbage collector, on a closed file)."""
+    for sheet in workbook.worksheets:
+        try:
+            sheet.close()
+        finally:
+            if sheet._writer is not None:
+                sheet._writer.cleanup()
 
 
 def to_xlsx(tables: Iterable[Table]) -> bytes:
@@ -225,11 +254,23 @@ def to_csv(table: Table) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _write_csv(text, headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> None:
+def _write_csv(text, headers: Sequence[str], rows: Iterable[Sequence[Cell]], progress: Progress | None = None) -> None:
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([_cell_value(h) for h in headers])
+    written = 0
     for row in rows:
         writer.writerow(["" if v is None else _cell_value(v) for v in row])
+        written += 1
+        if progress is not None and written % PROGRESS_ROWS == 0:
+            progress(written)
+    if progress is not None:
+        progress(written)
+
+
+def write_csv(table: Table, target: str | PathLike, *, progress: Progress | None = None) -> None:
+    """:func:`to_csv` streamed into a file (the same bytes), with ``progress`` as for :func:`write_xlsx`."""
+    with open(target, "w", encoding="utf-8-sig", newline="") as text:
+        _write_csv(text, table.headers, table.rows, progress)
 
 
 def write_merged_csv(tables: Iterable[Table], target: str | PathLike) -> None:
@@ -257,8 +298,15 @@ def write_merged_csv(tables: Iterable[Table], target: str | PathLike) -> None:
             _write_csv(text, headers, rows())
 
 
+def category_tables(data: CategoryResults) -> Iterator[Table]:
+    """One category's workbook: its info, ranking and sheets tables, each built when the writer asks for it."""
+    yield info_table(data)
+    yield ranking_table(data)
+    yield sheets_table(data)
+
+
 def category_workbook(data: CategoryResults) -> bytes:
-    return to_xlsx([info_table(data), ranking_table(data), sheets_table(data)])
+    return to_xlsx(category_tables(data))
 
 
 def merge(tables: Sequence[Table], title: str) -> Table:

@@ -262,6 +262,16 @@ def _compute(session: Session, category: Category, tie_orders: list[tuple[int, .
                      member_names=member_names, scoring_input=scoring_input, result=compute_category(scoring_input))
 
 
+def export_size(session: Session, *, category: Category) -> int:
+    """How many rows the category's export has: nominees in the pool plus their submitted sheets (the ranking and
+    sheets tables), counted in one statement without computing the result, whatever the category's size."""
+    nominees = select(func.count(Nomination.id)).where(*_in_pool(category)).scalar_subquery()
+    sheets = (select(func.count(ScoreSheet.id)).join(Nomination, Nomination.id == ScoreSheet.nomination_id)
+              .where(*_in_pool(category), ScoreSheet.state == SheetState.SUBMITTED).scalar_subquery())
+    counts = session.execute(select(nominees, sheets)).one()
+    return int(counts[0]) + int(counts[1])
+
+
 def _in_pool(category: Category):
     """Nominations of the category in the scoring pool (evaluated states)."""
     return Nomination.category_id == category.id, Nomination.state.in_(EVALUATED_STATES)

@@ -212,3 +212,21 @@ def test_streaming_writer_keeps_types_formats_and_unique_titles():
                                                                   ["=1+1", Decimal("2"), -4, "متن"]]),
               exports.Table("رتبه‌بندی", ["x" * 60], [["y"]])]
     _assert_same_workbook(exports.to_xlsx(tables), _reference_to_xlsx(tables))
+
+
+def test_a_table_failing_midway_leaves_no_sheet_writer_open(tmp_path):
+    import gc
+
+    import pytest
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    def tables():
+        yield exports.Table("یکم", ["الف"], [["۱"], ["۲"]])
+        raise RuntimeError("the second table failed")
+
+    before = list(ALL_TEMP_FILES)
+    with pytest.raises(RuntimeError):
+        exports.write_xlsx(tables(), tmp_path / "x.xlsx")
+    gc.collect()  # an unfinished row writer finalised now would raise on its closed file (an unraisable error)
+    assert before == ALL_TEMP_FILES
+    assert not (tmp_path / "x.xlsx").exists()

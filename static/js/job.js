@@ -1,19 +1,29 @@
-// Follow a bulk print job: poll its status and move the progress bar; the page also refreshes itself without JS.
+// Follow a background job (a bulk print, a large export): poll its status and move the progress bar;
+// the page also refreshes itself without JS.
 (function () {
   "use strict";
   var box = document.getElementById("job");
   if (!box) { return; }
   var bar = document.getElementById("job-progress");
   var count = document.getElementById("job-count");
+  var total = document.getElementById("job-total");
   var state = document.getElementById("job-state");
   var link = document.getElementById("job-download");
   var digits = "۰۱۲۳۴۵۶۷۸۹";
-  function fa(n) { return String(n).replace(/[0-9]/g, function (d) { return digits[d]; }); }
+  var persian = document.documentElement.lang === "fa";
+  // As the fa_number filter writes it: thousands grouped, Persian digits and separator on Persian pages.
+  function fa(n) {
+    var grouped = String(n).replace(/\B(?=(\d{3})+(?!\d))/g, persian ? "\u066c" : ",");
+    return persian ? grouped.replace(/[0-9]/g, function (d) { return digits[d]; }) : grouped;
+  }
   function poll() {
     fetch(box.getAttribute("data-status-url"), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (job) {
-        if (job.total) { bar.max = job.total; }
+        if (job.total) {
+          bar.max = job.total;
+          if (total) { total.textContent = fa(job.total); }
+        }
         bar.value = job.done;
         count.textContent = fa(job.done);
         if (job.state === "done") {

@@ -13,10 +13,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from awards import clock
 from awards.auth.services import create_user
 from awards.demo import jalali_moment
+from awards.demo import seal_winners_minutes as _seal_winners_minutes
 from awards.enums import CommitteeCode, NominationState, NomineeKind
-from awards.models import Category, Committee, Criterion, Cycle, Nomination, Province, User
+from awards.models import Category, Committee, Criterion, Cycle, Meeting, Nomination, Province, User
+from awards.persian import TEHRAN
 
 PASSWORD = "factory-pass-1404"
 _serial = itertools.count(1)
@@ -90,3 +93,10 @@ def make_nomination(session: Session, category: Category, *, province_iso: str =
     session.add(nomination)
     session.flush()
     return nomination
+
+
+def seal_winners_minutes(session: Session, category: Category) -> Meeting:
+    """Sealed minutes of the winners committee ranking ``category``'s current result, as a proposal needs: held
+    today with every seated member present, recorded by the chair and signed by each (through the services)."""
+    return _seal_winners_minutes(session, cycle=category.cycle, categories=[category],
+                                 held_on=clock.now().astimezone(TEHRAN).date())

@@ -11,6 +11,7 @@ from awards.models.decision import ComplianceDecision, ScreeningDecision
 from awards.models.document import EvidenceDocument
 from awards.models.form_draft import FormDraft
 from awards.models.job import Job
+from awards.models.meeting import Meeting, MeetingAttendee, MeetingDecision
 from awards.models.nomination import Nomination
 from awards.models.notification import Notification, NotificationOptOut
 from awards.models.password_link import PasswordLink
@@ -39,6 +40,9 @@ __all__ = [
     "EvidenceDocument",
     "FormDraft",
     "Job",
+    "Meeting",
+    "MeetingAttendee",
+    "MeetingDecision",
     "Membership",
     "Nomination",
     "Notification",

@@ -13,12 +13,14 @@ from awards.errors import DomainError
 from awards.guards import assert_category_open
 from awards.models import Award, Category, Cycle, Score, ScoreSheet, User
 from awards.results import services
+from tests.factories import seal_winners_minutes
 from tests.results.conftest import PG_ONLY, cluster, user
 
 pytestmark = PG_ONLY
 
 
 def _propose(session) -> int:
+    seal_winners_minutes(session, cluster(session))
     services.propose(session, category=cluster(session), actor=user(session, "winners-chair"))
     session.commit()
     return cluster(session).id

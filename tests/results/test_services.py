@@ -14,6 +14,7 @@ from awards.guards import assert_category_open
 from awards.models import AuditEvent, Award, Category, Nomination, TieResolution
 from awards.results import services
 from awards.results.queries import load_results
+from tests.factories import seal_winners_minutes
 from tests.results.conftest import (
     AFTER_EVALUATION,
     AFTER_RESULTS_DATE,
@@ -32,6 +33,7 @@ CARPET, TILES, SAFFRON = "خوشه فرش دستباف کاشان", "خوشه ک
 
 
 def _propose(session, actor="winners-chair"):
+    seal_winners_minutes(session, cluster(session))
     data = services.propose(session, category=cluster(session), actor=user(session, actor))
     session.commit()
     return data

@@ -100,6 +100,13 @@ ACTION_LABELS = {
     "publication.save_intro": _l("نوشتن متن آغاز خبرنامه"),
     "publication.approve": _l("تأیید فهرست برگزیدگان برای انتشار"),
     "publication.open": _l("باز کردن صفحهٔ عمومی برگزیدگان"),
+    "meeting.record": _l("ثبت صورتجلسه"),
+    "meeting.edit": _l("ویرایش صورتجلسه"),
+    "meeting.decide": _l("افزودن مصوبه به صورتجلسه"),
+    "meeting.remove_decision": _l("برداشتن مصوبه از صورتجلسه"),
+    "meeting.sign": _l("امضای صورتجلسه"),
+    "meeting.seal": _l("مهر و موم صورتجلسه"),
+    "meeting.reopen": _l("بازگرداندن صورتجلسه به نگارش"),
     "sheet.submit": _l("ارسال برگهٔ امتیاز"),
     "user.two_factor_enrol": _l("فعال‌سازی ورود دومرحله‌ای"),
     "user.two_factor_disable": _l("غیرفعال‌سازی ورود دومرحله‌ای"),
@@ -127,6 +134,7 @@ OBJECT_LABELS = {
     "conflict": _l("تعارض منافع"),
     "job": _l("کار پس‌زمینه"),
     "publication": _l("انتشار برگزیدگان"),
+    "meeting": _l("صورتجلسه"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).
@@ -226,6 +234,16 @@ FIELD_LABELS = {
     "name": _l("نام"),
     "error": _l("خطا"),
     "signature_file": _l("تصویر امضا"),
+    # minutes of meetings
+    "number": _l("شمارهٔ جلسه"),
+    "held_on": _l("تاریخ جلسه"),
+    "place": _l("محل جلسه"),
+    "agenda": _l("دستور جلسه"),
+    "attendees": _l("حاضران"),
+    "decision": _l("مصوبه"),
+    "signed_digest": _l("چکیدهٔ تأییدشده"),
+    "content_digest": _l("چکیدهٔ محتوای صورتجلسه"),
+    "signed_by": _l("امضاکنندگان"),
 }
 
 _COMMITTEE_CODES = frozenset(code.value for code in CommitteeCode)
@@ -236,7 +254,7 @@ _KEY_SCOPES = {"category": _l("رشته"), "cycle": _l("دوره")}
 LABELLED_FIELDS = frozenset({"state", "outcome", "tier"})
 #: Fields whose values are machine codes, shown left to right as they are (digests shortened).
 CODE_FIELDS = frozenset({"sha256", "stored_name", "content_type", "username", "serial", "token", "result_digest",
-                         "proposal_digest",
+                         "proposal_digest", "signed_digest", "content_digest", "number",
                          "audit_head_hash", "problem"})
 
 

@@ -87,6 +87,7 @@ def decision_view(number: int, decision) -> dict[str, Any]:
         "rows": [[_cell(c, v) for c, v in zip(columns, row, strict=True)] for row in table.get("rows", [])],
         "more": to_persian_digits(str(table["more"])) if table.get("more") else None,
         "digest": decision.result_digest,
+        "empty": decision.kind is DecisionKind.CATEGORY_RANKING and not table.get("rows"),
     }
 
 

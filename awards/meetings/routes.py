@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from awards import permissions
+from awards import clock, permissions
 from awards.cycles.queries import current_cycle
 from awards.enums import DecisionKind, MeetingAction, MeetingState
 from awards.extensions import db
@@ -16,6 +16,7 @@ from awards.labels import LABELS
 from awards.meetings import queries, render, services
 from awards.meetings.forms import ButtonForm, DecisionForm, MeetingForm, ReopenForm, SignForm
 from awards.models import Category, Committee, Cycle, Meeting
+from awards.persian import TEHRAN
 from awards.results.queries import categories_of
 from awards.web import run_service
 
@@ -75,6 +76,12 @@ def new(committee_code: str):
     form = MeetingForm()
     seated = _attendee_choices(form, cycle, committee)
     category = request.args.get("category", type=int)
+    if request.method == "GET":
+        form.held_on.data = clock.now().astimezone(TEHRAN).date()
+        form.attendees.data = [user_id for user_id, _label in form.attendees.choices]
+        if category is not None and (chosen := db.session.get(Category, category)) is not None:
+            form.agenda.data = _("بررسی و تصویب رتبه‌بندی رشتهٔ «%(title)s» برای پیشنهاد به دبیرخانه",
+                                 title=chosen.title)
     if form.validate_on_submit() and (response := run_service(
             lambda: services.record_meeting(
                 db.session, cycle=cycle, committee=committee, actor=current_user, held_on=form.held_on.data,

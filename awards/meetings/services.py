@@ -49,7 +49,7 @@ from awards.models import (
     TieResolution,
     User,
 )
-from awards.persian import TEHRAN, format_jalali_date, normalize_text
+from awards.persian import TEHRAN, format_jalali_date, normalize_text, to_latin_digits
 from awards.results.queries import load_results
 from awards.results.services import canonical_json, digest, result_payload, verification_token
 
@@ -96,6 +96,8 @@ DECISION_KINDS: dict[CommitteeCode, tuple[DecisionKind, ...]] = {
 PLACE_MAX_LENGTH = 200
 AGENDA_MAX_LENGTH = 4000
 TEXT_MAX_LENGTH = 4000
+#: Amounts in rials stay below this (a quintillion), which the PDF still writes in words.
+MAX_AMOUNT = Decimal(10) ** 18
 #: Ranked rows a ranking decision prints; the digest covers the whole result whatever this is.
 RANKING_ROWS = 50
 
@@ -342,13 +344,17 @@ def _outcomes(session: Session, category: Category, model) -> tuple[dict[str, An
 
 
 def _amount(value: Any) -> Decimal | None:
-    if value is None or value == "":
+    """An amount in rials typed with either digit set, thousands separators allowed; empty is none."""
+    text = to_latin_digits(str(value or "")).strip()
+    for separator in (",", "٬", "،", " ", "\u200c"):
+        text = text.replace(separator, "")
+    if not text:
         return None
     try:
-        amount = Decimal(value)
+        amount = Decimal(text)
     except (InvalidOperation, TypeError, ValueError) as exc:
         raise DomainError(_("مبلغ را به ریال و با رقم بنویسید."), field="amount") from exc
-    if amount < 0 or amount != amount.to_integral_value():
+    if not amount.is_finite() or amount < 0 or amount != amount.to_integral_value() or amount >= MAX_AMOUNT:
         raise DomainError(_("مبلغ باید عددی درست و نامنفی به ریال باشد."), field="amount")
     return amount
 

@@ -25,7 +25,7 @@ def test_public_page_shows_only_the_declared_fields(sealed, client, session):
 
 def test_public_page_of_minutes_not_sealed_says_so_without_a_digest(ranked, client):
     html = client.get(f"/minutes/{ranked.token}").get_data(as_text=True)
-    assert "هنوز به امضای همهٔ حاضران نرسیده" in html and "SHA-256" not in html
+    assert "هنوز به امضای همهٔ حاضران نرسیده" in html and "چکیدهٔ محتوا" not in html
 
 
 def test_public_page_of_an_unknown_token_is_a_404(client, app):

@@ -444,7 +444,7 @@ def transition(session: Session, *, meeting: Meeting, action: MeetingAction, act
     else:
         raise InvalidTransition(_refusal(action, meeting.state))
     ensure_cycle_writable(meeting.cycle)
-    session.refresh(meeting, with_for_update=True)  # two attendees signing at once: one after the other
+    _lock(session, meeting)
     before = meeting.state
     target = _require_edge(meeting, action)
     if action is A.SIGN:
@@ -461,6 +461,15 @@ def transition(session: Session, *, meeting: Meeting, action: MeetingAction, act
            cycle_id=meeting.cycle_id, reason=reason,
            changes={"state": [before.value, target.value], "signed_by": [signed, None]})
     return meeting
+
+
+def _lock(session: Session, meeting: Meeting) -> None:
+    """Take the meeting row's lock (PostgreSQL: FOR UPDATE) and reload its state and attendees, so two attendees
+    signing at once sign one after the other and the last one sees every other signature."""
+    session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    session.refresh(meeting, ["state", "sealed_at", "content_digest"])
+    session.scalars(select(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting.id)
+                    .execution_options(populate_existing=True)).all()
 
 
 def _sign(session: Session, meeting: Meeting, *, actor: User, target: MeetingState, seen_digest: str | None) -> Meeting:

@@ -40,6 +40,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from awards.extensions import babel, csrf, db, limiter, login_manager
     from awards.imports.routes import bp as imports_bp
     from awards.main.routes import bp as main_bp
+    from awards.meetings.public import bp as minutes_bp
+    from awards.meetings.routes import bp as meetings_bp
     from awards.nominations.routes import bp as nominations_bp
     from awards.notifications.routes import bp as notifications_bp
     from awards.notifications.services import on_event as notify_on_event
@@ -62,8 +64,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     audit_services.add_listener(notify_on_event)  # the bell and mail an audited event calls for
 
     for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
-                      results_bp, certificates_bp, verify_bp, publication_bp, winners_bp, budget_bp, audit_bp, admin_bp,
-                      accounts_bp, keepalive_bp, notifications_bp, drafts_bp):
+                      results_bp, certificates_bp, verify_bp, publication_bp, winners_bp, budget_bp, meetings_bp,
+                      minutes_bp, audit_bp, admin_bp, accounts_bp, keepalive_bp, notifications_bp, drafts_bp):
         app.register_blueprint(blueprint)
 
     register_error_pages(app)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,7 +24,9 @@ from awards.enums import (
     BudgetAction,
     BudgetLineKind,
     CommitteeCode,
+    DecisionKind,
     IndicatorRule,
+    MeetingAction,
     NominationAction,
     NomineeKind,
     PublicationAction,
@@ -33,6 +35,7 @@ from awards.enums import (
 from awards.evaluation import citations, figures
 from awards.evaluation import services as evaluation
 from awards.evaluation.indicators import Band
+from awards.meetings import services as meetings
 from awards.models import (
     Category,
     CategoryCommittee,
@@ -41,6 +44,7 @@ from awards.models import (
     Criterion,
     Cycle,
     Indicator,
+    Meeting,
     Membership,
     Nomination,
     Province,
@@ -643,15 +647,46 @@ def _score_everything(session: Session, ctx: DemoContext, nominations: dict[str,
                                       submit=True)
 
 
+def seal_winners_minutes(session: Session, *, cycle: Cycle, categories: list[Category], held_on: date,
+                         place: str = "تهران، وزارت صنعت، معدن و تجارت، تالار شهید رجایی",
+                         agenda: str | None = None) -> Meeting:
+    """The winners committee meets with every member present: its chair records the minutes with the ranking of
+    each of ``categories``, and every attendee signs them, which seals them (what a proposal needs)."""
+    committee = session.scalar(select(Committee).where(Committee.code == CommitteeCode.WINNERS))
+    seated = meetings.seats(session, cycle=cycle, committee=committee)
+    chair = next(seat.user for seat in seated if seat.is_chair)
+    titles = "، ".join(f"«{category.title}»" for category in categories)
+    meeting = meetings.record_meeting(
+        session, cycle=cycle, committee=committee, actor=chair, held_on=held_on, place=place,
+        agenda=agenda or f"بررسی و تصویب رتبه‌بندی نهایی رشته‌های {titles} برای پیشنهاد به دبیرخانه",
+        attendee_ids=[seat.user_id for seat in seated])
+    for category in categories:
+        meetings.add_decision(session, meeting=meeting, actor=chair, kind=DecisionKind.CATEGORY_RANKING,
+                              category=category, text="رتبه‌بندی و سطح‌های پیشنهادی این رشته به شرح جدول تصویب شد "
+                                                      "و برای تأیید نهایی به دبیرخانه پیشنهاد می‌شود.")
+    for seat in seated:
+        meetings.transition(session, meeting=meeting, action=MeetingAction.SIGN, actor=seat.user)
+    return meeting
+
+
 def _finalise_categories(session: Session, ctx: DemoContext) -> None:
-    """Per category: the chair of every weighted committee signs off its scoring, the winners chair proposes,
-    content writes and approves citations, the secretariat confirms."""
+    """The chair of every weighted committee signs off its scoring of each category; the winners committee's two
+    final meetings (1 and 2 Tir 1404) rank the categories in their minutes, which every member signs; then per
+    category: the winners chair proposes, content writes and approves citations, the secretariat confirms."""
     users = ctx.users
     committees = {c.code: c for c in session.scalars(select(Committee))}
-    for category in ctx.categories.values():
+    categories = list(ctx.categories.values())
+    for category in categories:
         for code in load_results(session, category=category).result.weights:
             signoff.sign_off(session, category=category, committee=committees[CommitteeCode(code)],
                              actor=users[f"{code}-chair"])
+    half = (len(categories) + 1) // 2
+    seal_winners_minutes(session, cycle=ctx.cycle, categories=categories[:half],
+                         held_on=jalali_to_gregorian(1404, 4, 1))
+    seal_winners_minutes(session, cycle=ctx.cycle, categories=categories[half:],
+                         held_on=jalali_to_gregorian(1404, 4, 2),
+                         place="تهران، وزارت صنعت، معدن و تجارت، اتاق جلسات ستاد روز ملی صنعت و معدن")
+    for category in categories:
         results.propose(session, category=category, actor=users["winners-chair"])
         for nomination in session.scalars(select(Nomination).where(Nomination.category_id == category.id)):
             if nomination.state.value == "shortlisted":

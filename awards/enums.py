@@ -160,3 +160,37 @@ class IndicatorRule(StrEnum):
 
     BANDS = "bands"
     LINEAR = "linear"
+
+
+class MeetingBody(StrEnum):
+    """The kind of body a meeting belongs to: a committee of the cycle (a provincial working group later)."""
+
+    COMMITTEE = "committee"
+
+
+class MeetingState(StrEnum):
+    """Minutes of a meeting (``awards/meetings/services.py``): recorded, then signed by each attendee, then sealed."""
+
+    # Not "draft": labelled enums must not share a value (see PublicationState).
+    RECORDING = "recording"
+    SIGNING = "signing"
+    SEALED = "sealed"
+
+
+class MeetingAction(StrEnum):
+    """The edges of the minutes' state machine."""
+
+    EDIT = "edit"
+    SIGN = "sign"
+    REOPEN = "reopen"
+
+
+class DecisionKind(StrEnum):
+    """What a numbered decision of the minutes is about, and so what it links to."""
+
+    CATEGORY_RANKING = "category_ranking"
+    TIE_ORDER = "tie_order"
+    SCREENING = "screening_outcomes"
+    COMPLIANCE = "compliance_outcomes"
+    BUDGET = "budget"
+    GENERAL = "general"

@@ -41,6 +41,8 @@ ITEMS = (
             or permissions.is_member(u, CommitteeCode.MEDIA)),
     NavItem(_l("بودجه"), "budget.index", lambda u: permissions.is_organizer(u)
             or permissions.is_member(u, CommitteeCode.FINANCE)),
+    NavItem(_l("صورتجلسه‌ها"), "meetings.index", lambda u: permissions.is_organizer(u)
+            or permissions.is_committee_member(u)),
     NavItem(_l("دوره و زمان‌بندی"), "cycles.index", permissions.can_manage_cycles),
     NavItem(_l("گزارش رویدادها"), "audit.index", permissions.can_view_audit),
     NavItem(_l("مدیریت"), "admin.index", permissions.can_administer),

@@ -13,7 +13,7 @@ from awards import clock
 from awards.enums import CommitteeCode, NominationState, Phase
 
 if TYPE_CHECKING:
-    from awards.models import Cycle, Nomination, User
+    from awards.models import Cycle, Meeting, Nomination, User
 
 #: States in which the committees (beyond provincial affairs) see a nomination.
 EVALUATED_STATES = frozenset(
@@ -326,6 +326,23 @@ def can_edit_budget(user: User, cycle: Cycle) -> bool:
 def can_decide_budget(user: User, cycle: Cycle) -> bool:
     """The finance chair of the cycle approves the budget or returns it with a reason."""
     return is_chair(user, CommitteeCode.FINANCE, cycle.id)
+
+
+# --- minutes of committee meetings ------------------------------------------------------------------------
+
+def can_view_minutes(user: User, cycle: Cycle, code: CommitteeCode) -> bool:
+    """A committee's minutes: its members in the cycle, and organizers (they confirm what the minutes decide)."""
+    return is_organizer(user) or is_member(user, code, cycle.id)
+
+
+def can_record_minutes(user: User, cycle: Cycle, code: CommitteeCode) -> bool:
+    """The committee's chair of the cycle records its meetings' minutes and edits them before the first signature."""
+    return is_chair(user, code, cycle.id)
+
+
+def can_sign_minutes(user: User, meeting: Meeting) -> bool:
+    """Each member recorded as present confirms the minutes (the service refuses a second signature)."""
+    return _signed_in(user) and any(a.user_id == user.id for a in meeting.attendees)
 
 
 # --- dashboard -------------------------------------------------------------------------------------------

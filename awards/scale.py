@@ -32,8 +32,17 @@ from typing import Any
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from awards import clock
 from awards.auth.passwords import hash_password
-from awards.demo import STAGE_MOMENTS, demo_pdf, jalali_moment, legal_id, national_code, set_demo_clock
+from awards.demo import (
+    STAGE_MOMENTS,
+    demo_pdf,
+    jalali_moment,
+    legal_id,
+    national_code,
+    seal_winners_minutes,
+    set_demo_clock,
+)
 from awards.enums import (
     Aggregation,
     CommitteeCode,
@@ -44,7 +53,6 @@ from awards.enums import (
     ScreeningOutcome,
     SheetState,
 )
-from awards.errors import DomainError
 from awards.models import (
     Assignment,
     AuditChainHead,
@@ -67,7 +75,7 @@ from awards.models import (
     User,
 )
 from awards.models.audit import GENESIS, event_hash
-from awards.persian import normalize_search
+from awards.persian import TEHRAN, normalize_search
 from awards.results import services as results
 from awards.results import signoff
 from awards.results.queries import load_results
@@ -628,35 +636,38 @@ def _set_clock_and_results(build: _Build, report: ScaleReport, *, finalise: bool
 
 
 def finalise_all(session: Session, *, cycle_id: int) -> int:
-    """Sign off (each weighted committee's chair), propose (the winners chair; ties settled by id order through
-    ``resolve_tie``) and confirm (an organizer) every category of the cycle through the app's services. Returns
-    how many categories were confirmed."""
+    """Sign off (each weighted committee's chair), settle ties (by id order through ``resolve_tie``), record the
+    winners committee's one meeting ranking every category in sealed minutes, then propose (the winners chair) and
+    confirm (an organizer) every category of the cycle through the app's services. Returns how many categories were
+    confirmed."""
     chair = session.scalar(select(User).where(User.username == "winners-chair"))
     organizer = session.scalar(select(User).where(User.username == "admin"))
     chairs = {committee.code: (committee, user) for committee, user in session.execute(  # every chair, one query
         select(Committee, User).join(Membership, Membership.committee_id == Committee.id)
         .join(User, User.id == Membership.user_id)
         .where(Membership.cycle_id == cycle_id, Membership.is_chair.is_(True))).all()}
-    confirmed = 0
-    for category in session.scalars(select(Category).where(Category.cycle_id == cycle_id)
-                                    .order_by(Category.position)).all():
+    categories = session.scalars(select(Category).where(Category.cycle_id == cycle_id)
+                                 .order_by(Category.position)).all()
+    for category in categories:
         # The chairs of the weighted committees sign off first: the result is computed once (and cached), and
         # each sign-off reuses it and its digests.
         for code in load_results(session, category=category).result.weights:
             committee, signer = chairs[code]
             signoff.sign_off(session, category=category, committee=committee, actor=signer)
         for _attempt in range(5):
-            try:
-                results.propose(session, category=category, actor=chair)
+            blocking = load_results(session, category=category).result.blocking_ties
+            if not blocking:
                 break
-            except DomainError:
-                data = load_results(session, category=category)
-                if not data.result.blocking_ties:
-                    raise
-                for tie in data.result.blocking_ties:
-                    results.resolve_tie(session, category=category, actor=chair,
-                                        ordered_nomination_ids=sorted(tie.nomination_ids),
-                                        justification="ترتیب بر پایهٔ زمان ثبت پرونده (دادهٔ آزمون مقیاس)")
+            for tie in blocking:
+                results.resolve_tie(session, category=category, actor=chair,
+                                    ordered_nomination_ids=sorted(tie.nomination_ids),
+                                    justification="ترتیب بر پایهٔ زمان ثبت پرونده (دادهٔ آزمون مقیاس)")
+    # One meeting for all categories: each ranking reads its result from the cache the tie check just filled.
+    seal_winners_minutes(session, cycle=categories[0].cycle, categories=list(categories),
+                         held_on=clock.now().astimezone(TEHRAN).date())
+    confirmed = 0
+    for category in categories:
+        results.propose(session, category=category, actor=chair)
         results.confirm(session, category=category, actor=organizer)
         confirmed += 1
     session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from awards import clock
 from awards.auth.services import create_user
 from awards.demo import jalali_moment
+from awards.demo import seal_winners_minutes as _seal_winners_minutes
 from awards.enums import BudgetLineKind, BudgetState, CommitteeCode, NominationState, NomineeKind, SignoffState, Tier
 from awards.models import (
     Budget,
@@ -25,11 +26,13 @@ from awards.models import (
     CommitteeSignoff,
     Criterion,
     Cycle,
+    Meeting,
     Membership,
     Nomination,
     Province,
     User,
 )
+from awards.persian import TEHRAN
 from awards.results import signoff
 from awards.results.queries import load_results
 
@@ -140,3 +143,10 @@ def approved_budget(session: Session, cycle: Cycle, *, tiers: tuple[Tier, ...] =
     session.add(budget)
     session.flush()
     return budget
+
+
+def seal_winners_minutes(session: Session, category: Category) -> Meeting:
+    """Sealed minutes of the winners committee ranking ``category``'s current result, as a proposal needs: held
+    today with every seated member present, recorded by the chair and signed by each (through the services)."""
+    return _seal_winners_minutes(session, cycle=category.cycle, categories=[category],
+                                 held_on=clock.now().astimezone(TEHRAN).date())

@@ -36,6 +36,7 @@ from awards.models import (
     Cycle,
     EvidenceDocument,
     Job,
+    Meeting,
     Membership,
     Nomination,
     Signatory,
@@ -122,6 +123,8 @@ def _argument_values(session, app) -> dict[str, list]:
         "accounts.set_password.token": [link.token],
         "name": [_outbox_message(app)],
         "verify.show.token": [a.token for a in awards] or ["a" * 43],
+        "meeting_id": session.scalars(select(Meeting.id).order_by(Meeting.id).limit(2)).all(),
+        "minutes.show.token": session.scalars(select(Meeting.token).order_by(Meeting.id).limit(1)).all() or ["a" * 24],
     }
     session.commit()
     return values

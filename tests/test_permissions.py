@@ -14,6 +14,7 @@ committee but in another cycle; ``dis`` a disabled account holding every role; `
 from __future__ import annotations
 
 import inspect
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,17 @@ from sqlalchemy import select
 from awards import clock, permissions
 from awards.demo import jalali_moment
 from awards.enums import CommitteeCode, NominationAction, NominationState
-from awards.models import Category, Committee, Cycle, Membership, Nomination, ScoreSheet, User
+from awards.models import (
+    Category,
+    Committee,
+    Cycle,
+    Meeting,
+    MeetingAttendee,
+    Membership,
+    Nomination,
+    ScoreSheet,
+    User,
+)
 from awards.nominations.states import EDGES
 
 C = CommitteeCode
@@ -109,6 +120,11 @@ MATRIX = {
     "can_view_budget":                     "x    .    .    .    .    .    .    .    .    .    .    x    .    .    .",
     "can_edit_budget":                     "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_decide_budget":                   ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_view_minutes[winners]":           "x    .    .    .    .    .    x    x    .    .    .    .    .    .    .",
+    "can_view_minutes[content]":           "x    .    .    .    .    .    .    .    x    x    .    .    .    .    .",
+    "can_record_minutes[winners]":         ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
+    "can_record_minutes[content]":         ".    .    .    .    .    .    .    .    .    x    .    .    .    .    .",
+    "can_sign_minutes[win* and win came]": ".    .    .    .    .    .    x    x    .    .    .    .    .    .    .",
     "is_signed_in":                        "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
     "can_remind_members[winners]":         ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
     "can_remind_members[oversight]":       ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
@@ -168,6 +184,11 @@ class World:
 
     def sheet(self, code: CommitteeCode) -> ScoreSheet:
         return ScoreSheet(nomination=self.nomination(S.IN_EVALUATION), committee=self.committees[code])
+
+    def meeting(self) -> Meeting:
+        """Winners' minutes with the chair and one member present."""
+        return Meeting(cycle_id=self.cycle.id, attendees=[MeetingAttendee(user_id=self.users[role].id)
+                                                          for role in ("win*", "win")])
 
 
 def _at(moment: datetime, predicate: Callable[..., bool], *args) -> bool:
@@ -259,6 +280,11 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_view_budget": lambda u, w: P.can_view_budget(u, w.cycle),
     "can_edit_budget": lambda u, w: P.can_edit_budget(u, w.cycle),
     "can_decide_budget": lambda u, w: P.can_decide_budget(u, w.cycle),
+    "can_view_minutes[winners]": lambda u, w: P.can_view_minutes(u, w.cycle, C.WINNERS),
+    "can_view_minutes[content]": lambda u, w: P.can_view_minutes(u, w.cycle, C.CONTENT),
+    "can_record_minutes[winners]": lambda u, w: P.can_record_minutes(u, w.cycle, C.WINNERS),
+    "can_record_minutes[content]": lambda u, w: P.can_record_minutes(u, w.cycle, C.CONTENT),
+    "can_sign_minutes[win* and win came]": lambda u, w: P.can_sign_minutes(u, w.meeting()),
     "is_signed_in": lambda u, w: P.is_signed_in(u),
     "can_remind_members[winners]": lambda u, w: P.can_remind_members(u, C.WINNERS, w.cycle.id),
     "can_remind_members[oversight]": lambda u, w: P.can_remind_members(u, C.OVERSIGHT, w.cycle.id),
@@ -296,9 +322,13 @@ CYCLE_ID, OTHER_CYCLE_ID = 1, 2
 PROVINCE_ID, OTHER_PROVINCE_ID = 1, 2
 
 
+_user_ids = itertools.count(1)
+
+
 def _user(*, organizer: bool = False, province_id: int | None = None, seats: tuple = (), active: bool = True) -> User:
-    return User(username="u", full_name="کاربر", is_organizer=organizer, province_id=province_id, active=active,
-                memberships=list(seats))
+    # An id of its own, as a saved account has (attendance compares user ids).
+    return User(id=next(_user_ids), username="u", full_name="کاربر", is_organizer=organizer,
+                province_id=province_id, active=active, memberships=list(seats))
 
 
 @pytest.fixture(scope="module")

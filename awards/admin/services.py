@@ -40,6 +40,7 @@ from awards.models import (
     CriterionBand,
     Cycle,
     Indicator,
+    MeetingDecision,
     Membership,
     Nomination,
     ScoreSheet,
@@ -469,6 +470,8 @@ def delete_refusal(session: Session, *, category: Category) -> str | None:
     if count:
         return _("این رشته %(count)s پرونده دارد و حذف نمی‌شود؛ به جای حذف، آن را بازنشسته کنید.",
                  count=_fa(count))
+    if session.scalar(select(MeetingDecision.id).where(MeetingDecision.category_id == category.id).limit(1)):
+        return _("مصوبهٔ صورتجلسه‌ای به این رشته پیوسته است و رشته حذف نمی‌شود؛ به جای حذف، آن را بازنشسته کنید.")
     return None
 
 

@@ -109,6 +109,13 @@ ACTION_LABELS = {
     "budget.submit": _l("فرستادن بودجه برای کمیتهٔ مالی"),
     "budget.approve": _l("تأیید بودجه"),
     "budget.return": _l("بازگرداندن بودجه به دبیرخانه"),
+    "meeting.record": _l("ثبت صورتجلسه"),
+    "meeting.edit": _l("ویرایش صورتجلسه"),
+    "meeting.decide": _l("افزودن مصوبه به صورتجلسه"),
+    "meeting.remove_decision": _l("برداشتن مصوبه از صورتجلسه"),
+    "meeting.sign": _l("امضای صورتجلسه"),
+    "meeting.seal": _l("مهر و موم صورتجلسه"),
+    "meeting.reopen": _l("بازگرداندن صورتجلسه به نگارش"),
     "sheet.submit": _l("ارسال برگهٔ امتیاز"),
     "indicator.declare": _l("اظهار رقم شاخص"),
     "indicator.verify": _l("تأیید رقم شاخص"),
@@ -145,6 +152,7 @@ OBJECT_LABELS = {
     "indicator": _l("شاخص"),
     "indicator_value": _l("رقم شاخص"),
     "criterion": _l("معیار"),
+    "meeting": _l("صورتجلسه"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).
@@ -266,6 +274,16 @@ FIELD_LABELS = {
     "max_value": _l("بیشترین مقدار"),
     "rule": _l("روش محاسبه"),
     "bands": _l("بازه‌ها"),
+    # minutes of meetings
+    "number": _l("شمارهٔ جلسه"),
+    "held_on": _l("تاریخ جلسه"),
+    "place": _l("محل جلسه"),
+    "agenda": _l("دستور جلسه"),
+    "attendees": _l("حاضران"),
+    "decision": _l("مصوبه"),
+    "signed_digest": _l("چکیدهٔ تأییدشده"),
+    "content_digest": _l("چکیدهٔ محتوای صورتجلسه"),
+    "signed_by": _l("امضاکنندگان"),
 }
 
 _COMMITTEE_CODES = frozenset(code.value for code in CommitteeCode)
@@ -276,7 +294,7 @@ _KEY_SCOPES = {"category": _l("رشته"), "cycle": _l("دوره")}
 LABELLED_FIELDS = frozenset({"state", "outcome", "tier", "kind"})
 #: Fields whose values are machine codes, shown left to right as they are (digests shortened).
 CODE_FIELDS = frozenset({"sha256", "stored_name", "content_type", "username", "serial", "token", "result_digest",
-                         "proposal_digest", "snapshot",
+                         "proposal_digest", "snapshot", "signed_digest", "content_digest", "number",
                          "audit_head_hash", "problem"})
 
 

@@ -13,6 +13,7 @@ from awards.models.document import EvidenceDocument
 from awards.models.form_draft import FormDraft
 from awards.models.indicator import CriterionBand, Indicator, IndicatorValue
 from awards.models.job import Job
+from awards.models.meeting import Meeting, MeetingAttendee, MeetingDecision
 from awards.models.nomination import Nomination
 from awards.models.notification import Notification, NotificationOptOut
 from awards.models.password_link import PasswordLink
@@ -48,6 +49,9 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "Job",
+    "Meeting",
+    "MeetingAttendee",
+    "MeetingDecision",
     "Membership",
     "Nomination",
     "Notification",

@@ -27,6 +27,7 @@ from awards.enums import NominationAction, NominationState, Phase
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
 from awards.evaluation.scoring import CategoryResult, round2, round2_or_none
 from awards.guards import assert_category_open, lock_category
+from awards.minutes_gate import require_sealed_ranking
 from awards.models import AuditEvent, Award, Category, Cycle, Nomination, TieResolution, User
 from awards.nominations.services import transition_many
 from awards.persian import normalize_text
@@ -184,8 +185,9 @@ def resolve_tie(session: Session, *, category: Category, actor: User, ordered_no
 def propose(session: Session, *, category: Category, actor: User) -> CategoryResults:
     """The winners chair proposes the category's result after evaluation closes.
 
-    Refused while a tie that decides a tier (or the rank of an award holder) is unresolved, or while a committee
-    entering F has not signed off its current scoring (:func:`awards.results.signoff.require_signoffs`). Side effects:
+    Refused while a tie that decides a tier (or the rank of an award holder) is unresolved, while a committee
+    entering F has not signed off its current scoring (:func:`awards.results.signoff.require_signoffs`), and
+    without sealed minutes of the winners committee ranking this very result (``awards.minutes_gate``). Side effects:
     shortlists (SHORTLIST transition) every nomination that gets a tier, sets ``proposed_by/at`` and records
     the proposal's digest in its audit event. Proposing again replaces the proposal.
     """
@@ -198,13 +200,14 @@ def propose(session: Session, *, category: Category, actor: User) -> CategoryRes
         groups = ("؛ " if i18n.persian_ui() else "; ").join(_tie_names(data, tie.nomination_ids) for tie in blocking)
         raise DomainError(_("پیش از پیشنهاد، ترتیب نامزدهای هم‌امتیاز را تعیین کنید: %(groups)s.", groups=groups))
     require_signoffs(session, data=data)
+    proposal = digest(_payload(data))
+    require_sealed_ranking(session, category=category, result_digest=proposal)
     nominations = {n.id: n for n in session.scalars(
         select(Nomination).where(Nomination.id.in_([n.id for n in data.result.ranked if n.tier]))
     )}
     transition_many(session, actor=actor, execution_options=cache_options(category), moves=[
         (nominations[nominee.id], NominationAction.SHORTLIST) for nominee in data.result.ranked
         if nominee.tier and nominations[nominee.id].state == NominationState.IN_EVALUATION])
-    proposal = digest(_payload(data))
     before = category.proposed_at
     category.proposed_by_id = actor.id
     category.proposed_at = clock.now()

@@ -365,6 +365,23 @@ def winners_chair_proposes(page, base) -> str:
     expect(ranking.first).to_contain_text(NOMINEE)
     expect(ranking.first).to_contain_text("تندیس زرین ملی و لوح تقدیر")
     screenshot(page, "setup-results-before-proposal")
+    category_url = page.url
+    # The ranking first goes into the winners committee's minutes, signed by both members present.
+    page.get_by_role("link", name="ثبت صورتجلسه").click()
+    page.get_by_label("محل جلسه").fill("شیراز، سازمان صنعت، معدن و تجارت فارس")
+    page.get_by_role("button", name="ثبت صورتجلسه").click()
+    expect(flash(page)).to_contain_text("صورتجلسه ثبت شد")
+    page.get_by_role("button", name="افزودن مصوبه").click()
+    expect(flash(page)).to_contain_text("مصوبه افزوده شد.")
+    meeting_url = page.url.split("#")[0].split("?")[0]
+    page.get_by_role("button", name="امضا و تأیید صورتجلسه").click()
+    expect(flash(page)).to_contain_text("صورتجلسه را تأیید کردید")
+    sign_in(page, base, "winners-member", NEW_PASSWORD)
+    page.goto(meeting_url)
+    page.get_by_role("button", name="امضا و تأیید صورتجلسه").click()
+    expect(flash(page)).to_contain_text("مهر و موم شد")
+    sign_in(page, base, WINNERS_CHAIR[0], NEW_PASSWORD)
+    page.goto(category_url)
     page.get_by_role("button", name="پیشنهاد نتیجه").click()
     expect(flash(page)).to_contain_text("نتیجهٔ این رشته پیشنهاد شد")
     return page.url

@@ -331,6 +331,29 @@ def chairs_sign_off(page, base) -> None:
         expect(row).to_contain_text("۱۴۰۴")  # when, in Jalali
         expect(signoffs.locator("tr[data-state='signed_off']")).to_have_count(number)
     checked(page, "results-signed-off")
+def winners_record_and_seal_minutes(page, base) -> None:
+    """From the category's results page the chair records the meeting with its ranking; every member present
+    (the chair, winners-1, winners-2) then signs, and the last signature seals the minutes."""
+    page.get_by_role("link", name="ثبت صورتجلسه").click()
+    expect(page.get_by_label("دستور جلسه")).to_contain_text("خوشهٔ صنعتی برتر")
+    page.get_by_label("محل جلسه").fill("تهران، وزارت صنعت، معدن و تجارت، تالار شهید رجایی")
+    page.get_by_role("button", name="ثبت صورتجلسه").click()
+    expect(flash(page)).to_contain_text("صورتجلسه ثبت شد")
+    expect(page.locator(".meeting-number")).to_have_text("1404-WIN-01")
+    page.get_by_role("button", name="افزودن مصوبه").click()
+    expect(flash(page)).to_contain_text("مصوبه افزوده شد.")
+    expect(page.locator(".decision-table tbody tr").first).to_contain_text(MASKATI)
+    meeting_url = page.url.split("#")[0].split("?")[0]
+    checked(page, "minutes-recorded")
+    for username in ("winners-chair", "winners-1", "winners-2"):
+        if username != "winners-chair":
+            sign_in(page, base, username)
+            page.goto(meeting_url)
+        page.get_by_role("button", name="امضا و تأیید صورتجلسه").click()
+        expect(flash(page)).to_contain_text("صورتجلسه را تأیید کردید")
+    expect(page.locator(".meeting-state")).to_have_text("مهر و موم‌شده")
+    expect(flash(page)).to_contain_text("مهر و موم شد")
+    sign_in(page, base, "winners-chair")
 
 
 def winners_chair_proposes(page, base) -> str:
@@ -347,6 +370,10 @@ def winners_chair_proposes(page, base) -> str:
     expect(ranking.filter(has_text=CARPET)).to_contain_text("لوح تقدیر")
     expect(ranking.filter(has_text=SAFFRON)).to_contain_text("ناقص")  # media counts two sheets of three
     checked(page, "results-before-proposal")
+    page.get_by_role("button", name="پیشنهاد نتیجه").click()
+    expect(flash(page)).to_contain_text("صورتجلسهٔ مهر و موم‌شدهٔ کمیتهٔ برگزیدگان")  # no minutes yet
+    winners_record_and_seal_minutes(page, base)
+    page.goto(category_url)
     page.get_by_role("button", name="پیشنهاد نتیجه").click()
     expect(flash(page)).to_contain_text("نتیجهٔ این رشته پیشنهاد شد")
     expect(ranking.filter(has_text=MASKATI)).to_contain_text("فهرست نهایی")

@@ -10,12 +10,13 @@ from awards.models.audit import AUDIT_GUARD_DROPS
 from awards.results import exports, services
 from awards.results.queries import load_results
 from tests.conftest import login
-from tests.factories import sign_off_all
+from tests.factories import seal_winners_minutes, sign_off_all
 from tests.results.conftest import cluster, user
 
 
 def _finalise(session):
     sign_off_all(session, cluster(session))
+    seal_winners_minutes(session, cluster(session))
     services.propose(session, category=cluster(session), actor=user(session, "winners-chair"))
     session.commit()
     services.confirm(session, category=cluster(session), actor=user(session, "admin"))

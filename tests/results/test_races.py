@@ -13,7 +13,7 @@ from awards.errors import DomainError
 from awards.guards import assert_category_open
 from awards.models import Award, Category, Cycle, Score, ScoreSheet, User
 from awards.results import services
-from tests.factories import sign_off_all
+from tests.factories import seal_winners_minutes, sign_off_all
 from tests.results.conftest import PG_ONLY, cluster, user
 
 pytestmark = PG_ONLY
@@ -21,6 +21,7 @@ pytestmark = PG_ONLY
 
 def _propose(session) -> int:
     sign_off_all(session, cluster(session))
+    seal_winners_minutes(session, cluster(session))
     services.propose(session, category=cluster(session), actor=user(session, "winners-chair"))
     session.commit()
     return cluster(session).id

@@ -12,7 +12,7 @@ from awards import clock
 from awards.enums import CommitteeCode
 from awards.models import Award, TieResolution
 from tests.conftest import csrf_token
-from tests.factories import sign_off_all
+from tests.factories import seal_winners_minutes, sign_off_all
 from tests.results.conftest import (
     AFTER_EVALUATION,
     DURING_EVALUATION,
@@ -34,6 +34,14 @@ def _post_paths(session, cid: int) -> list[str]:
     key = min(nomination_named(session, n).id for n in (CARPET, TILES))
     return [f"/results/{cid}/propose", f"/results/{cid}/confirm", f"/results/{cid}/ties/{key}",
             f"/results/{cid}/signoff/media", f"/results/{cid}/signoff/media/withdraw"]
+
+
+def _sealed(session) -> None:
+    """Sealed winners' minutes ranking the cluster's current result, committed (a proposal needs them)."""
+    session.expire_all()  # the test's session keeps loaded rows (and seats) across commits
+    seal_winners_minutes(session, cluster(session))
+    session.commit()
+    session.expire_all()
 
 
 def _post(client, path: str, data: dict | None = None):
@@ -156,6 +164,7 @@ def test_chair_proposes_then_organizer_confirms(scored, client, session, login_a
     sign_off_all(session, cluster(session))
     session.commit()
     cid = cluster(session).id
+    _sealed(session)
     login_as("winners-chair")
     response = _post(client, f"/results/{cid}/propose")
     assert response.status_code == 302
@@ -198,6 +207,7 @@ def test_same_person_cannot_propose_and_confirm(scored, client, session, login_a
     sign_off_all(session, cluster(session))
     session.commit()
     cid = cluster(session).id
+    _sealed(session)
     login_as("admin")
     assert _post(client, f"/results/{cid}/propose").status_code == 302
     page = client.get(f"/results/{cid}").get_data(as_text=True)
@@ -212,6 +222,7 @@ def test_confirm_twice_gives_one_set_of_awards(scored, client, session, login_as
     sign_off_all(session, cluster(session))
     session.commit()
     cid = cluster(session).id
+    _sealed(session)
     login_as("winners-chair")
     _post(client, f"/results/{cid}/propose")
     client.post("/logout", data={"csrf_token": csrf_token(client, "/results/")})
@@ -292,6 +303,7 @@ def test_chair_resolves_tie_through_form(tied, client, session, login_as):
     resolution = session.scalar(select(TieResolution))
     assert resolution.ordered_nomination_ids == [tied[1], tied[0]]
     assert resolution.justification == "رشد صادرات بیشتر"
+    _sealed(session)
     assert _post(client, f"/results/{cid}/propose").status_code == 302
     session.rollback()
     assert cluster(session).proposed_at is not None

@@ -14,7 +14,7 @@ from awards.guards import assert_category_open
 from awards.models import AuditEvent, Award, Category, Nomination, TieResolution
 from awards.results import services
 from awards.results.queries import load_results
-from tests.factories import sign_off_all
+from tests.factories import seal_winners_minutes, sign_off_all
 from tests.results.conftest import (
     AFTER_EVALUATION,
     AFTER_RESULTS_DATE,
@@ -34,6 +34,7 @@ CARPET, TILES, SAFFRON = "خوشه فرش دستباف کاشان", "خوشه ک
 
 def _propose(session, actor="winners-chair"):
     sign_off_all(session, cluster(session))
+    seal_winners_minutes(session, cluster(session))
     data = services.propose(session, category=cluster(session), actor=user(session, actor))
     session.commit()
     return data

@@ -1,0 +1,1 @@
+"""Minutes of committee meetings (صورتجلسه): recording, signing, sealing, the PDF and the public page."""

@@ -16,6 +16,15 @@ from awards.models.notification import Notification, NotificationOptOut
 from awards.models.password_link import PasswordLink
 from awards.models.pending_form import PendingForm
 from awards.models.province import Province
+from awards.models.provincial import (
+    ProvincialCriterion,
+    ProvincialDecision,
+    ProvincialGroup,
+    ProvincialRound,
+    ProvincialScore,
+    ProvincialSeat,
+    ProvincialSheet,
+)
 from awards.models.publication import Publication
 from awards.models.score import Assignment, Score, ScoreSheet
 from awards.models.setting import Setting
@@ -46,6 +55,13 @@ __all__ = [
     "PasswordLink",
     "PendingForm",
     "Province",
+    "ProvincialCriterion",
+    "ProvincialDecision",
+    "ProvincialGroup",
+    "ProvincialRound",
+    "ProvincialScore",
+    "ProvincialSeat",
+    "ProvincialSheet",
     "Publication",
     "RecoveryCode",
     "Score",

@@ -37,6 +37,7 @@ from awards.models import (
     Job,
     Membership,
     Nomination,
+    Province,
     Signatory,
     User,
 )
@@ -99,6 +100,9 @@ def _argument_values(session, app) -> dict[str, list]:
         "job_id": [_job(session, app, admin)],
         "signatory_id": session.scalars(select(Signatory.id).order_by(Signatory.id).limit(1)).all(),
         "fmt": ["xlsx", "csv"],
+        # Fars (its officer's own) and Tehran (another province): the provincial round's group pages.
+        "province_id": session.scalars(select(Province.id).where(Province.iso_code.in_(("IR-07", "IR-23")))
+                                       .order_by(Province.id)).all(),
         "year": session.scalars(select(Cycle.year)).all(),
         "filename": [str(p.relative_to(Path(app.static_folder)))
                      for p in sorted(Path(app.static_folder, "css").glob("*.css"))[:1]],

@@ -16,7 +16,7 @@ from awards.models import AuditEvent, Nomination, Province, ProvincialGroup, Use
 from awards.nominations import documents, services
 from awards.provincial import services as provincial
 from tests.factories import make_user
-from tests.nominations.conftest import demo_pdf
+from tests.nominations.conftest import demo_pdf, token_from
 
 SCORING_CLOSE = jalali_moment(1404, 3, 5, 23, 59)
 SELECTION_CLOSE = jalali_moment(1404, 3, 10, 23, 59)
@@ -100,3 +100,10 @@ def selecting(session, round_on) -> RoundContext:
     move_clock(session, DURING_SELECTION)
     assert clock.now() > SCORING_CLOSE
     return round_on
+
+
+def send(client, url: str, data: dict | None = None, *, page: str = "/provincial/"):
+    """POST with the CSRF token of the signed-in session, read from ``page`` (any page with a form)."""
+    payload = dict(data or {})
+    payload.setdefault("csrf_token", token_from(client, page))
+    return client.post(url, data=payload)

@@ -50,6 +50,9 @@ ACTION_LABELS = {
     "provincial.seat_add": _l("افزودن عضو کارگروه استانی"),
     "provincial.seat_remove": _l("برداشتن عضو کارگروه استانی"),
     "provincial.chair": _l("تعیین رئیس کارگروه استانی"),
+    "provincial.rubric_add": _l("افزودن معیار ارزیابی استانی"),
+    "provincial.sheet_save": _l("ذخیرهٔ برگهٔ امتیاز استانی"),
+    "provincial.sheet_submit": _l("ارسال برگهٔ امتیاز استانی"),
     "document.add": _l("افزودن مدرک"),
     "document.remove": _l("حذف مدرک"),
     "signatory.add": _l("افزودن امضاکننده"),
@@ -137,6 +140,7 @@ OBJECT_LABELS = {
     "publication": _l("انتشار برگزیدگان"),
     "provincial_group": _l("کارگروه استانی"),
     "provincial_seat": _l("عضویت کارگروه استانی"),
+    "provincial_sheet": _l("برگهٔ امتیاز استانی"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).

@@ -107,3 +107,38 @@ def send(client, url: str, data: dict | None = None, *, page: str = "/provincial
     payload = dict(data or {})
     payload.setdefault("csrf_token", token_from(client, page))
     return client.post(url, data=payload)
+
+
+def add_rubric(session, demo) -> list[int]:
+    """Two provincial criteria for the cluster category: «اثر منطقه‌ای» (max 10) and «اشتغال» (max 20)."""
+    from decimal import Decimal
+
+    from awards.provincial import sheets
+
+    made = [sheets.add_criterion(session, category=demo.categories["cluster"], actor=demo.users["admin"],
+                                 title=title, max_points=Decimal(top), weight=Decimal(1))
+            for title, top in (("اثر منطقه‌ای", "10"), ("اشتغال", "20"))]
+    return [c.id for c in made]
+
+
+#: Each member's values per cluster (by position): sheet scores 90, 60 and 30 for every member.
+VALUES = (("9", "18"), ("6", "12"), ("3", "6"))
+
+
+@pytest.fixture
+def scored(session, round_on) -> RoundContext:
+    """The provincial rubric set, every Fars member's sheets submitted during scoring; the clock then in selection."""
+    from decimal import Decimal
+
+    from awards.provincial import sheets
+
+    criteria = add_rubric(session, round_on.demo)
+    move_clock(session, DURING_SCORING)
+    for name in ("fars-chair", "fars-member-1", "fars-member-2"):
+        for nomination_id, (first, second) in zip(round_on.clusters, VALUES, strict=True):
+            sheets.save_sheet(session, nomination=session.get(Nomination, nomination_id), actor=round_on.users[name],
+                              values={criteria[0]: Decimal(first), criteria[1]: Decimal(second)}, comment="",
+                              submit=True)
+    session.commit()
+    move_clock(session, DURING_SELECTION)
+    return round_on

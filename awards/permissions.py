@@ -366,6 +366,16 @@ def can_view_provincial_group(user: User, group: ProvincialGroup) -> bool:
     return _provincial_seat(user, group.cycle_id, group.province_id) is not None
 
 
+def can_view_provincial_ranking(user: User, group: ProvincialGroup, cycle: Cycle) -> bool:
+    """The province's provincial scores and ranking: organizers at any time; its officer and its group's members
+    once provincial scoring has closed (no member sees others' scores while still scoring)."""
+    if is_organizer(user):
+        return True
+    if not can_view_provincial_group(user, group):
+        return False
+    return cycle.phase_at(clock.now()) not in (Phase.NOT_OPEN, Phase.NOMINATION, Phase.PROVINCIAL_SCORING)
+
+
 def can_manage_provincial_group(user: User, group: ProvincialGroup) -> bool:
     """Seats, chair and organisations of a working group: the officer of its province."""
     return is_province_officer(user) and user.province_id == group.province_id

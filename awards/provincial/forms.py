@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from awards.cycles.forms import JalaliDateField
+from awards.evaluation.forms import NumberField
 
 
 class RoundForm(FlaskForm):
@@ -30,3 +31,15 @@ class ButtonForm(FlaskForm):
     """A CSRF-carrying button (remove a seat, make a member the chair)."""
 
     submit = SubmitField(_l("تأیید"))
+
+
+class ForwardForm(FlaskForm):
+    justification = TextAreaField(_l("دلیل معرفی"), validators=[Optional(), Length(
+        max=2000, message=_l("دلیل حداکثر ۲۰۰۰ نویسه است."))])
+
+
+class CriterionForm(FlaskForm):
+    title = StringField(_l("عنوان معیار"), validators=[InputRequired(_l("عنوان معیار را بنویسید.")),
+                                                       Length(max=200)])
+    max_points = NumberField(_l("سقف نمره"), decimal=True, validators=[InputRequired(_l("سقف نمره را بنویسید."))])
+    weight = NumberField(_l("وزن"), decimal=True, validators=[InputRequired(_l("وزن را بنویسید."))])

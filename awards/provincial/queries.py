@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from awards.models import Cycle, Province, ProvincialGroup, ProvincialSeat, User
+from awards.enums import NominationState
+from awards.models import Cycle, Nomination, Province, ProvincialGroup, ProvincialSeat, ProvincialSheet, User
 
 
 @dataclass
@@ -45,3 +46,22 @@ def group_of(session: Session, *, cycle: Cycle, province_id: int) -> ProvincialG
 def seated_province_ids(user: User, *, cycle: Cycle) -> list[int]:
     """The provinces whose working group in ``cycle`` the user sits on."""
     return sorted({seat.group.province_id for seat in user.provincial_seats if seat.group.cycle_id == cycle.id})
+
+
+@dataclass
+class MySheet:
+    nomination: Nomination
+    sheet: ProvincialSheet | None
+
+
+def my_sheets(session: Session, *, user: User, cycle: Cycle, province_id: int) -> list[MySheet]:
+    """The province's dossiers under provincial review, with the user's own sheet on each (members only)."""
+    if not any(seat.group.cycle_id == cycle.id and seat.group.province_id == province_id
+               for seat in user.provincial_seats):
+        return []
+    nominations = list(session.scalars(select(Nomination).where(
+        Nomination.cycle_id == cycle.id, Nomination.province_id == province_id,
+        Nomination.state == NominationState.SUBMITTED).order_by(Nomination.category_id, Nomination.id)))
+    own = {s.nomination_id: s for s in session.scalars(select(ProvincialSheet).where(
+        ProvincialSheet.member_id == user.id, ProvincialSheet.nomination_id.in_([n.id for n in nominations] or [0])))}
+    return [MySheet(n, own.get(n.id)) for n in nominations]

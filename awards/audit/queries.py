@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "provincial.rubric_add": _l("افزودن معیار ارزیابی استانی"),
     "provincial.sheet_save": _l("ذخیرهٔ برگهٔ امتیاز استانی"),
     "provincial.sheet_submit": _l("ارسال برگهٔ امتیاز استانی"),
+    "provincial.award_issue": _l("صدور جایزهٔ استانی"),
     "document.add": _l("افزودن مدرک"),
     "document.remove": _l("حذف مدرک"),
     "signatory.add": _l("افزودن امضاکننده"),
@@ -141,6 +142,7 @@ OBJECT_LABELS = {
     "provincial_group": _l("کارگروه استانی"),
     "provincial_seat": _l("عضویت کارگروه استانی"),
     "provincial_sheet": _l("برگهٔ امتیاز استانی"),
+    "provincial_award": _l("جایزهٔ استانی"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).

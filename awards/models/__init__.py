@@ -17,6 +17,7 @@ from awards.models.password_link import PasswordLink
 from awards.models.pending_form import PendingForm
 from awards.models.province import Province
 from awards.models.provincial import (
+    ProvincialAward,
     ProvincialCriterion,
     ProvincialDecision,
     ProvincialGroup,
@@ -24,6 +25,7 @@ from awards.models.provincial import (
     ProvincialScore,
     ProvincialSeat,
     ProvincialSheet,
+    ProvincialSignatory,
 )
 from awards.models.publication import Publication
 from awards.models.score import Assignment, Score, ScoreSheet
@@ -55,6 +57,7 @@ __all__ = [
     "PasswordLink",
     "PendingForm",
     "Province",
+    "ProvincialAward",
     "ProvincialCriterion",
     "ProvincialDecision",
     "ProvincialGroup",
@@ -62,6 +65,7 @@ __all__ = [
     "ProvincialScore",
     "ProvincialSeat",
     "ProvincialSheet",
+    "ProvincialSignatory",
     "Publication",
     "RecoveryCode",
     "Score",

@@ -182,3 +182,54 @@ class ProvincialDecision(Base):
     justification: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProvincialAward(Base):
+    """A provincial award: the certificate a province issues to one of its dossiers not forwarded, with its own
+    serial series per cycle and province (``1404-FA-001``) and a token for the public verification page."""
+
+    __tablename__ = "provincial_awards"
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "province_id", "sequence"),
+        CheckConstraint("sequence >= 1", name="sequence_positive"),
+        CheckConstraint("length(token) >= 22", name="token_long_enough"),
+        CheckConstraint("(revoked_at IS NULL) = (revoked_by_id IS NULL)", name="revocation_complete"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), unique=True)
+    sequence: Mapped[int] = mapped_column()
+    serial: Mapped[str] = mapped_column(String(48), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+    cycle: Mapped[Cycle] = relationship()
+    province: Mapped[Province] = relationship(lazy="joined")
+    nomination: Mapped[Nomination] = relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def category(self) -> Category:
+        return self.nomination.category
+
+
+class ProvincialSignatory(Base):
+    """Who signs a province's certificates in a cycle, in printed order."""
+
+    __tablename__ = "provincial_signatories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)

@@ -18,7 +18,7 @@ from awards.evaluation.forms import sheet_form
 from awards.extensions import db
 from awards.models import Category, Cycle, Nomination, Province, ProvincialGroup, ProvincialSeat
 from awards.persian import TEHRAN
-from awards.provincial import forwarding, queries, services, sheets
+from awards.provincial import awards, forwarding, queries, services, sheets
 from awards.provincial.forms import ButtonForm, CriterionForm, ForwardForm, RoundForm, SeatForm
 from awards.provincial.ranking import provincial_ranking
 from awards.web import run_service
@@ -236,3 +236,14 @@ def not_forward(nomination_id: int):
     to = url_for(".group", province_id=nomination.province_id)
     return run_service(lambda: forwarding.not_forward(db.session, nomination=nomination, actor=current_user),
                        done=_("پرونده در استان ماند."), to=to)
+
+
+@bp.route("/nominations/<int:nomination_id>/award", methods=["POST"])
+@login_required
+def award(nomination_id: int):
+    nomination = _province_nomination(nomination_id, permissions.can_award_provincially)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    to = url_for(".group", province_id=nomination.province_id)
+    return run_service(lambda: awards.issue(db.session, nomination=nomination, actor=current_user),
+                       done=lambda made: _("جایزهٔ استانی با شمارهٔ %(serial)s صادر شد.", serial=made.serial), to=to)

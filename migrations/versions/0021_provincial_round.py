@@ -179,6 +179,57 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_provincial_decisions_group_id"), "provincial_decisions", ["group_id"])
     op.create_index(op.f("ix_provincial_decisions_nomination_id"), "provincial_decisions", ["nomination_id"])
+    op.create_table(
+        "provincial_awards",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cycle_id", sa.Integer(), nullable=False),
+        sa.Column("province_id", sa.Integer(), nullable=False),
+        sa.Column("nomination_id", sa.Integer(), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("serial", sa.String(length=48), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("issued_at", awards.db.UTCDateTime(), nullable=False),
+        sa.Column("issued_by_id", sa.Integer(), nullable=False),
+        sa.Column("revoked_at", awards.db.UTCDateTime(), nullable=True),
+        sa.Column("revoked_by_id", sa.Integer(), nullable=True),
+        sa.Column("revoke_reason", sa.Text(), nullable=True),
+        sa.CheckConstraint("sequence >= 1", name=op.f("ck_provincial_awards_sequence_positive")),
+        sa.CheckConstraint("length(token) >= 22", name=op.f("ck_provincial_awards_token_long_enough")),
+        sa.CheckConstraint("(revoked_at IS NULL) = (revoked_by_id IS NULL)",
+                           name=op.f("ck_provincial_awards_revocation_complete")),
+        sa.ForeignKeyConstraint(["cycle_id"], ["cycles.id"], name=op.f("fk_provincial_awards_cycle_id_cycles")),
+        sa.ForeignKeyConstraint(["issued_by_id"], ["users.id"], name=op.f("fk_provincial_awards_issued_by_id_users")),
+        sa.ForeignKeyConstraint(["nomination_id"], ["nominations.id"],
+                                name=op.f("fk_provincial_awards_nomination_id_nominations")),
+        sa.ForeignKeyConstraint(["province_id"], ["provinces.id"],
+                                name=op.f("fk_provincial_awards_province_id_provinces")),
+        sa.ForeignKeyConstraint(["revoked_by_id"], ["users.id"],
+                                name=op.f("fk_provincial_awards_revoked_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_provincial_awards")),
+        sa.UniqueConstraint("cycle_id", "province_id", "sequence",
+                            name=op.f("uq_provincial_awards_cycle_id_province_id_sequence")),
+        sa.UniqueConstraint("nomination_id", name=op.f("uq_provincial_awards_nomination_id")),
+        sa.UniqueConstraint("serial", name=op.f("uq_provincial_awards_serial")),
+        sa.UniqueConstraint("token", name=op.f("uq_provincial_awards_token")),
+    )
+    op.create_index(op.f("ix_provincial_awards_cycle_id"), "provincial_awards", ["cycle_id"])
+    op.create_index(op.f("ix_provincial_awards_province_id"), "provincial_awards", ["province_id"])
+    op.create_table(
+        "provincial_signatories",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cycle_id", sa.Integer(), nullable=False),
+        sa.Column("province_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["cycle_id"], ["cycles.id"], name=op.f("fk_provincial_signatories_cycle_id_cycles"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["province_id"], ["provinces.id"],
+                                name=op.f("fk_provincial_signatories_province_id_provinces")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_provincial_signatories")),
+    )
+    op.create_index(op.f("ix_provincial_signatories_cycle_id"), "provincial_signatories", ["cycle_id"])
+    op.create_index(op.f("ix_provincial_signatories_province_id"), "provincial_signatories", ["province_id"])
     _replace_state_check(OLD_STATES, NEW_STATES)
 
 
@@ -186,6 +237,6 @@ def downgrade() -> None:
     op.execute("UPDATE nominations SET state = 'submitted' WHERE state IN ('forwarded', 'not_forwarded', "
                "'provincially_awarded')")
     _replace_state_check(NEW_STATES, OLD_STATES)
-    for table in ("provincial_decisions", "provincial_scores", "provincial_sheets", "provincial_criteria",
+    for table in ("provincial_signatories", "provincial_awards", "provincial_decisions", "provincial_scores", "provincial_sheets", "provincial_criteria",
                   "provincial_seats", "provincial_groups", "provincial_rounds"):
         op.drop_table(table)

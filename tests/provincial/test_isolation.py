@@ -21,6 +21,7 @@ ROUTES = [
     ("POST", "/provincial/nominations/{n}/sheet"),
     ("POST", "/provincial/nominations/{n}/forward"),
     ("POST", "/provincial/nominations/{n}/not-forward"),
+    ("POST", "/provincial/nominations/{n}/award"),
     ("GET", "/nominations/{n}"),
     ("GET", "/nominations/{n}/documents/{d}"),
 ]

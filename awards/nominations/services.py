@@ -278,10 +278,12 @@ def transition(session: Session, *, nomination: Nomination, action: NominationAc
     """Move a nomination along one edge of its state machine, or refuse with a domain error.
 
     Checks the edge, the actor (by the permission predicate the edge names), the phase (by the app clock)
-    and, for a submit, completeness and the province's quota. A returned dossier may be resubmitted until
-    screening closes. Side effects: sets ``state`` (and ``submitted_at``, ``return_reason`` or
-    ``ineligible_reason``), records a screening decision for accept and return, raises the automatic
-    conflict-of-interest flags of the cycle on accept, and appends an audit event with the reason.
+    and, for a submit, completeness and the province's quota (with the cycle's provincial round on: for a forward,
+    and not for a submit; the provincial edges need the round on, and national screening then takes forwarded
+    dossiers only). A returned dossier may be resubmitted until screening closes. Side effects: sets ``state``
+    (and ``submitted_at``, ``return_reason`` or ``ineligible_reason``), records a screening decision for accept
+    and return, raises the automatic conflict-of-interest flags of the cycle on accept (and, with the round on,
+    the working group's on submit), and appends an audit event with the reason.
     """
     edge = EDGES[action]
     ensure_cycle_writable(nomination.cycle)

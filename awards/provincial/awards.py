@@ -40,7 +40,7 @@ def issue(session: Session, *, nomination: Nomination, actor: User) -> Provincia
     """Give ``nomination`` (not forwarded) the province's award, as its province's officer."""
     group = session.scalar(select(ProvincialGroup).where(ProvincialGroup.cycle_id == nomination.cycle_id,
                                                          ProvincialGroup.province_id == nomination.province_id)
-                           .with_for_update())
+                           .with_for_update(of=ProvincialGroup))
     if group is None:
         raise InvalidTransition(_("این استان کارگروه استانی ندارد."))
     transition(session, nomination=nomination, action=NominationAction.PROVINCIAL_AWARD, actor=actor)

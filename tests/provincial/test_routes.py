@@ -57,3 +57,16 @@ def test_the_organizer_sets_the_provincial_rubric(session, demo, client, login_a
     assert send(client, url, {"title": "اثر منطقه‌ای", "max_points": "۱۰", "weight": "1"}, page=url).status_code == 302
     session.commit()
     assert session.scalars(select(ProvincialCriterion.title)).all() == ["اثر منطقه‌ای"]
+
+
+def test_national_screening_lists_forwarded_dossiers_when_the_round_is_on(session, scored, client, login_as):
+    from awards.provincial import forwarding
+    from tests.provincial.conftest import DURING_SCREENING
+
+    forwarding.forward(session, nomination=session.get(Nomination, scored.clusters[0]),
+                       actor=scored.users["fars-chair"])
+    session.commit()
+    move_clock(session, DURING_SCREENING)
+    login_as("provincial_affairs-chair")
+    queue = client.get("/screening/").get_data(as_text=True)
+    assert "خوشهٔ گلاب میمند" in queue and "خوشهٔ فرش قشقایی" not in queue

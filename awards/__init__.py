@@ -45,6 +45,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from awards.nominations.routes import bp as nominations_bp
     from awards.notifications.routes import bp as notifications_bp
     from awards.notifications.services import on_event as notify_on_event
+    from awards.provincial.routes import bp as provincial_bp
     from awards.publication.public import bp as winners_bp
     from awards.publication.routes import bp as publication_bp
     from awards.results.routes import bp as results_bp
@@ -65,7 +66,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     for blueprint in (main_bp, auth_bp, nominations_bp, imports_bp, screening_bp, cycles_bp, evaluation_bp,
                       results_bp, certificates_bp, verify_bp, publication_bp, winners_bp, budget_bp, meetings_bp,
-                      minutes_bp, audit_bp, admin_bp, accounts_bp, keepalive_bp, notifications_bp, drafts_bp):
+                      minutes_bp, audit_bp, admin_bp, accounts_bp, keepalive_bp, notifications_bp, drafts_bp,
+                      provincial_bp):
         app.register_blueprint(blueprint)
 
     register_error_pages(app)

@@ -21,6 +21,11 @@ class NominationState(StrEnum):
     NOT_SELECTED = "not_selected"
     INELIGIBLE = "ineligible"
     WITHDRAWN = "withdrawn"
+    # The provincial round (when the cycle has it on): the province's working group forwards a submitted
+    # dossier to the national round, or not; one not forwarded may still get a provincial award.
+    FORWARDED = "forwarded"
+    NOT_FORWARDED = "not_forwarded"
+    PROVINCIALLY_AWARDED = "provincially_awarded"
 
 
 class NominationAction(StrEnum):
@@ -34,6 +39,9 @@ class NominationAction(StrEnum):
     SHORTLIST = "shortlist"
     AWARD = "award"
     NOT_SELECT = "not_select"
+    FORWARD = "forward"
+    NOT_FORWARD = "not_forward"
+    PROVINCIAL_AWARD = "provincial_award"
 
 
 class CommitteeCode(StrEnum):
@@ -82,6 +90,9 @@ class Phase(StrEnum):
 
     NOT_OPEN = "not_open"
     NOMINATION = "nomination"
+    # Only in a cycle with the provincial round on, between nominations close and screening.
+    PROVINCIAL_SCORING = "provincial_scoring"
+    PROVINCIAL_SELECTION = "provincial_selection"
     SCREENING = "screening"
     EVALUATION = "evaluation"
     RESULTS = "results"

@@ -31,6 +31,9 @@ LABELS = {
     NominationState.NOT_SELECTED: _l("انتخاب‌نشده"),
     NominationState.INELIGIBLE: _l("فاقد صلاحیت"),
     NominationState.WITHDRAWN: _l("انصراف‌داده"),
+    NominationState.FORWARDED: _l("معرفی‌شده به دور ملی"),
+    NominationState.NOT_FORWARDED: _l("معرفی‌نشده به دور ملی"),
+    NominationState.PROVINCIALLY_AWARDED: _l("برگزیدهٔ استانی"),
     NomineeKind.LEGAL_ENTITY: _l("شخص حقوقی"),
     NomineeKind.PERSON: _l("شخص حقیقی"),
     NomineeKind.CLUSTER: _l("خوشه"),
@@ -74,6 +77,8 @@ LABELS = {
     DecisionKind.GENERAL: _l("مصوبهٔ عمومی"),
     Phase.NOT_OPEN: _l("پیش از آغاز معرفی"),
     Phase.NOMINATION: _l("معرفی نامزدها"),
+    Phase.PROVINCIAL_SCORING: _l("ارزیابی استانی"),
+    Phase.PROVINCIAL_SELECTION: _l("انتخاب استانی"),
     Phase.SCREENING: _l("غربالگری"),
     Phase.EVALUATION: _l("ارزیابی کمیته‌ها"),
     Phase.RESULTS: _l("جمع‌بندی نتایج"),
@@ -107,4 +112,10 @@ TIMELINE_FIELD_LABELS = {
     "evaluation_close_at": _l("پایان ارزیابی"),
     "results_final_at": _l("نهایی‌شدن نتایج"),
     "ceremony_at": _l("آیین اهدا"),
+}
+
+#: The provincial round's dates (``awards.models.ProvincialRound``), in the reader's language.
+PROVINCIAL_FIELD_LABELS = {
+    "scoring_close_at": _l("پایان ارزیابی استانی"),
+    "selection_close_at": _l("پایان انتخاب استانی"),
 }

@@ -43,6 +43,11 @@ ITEMS = (
             or permissions.is_member(u, CommitteeCode.FINANCE)),
     NavItem(_l("صورتجلسه‌ها"), "meetings.index", lambda u: permissions.is_organizer(u)
             or permissions.is_committee_member(u)),
+    # Members of a working group who sit on no committee see it too (their seats are read only then, so the pages
+    # of committee members cost no statement more).
+    NavItem(_l("دور استانی"), "provincial.index", lambda u: permissions.is_organizer(u)
+            or permissions.is_province_officer(u)
+            or (not permissions.is_committee_member(u) and permissions.sits_on_any_provincial_group(u))),
     NavItem(_l("دوره و زمان‌بندی"), "cycles.index", permissions.can_manage_cycles),
     NavItem(_l("گزارش رویدادها"), "audit.index", permissions.can_view_audit),
     NavItem(_l("مدیریت"), "admin.index", permissions.can_administer),

@@ -13,7 +13,7 @@ from awards import clock
 from awards.enums import CommitteeCode, NominationState, Phase
 
 if TYPE_CHECKING:
-    from awards.models import Cycle, Meeting, Nomination, User
+    from awards.models import Cycle, Meeting, Nomination, ProvincialGroup, ProvincialSeat, User
 
 #: States in which the committees (beyond provincial affairs) see a nomination.
 EVALUATED_STATES = frozenset(
@@ -25,7 +25,16 @@ EVALUATED_STATES = frozenset(
         NominationState.INELIGIBLE,
     }
 )
-SCREENED_STATES = EVALUATED_STATES | {NominationState.SUBMITTED}
+SCREENED_STATES = EVALUATED_STATES | {NominationState.SUBMITTED, NominationState.FORWARDED}
+#: States in which a province's working group sees its province's dossiers (the provincial round).
+PROVINCIAL_STATES = frozenset(
+    {
+        NominationState.SUBMITTED,
+        NominationState.FORWARDED,
+        NominationState.NOT_FORWARDED,
+        NominationState.PROVINCIALLY_AWARDED,
+    }
+)
 
 
 def _signed_in(user) -> bool:
@@ -113,7 +122,9 @@ def can_view_nomination(user: User, nomination: Nomination) -> bool:
     codes = committee_codes(user, nomination.cycle_id)
     if nomination.state in SCREENED_STATES and CommitteeCode.PROVINCIAL_AFFAIRS in codes:
         return True
-    return nomination.state in EVALUATED_STATES and bool(codes)
+    if nomination.state in EVALUATED_STATES and bool(codes):
+        return True
+    return nomination.state in PROVINCIAL_STATES and sits_on_provincial_group(user, nomination)
 
 
 def can_edit_nomination(user: User, nomination: Nomination) -> bool:
@@ -380,3 +391,69 @@ def can_view_mail_outbox(user: User) -> bool:
 def can_keep_drafts(user: User) -> bool:
     """Every signed-in user's typing is autosaved as a draft of their own (``awards.drafts``); only they see it."""
     return _signed_in(user)
+
+
+# --- the provincial round (awards/provincial) --------------------------------------------------------------
+# Seats are read from ``user.provincial_seats`` (loaded on first use, so pages outside the round pay nothing).
+
+def _provincial_seat(user: User, cycle_id: int, province_id: int) -> ProvincialSeat | None:
+    """The user's seat on the working group of ``province_id`` in ``cycle_id``, if any."""
+    if not _signed_in(user):
+        return None
+    return next((seat for seat in user.provincial_seats
+                 if seat.group.cycle_id == cycle_id and seat.group.province_id == province_id), None)
+
+
+def sits_on_provincial_group(user: User, nomination: Nomination) -> bool:
+    """A member (chair included) of the working group of the nomination's province and cycle."""
+    return _provincial_seat(user, nomination.cycle_id, nomination.province_id) is not None
+
+
+def sits_on_any_provincial_group(user: User) -> bool:
+    """The «کارگروه استانی» menu: a seat on some province's working group."""
+    return _signed_in(user) and bool(user.provincial_seats)
+
+
+def can_view_provincial_group(user: User, group: ProvincialGroup) -> bool:
+    """A working group's page: organizers (every province), the province's officer, and the group's members."""
+    if is_organizer(user):
+        return True
+    if is_province_officer(user) and user.province_id == group.province_id:
+        return True
+    return _provincial_seat(user, group.cycle_id, group.province_id) is not None
+
+
+def can_view_provincial_ranking(user: User, group: ProvincialGroup, cycle: Cycle) -> bool:
+    """The province's provincial scores and ranking: organizers at any time; its officer and its group's members
+    once provincial scoring has closed (no member sees others' scores while still scoring)."""
+    if is_organizer(user):
+        return True
+    if not can_view_provincial_group(user, group):
+        return False
+    return cycle.phase_at(clock.now()) not in (Phase.NOT_OPEN, Phase.NOMINATION, Phase.PROVINCIAL_SCORING)
+
+
+def can_manage_provincial_group(user: User, group: ProvincialGroup) -> bool:
+    """Seats, chair and organisations of a working group: the officer of its province."""
+    return is_province_officer(user) and user.province_id == group.province_id
+
+
+def can_manage_provincial_round(user: User) -> bool:
+    """The per-cycle switch, its dates and the provincial rubric: organizers."""
+    return is_organizer(user)
+
+
+def can_score_provincially(user: User, nomination: Nomination) -> bool:
+    """A member of the working group of the nomination's province (phase, state and conflicts: the service)."""
+    return sits_on_provincial_group(user, nomination)
+
+
+def can_forward_nomination(user: User, nomination: Nomination) -> bool:
+    """Forward a dossier to the national round (or not): the chair of its province's working group."""
+    seat = _provincial_seat(user, nomination.cycle_id, nomination.province_id)
+    return seat is not None and seat.is_chair
+
+
+def can_award_provincially(user: User, nomination: Nomination) -> bool:
+    """A provincial award (and its certificate) for a dossier not forwarded: the officer of its province."""
+    return owns_nomination(user, nomination)

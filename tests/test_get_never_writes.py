@@ -39,6 +39,7 @@ from awards.models import (
     Meeting,
     Membership,
     Nomination,
+    Province,
     Signatory,
     User,
 )
@@ -117,6 +118,9 @@ def _argument_values(session, app) -> dict[str, list]:
            for endpoint in ("export_job", "export_job_status", "export_job_download")},
         "signatory_id": session.scalars(select(Signatory.id).order_by(Signatory.id).limit(1)).all(),
         "fmt": ["xlsx", "csv"],
+        # Fars (its officer's own) and Tehran (another province): the provincial round's group pages.
+        "province_id": session.scalars(select(Province.id).where(Province.iso_code.in_(("IR-07", "IR-23")))
+                                       .order_by(Province.id)).all(),
         "year": session.scalars(select(Cycle.year)).all(),
         "filename": [str(p.relative_to(Path(app.static_folder)))
                      for p in sorted(Path(app.static_folder, "css").glob("*.css"))[:1]],

@@ -34,6 +34,7 @@ from awards.models import (
     MeetingAttendee,
     Membership,
     Nomination,
+    ProvincialGroup,
     ScoreSheet,
     User,
 )
@@ -133,6 +134,19 @@ MATRIX = {
     "can_save_language":                   "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
     "can_view_mail_outbox":                "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_keep_drafts":                     "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
+    # The provincial round: none of these roles sits on a working group (tests/provincial/test_permissions.py
+    # adds the group's chair and members).
+    "sits_on_provincial_group":            ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "sits_on_any_provincial_group":        ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_view_provincial_group":           "x    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_view_provincial_ranking":         "x    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_manage_provincial_group":         ".    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_manage_provincial_round":         "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_score_provincially":              ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_forward_nomination":              ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_award_provincially":              ".    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_view_nomination[forwarded]":      "x    x    .    x    x    .    .    .    .    .    .    .    .    .    .",
+    "can_view_nomination[not_forwarded]":  "x    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
 }
 
 EDGE_MATRIX = {
@@ -145,6 +159,9 @@ EDGE_MATRIX = {
     "shortlist":                           "x    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
     "award":                               "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "not_select":                          "x    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "forward":                             ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "not_forward":                         ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "provincial_award":                    ".    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
 }
 
 
@@ -181,6 +198,11 @@ class World:
 
     def nomination(self, state: NominationState) -> Nomination:
         return Nomination(cycle_id=self.cycle.id, province_id=self.province_id, state=state)
+
+    @property
+    def group(self) -> ProvincialGroup:
+        """The working group of the nomination's province in the cycle (no seats: see tests/provincial)."""
+        return ProvincialGroup(cycle_id=self.cycle.id, province_id=self.province_id)
 
     def sheet(self, code: CommitteeCode) -> ScoreSheet:
         return ScoreSheet(nomination=self.nomination(S.IN_EVALUATION), committee=self.committees[code])
@@ -293,6 +315,17 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_save_language": lambda u, w: P.can_save_language(u),
     "can_view_mail_outbox": lambda u, w: P.can_view_mail_outbox(u),
     "can_keep_drafts": lambda u, w: P.can_keep_drafts(u),
+    "sits_on_provincial_group": lambda u, w: P.sits_on_provincial_group(u, w.nomination(S.SUBMITTED)),
+    "sits_on_any_provincial_group": lambda u, w: P.sits_on_any_provincial_group(u),
+    "can_view_provincial_group": lambda u, w: P.can_view_provincial_group(u, w.group),
+    "can_manage_provincial_group": lambda u, w: P.can_manage_provincial_group(u, w.group),
+    "can_view_provincial_ranking": lambda u, w: _at(EVALUATING, P.can_view_provincial_ranking, u, w.group, w.cycle),
+    "can_manage_provincial_round": lambda u, w: P.can_manage_provincial_round(u),
+    "can_score_provincially": lambda u, w: P.can_score_provincially(u, w.nomination(S.SUBMITTED)),
+    "can_forward_nomination": lambda u, w: P.can_forward_nomination(u, w.nomination(S.SUBMITTED)),
+    "can_award_provincially": lambda u, w: P.can_award_provincially(u, w.nomination(S.NOT_FORWARDED)),
+    "can_view_nomination[forwarded]": lambda u, w: P.can_view_nomination(u, w.nomination(S.FORWARDED)),
+    "can_view_nomination[not_forwarded]": lambda u, w: P.can_view_nomination(u, w.nomination(S.NOT_FORWARDED)),
 }
 
 

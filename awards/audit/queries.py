@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from awards import i18n
 from awards.enums import CommitteeCode
-from awards.labels import DOSSIER_FIELD_LABELS, LABELS, TIMELINE_FIELD_LABELS
+from awards.labels import DOSSIER_FIELD_LABELS, LABELS, PROVINCIAL_FIELD_LABELS, TIMELINE_FIELD_LABELS
 from awards.models import AuditChainHead, AuditEvent, Criterion, User
 from awards.pagination import Page
 from awards.persian import TEHRAN, normalize_text
@@ -42,6 +42,18 @@ ACTION_LABELS = {
     "nomination.shortlist": _l("ورود به فهرست نهایی"),
     "nomination.award": _l("اعطای جایزه"),
     "nomination.not_select": _l("انتخاب‌نشدن"),
+    "nomination.forward": _l("معرفی به دور ملی"),
+    "nomination.not_forward": _l("معرفی‌نشدن به دور ملی"),
+    "nomination.provincial_award": _l("اعطای جایزهٔ استانی"),
+    "provincial.round": _l("تنظیم دور استانی"),
+    "provincial.group_create": _l("تشکیل کارگروه استانی"),
+    "provincial.seat_add": _l("افزودن عضو کارگروه استانی"),
+    "provincial.seat_remove": _l("برداشتن عضو کارگروه استانی"),
+    "provincial.chair": _l("تعیین رئیس کارگروه استانی"),
+    "provincial.rubric_add": _l("افزودن معیار ارزیابی استانی"),
+    "provincial.sheet_save": _l("ذخیرهٔ برگهٔ امتیاز استانی"),
+    "provincial.sheet_submit": _l("ارسال برگهٔ امتیاز استانی"),
+    "provincial.award_issue": _l("صدور جایزهٔ استانی"),
     "document.add": _l("افزودن مدرک"),
     "document.remove": _l("حذف مدرک"),
     "signatory.add": _l("افزودن امضاکننده"),
@@ -153,12 +165,20 @@ OBJECT_LABELS = {
     "indicator_value": _l("رقم شاخص"),
     "criterion": _l("معیار"),
     "meeting": _l("صورتجلسه"),
+    "provincial_group": _l("کارگروه استانی"),
+    "provincial_seat": _l("عضویت کارگروه استانی"),
+    "provincial_sheet": _l("برگهٔ امتیاز استانی"),
+    "provincial_award": _l("جایزهٔ استانی"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).
 FIELD_LABELS = {
     **DOSSIER_FIELD_LABELS,
     **TIMELINE_FIELD_LABELS,
+    **PROVINCIAL_FIELD_LABELS,
+    "enabled": _l("برگزاری"),
+    "user": _l("کاربر"),
+    "chair": _l("رئیس"),
     "state": _l("وضعیت"),
     "category_id": _l("رشته"),
     "ceremony_postponed_from": _l("تاریخ نخست آیین"),

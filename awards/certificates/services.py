@@ -25,7 +25,7 @@ from awards.errors import DomainError, InvalidTransition, PermissionDenied
 from awards.files import unlink_on_commit, unlink_on_rollback, write_new
 from awards.guards import ensure_cycle_writable
 from awards.jobs import real_now
-from awards.models import Award, Category, Citation, Cycle, Job, Nomination, Signatory, User
+from awards.models import Award, Category, Citation, Cycle, Job, Nomination, ProvincialAward, Signatory, User
 from awards.nominations.documents import sniff
 from awards.persian import normalize_search, normalize_text
 
@@ -58,6 +58,29 @@ def award_by_token(session: Session, *, token: str) -> Award | None:
     if award is None or not hmac.compare_digest(award.token, token):
         return None
     return award
+
+
+def provincial_award_by_token(session: Session, *, token: str) -> ProvincialAward | None:
+    """A province's award by its verification token (the provincial round), as :func:`award_by_token`."""
+    if not token or len(token) > 64:
+        return None
+    award = session.scalar(select(ProvincialAward).where(ProvincialAward.token == token))
+    if award is None or not hmac.compare_digest(award.token, token):
+        return None
+    return award
+
+
+def provincial_award_by_serial_and_name(session: Session, *, serial: str, name: str) -> ProvincialAward | None:
+    """A province's award by its printed serial (``1404-FA-001``) and the recipient's or nominee's name."""
+    serial = (serial or "").strip().upper()
+    wanted = normalize_search(name or "").replace(" ", "")
+    if not serial or not wanted:
+        return None
+    award = session.scalar(select(ProvincialAward).where(ProvincialAward.serial == serial))
+    if award is None:
+        return None
+    names = {recipient_name(award.nomination), award.nomination.nominee_name}
+    return award if wanted in {normalize_search(n).replace(" ", "") for n in names} else None
 
 
 def recipient_name(nomination: Nomination) -> str:

@@ -19,6 +19,11 @@ def _limit() -> str:
 @limiter.limit(_limit)
 def show(token: str):
     award = services.award_by_token(db.session, token=token)
+    if award is None and (provincial := services.provincial_award_by_token(db.session, token=token)) is not None:
+        # A province's award (the provincial round): the same page, naming the province that issued it.
+        return render_template("certificates/verify.html", award=provincial, provincial=True,
+                               recipient=services.recipient_line(provincial.nomination),
+                               ceremony=services.ceremony_date(provincial.cycle))
     if award is None:
         # The same page for every unknown address: it says nothing about which tokens exist.
         return render_template("certificates/verify_unknown.html", form=LookupForm()), 404
@@ -32,7 +37,9 @@ def show(token: str):
 def lookup():
     form = LookupForm()
     if form.validate_on_submit():
-        award = services.award_by_serial_and_name(db.session, serial=form.serial.data, name=form.name.data)
+        award = (services.award_by_serial_and_name(db.session, serial=form.serial.data, name=form.name.data)
+                 or services.provincial_award_by_serial_and_name(db.session, serial=form.serial.data,
+                                                                 name=form.name.data))
         if award is not None:
             return redirect(url_for(".show", token=award.token))
         return render_template("certificates/verify_unknown.html", form=form), 404

@@ -160,3 +160,52 @@ def _insert_missing(session: Session, wanted: list[tuple[int, int, ConflictSourc
         )
         added.extend(tuple(row) for row in session.execute(statement))
     return sorted(added)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The provincial round: the same-organisation rule between a working group's members and its province's dossiers
+# --------------------------------------------------------------------------------------------------------------
+
+#: Dossiers a province's working group scores.
+PROVINCIAL_FLAGGED_STATES = frozenset({NominationState.SUBMITTED})
+
+
+def flag_provincial_conflicts(session: Session, *, cycle: Cycle, province_id: int,
+                              nomination_id: int | None = None, user_id: int | None = None) -> int:
+    """Add the missing same-organisation flags between the province's working-group members (the organisation of
+    their seat, and that of their account) and its submitted dossiers, narrowed to one dossier or one member.
+
+    Flags land in the same table as the national ones, so declarations, overrides and the scoring input treat
+    both rounds alike. The same-province rule has no sense here: the group is the province's own.
+    """
+    from awards.models import ProvincialGroup, ProvincialSeat
+
+    members = (select(ProvincialSeat.user_id, ProvincialSeat.organisation, User.organisation)
+               .join(ProvincialGroup, ProvincialGroup.id == ProvincialSeat.group_id)
+               .join(User, User.id == ProvincialSeat.user_id)
+               .where(ProvincialGroup.cycle_id == cycle.id, ProvincialGroup.province_id == province_id))
+    if user_id is not None:
+        members = members.where(ProvincialSeat.user_id == user_id)
+    by_key: dict[str, set[int]] = defaultdict(set)
+    for member_id, seat_organisation, account_organisation in session.execute(members):
+        for organisation in (seat_organisation, account_organisation):
+            if key := organisation_key(organisation):
+                by_key[key].add(member_id)
+    if not by_key:
+        return 0
+    nominations = select(Nomination.id, Nomination.nominee_name).where(
+        Nomination.cycle_id == cycle.id, Nomination.province_id == province_id,
+        Nomination.state.in_(PROVINCIAL_FLAGGED_STATES))
+    if nomination_id is not None:
+        nominations = nominations.where(Nomination.id == nomination_id)
+    source = ConflictSource.SAME_ORGANISATION
+    wanted = sorted({(nominee_id, member_id, source)
+                     for nominee_id, nominee_name in session.execute(nominations)
+                     for member_id in by_key.get(organisation_key(nominee_name), ())})
+    added = _insert_missing(session, wanted)
+    record_many(session, events=[dict(
+        actor=None, action="conflict.flag", object_type="conflict", object_id=conflict_id,
+        nomination_id=nominee_id, cycle_id=cycle.id, province_id=province_id, reason=RULE_REASONS[flag_source],
+        changes={"user_id": [None, member_id], "source": [None, flag_source]},
+    ) for conflict_id, nominee_id, member_id, flag_source in added])
+    return len(added)

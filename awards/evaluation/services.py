@@ -240,9 +240,11 @@ def _sheet_value_errors(criteria: list[Criterion], values: dict[int, Decimal | N
     return errors
 
 
-def _write_scores(sheet: ScoreSheet, criteria: list[Criterion], values: dict[int, Decimal | None]
-                  ) -> dict[str, list]:
-    """Add, change or drop the sheet's scores to match ``values``; return the audited changes per criterion."""
+def _write_scores(sheet: ScoreSheet, criteria: list[Criterion], values: dict[int, Decimal | None],
+                  score_class: type = Score) -> dict[str, list]:
+    """Add, change or drop the sheet's scores to match ``values``; return the audited changes per criterion.
+
+    ``score_class`` is the row a new value becomes (the provincial round's sheets hold ``ProvincialScore``)."""
     existing = {score.criterion_id: score for score in sheet.scores}
     changes: dict[str, list] = {}
     for criterion in criteria:
@@ -253,13 +255,18 @@ def _write_scores(sheet: ScoreSheet, criteria: list[Criterion], values: dict[int
             if score is not None:
                 sheet.scores.remove(score)
         elif score is None:
-            sheet.scores.append(Score(criterion_id=criterion.id, value=value, max_points=criterion.max_points))
+            sheet.scores.append(score_class(criterion_id=criterion.id, value=value, max_points=criterion.max_points))
         else:
             score.value = value
             score.max_points = criterion.max_points
         if (before is None) != (value is None) or (value is not None and before != value):
             changes[f"criterion:{criterion.id}"] = [_plain_score(before), _plain_score(value)]
     return changes
+
+
+#: The sheet rules, shared with the provincial round's sheets (awards.provincial.sheets).
+sheet_value_errors = _sheet_value_errors
+write_scores = _write_scores
 
 
 def reopen_sheet(session: Session, *, sheet: ScoreSheet, actor: User, reason: str) -> ScoreSheet:

@@ -19,6 +19,17 @@ from awards.models.notification import Notification, NotificationOptOut
 from awards.models.password_link import PasswordLink
 from awards.models.pending_form import PendingForm
 from awards.models.province import Province
+from awards.models.provincial import (
+    ProvincialAward,
+    ProvincialCriterion,
+    ProvincialDecision,
+    ProvincialGroup,
+    ProvincialRound,
+    ProvincialScore,
+    ProvincialSeat,
+    ProvincialSheet,
+    ProvincialSignatory,
+)
 from awards.models.publication import Publication
 from awards.models.score import Assignment, Score, ScoreSheet
 from awards.models.setting import Setting
@@ -59,6 +70,15 @@ __all__ = [
     "PasswordLink",
     "PendingForm",
     "Province",
+    "ProvincialAward",
+    "ProvincialCriterion",
+    "ProvincialDecision",
+    "ProvincialGroup",
+    "ProvincialRound",
+    "ProvincialScore",
+    "ProvincialSeat",
+    "ProvincialSheet",
+    "ProvincialSignatory",
     "Publication",
     "RecoveryCode",
     "Score",

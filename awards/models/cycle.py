@@ -13,6 +13,7 @@ from awards.enums import Phase
 
 if TYPE_CHECKING:
     from awards.models.category import Category
+    from awards.models.provincial import ProvincialRound
 
 #: Timeline fields in order; each must not come before the one before it.
 TIMELINE_FIELDS = (
@@ -59,6 +60,15 @@ class Cycle(Base):
     signatories: Mapped[list[Signatory]] = relationship(
         back_populates="cycle", order_by="Signatory.position", cascade="all, delete-orphan"
     )
+    # The provincial round's switch and dates (None: the round is off). Joined, so that deriving the phase
+    # costs no statement of its own.
+    provincial_round: Mapped[ProvincialRound | None] = relationship(
+        back_populates="cycle", lazy="joined", cascade="all, delete-orphan", uselist=False
+    )
+
+    @property
+    def has_provincial_round(self) -> bool:
+        return self.provincial_round is not None and self.provincial_round.enabled
 
     @property
     def is_archived(self) -> bool:
@@ -70,6 +80,11 @@ class Cycle(Base):
             return Phase.NOT_OPEN
         if moment < self.nominations_close_at:
             return Phase.NOMINATION
+        if self.has_provincial_round:
+            if moment < self.provincial_round.scoring_close_at:
+                return Phase.PROVINCIAL_SCORING
+            if moment < self.provincial_round.selection_close_at:
+                return Phase.PROVINCIAL_SELECTION
         if moment < self.screening_close_at:
             return Phase.SCREENING
         if moment < self.evaluation_close_at:

@@ -14,6 +14,7 @@ from awards.models.province import Province
 
 if TYPE_CHECKING:
     from awards.models.committee import Membership
+    from awards.models.provincial import ProvincialSeat
 
 
 def new_session_token() -> str:
@@ -49,6 +50,8 @@ class User(Base):
 
     province: Mapped[Province | None] = relationship(lazy="joined")
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin")
+    # Seats on provincial working groups: loaded only when a provincial-round predicate reads them.
+    provincial_seats: Mapped[list[ProvincialSeat]] = relationship(viewonly=True, lazy="select")
 
     # Flask-Login protocol, written out so the model does not import Flask-Login.
     @property

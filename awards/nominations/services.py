@@ -25,11 +25,17 @@ from awards.enums import (
     ScreeningOutcome,
 )
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
-from awards.evaluation.conflicts import flag_conflicts_for_nomination
+from awards.evaluation.conflicts import flag_conflicts_for_nomination, flag_provincial_conflicts
 from awards.guards import ensure_cycle_writable
 from awards.labels import DOSSIER_FIELD_LABELS
 from awards.models import Category, ComplianceDecision, Nomination, ScreeningDecision, User
-from awards.nominations.states import EDGES, QUOTA_STATES, same_results_role
+from awards.nominations.states import (
+    EDGES,
+    FORWARD_QUOTA_STATES,
+    PROVINCIAL_ACTIONS,
+    QUOTA_STATES,
+    same_results_role,
+)
 from awards.persian import normalize_search, normalize_text
 
 #: Dossier fields a province officer edits (never state, province or cycle).
@@ -203,9 +209,29 @@ def _check_phase(action: NominationAction, nomination: Nomination, moment: datet
         raise PhaseClosed(_("نتایج این دوره نهایی شده است."))
     if action is NominationAction.SHORTLIST and phase not in (Phase.RESULTS, Phase.EVALUATION):
         raise PhaseClosed(_("رتبه‌بندی فقط پس از آغاز ارزیابی ممکن است."))
+    if action in (NominationAction.FORWARD, NominationAction.NOT_FORWARD):
+        # A dossier returned by national screening and resubmitted may be forwarded again until screening closes.
+        again = nomination.return_reason is not None and phase is Phase.SCREENING
+        if phase is not Phase.PROVINCIAL_SELECTION and not again:
+            raise PhaseClosed(_("معرفی به دور ملی فقط پس از پایان ارزیابی استانی و تا پایان انتخاب استانی ممکن است."))
+    if action is NominationAction.PROVINCIAL_AWARD and phase in (
+        Phase.NOT_OPEN, Phase.NOMINATION, Phase.PROVINCIAL_SCORING, Phase.PROVINCIAL_SELECTION
+    ):
+        raise PhaseClosed(_("جایزهٔ استانی پس از پایان انتخاب استانی داده می‌شود."))
 
 
-def _check_quota(session: Session, nomination: Nomination) -> None:
+def _check_round(action: NominationAction, nomination: Nomination) -> None:
+    """The provincial edges need the round on; with it on, national screening takes forwarded dossiers only."""
+    round_on = nomination.cycle.has_provincial_round
+    if action in PROVINCIAL_ACTIONS and not round_on:
+        raise InvalidTransition(_("دور استانی در این دوره برگزار نمی‌شود."))
+    if (round_on and action in (NominationAction.ACCEPT, NominationAction.RETURN)
+            and nomination.state is NominationState.SUBMITTED):
+        raise InvalidTransition(_("این پرونده هنوز از سوی کارگروه استانی به دور ملی معرفی نشده است."))
+
+
+def _check_quota(session: Session, nomination: Nomination, states: frozenset[NominationState] = QUOTA_STATES
+                 ) -> None:
     # Lock the category row so that two racing submits for the last slot serialise (PostgreSQL);
     # on SQLite the request already holds the write lock (BEGIN IMMEDIATE).
     category = session.scalar(
@@ -217,7 +243,7 @@ def _check_quota(session: Session, nomination: Nomination) -> None:
         .where(
             Nomination.category_id == nomination.category_id,
             Nomination.province_id == nomination.province_id,
-            Nomination.state.in_(QUOTA_STATES),
+            Nomination.state.in_(states),
             Nomination.id != nomination.id,
         )
     )
@@ -228,32 +254,20 @@ def _check_quota(session: Session, nomination: Nomination) -> None:
         )
 
 
-def transition(session: Session, *, nomination: Nomination, action: NominationAction, actor: User,
-               reason: str | None = None) -> NominationState:
-    """Move a nomination along one edge of its state machine, or refuse with a domain error.
-
-    Checks the edge, the actor (by the permission predicate the edge names), the phase (by the app clock)
-    and, for a submit, completeness and the province's quota. A returned dossier may be resubmitted until
-    screening closes. Side effects: sets ``state`` (and ``submitted_at``, ``return_reason`` or
-    ``ineligible_reason``), records a screening decision for accept and return, raises the automatic
-    conflict-of-interest flags of the cycle on accept, and appends an audit event with the reason.
-    """
-    edge = EDGES[action]
-    ensure_cycle_writable(nomination.cycle)
-    reason = normalize_text(reason or "") or None
-    if nomination.state not in edge.sources:
-        raise InvalidTransition(_("این کار در وضعیت کنونی پرونده ممکن نیست."))
-    if not edge.allowed(actor, nomination):
-        raise PermissionDenied(_("این کار فقط از %(who)s ساخته است.", who=_(edge.who)))
-    now = clock.now()
-    _check_phase(action, nomination, now)
-    if edge.needs_reason and not reason:
-        raise DomainError(_("دلیل را بنویسید."), field="reason")
+def _before_move(session: Session, nomination: Nomination, action: NominationAction, actor: User,
+                 reason: str | None, now: datetime) -> None:
+    """The checks and records particular to one edge, taken before the state changes."""
     if action is NominationAction.SUBMIT:
         if missing := missing_fields(nomination):
             raise IncompleteDossier(missing)
-        _check_quota(session, nomination)
+        # With the provincial round on, the quota limits forwarding, not submitting.
+        if not nomination.cycle.has_provincial_round:
+            _check_quota(session, nomination)
         nomination.submitted_at = now
+        if not nomination.cycle.has_provincial_round:
+            nomination.return_reason = None
+    elif action is NominationAction.FORWARD:
+        _check_quota(session, nomination, FORWARD_QUOTA_STATES)
         nomination.return_reason = None
     elif action is NominationAction.RETURN:
         nomination.return_reason = reason
@@ -264,11 +278,41 @@ def transition(session: Session, *, nomination: Nomination, action: NominationAc
                                       reason=reason or "", decided_by_id=actor.id, decided_at=now))
     elif action is NominationAction.FAIL_COMPLIANCE:
         nomination.ineligible_reason = reason
+
+
+def transition(session: Session, *, nomination: Nomination, action: NominationAction, actor: User,
+               reason: str | None = None) -> NominationState:
+    """Move a nomination along one edge of its state machine, or refuse with a domain error.
+
+    Checks the edge, the actor (by the permission predicate the edge names), the phase (by the app clock)
+    and, for a submit, completeness and the province's quota (with the cycle's provincial round on: for a forward,
+    and not for a submit; the provincial edges need the round on, and national screening then takes forwarded
+    dossiers only). A returned dossier may be resubmitted until screening closes. Side effects: sets ``state``
+    (and ``submitted_at``, ``return_reason`` or ``ineligible_reason``), records a screening decision for accept
+    and return, raises the automatic conflict-of-interest flags of the cycle on accept (and, with the round on,
+    the working group's on submit), and appends an audit event with the reason.
+    """
+    edge = EDGES[action]
+    ensure_cycle_writable(nomination.cycle)
+    reason = normalize_text(reason or "") or None
+    if nomination.state not in edge.sources:
+        raise InvalidTransition(_("این کار در وضعیت کنونی پرونده ممکن نیست."))
+    _check_round(action, nomination)
+    if not edge.allowed(actor, nomination):
+        raise PermissionDenied(_("این کار فقط از %(who)s ساخته است.", who=_(edge.who)))
+    now = clock.now()
+    _check_phase(action, nomination, now)
+    if edge.needs_reason and not reason:
+        raise DomainError(_("دلیل را بنویسید."), field="reason")
+    _before_move(session, nomination, action, actor, reason, now)
     before = nomination.state
     nomination.state = edge.target
     session.flush()
     if action is NominationAction.ACCEPT:
         flag_conflicts_for_nomination(session, nomination=nomination)
+    elif action is NominationAction.SUBMIT and nomination.cycle.has_provincial_round:
+        flag_provincial_conflicts(session, cycle=nomination.cycle, province_id=nomination.province_id,
+                                  nomination_id=nomination.id)
     record(session, actor=actor, action=f"nomination.{action.value}", object_type="nomination",
            object_id=nomination.id, nomination_id=nomination.id, cycle_id=nomination.cycle_id,
            province_id=nomination.province_id, changes={"state": [before, edge.target]}, reason=reason)

@@ -15,8 +15,10 @@ from awards.enums import NominationAction as A
 from awards.enums import NominationState as S
 from awards.permissions import (
     EVALUATED_STATES,
+    can_award_provincially,
     can_decide_compliance,
     can_finalise_outcome,
+    can_forward_nomination,
     can_screen_nomination,
     can_shortlist,
     can_submit_nomination,
@@ -38,6 +40,7 @@ PROVINCIAL_AFFAIRS = N_("کمیتهٔ امور استان‌ها")
 OVERSIGHT = N_("کمیتهٔ نظارت و پیگیری")
 WINNERS_CHAIR_OR_SECRETARIAT = N_("رئیس کمیتهٔ برگزیدگان یا دبیرخانه")
 SECRETARIAT = N_("دبیرخانه")
+PROVINCIAL_CHAIR = N_("رئیس کارگروه استانی همین پرونده")
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,11 @@ class Edge:
 EDGES: dict[A, Edge] = {
     A.SUBMIT: Edge(frozenset({S.DRAFT}), S.SUBMITTED,
                    allowed=can_submit_nomination, who=OWNING_OFFICER),
-    A.RETURN: Edge(frozenset({S.SUBMITTED}), S.DRAFT, needs_reason=True,
+    # With the provincial round on, national screening takes only forwarded dossiers (the transition refuses a
+    # submitted one); with it off, no dossier is ever forwarded.
+    A.RETURN: Edge(frozenset({S.SUBMITTED, S.FORWARDED}), S.DRAFT, needs_reason=True,
                    allowed=can_screen_nomination, who=PROVINCIAL_AFFAIRS),
-    A.ACCEPT: Edge(frozenset({S.SUBMITTED}), S.IN_EVALUATION,
+    A.ACCEPT: Edge(frozenset({S.SUBMITTED, S.FORWARDED}), S.IN_EVALUATION,
                    allowed=can_screen_nomination, who=PROVINCIAL_AFFAIRS),
     A.WITHDRAW: Edge(frozenset({S.DRAFT, S.SUBMITTED}), S.WITHDRAWN,
                      allowed=can_withdraw_nomination, who=OWNING_OFFICER),
@@ -69,7 +74,17 @@ EDGES: dict[A, Edge] = {
                   allowed=can_finalise_outcome, who=SECRETARIAT),
     A.NOT_SELECT: Edge(frozenset({S.SHORTLISTED, S.IN_EVALUATION}), S.NOT_SELECTED,
                        allowed=can_finalise_outcome, who=SECRETARIAT),
+    # The provincial round: only in a cycle that has it on (the transition refuses these edges otherwise).
+    A.FORWARD: Edge(frozenset({S.SUBMITTED}), S.FORWARDED,
+                    allowed=can_forward_nomination, who=PROVINCIAL_CHAIR),
+    A.NOT_FORWARD: Edge(frozenset({S.SUBMITTED}), S.NOT_FORWARDED,
+                        allowed=can_forward_nomination, who=PROVINCIAL_CHAIR),
+    A.PROVINCIAL_AWARD: Edge(frozenset({S.NOT_FORWARDED}), S.PROVINCIALLY_AWARDED,
+                             allowed=can_award_provincially, who=OWNING_OFFICER),
 }
+
+#: The edges of the provincial round.
+PROVINCIAL_ACTIONS = frozenset({A.FORWARD, A.NOT_FORWARD, A.PROVINCIAL_AWARD})
 
 #: States that use one of the province's quota slots in a category.
 QUOTA_STATES = frozenset({S.SUBMITTED, S.IN_EVALUATION, S.SHORTLISTED, S.AWARDED, S.NOT_SELECTED, S.INELIGIBLE})
@@ -80,3 +95,8 @@ def same_results_role(before: S, after: S) -> bool:
     (or out of) the scoring pool, and eligible (or not). The states themselves are shown, not computed."""
     return ((before in EVALUATED_STATES) == (after in EVALUATED_STATES)
             and (before == S.INELIGIBLE) == (after == S.INELIGIBLE))
+
+
+#: With the provincial round on, the quota limits forwarding, not submitting: the states that use a slot then.
+FORWARD_QUOTA_STATES = frozenset({S.FORWARDED, S.IN_EVALUATION, S.SHORTLISTED, S.AWARDED, S.NOT_SELECTED,
+                                  S.INELIGIBLE})

@@ -88,7 +88,9 @@ def document_counts(session: Session, nomination_ids: list[int]) -> dict[int, in
 
 def _screening_base(cycle: Cycle, filters: QueueFilters) -> Select:
     return narrow(
-        select(Nomination).where(Nomination.cycle_id == cycle.id, Nomination.state == NominationState.SUBMITTED),
+        # With the provincial round on, national screening takes the dossiers the provinces' groups forwarded.
+        select(Nomination).where(Nomination.cycle_id == cycle.id, Nomination.state == (
+            NominationState.FORWARDED if cycle.has_provincial_round else NominationState.SUBMITTED)),
         filters,
     )
 

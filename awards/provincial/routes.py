@@ -1,0 +1,249 @@
+"""The provincial round's pages: the organizer's switch and every group; each province's working group.
+
+Isolation: a province's page answers 404 to anyone who may not see it (another province's officer, a member of
+another province's group), as the dossier pages do, so nothing tells whether it has a group at all.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from awards import permissions
+from awards.cycles.forms import at_same_time_of_day
+from awards.cycles.queries import current_cycle
+from awards.enums import NominationState
+from awards.evaluation.forms import sheet_form
+from awards.extensions import db
+from awards.models import Category, Cycle, Nomination, Province, ProvincialGroup, ProvincialSeat
+from awards.persian import TEHRAN
+from awards.provincial import awards, forwarding, queries, services, sheets
+from awards.provincial.forms import ButtonForm, CriterionForm, ForwardForm, RoundForm, SeatForm
+from awards.provincial.ranking import provincial_ranking
+from awards.web import run_service
+
+bp = Blueprint("provincial", __name__, url_prefix="/provincial")
+
+
+def _cycle() -> Cycle:
+    return current_cycle(db.session) or abort(404)
+
+
+def _province_group(cycle: Cycle, province_id: int) -> tuple[Province, ProvincialGroup]:
+    """The province and its group in ``cycle`` (an unsaved one when none is seated yet), or 404 when the user may
+    not see it."""
+    province = db.session.get(Province, province_id) or abort(404)
+    group = queries.group_of(db.session, cycle=cycle, province_id=province.id)
+    shown = group or ProvincialGroup(cycle_id=cycle.id, province_id=province.id, province=province)
+    if not permissions.can_view_provincial_group(current_user, shown):
+        abort(404)
+    return province, group or shown
+
+
+@bp.route("/")
+@login_required
+def index():
+    cycle = _cycle()
+    if permissions.can_manage_provincial_round(current_user):
+        return _render_index(cycle, _round_form(cycle))
+    if permissions.is_province_officer(current_user):
+        return redirect(url_for(".group", province_id=current_user.province_id))
+    seated = queries.seated_province_ids(current_user, cycle=cycle)
+    if not seated:
+        abort(404)
+    return redirect(url_for(".group", province_id=seated[0]))
+
+
+def _round_form(cycle: Cycle) -> RoundForm:
+    """The form filled with the cycle's round (its dates as Tehran days)."""
+    current = cycle.provincial_round
+    if current is None:
+        return RoundForm()
+    return RoundForm(data={"enabled": current.enabled,
+                           "scoring_close_at": current.scoring_close_at.astimezone(TEHRAN).date(),
+                           "selection_close_at": current.selection_close_at.astimezone(TEHRAN).date()})
+
+
+def _render_index(cycle: Cycle, form: RoundForm):
+    return render_template("provincial/index.html", cycle=cycle, form=form,
+                           rows=queries.groups_of(db.session, cycle=cycle))
+
+
+@bp.route("/round", methods=["POST"])
+@login_required
+def set_round():
+    cycle = _cycle()
+    if not permissions.can_manage_provincial_round(current_user):
+        abort(403)
+    form = RoundForm()
+    # Scoring closes at the end of its day (23:59 Tehran), as the national deadlines do.
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.set_round(
+                db.session, cycle=cycle, actor=current_user, enabled=form.enabled.data,
+                scoring_close_at=at_same_time_of_day(form.scoring_close_at.data, cycle.screening_close_at),
+                selection_close_at=at_same_time_of_day(form.selection_close_at.data, cycle.screening_close_at)),
+            form=form, done=_("دور استانی ذخیره شد."), to=url_for(".index"))) is not None:
+        return response
+    return _render_index(cycle, form)
+
+
+@bp.route("/<int:province_id>")
+@login_required
+def group(province_id: int):
+    cycle = _cycle()
+    province, shown = _province_group(cycle, province_id)
+    return _render_group(cycle, province, shown, SeatForm())
+
+
+def _render_group(cycle: Cycle, province: Province, group: ProvincialGroup, seat_form: SeatForm,
+                  forward_form: ForwardForm | None = None, forward_target: int | None = None):
+    rankings = []
+    if group.id is not None and permissions.can_view_provincial_ranking(current_user, group, cycle):
+        rankings = [r for r in (provincial_ranking(db.session, group=group, category=c)
+                                for c in cycle.categories) if r.nominations and r.result.committees]
+    mine = queries.my_sheets(db.session, user=current_user, cycle=cycle, province_id=province.id)
+    return render_template("provincial/group.html", cycle=cycle, province=province, group=group,
+                           seat_form=seat_form, button=ButtonForm(), rankings=rankings, mine=mine,
+                           forward_form=forward_form or ForwardForm(), forward_target=forward_target,
+                           states=NominationState,
+                           manages=permissions.can_manage_provincial_group(current_user, group))
+
+
+@bp.route("/<int:province_id>/seats", methods=["POST"])
+@login_required
+def add_seat(province_id: int):
+    cycle = _cycle()
+    province, shown = _province_group(cycle, province_id)
+    if not permissions.can_manage_provincial_group(current_user, shown):
+        abort(404)
+    form = SeatForm()
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.add_seat(db.session, cycle=cycle, province=province, actor=current_user,
+                                      username=form.username.data, organisation=form.organisation.data,
+                                      is_chair=form.is_chair.data),
+            form=form, done=_("عضو به کارگروه افزوده شد."), to=url_for(".group", province_id=province.id))
+    ) is not None:
+        return response
+    return _render_group(cycle, province, shown, form)
+
+
+def _managed_seat(seat_id: int) -> ProvincialSeat:
+    seat = db.session.get(ProvincialSeat, seat_id) or abort(404)
+    if not permissions.can_manage_provincial_group(current_user, seat.group):
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    return seat
+
+
+@bp.route("/seats/<int:seat_id>/remove", methods=["POST"])
+@login_required
+def remove_seat(seat_id: int):
+    seat = _managed_seat(seat_id)
+    to = url_for(".group", province_id=seat.group.province_id)
+    return run_service(lambda: services.remove_seat(db.session, seat=seat, actor=current_user),
+                       done=_("عضو از کارگروه برداشته شد."), to=to)
+
+
+@bp.route("/seats/<int:seat_id>/chair", methods=["POST"])
+@login_required
+def make_chair(seat_id: int):
+    seat = _managed_seat(seat_id)
+    to = url_for(".group", province_id=seat.group.province_id)
+    return run_service(lambda: services.set_chair(db.session, seat=seat, actor=current_user),
+                       done=_("رئیس کارگروه تعیین شد."), to=to)
+
+
+# --- the provincial rubric (organizers) ---------------------------------------------------------------------
+
+@bp.route("/rubric/<int:category_id>", methods=["GET", "POST"])
+@login_required
+def rubric(category_id: int):
+    if not permissions.can_manage_provincial_round(current_user):
+        abort(404)
+    category = db.session.get(Category, category_id) or abort(404)
+    form = CriterionForm()
+    if request.method == "POST" and form.validate_on_submit() and (response := run_service(
+            lambda: sheets.add_criterion(db.session, category=category, actor=current_user, title=form.title.data,
+                                         max_points=form.max_points.data, weight=form.weight.data),
+            form=form, done=_("معیار افزوده شد."), to=url_for(".rubric", category_id=category.id))) is not None:
+        return response
+    return render_template("provincial/rubric.html", category=category, form=form,
+                           criteria=sheets.criteria_of(db.session, category_id=category.id))
+
+
+# --- a member's sheet, the chair's forwarding -----------------------------------------------------------------
+
+def _province_nomination(nomination_id: int, predicate) -> Nomination:
+    """The dossier, or 404 to anyone the predicate refuses (another province's group above all)."""
+    nomination = db.session.get(Nomination, nomination_id) or abort(404)
+    if not predicate(current_user, nomination):
+        abort(404)
+    return nomination
+
+
+@bp.route("/nominations/<int:nomination_id>/sheet", methods=["GET", "POST"])
+@login_required
+def sheet(nomination_id: int):
+    nomination = _province_nomination(nomination_id, permissions.can_score_provincially)
+    criteria = sheets.criteria_of(db.session, category_id=nomination.category_id)
+    own = sheets.sheet_of(db.session, nomination=nomination, member=current_user)
+    here = url_for(".sheet", nomination_id=nomination.id)
+    if request.method == "GET":
+        form = sheet_form(criteria, scores={s.criterion_id: s.value for s in own.scores} if own else {},
+                          comment=own.comment if own else "")
+    else:
+        form = sheet_form(criteria, formdata=request.form)
+        submit = request.form.get("action") == "submit"
+        if form.validate_on_submit() and (response := run_service(
+                lambda: sheets.save_sheet(db.session, nomination=nomination, actor=current_user,
+                                          values={c.id: form[f"c{c.id}"].data for c in criteria},
+                                          comment=form.comment.data or "", submit=submit),
+                form=form, fields={c.id: f"c{c.id}" for c in criteria}, back=here,
+                done=_("برگه ارسال و قفل شد.") if submit else _("پیش‌نویس ذخیره شد."), to=here)) is not None:
+            return response
+    refusal = sheets.scoring_refusal(db.session, nomination=nomination, actor=current_user)
+    return render_template("provincial/sheet.html", nomination=nomination, criteria=criteria, sheet=own, form=form,
+                           refusal=refusal.message if refusal else None)
+
+
+@bp.route("/nominations/<int:nomination_id>/forward", methods=["POST"])
+@login_required
+def forward(nomination_id: int):
+    nomination = _province_nomination(nomination_id, permissions.can_forward_nomination)
+    form = ForwardForm()
+    if not form.validate_on_submit():
+        abort(400)
+    response = run_service(
+        lambda: forwarding.forward(db.session, nomination=nomination, actor=current_user,
+                                   justification=form.justification.data),
+        form=form, done=_("پرونده به دور ملی معرفی شد."),
+        to=url_for(".group", province_id=nomination.province_id))
+    if response is not None:
+        return response
+    cycle = _cycle()
+    province, shown = _province_group(cycle, nomination.province_id)
+    return _render_group(cycle, province, shown, SeatForm(), forward_form=form, forward_target=nomination.id)
+
+
+@bp.route("/nominations/<int:nomination_id>/not-forward", methods=["POST"])
+@login_required
+def not_forward(nomination_id: int):
+    nomination = _province_nomination(nomination_id, permissions.can_forward_nomination)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    to = url_for(".group", province_id=nomination.province_id)
+    return run_service(lambda: forwarding.not_forward(db.session, nomination=nomination, actor=current_user),
+                       done=_("پرونده در استان ماند."), to=to)
+
+
+@bp.route("/nominations/<int:nomination_id>/award", methods=["POST"])
+@login_required
+def award(nomination_id: int):
+    nomination = _province_nomination(nomination_id, permissions.can_award_provincially)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    to = url_for(".group", province_id=nomination.province_id)
+    return run_service(lambda: awards.issue(db.session, nomination=nomination, actor=current_user),
+                       done=lambda made: _("جایزهٔ استانی با شمارهٔ %(serial)s صادر شد.", serial=made.serial), to=to)

@@ -10,11 +10,13 @@ from awards.errors import DomainError
 from awards.minutes_gate import MinutesMissing, require_sealed_ranking
 from awards.models import AuditEvent, Nomination
 from awards.results import services as results
+from tests.factories import sign_off_all
 from tests.meetings.conftest import rank, record, sign
 from tests.results.conftest import cluster, user
 
 
 def _propose(session):
+    sign_off_all(session, cluster(session))  # the chairs' sign-off, the proposal's other gate
     return results.propose(session, category=cluster(session), actor=user(session, "winners-chair"))
 
 

@@ -546,9 +546,9 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     oversight passes them (and fails the iron-ore company); every member scores every nomination with fixed
     pseudo-random values; the winners chair proposes, the content committee writes and approves citations,
     and the secretariat confirms; the secretariat lists the award budget, the finance committee approves its total
-    in sealed minutes and its chair approves it (so certificates print); the media chair writes the press release's intro and approves the press list.
-    The clock ends on 5 Shahrivar 1404, the day after the (postponed) ceremony, with the public winners page
-    opened by the media chair.
+    in sealed minutes and its chair approves it (so certificates print); the media chair writes the press
+    release's intro and approves the press list. The clock ends on 5 Shahrivar 1404, the day after the
+    (postponed) ceremony, with the public winners page opened by the media chair.
     """
     nominations = {n.nominee_name: n for n in session.scalars(select(Nomination))}
     _adopt_computed_criteria(session, ctx)

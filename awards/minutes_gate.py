@@ -11,9 +11,9 @@ stored when it was recorded; the amount compared is the budget's total in rials.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

@@ -8,12 +8,12 @@ from sqlalchemy.exc import IntegrityError
 
 from awards.budget import queries
 from awards.budget.services import EDGES, LineEdit, require_print_cover, transition
-from awards.meetings import services as meetings
-from awards.persian import persian_number
 from awards.enums import BudgetAction, BudgetLineKind, BudgetState, DecisionKind, MeetingState, Tier
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
+from awards.meetings import services as meetings
 from awards.minutes_gate import BudgetMinutesMissing
 from awards.models import AuditEvent, Budget, BudgetLine, Meeting
+from awards.persian import persian_number
 from tests.budget.conftest import budget, snapshot
 from tests.factories import approved_budget, make_cycle, seal_finance_minutes
 

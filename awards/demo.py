@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from awards import clock
 from awards.auth.services import create_user
 from awards.budget import services as budget
+from awards.budget.queries import budget_sheet
 from awards.enums import (
     Aggregation,
     BudgetAction,
@@ -544,10 +545,10 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     Fars completes and submits the Maskati Lari dossier; provincial affairs accepts the waiting dossiers;
     oversight passes them (and fails the iron-ore company); every member scores every nomination with fixed
     pseudo-random values; the winners chair proposes, the content committee writes and approves citations,
-    and the secretariat confirms; the secretariat lists the award budget and the finance chair approves it (so
-    certificates print); the media chair writes the press release's intro and approves the press list.
-    The clock ends on 5 Shahrivar 1404, the day after the (postponed) ceremony, with the public winners page
-    opened by the media chair.
+    and the secretariat confirms; the secretariat lists the award budget, the finance committee approves its total
+    in sealed minutes and its chair approves it (so certificates print); the media chair writes the press
+    release's intro and approves the press list. The clock ends on 5 Shahrivar 1404, the day after the
+    (postponed) ceremony, with the public winners page opened by the media chair.
     """
     nominations = {n.nominee_name: n for n in session.scalars(select(Nomination))}
     _adopt_computed_criteria(session, ctx)
@@ -724,12 +725,32 @@ BUDGET_LINES = [
 ]
 
 
+def seal_budget_minutes(session: Session, *, cycle: Cycle, amount: int, held_on: date,
+                        place: str = "تهران، وزارت صنعت، معدن و تجارت، اتاق جلسات معاونت برنامه‌ریزی",
+                        agenda: str = "بررسی و تصویب بودجهٔ جایزه‌ها و آیین پایانی") -> Meeting:
+    """The finance committee meets with every member present: its chair records the minutes with a budget
+    decision of ``amount`` rials, and every attendee signs them, which seals them (what the approval needs)."""
+    committee = session.scalar(select(Committee).where(Committee.code == CommitteeCode.FINANCE))
+    seated = meetings.seats(session, cycle=cycle, committee=committee)
+    chair = next(seat.user for seat in seated if seat.is_chair)
+    meeting = meetings.record_meeting(session, cycle=cycle, committee=committee, actor=chair, held_on=held_on,
+                                      place=place, agenda=agenda, attendee_ids=[seat.user_id for seat in seated])
+    meetings.add_decision(session, meeting=meeting, actor=chair, kind=DecisionKind.BUDGET, amount=amount,
+                          text="بودجهٔ جایزه‌ها به شرح ردیف‌های فرستاده‌شدهٔ دبیرخانه و با مبلغ زیر تصویب شد.")
+    for seat in seated:
+        meetings.transition(session, meeting=meeting, action=MeetingAction.SIGN, actor=seat.user)
+    return meeting
+
+
 def _approve_budget(session: Session, ctx: DemoContext) -> None:
-    """The secretariat lists the award budget and sends it; the finance chair approves it."""
+    """The secretariat lists the award budget and sends it; the finance committee approves its total in a meeting
+    whose minutes every member signs; then the finance chair approves it."""
     admin, cycle = ctx.users["admin"], ctx.cycle
     for tier, label, cost in BUDGET_LINES:
         kind = BudgetLineKind.PER_AWARD if tier else BudgetLineKind.FIXED
         budget.transition(session, cycle=cycle, action=BudgetAction.EDIT, actor=admin,
                           edit=budget.LineEdit(kind=kind, tier=tier, label=label, unit_cost=cost))
     budget.transition(session, cycle=cycle, action=BudgetAction.SUBMIT, actor=admin)
+    seal_budget_minutes(session, cycle=cycle, amount=budget_sheet(session, cycle=cycle).total,
+                        held_on=jalali_to_gregorian(1404, 4, 2))
     budget.transition(session, cycle=cycle, action=BudgetAction.APPROVE, actor=ctx.users["finance-chair"])

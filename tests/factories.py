@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from awards import clock
 from awards.auth.services import create_user
 from awards.demo import jalali_moment
+from awards.demo import seal_budget_minutes as _seal_budget_minutes
 from awards.demo import seal_winners_minutes as _seal_winners_minutes
 from awards.enums import BudgetLineKind, BudgetState, CommitteeCode, NominationState, NomineeKind, SignoffState, Tier
 from awards.models import (
@@ -150,3 +151,9 @@ def seal_winners_minutes(session: Session, category: Category) -> Meeting:
     today with every seated member present, recorded by the chair and signed by each (through the services)."""
     return _seal_winners_minutes(session, cycle=category.cycle, categories=[category],
                                  held_on=clock.now().astimezone(TEHRAN).date())
+
+
+def seal_finance_minutes(session: Session, cycle: Cycle, amount: int) -> Meeting:
+    """Sealed minutes of the finance committee approving a budget of ``amount`` rials, as the budget's approval
+    needs: held today with every seated member present, recorded by the chair and signed by each (services)."""
+    return _seal_budget_minutes(session, cycle=cycle, amount=amount, held_on=clock.now().astimezone(TEHRAN).date())

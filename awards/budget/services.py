@@ -30,6 +30,7 @@ from awards.enums import BudgetAction, BudgetLineKind, BudgetState, Tier
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
 from awards.guards import ensure_cycle_writable
 from awards.labels import LABELS
+from awards.minutes_gate import require_sealed_budget
 from awards.models import Budget, BudgetLine, Cycle, User
 from awards.models.budget import MAX_UNIT_COST
 from awards.persian import normalize_text
@@ -108,8 +109,9 @@ def transition(session: Session, *, cycle: Cycle, action: BudgetAction, actor: U
     - ``edit`` (``edit`` says what): adds, changes or removes a line; a submission or approval it meets is
       withdrawn (state back to drafting, ``approved_*`` cleared). An edit that changes nothing does nothing.
     - ``submit``: needs a line and every category's result confirmed (the counts known); sets ``submitted_*``.
-    - ``approve``: the same needs, and the meeting's record (:func:`_require_meeting_record`); sets
-      ``approved_*`` with the total of that moment and clears the last return.
+    - ``approve``: the same needs, and sealed finance minutes approving that total
+      (:func:`_require_meeting_record`); sets ``approved_*`` with the total of that moment and clears the last
+      return.
     - ``return``: needs a reason; sets ``returned_*`` and ``return_reason``.
 
     Each writes one audit event (``budget.<action>``, or ``budget.line_<add|edit|remove>``) with what changed.
@@ -143,7 +145,7 @@ def transition(session: Session, *, cycle: Cycle, action: BudgetAction, actor: U
                 changes = {"submitted_at": [budget.submitted_at, now], "total": [None, total]}
                 budget.submitted_by_id, budget.submitted_at = actor.id, now
             else:
-                _require_meeting_record(session, budget)
+                _require_meeting_record(session, budget, total)
                 changes = {"approved_at": [None, now], "approved_total": [None, total]}
                 if budget.returned_at is not None:
                     changes["return_reason"] = [budget.return_reason, None]
@@ -158,14 +160,15 @@ def transition(session: Session, *, cycle: Cycle, action: BudgetAction, actor: U
     return budget
 
 
-def _require_meeting_record(session: Session, budget: Budget) -> None:
+def _require_meeting_record(session: Session, budget: Budget, total: int) -> None:
     """Refuse an approval the finance committee did not take in a recorded meeting (PROCESS.md: "the finance
     chair approves it in a meeting").
 
-    Not checked yet: the minutes (صورتجلسه) are being built elsewhere; at merge this is to require sealed minutes
-    of the finance committee whose decisions include this budget, and to refuse with a Persian message otherwise.
+    The approval needs sealed minutes (صورتجلسه) of the cycle's finance committee with a budget decision whose
+    amount is ``total``, the total being approved (:func:`awards.minutes_gate.require_sealed_budget`); without
+    them, or when they record another amount, it is refused with a Persian message and nothing changes.
     """
-    return None
+    require_sealed_budget(session, cycle_id=budget.cycle_id, total=total)
 
 
 def _ready_total(session: Session, budget: Budget, *, cycle: Cycle) -> int:

@@ -8,9 +8,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from awards import clock, permissions
+from awards import clock, i18n, permissions
 from awards.cycles.queries import current_cycle
-from awards.enums import DecisionKind, MeetingAction, MeetingState
+from awards.enums import CommitteeCode, DecisionKind, MeetingAction, MeetingState
 from awards.extensions import db
 from awards.labels import LABELS
 from awards.meetings import queries, render, services
@@ -61,6 +61,14 @@ def index():
                            rows=queries.meetings_of(db.session, cycle=cycle, committee_ids=[c.id for c in committees]))
 
 
+def _budget_amount(committee: Committee) -> int | None:
+    """The budget total a finance meeting is to approve, from the budget page's link (``?amount=``), or None."""
+    amount = request.args.get("amount", type=int)
+    if committee.code is not CommitteeCode.FINANCE or amount is None or amount < 0:
+        return None
+    return amount
+
+
 def _attendee_choices(form: MeetingForm, cycle: Cycle, committee: Committee) -> int:
     seats = services.seats(db.session, cycle=cycle, committee=committee)
     form.attendees.choices = [(m.user_id, m.user.full_name + (" — " + _("رئیس") if m.is_chair else ""))
@@ -76,18 +84,23 @@ def new(committee_code: str):
     form = MeetingForm()
     seated = _attendee_choices(form, cycle, committee)
     category = request.args.get("category", type=int)
+    amount = _budget_amount(committee)
     if request.method == "GET":
         form.held_on.data = clock.now().astimezone(TEHRAN).date()
         form.attendees.data = [user_id for user_id, _label in form.attendees.choices]
         if category is not None and (chosen := db.session.get(Category, category)) is not None:
             form.agenda.data = _("بررسی و تصویب رتبه‌بندی رشتهٔ «%(title)s» برای پیشنهاد به دبیرخانه",
                                  title=chosen.title)
+        if amount is not None:
+            form.agenda.data = _("بررسی و تصویب بودجهٔ جایزه‌ها به مبلغ %(amount)s ریال",
+                                 amount=i18n.number(amount))
     if form.validate_on_submit() and (response := run_service(
             lambda: services.record_meeting(
                 db.session, cycle=cycle, committee=committee, actor=current_user, held_on=form.held_on.data,
                 place=form.place.data, agenda=form.agenda.data, attendee_ids=form.attendees.data or []),
             form=form, field="attendees", done=_("صورتجلسه ثبت شد؛ اکنون مصوبه‌ها را بیفزایید."),
-            to=lambda meeting: url_for(".show", meeting_id=meeting.id, category=category))) is not None:
+            to=lambda meeting: url_for(".show", meeting_id=meeting.id, category=category,
+                                       amount=amount))) is not None:
         return response
     return render_template("meetings/form.html", form=form, cycle=cycle, committee=committee, meeting=None,
                            seated=seated, needed=services.quorum_needed(seated))
@@ -106,6 +119,9 @@ def _render(meeting: Meeting, *, decision_form: DecisionForm | None = None, reop
         chosen = request.args.get("category", type=int)
         if chosen is not None and meeting.committee.code.value == "winners":
             decision_form.kind.data, decision_form.category_id.data = DecisionKind.CATEGORY_RANKING.value, str(chosen)
+        if (amount := _budget_amount(meeting.committee)) is not None:
+            decision_form.kind.data, decision_form.amount.data = DecisionKind.BUDGET.value, i18n.number(amount)
+            decision_form.text.data = _("بودجهٔ جایزه‌ها به شرح ردیف‌های فرستاده‌شدهٔ دبیرخانه تصویب شد.")
     _decision_choices(decision_form, meeting)
     signer = next((a for a in meeting.attendees if a.user_id == current_user.id), None)
     return render_template(

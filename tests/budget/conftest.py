@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, func, select
 
-from awards.models import AuditEvent, Budget, Job
+from awards.enums import CommitteeCode
+from awards.models import AuditEvent, Budget, Committee, Job, Meeting, MeetingAttendee, MeetingDecision
 
 
 @pytest.fixture
@@ -15,8 +16,14 @@ def final(demo_final):
 
 @pytest.fixture
 def unbudgeted(demo_final, session):
-    """The final demo as the secretariat found it before the budget: results confirmed, no budget."""
+    """The final demo as the secretariat found it before the budget: results confirmed, no budget, and no minutes
+    of the finance committee (the demo's meeting approved the demo's budget)."""
     session.execute(delete(Budget))
+    finance = select(Meeting.id).join(Committee, Committee.id == Meeting.committee_id).where(
+        Committee.code == CommitteeCode.FINANCE).scalar_subquery()
+    session.execute(delete(MeetingDecision).where(MeetingDecision.meeting_id.in_(finance)))
+    session.execute(delete(MeetingAttendee).where(MeetingAttendee.meeting_id.in_(finance)))
+    session.execute(delete(Meeting).where(Meeting.id.in_(finance)))
     session.commit()
     return demo_final
 

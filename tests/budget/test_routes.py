@@ -7,13 +7,18 @@ import re
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from awards import clock
 from awards.budget import queries
 from awards.certificates.services import revoke
-from awards.enums import BudgetState, Tier
-from awards.persian import amount_in_words, persian_number
+from awards.enums import BudgetState, MeetingAction, Tier
+from awards.meetings import services as meetings
+from awards.models import Cycle, Meeting, User
+from awards.persian import TEHRAN, amount_in_words, format_jalali_date, persian_number
 from tests.budget.conftest import budget, snapshot
 from tests.conftest import csrf_token
+from tests.factories import seal_finance_minutes
 from tests.publication.conftest import maskati_award
 
 
@@ -142,15 +147,72 @@ def test_finance_chair_returns_with_a_reason_the_organizer_sees(client, unbudget
     assert "برآورد جابه‌جایی نیامده است." in html.split('class="alert alert-warning budget-return"', 1)[1]
 
 
-def test_finance_chair_approves_from_the_page(client, unbudgeted, login_as, session):
+def _sent_for_review(client, login_as, session) -> int:
+    """The organizer lists one certificate line and sends it; the finance chair is signed in. Returns the total."""
     login_as("admin")
     _post(client, "/budget/lines", {"kind": "per_award", "tier": "certificate", "label": "لوح", "unit_cost": "1000"})
     _post(client, "/budget/submit")
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login_as("finance-chair")
+    session.commit()
+    return queries.budget_sheet(session, cycle=session.scalar(select(Cycle))).total
+
+
+def test_finance_chair_approves_from_the_page(client, unbudgeted, login_as, session):
+    total = _sent_for_review(client, login_as, session)
+    seal_finance_minutes(session, unbudgeted.cycle, total)
+    session.commit()
     assert 'action="/budget/approve"' in client.get("/budget/").get_data(as_text=True)
     assert _post(client, "/budget/approve").status_code == 302
     assert budget(session).state is BudgetState.APPROVED
+
+
+def test_approval_without_finance_minutes_is_refused_on_the_page_and_changes_nothing(client, unbudgeted, login_as,
+                                                                                     session):
+    _sent_for_review(client, login_as, session)
+    before = snapshot(session)
+    response = _post(client, "/budget/approve")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "صورتجلسهٔ مهر و موم‌شدهٔ کمیتهٔ مالی" in page
+    assert snapshot(session) == before
+
+
+def test_budget_page_links_to_finance_minutes_with_the_amount_prefilled(client, unbudgeted, login_as, session):
+    """From «ثبت صورتجلسه» on the budget page: the agenda names the amount, the new minutes offer the budget
+    decision with it, and once signed by every member the chair approves."""
+    total = _sent_for_review(client, login_as, session)
+    page = client.get("/budget/").get_data(as_text=True)
+    link = re.search(r'class="record-minutes" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert link == f"/meetings/new/finance?amount={total}"
+    form = client.get(link).get_data(as_text=True)
+    assert f"بررسی و تصویب بودجهٔ جایزه‌ها به مبلغ {persian_number(total)} ریال" in form
+    seated = [str(u.id) for u in session.scalars(select(User).where(User.username.like("finance-%")))]
+    response = client.post(link, data={"csrf_token": csrf_token(client, link), "held_on": format_jalali_date(
+        clock.now().astimezone(TEHRAN).date()), "place": "تهران", "agenda": "بودجه", "attendees": seated})
+    assert response.status_code == 302 and f"amount={total}" in response.headers["Location"]
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'<option (selected )?value="budget"( selected)?', shown).group(0).count("selected") == 1
+    assert f'value="{persian_number(total)}"' in shown
+    session.commit()
+    meeting = session.get(Meeting, int(re.search(r"/meetings/(\d+)", response.headers["Location"]).group(1)))
+    assert meeting.committee.code.value == "finance"
+    assert client.post(f"/meetings/{meeting.id}/decisions", data={
+        "csrf_token": csrf_token(client, f"/meetings/{meeting.id}"), "kind": "budget", "category_id": "",
+        "text": "بودجه تصویب شد.", "amount": persian_number(total)}).status_code == 302
+    session.commit()
+    session.expire_all()
+    for attendee in session.get(Meeting, meeting.id).attendees:
+        meetings.transition(session, meeting=session.get(Meeting, meeting.id), action=MeetingAction.SIGN,
+                            actor=attendee.user)
+    session.commit()
+    assert _post(client, "/budget/approve").status_code == 302
+    assert (budget(session).state, budget(session).approved_total) == (BudgetState.APPROVED, total)
+
+
+def test_budget_page_offers_no_minutes_link_once_approved(client, final, login_as):
+    login_as("finance-chair")
+    assert 'class="record-minutes"' not in client.get("/budget/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("user", ["finance-chair", "finance-1", "fars"])

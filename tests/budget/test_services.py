@@ -8,11 +8,14 @@ from sqlalchemy.exc import IntegrityError
 
 from awards.budget import queries
 from awards.budget.services import EDGES, LineEdit, require_print_cover, transition
-from awards.enums import BudgetAction, BudgetLineKind, BudgetState, Tier
+from awards.enums import BudgetAction, BudgetLineKind, BudgetState, DecisionKind, MeetingState, Tier
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
-from awards.models import AuditEvent, Budget, BudgetLine
+from awards.meetings import services as meetings
+from awards.minutes_gate import BudgetMinutesMissing
+from awards.models import AuditEvent, Budget, BudgetLine, Meeting
+from awards.persian import persian_number
 from tests.budget.conftest import budget, snapshot
-from tests.factories import approved_budget, make_cycle
+from tests.factories import approved_budget, make_cycle, seal_finance_minutes
 
 A = BudgetAction
 GOLD = LineEdit(kind=BudgetLineKind.PER_AWARD, tier=Tier.GOLD, label="تندیس", unit_cost=350_000_000)
@@ -36,16 +39,29 @@ def _under_review(session, demo):
     _do(session, demo, A.SUBMIT)
 
 
+def _total(session, demo) -> int:
+    return queries.budget_sheet(session, cycle=demo.cycle).total
+
+
+def _seal(session, demo, amount: int | None = None) -> Meeting:
+    """Sealed finance minutes approving ``amount`` (default: the budget's current total), committed."""
+    meeting = seal_finance_minutes(session, demo.cycle, _total(session, demo) if amount is None else amount)
+    session.commit()
+    return meeting
+
+
 def test_transition_lines_submit_approve_records_the_total(session, unbudgeted):
     last = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
     _under_review(session, unbudgeted)
     assert budget(session).state is BudgetState.UNDER_REVIEW
+    _seal(session, unbudgeted)
     row = _do(session, unbudgeted, A.APPROVE, user="finance-chair")
     counts = queries.award_counts(session, cycle=unbudgeted.cycle)
     expected = 350_000_000 * counts[Tier.GOLD] + 4_500_000 * counts[Tier.CERTIFICATE] + 1_200_000_000
     assert (row.state, row.approved_total, row.approved_by_id) == (
         BudgetState.APPROVED, expected, unbudgeted.users["finance-chair"].id)
-    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.id > last).order_by(AuditEvent.id)).all()
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.id > last, AuditEvent.action.like("budget.%"))
+                              .order_by(AuditEvent.id)).all()
     assert actions == ["budget.line_add"] * 3 + ["budget.submit", "budget.approve"]
 
 
@@ -57,9 +73,66 @@ def test_transition_return_with_a_reason_goes_back_to_drafting_until_approved(se
     event = session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
     assert (event.action, event.reason) == ("budget.return", "هزینهٔ قاب بیش از برآورد است.")
     _do(session, unbudgeted, A.SUBMIT)
+    _seal(session, unbudgeted)
     _do(session, unbudgeted, A.APPROVE, user="finance-chair")
     row = budget(session)
     assert (row.state, row.return_reason, row.returned_at) == (BudgetState.APPROVED, None, None)
+
+
+def test_transition_approve_without_sealed_finance_minutes_is_refused_and_changes_nothing(session, unbudgeted):
+    _under_review(session, unbudgeted)
+    before = snapshot(session)
+    with pytest.raises(BudgetMinutesMissing, match="صورتجلسهٔ مهر و موم‌شدهٔ کمیتهٔ مالی"):
+        _do(session, unbudgeted, A.APPROVE, user="finance-chair")
+    session.rollback()
+    assert snapshot(session) == before
+    assert budget(session).state is BudgetState.UNDER_REVIEW
+
+
+def test_transition_approve_with_minutes_of_another_amount_names_the_meeting_and_both_amounts(session, unbudgeted):
+    _under_review(session, unbudgeted)
+    total = _total(session, unbudgeted)
+    _seal(session, unbudgeted, total - 1_000_000)
+    latest = _seal(session, unbudgeted, total + 1_000_000)
+    before = snapshot(session)
+    with pytest.raises(BudgetMinutesMissing) as refused:
+        _do(session, unbudgeted, A.APPROVE, user="finance-chair")
+    session.rollback()
+    message = refused.value.message
+    assert latest.number in message and "FIN" in latest.number
+    assert persian_number(total + 1_000_000) in message and persian_number(total) in message
+    assert snapshot(session) == before
+
+
+def test_transition_approve_ignores_unsealed_minutes_and_takes_any_sealed_ones_of_the_amount(session, unbudgeted):
+    _under_review(session, unbudgeted)
+    total, finance_chair = _total(session, unbudgeted), unbudgeted.users["finance-chair"]
+    matching = _seal(session, unbudgeted)
+    later = _seal(session, unbudgeted, total + 1)
+    committee = later.committee
+    draft = meetings.record_meeting(session, cycle=unbudgeted.cycle, committee=committee, actor=finance_chair,
+                                    held_on=later.held_on, place="تهران", agenda="بودجه",
+                                    attendee_ids=[a.user_id for a in later.attendees])
+    meetings.add_decision(session, meeting=draft, actor=finance_chair, kind=DecisionKind.BUDGET, text="بودجه",
+                          amount=total)
+    session.commit()
+    assert draft.state is MeetingState.RECORDING and matching.state is MeetingState.SEALED
+    row = _do(session, unbudgeted, A.APPROVE, user="finance-chair")
+    assert (row.state, row.approved_total) == (BudgetState.APPROVED, total)
+
+
+def test_transition_approve_needs_minutes_of_the_total_as_it_is_now(session, unbudgeted):
+    """Minutes of the total as first sent do not cover the budget once a line changed and it was sent again."""
+    _under_review(session, unbudgeted)
+    _seal(session, unbudgeted)
+    line = budget(session).lines[-1]
+    _do(session, unbudgeted, A.EDIT, edit=LineEdit(line=line, label=line.label, unit_cost=line.unit_cost + 1))
+    _do(session, unbudgeted, A.SUBMIT)
+    before = snapshot(session)
+    with pytest.raises(BudgetMinutesMissing):
+        _do(session, unbudgeted, A.APPROVE, user="finance-chair")
+    session.rollback()
+    assert snapshot(session) == before
 
 
 def test_transition_return_without_a_reason_is_refused_and_changes_nothing(session, unbudgeted):

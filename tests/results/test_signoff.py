@@ -15,7 +15,7 @@ from awards.models import AuditEvent, CategoryCommittee, CommitteeSignoff, Crite
 from awards.results import services, signoff
 from awards.results.queries import load_results
 from tests.conftest import csrf_token
-from tests.factories import sign_off_all
+from tests.factories import seal_winners_minutes, sign_off_all
 from tests.results.conftest import (
     AFTER_EVALUATION,
     DURING_EVALUATION,
@@ -145,6 +145,7 @@ def test_proposal_needs_no_signoff_from_a_committee_of_weight_zero(scored, sessi
     session.commit()
     sign_off_all(session, category)
     assert _states(session)[CommitteeCode.MEDIA] == SignoffState.AWAITING
+    seal_winners_minutes(session, cluster(session))
     services.propose(session, category=cluster(session), actor=user(session, "winners-chair"))
     session.commit()
     assert cluster(session).proposed_at is not None
@@ -152,6 +153,7 @@ def test_proposal_needs_no_signoff_from_a_committee_of_weight_zero(scored, sessi
 
 def test_signoffs_stay_valid_through_the_proposal_and_confirmation(scored, session):
     sign_off_all(session, cluster(session))
+    seal_winners_minutes(session, cluster(session))
     services.propose(session, category=cluster(session), actor=user(session, "winners-chair"))
     session.commit()
     services.confirm(session, category=cluster(session), actor=user(session, "admin"))
@@ -192,6 +194,7 @@ def test_signoff_goes_out_of_date_when_a_sheet_is_reopened(scored, session):
     assert _events(session, signoff.SIGN_ACTION) == len(WEIGHTED) + 1
     assert row.id == session.scalar(select(func.min(CommitteeSignoff.id)).where(
         CommitteeSignoff.committee_id == committee(session, CommitteeCode.MEDIA).id))
+    seal_winners_minutes(session, cluster(session))
     services.propose(session, category=cluster(session), actor=user(session, "winners-chair"))
     session.commit()
     assert cluster(session).proposed_at is not None
@@ -243,6 +246,7 @@ def test_chair_withdraws_the_signoff_before_the_proposal(scored, session):
 
 def test_withdrawal_refused_once_the_result_is_proposed(scored, session):
     sign_off_all(session, cluster(session))
+    seal_winners_minutes(session, cluster(session))
     services.propose(session, category=cluster(session), actor=user(session, "winners-chair"))
     session.commit()
     with pytest.raises(InvalidTransition, match="پیشنهاد شده است"):
@@ -254,6 +258,7 @@ def test_withdrawal_refused_once_the_result_is_proposed(scored, session):
 
 def test_signoff_refused_once_the_category_is_final(scored, session):
     sign_off_all(session, cluster(session))
+    seal_winners_minutes(session, cluster(session))
     services.propose(session, category=cluster(session), actor=user(session, "winners-chair"))
     session.commit()
     services.confirm(session, category=cluster(session), actor=user(session, "admin"))

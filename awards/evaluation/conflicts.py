@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from awards.audit.services import record_many
 from awards.db import CHANGES_NOMINATIONS, utcnow
 from awards.enums import ConflictSource, NominationState
-from awards.models import Category, Conflict, Cycle, Membership, Nomination, User
+from awards.models import Category, Conflict, Cycle, Membership, Nomination, ProvincialGroup, ProvincialSeat, User
 from awards.persian import normalize_search
 
 #: Nominations the conflict rules look at: those still being evaluated or ranked.
@@ -178,8 +178,6 @@ def flag_provincial_conflicts(session: Session, *, cycle: Cycle, province_id: in
     Flags land in the same table as the national ones, so declarations, overrides and the scoring input treat
     both rounds alike. The same-province rule has no sense here: the group is the province's own.
     """
-    from awards.models import ProvincialGroup, ProvincialSeat
-
     members = (select(ProvincialSeat.user_id, ProvincialSeat.organisation, User.organisation)
                .join(ProvincialGroup, ProvincialGroup.id == ProvincialSeat.group_id)
                .join(User, User.id == ProvincialSeat.user_id)

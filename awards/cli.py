@@ -20,6 +20,7 @@ from awards.auth.services import create_user
 from awards.backup import BackupError, create_backup, restore_backup, verify_backup
 from awards.certificates.cli import certificates_group
 from awards.db import db
+from awards.demo import STAGES as DEMO_STAGES
 from awards.demo import seed_demo
 from awards.errors import DomainError
 from awards.migrate import MIGRATIONS_DIR, current_revision, upgrade
@@ -143,8 +144,9 @@ def create_user_command(username: str, full_name: str, password: str, organizer:
 
 @click.command("seed-demo")
 @with_appcontext
-@click.option("--stage", type=click.Choice(["nominations", "final"]), default="nominations", show_default=True,
-              help="How far to run the 1404 story: nominations open, or results final (certificates printable).")
+@click.option("--stage", type=click.Choice(list(DEMO_STAGES)), default="nominations", show_default=True,
+              help="How far to run the 1404 story: nominations open; results (every sheet in, every category but "
+                   "the cluster one final); or final (results final, certificates printable, winners public).")
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when the database already has users.")
 def seed_demo_command(stage: str, if_empty: bool) -> None:
     """Migrate the database, then load the 1404 demo cycle, accounts and nominees."""

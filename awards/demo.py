@@ -184,7 +184,7 @@ STAGE_MOMENTS = {
     "results": jalali_moment(1404, 4, 2, 10, 0),
     "final": jalali_moment(1404, 6, 5, 10, 0),
 }
-STAGES = ("nominations", "final")
+STAGES = ("nominations", "results", "final")
 
 
 def legal_id(prefix10: str) -> str:
@@ -319,6 +319,8 @@ def seed_demo(session: Session, *, password: str, upload_dir: Path, max_bytes: i
     _seed_nominations(session, context)
     if stage == "final":
         run_to_final(session, context)
+    elif stage == "results":
+        run_to_results(session, context)
     return context
 
 
@@ -550,6 +552,32 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     release's intro and approves the press list. The clock ends on 5 Shahrivar 1404, the day after the
     (postponed) ceremony, with the public winners page opened by the media chair.
     """
+    _run_to_scored(session, ctx)
+    _finalise_categories(session, ctx, list(ctx.categories.values()))
+    _approve_budget(session, ctx)
+    _approve_press_list(session, ctx)
+    set_demo_clock(session, STAGE_MOMENTS["final"])
+    publication.transition(session, cycle=ctx.cycle, action=PublicationAction.OPEN, actor=ctx.users["media-chair"])
+    session.flush()
+
+
+def run_to_results(session: Session, ctx: DemoContext) -> None:
+    """Carry the 1404 story into its results phase, leaving the headline category for the people to finish.
+
+    As :func:`run_to_final` up to the results: every sheet is in and the clock stands on 2 Tir 1404; every category
+    but the cluster one (Maskati Lari's) is signed off, ranked in the winners committee's sealed minutes, proposed
+    and confirmed. The cluster category is left as the scoring left it: its chairs' sign-offs, the winners
+    committee's final meeting, the proposal and the confirmation are still to come, then the budget (sent only
+    once every category is final) and the press list.
+    """
+    _run_to_scored(session, ctx)
+    _finalise_categories(session, ctx, [c for c in ctx.categories.values() if c.code != "cluster"])
+    session.flush()
+
+
+def _run_to_scored(session: Session, ctx: DemoContext) -> None:
+    """Fars submits Maskati Lari, the waiting dossiers are screened, the figures verified and every sheet is in;
+    the clock ends in the results phase."""
     nominations = {n.nominee_name: n for n in session.scalars(select(Nomination))}
     _adopt_computed_criteria(session, ctx)
     _complete_maskati(session, ctx, nominations[MASKATI])
@@ -558,12 +586,6 @@ def run_to_final(session: Session, ctx: DemoContext) -> None:
     _verify_figures(session, ctx, nominations)
     _score_everything(session, ctx, nominations)
     set_demo_clock(session, STAGE_MOMENTS["results"])
-    _finalise_categories(session, ctx)
-    _approve_budget(session, ctx)
-    _approve_press_list(session, ctx)
-    set_demo_clock(session, STAGE_MOMENTS["final"])
-    publication.transition(session, cycle=ctx.cycle, action=PublicationAction.OPEN, actor=ctx.users["media-chair"])
-    session.flush()
 
 
 def _complete_maskati(session: Session, ctx: DemoContext, maskati: Nomination) -> None:
@@ -670,13 +692,12 @@ def seal_winners_minutes(session: Session, *, cycle: Cycle, categories: list[Cat
     return meeting
 
 
-def _finalise_categories(session: Session, ctx: DemoContext) -> None:
-    """The chair of every weighted committee signs off its scoring of each category; the winners committee's two
-    final meetings (1 and 2 Tir 1404) rank the categories in their minutes, which every member signs; then per
-    category: the winners chair proposes, content writes and approves citations, the secretariat confirms."""
+def _finalise_categories(session: Session, ctx: DemoContext, categories: list[Category]) -> None:
+    """The chair of every weighted committee signs off its scoring of each of ``categories``; the winners
+    committee's two final meetings (1 and 2 Tir 1404) rank them in their minutes, which every member signs; then
+    per category: the winners chair proposes, content writes and approves citations, the secretariat confirms."""
     users = ctx.users
     committees = {c.code: c for c in session.scalars(select(Committee))}
-    categories = list(ctx.categories.values())
     for category in categories:
         for code in load_results(session, category=category).result.weights:
             signoff.sign_off(session, category=category, committee=committees[CommitteeCode(code)],

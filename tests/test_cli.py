@@ -1,12 +1,12 @@
-"""The command line: seed-demo (both stages), create-user, db upgrade."""
+"""The command line: seed-demo (each stage), create-user, db upgrade."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from awards.demo import MASKATI
 from awards.enums import NominationState, Tier
-from awards.models import Award, Nomination, User
+from awards.models import Award, Budget, Category, CommitteeSignoff, Nomination, Publication, User
 
 
 def test_seed_demo_default_stage_leaves_maskati_as_draft(app, session):
@@ -27,6 +27,19 @@ def test_seed_demo_final_stage_gives_maskati_the_gold_statuette(app, session):
     assert award.nomination.state == NominationState.AWARDED
     verify = app.test_cli_runner().invoke(args=["results", "verify", "--cycle", "1404"])
     assert verify.exit_code == 0, verify.output
+
+
+def test_seed_demo_results_stage_leaves_only_the_cluster_category_open(app, session):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--stage", "results"])
+    assert result.exit_code == 0, result.output
+    open_codes = set(session.scalars(select(Category.code).where(Category.finalised_at.is_(None))))
+    assert open_codes == {"cluster"}
+    maskati = session.scalar(select(Nomination).where(Nomination.nominee_name == MASKATI))
+    assert maskati.state == NominationState.IN_EVALUATION
+    assert session.scalar(select(func.count(CommitteeSignoff.id)).where(
+        CommitteeSignoff.category_id == maskati.category_id)) == 0
+    assert session.scalar(select(Budget.id)) is None
+    assert session.scalar(select(Publication.id)) is None
 
 
 def test_seed_demo_refuses_a_database_with_data(app):

@@ -61,10 +61,20 @@ def index():
                            rows=queries.meetings_of(db.session, cycle=cycle, committee_ids=[c.id for c in committees]))
 
 
+def _rials(value: str) -> int:
+    """A whole amount in rials from a query string: ASCII digits below :data:`services.MAX_AMOUNT`.
+
+    Not ``type=int``: that one is bounded to the 32-bit id range (``awards/params.py``), and a budget total is
+    rarely below 2^31 rials."""
+    if not (value.isascii() and value.isdecimal()) or int(value) >= services.MAX_AMOUNT:
+        raise ValueError(f"not an amount in rials: {value[:24]!r}")
+    return int(value)
+
+
 def _budget_amount(committee: Committee) -> int | None:
     """The budget total a finance meeting is to approve, from the budget page's link (``?amount=``), or None."""
-    amount = request.args.get("amount", type=int)
-    if committee.code is not CommitteeCode.FINANCE or amount is None or amount < 0:
+    amount = request.args.get("amount", type=_rials)
+    if committee.code is not CommitteeCode.FINANCE or amount is None:
         return None
     return amount
 

@@ -210,6 +210,18 @@ def test_budget_page_links_to_finance_minutes_with_the_amount_prefilled(client, 
     assert (budget(session).state, budget(session).approved_total) == (BudgetState.APPROVED, total)
 
 
+def test_minutes_prefill_takes_a_total_beyond_the_32_bit_range(client, unbudgeted, login_as):
+    """A real budget runs to billions of rials: the link's amount is not read as a (32-bit) id."""
+    login_as("finance-chair")
+    big = 2_275_500_000
+    form = client.get(f"/meetings/new/finance?amount={big}").get_data(as_text=True)
+    assert f"بررسی و تصویب بودجهٔ جایزه‌ها به مبلغ {persian_number(big)} ریال" in form
+    for bad in ("-5", "۱۲۳", "12a", str(10 ** 18)):  # not an amount: no prefill, and no error either
+        response = client.get(f"/meetings/new/finance?amount={bad}")
+        assert response.status_code == 200
+        assert "بررسی و تصویب بودجهٔ جایزه‌ها" not in response.get_data(as_text=True)
+
+
 def test_budget_page_offers_no_minutes_link_once_approved(client, final, login_as):
     login_as("finance-chair")
     assert 'class="record-minutes"' not in client.get("/budget/").get_data(as_text=True)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,14 +41,30 @@ def _free_port() -> int:
 
 #: The environment each served app runs with, by its base URL (a test may run a CLI command against it).
 SERVED_ENV: dict[str, dict[str, str]] = {}
+#: How to restart each served app's web server (same port, same database), by its base URL: the app reads the demo
+#: clock when it starts, so a test that moves the clock restarts the server.
+RESTARTS: dict[str, Callable[[], None]] = {}
 
 
 #: The command that prepares a served app's database, by name.
 PREPARATIONS = {
     "seed-demo": ["seed-demo"],
     "seed-demo-final": ["seed-demo", "--stage", "final"],
+    "seed-demo-results": ["seed-demo", "--stage", "results"],
     "init": ["init", "--username", INIT_USERNAME, "--full-name", INIT_FULL_NAME],
 }
+
+
+def _wait_until_up(server: subprocess.Popen, port: int, log: Path) -> None:
+    deadline = time.monotonic() + 90  # a loaded machine can take a minute to import the app
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the app did not start: " + log.read_text())
 
 
 @contextmanager
@@ -55,7 +72,8 @@ def _serve(tmp: Path, *, prepare: str = "seed-demo", production: bool = False):
     """Prepare a fresh database, serve the app (and the job consumer) on a free port; yield its URL.
 
     ``prepare`` (a key of :data:`PREPARATIONS`) is ``seed-demo`` (the 1404 demo), ``seed-demo-final`` (that demo
-    after the ceremony) or ``init`` (an empty installation with one organizer, ``INIT_USERNAME``, as the
+    after the ceremony), ``seed-demo-results`` (that demo in its results phase, the cluster category still open) or
+    ``init`` (an empty installation with one organizer, ``INIT_USERNAME``, as the
     secretariat sets it up: ``flask --app wsgi init``)."""
     with fresh_database_url(tmp, "e2e") as database_url:
         env = dict(os.environ)
@@ -94,29 +112,30 @@ def _serve(tmp: Path, *, prepare: str = "seed-demo", production: bool = False):
             serve = [str(gunicorn), "--config", "deploy/gunicorn.conf.py"]
         else:
             serve = [*flask, "run", "--host", "127.0.0.1", "--port", str(port)]
-        server = subprocess.Popen(serve, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        servers = [subprocess.Popen(serve, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)]
         consumer = None
         consumer_bin = Path(sys.executable).with_name("huey_consumer")
         if (ROOT / "awards" / "tasks.py").exists() and consumer_bin.exists():
             consumer = subprocess.Popen([str(consumer_bin), "awards.tasks.huey", "-w", "1", "-q"], cwd=ROOT,
                                         env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://{'localhost' if production else '127.0.0.1'}:{port}"
+
+        def restart() -> None:
+            """Stop the web server and start it again on the same port and database (it reads the demo clock)."""
+            servers[-1].terminate()
+            servers[-1].wait(timeout=10)
+            servers.append(subprocess.Popen(serve, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+            _wait_until_up(servers[-1], port, tmp / "server.log")
+
         try:
-            deadline = time.monotonic() + 90  # a loaded machine can take a minute to import the app
-            while time.monotonic() < deadline and server.poll() is None:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                raise RuntimeError("the app did not start: " + (tmp / "server.log").read_text())
+            _wait_until_up(servers[-1], port, tmp / "server.log")
             SERVED_ENV[base] = env
+            RESTARTS[base] = restart
             yield base
         finally:
             SERVED_ENV.pop(base, None)
-            for proc in (server, consumer):
+            RESTARTS.pop(base, None)
+            for proc in (servers[-1], consumer):
                 if proc is not None:
                     proc.terminate()
                     proc.wait(timeout=10)
@@ -144,6 +163,13 @@ def fresh_server(tmp_path_factory):
 def final_server(tmp_path_factory):
     """A demo app of the module's own carried to its end: results final, the ceremony held, the winners public."""
     with _serve(tmp_path_factory.mktemp("e2e-final"), prepare="seed-demo-final") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def results_server(tmp_path_factory):
+    """A demo app of the module's own in the results phase: every sheet in, every category final but the cluster."""
+    with _serve(tmp_path_factory.mktemp("e2e-results"), prepare="seed-demo-results") as base:
         yield base
 
 

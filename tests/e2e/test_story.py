@@ -331,15 +331,16 @@ def chairs_sign_off(page, base) -> None:
         expect(row).to_contain_text("۱۴۰۴")  # when, in Jalali
         expect(signoffs.locator("tr[data-state='signed_off']")).to_have_count(number)
     checked(page, "results-signed-off")
-def winners_record_and_seal_minutes(page, base) -> None:
-    """From the category's results page the chair records the meeting with its ranking; every member present
-    (the chair, winners-1, winners-2) then signs, and the last signature seals the minutes."""
+def winners_record_and_seal_minutes(page, base, number: str = "1404-WIN-01") -> str:
+    """From the category's results page the chair records the meeting (``number``) with its ranking; every member
+    present (the chair, winners-1, winners-2) then signs, and the last signature seals the minutes. Returns the
+    minutes' address."""
     page.get_by_role("link", name="ثبت صورتجلسه").click()
     expect(page.get_by_label("دستور جلسه")).to_contain_text("خوشهٔ صنعتی برتر")
     page.get_by_label("محل جلسه").fill("تهران، وزارت صنعت، معدن و تجارت، تالار شهید رجایی")
     page.get_by_role("button", name="ثبت صورتجلسه").click()
     expect(flash(page)).to_contain_text("صورتجلسه ثبت شد")
-    expect(page.locator(".meeting-number")).to_have_text("1404-WIN-01")
+    expect(page.locator(".meeting-number")).to_have_text(number)
     page.get_by_role("button", name="افزودن مصوبه").click()
     expect(flash(page)).to_contain_text("مصوبه افزوده شد.")
     expect(page.locator(".decision-table tbody tr").first).to_contain_text(MASKATI)
@@ -354,6 +355,7 @@ def winners_record_and_seal_minutes(page, base) -> None:
     expect(page.locator(".meeting-state")).to_have_text("مهر و موم‌شده")
     expect(flash(page)).to_contain_text("مهر و موم شد")
     sign_in(page, base, "winners-chair")
+    return meeting_url
 
 
 def winners_chair_proposes(page, base) -> str:

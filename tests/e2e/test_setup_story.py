@@ -25,6 +25,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
+from awards.enums import Tier
+from awards.labels import LABELS
 from awards.persian import to_latin_digits, to_persian_digits
 from tests.e2e.conftest import INIT_PASSWORD, INIT_USERNAME, ROOT, SCREENSHOTS, SERVED_ENV, sign_in
 from tests.e2e.test_story import checked, fa, fill_and_submit_sheet, flash, pdf_file, screenshot
@@ -398,6 +400,36 @@ def content_chair_writes_the_citation(page, base) -> None:
     expect(flash(page)).to_contain_text("متن لوح تأیید شد.")
 
 
+def budget_approved_in_minutes(page, base) -> None:
+    """Certificates of a tier print only under an approved budget: the organizer lists the statuette's cost and
+    sends the budget; the finance chair (the committee's only member) records it in minutes, which their
+    signature seals, and approves it."""
+    sign_in(page, base, INIT_USERNAME, INIT_PASSWORD)
+    page.goto(base + "/budget/")
+    new_line = page.locator("form[action$='/budget/lines']")
+    new_line.get_by_label("هزینهٔ هر جایزه از یک سطح").check()
+    new_line.get_by_label("سطح جایزه").select_option(label=str(LABELS[Tier.GOLD]))
+    new_line.get_by_label("شرح").fill("تندیس زرین")
+    new_line.get_by_label("مبلغ (ریال)").fill("۳۵۰٬۰۰۰٬۰۰۰")
+    new_line.get_by_role("button", name="افزودن ردیف").click()
+    expect(page.locator(".budget-lines tbody tr")).to_have_count(1)
+    page.get_by_role("button", name="فرستادن برای کمیتهٔ مالی").click()
+    expect(page.locator(".budget-state")).to_have_text("نزد کمیتهٔ مالی")
+    sign_in(page, base, "finance-chair", NEW_PASSWORD)
+    page.goto(base + "/budget/")
+    page.locator("a.record-minutes").click()
+    page.get_by_label("محل جلسه").fill("تهران، دبیرخانهٔ روز ملی صنعت و معدن")
+    page.get_by_role("button", name="ثبت صورتجلسه").click()
+    expect(flash(page)).to_contain_text("صورتجلسه ثبت شد")
+    page.get_by_role("button", name="افزودن مصوبه").click()
+    expect(flash(page)).to_contain_text("مصوبه افزوده شد.")
+    page.get_by_role("button", name="امضا و تأیید صورتجلسه").click()
+    expect(page.locator(".meeting-state")).to_have_text("مهر و موم‌شده")
+    page.goto(base + "/budget/")
+    page.get_by_role("button", name="تأیید بودجه").click()
+    expect(page.locator(".budget-state")).to_have_text("تأییدشدهٔ کمیتهٔ مالی")
+
+
 def organizer_confirms_and_prints(page, base, category_url: str) -> str:
     sign_in(page, base, INIT_USERNAME, INIT_PASSWORD)
     page.goto(category_url)
@@ -409,6 +441,8 @@ def organizer_confirms_and_prints(page, base, category_url: str) -> str:
     assert serial == "1405-CLUSTER-001"
     screenshot(page, "setup-results-final")
 
+    budget_approved_in_minutes(page, base)
+    sign_in(page, base, INIT_USERNAME, INIT_PASSWORD)
     page.goto(base + "/")
     page.get_by_role("link", name="لوح‌ها").first.click()
     page.get_by_role("link", name=serial).click()

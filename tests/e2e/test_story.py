@@ -8,16 +8,20 @@ that follow it need the awards it leaves behind.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
 from awards import demo
-from awards.enums import CommitteeCode
+from awards.enums import BudgetLineKind, BudgetState, CommitteeCode, Tier
+from awards.models import Budget, BudgetLine, Cycle, User
 from awards.persian import PERSIAN_DECIMAL_SEPARATOR, to_persian_digits
-from tests.e2e.conftest import axe_violations, horizontal_overflow, screenshot, sign_in
+from tests.e2e.conftest import SERVED_ENV, axe_violations, horizontal_overflow, screenshot, sign_in
 
 MASKATI = demo.MASKATI
 CARPET = "خوشه فرش دستباف کاشان"
@@ -468,6 +472,27 @@ def anonymous_visitor_sees(page, verify_url: str, status: str, label: str) -> No
     checked(page, f"verify-{label}")
 
 
+def the_budget_was_approved(base) -> None:
+    """Certificates of a tier print only under an approved budget, and a budget is sent only once every category
+    is final, while this story finishes the cluster category alone. So the finance committee's approval is written
+    here as its services would leave it; ``test_ceremony_file.py`` goes through the budget in the browser."""
+    engine = create_engine(SERVED_ENV[base]["AWARDS_DATABASE_URL"])
+    try:
+        with Session(engine) as session:
+            cycle = session.scalar(select(Cycle).where(Cycle.year == 1404))
+            chair = session.scalar(select(User).where(User.username == "finance-chair"))
+            admin = session.scalar(select(User).where(User.username == "admin"))
+            now = datetime.now(UTC)
+            session.add(Budget(
+                cycle_id=cycle.id, state=BudgetState.APPROVED, submitted_by_id=admin.id, submitted_at=now,
+                approved_by_id=chair.id, approved_at=now, approved_total=0,
+                lines=[BudgetLine(kind=BudgetLineKind.PER_AWARD, tier=tier, label="لوح", unit_cost=4_500_000,
+                                  position=position) for position, tier in enumerate(Tier)]))
+            session.commit()
+    finally:
+        engine.dispose()
+
+
 def test_certificate_printed_verified_and_revoked(page, fresh_server, tmp_path):
     base = fresh_server
     if not LEFT:
@@ -476,6 +501,7 @@ def test_certificate_printed_verified_and_revoked(page, fresh_server, tmp_path):
     sign_in(page, base, "admin")
     if page.goto(base + "/certificates/").status == 404:
         pytest.skip("certificate routes not present yet")
+    the_budget_was_approved(base)
 
     # The secretariat prints Maskati Lari's certificate and downloads the PDF.
     page.goto(base + "/")

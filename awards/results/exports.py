@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from awards import clock
 from awards.enums import CommitteeCode, Tier
-from awards.evaluation.scoring import CriterionSpec, round2, round2_or_none, sheet_score
+from awards.evaluation.scoring import CriterionSpec, SheetScorer, round2, round2_or_none
 from awards.persian import format_jalali_datetime
 from awards.results.queries import CategoryResults
 
@@ -138,12 +138,14 @@ def sheets_table(data: CategoryResults) -> Table:
             verified.setdefault(nomination_id, {})[criterion_id] = value
         values = {s.id: {**{cid: v for cid, v in s.values.items() if cid not in computed},
                          **verified.get(s.nomination_id, {})} for s in data.scoring_input.sheets}
+    scorers = {code: SheetScorer(lines) for code, lines in specs.items()}
+    no_criteria = SheetScorer(())
     for sheet in data.sheets:
         nominee = data.nominees[sheet.nomination_id]
         result = data.result.nominee(sheet.nomination_id)
         cs = result.committees.get(sheet.committee)
         counted = cs is not None and sheet.member_id in cs.expected and sheet.member_id not in cs.missing
-        score = sheet_score(values[sheet.id], specs.get(sheet.committee, []))
+        score = scorers.get(sheet.committee, no_criteria)(values[sheet.id])
         row: list[Cell] = [sheet.id, sheet.nomination_id, nominee.name, nominee.province,
                            names.get(sheet.committee, sheet.committee),
                            data.member_names.get(sheet.member_id, str(sheet.member_id)),

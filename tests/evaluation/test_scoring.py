@@ -18,6 +18,7 @@ from awards.evaluation.scoring import (
     NomineeInput,
     RankCandidate,
     SheetInput,
+    SheetScorer,
     aggregate,
     agreement,
     compute_category,
@@ -57,6 +58,26 @@ def test_sheet_score_bounds():
     criteria = [CriterionSpec(1, "media", D("7.5"), D("0.5"))]
     assert sheet_score({1: D(0)}, criteria) == D(0)
     assert sheet_score({1: D("7.5")}, criteria) == D(100)
+
+
+_money = st.decimals(min_value=D("0.01"), max_value=D("999.99"), places=2)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_money, _money), min_size=1, max_size=5),
+       st.lists(st.lists(st.decimals(min_value=0, max_value=D("999.99"), places=2), min_size=5, max_size=5),
+                min_size=1, max_size=12))
+def test_sheet_scorer_equals_sheet_score_digit_for_digit(lines, sheets):
+    # The scorer reuses each (criterion, value) term across sheets: every sheet's S must be the same Decimal,
+    # representation included, as sheet_score's (sheets repeat values, so terms are taken from the memo).
+    criteria = [CriterionSpec(i, "winners", m, w) for i, (m, w) in enumerate(lines)]
+    scorer = SheetScorer(criteria)
+    for raw in sheets + sheets:
+        values = {i: raw[i] for i in range(len(criteria))}
+        expected, got = sheet_score(values, criteria), scorer(values)
+        assert (got, str(got)) == (expected, str(expected))
+    partial = {0: D(1)} if len(criteria) > 1 else {}
+    assert scorer(partial) is None and sheet_score(partial, criteria) is None
 
 
 def test_aggregations_worked_example():

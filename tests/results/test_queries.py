@@ -132,3 +132,15 @@ def test_load_results_counts_every_bulk_nomination(demo, session):
     assert len(data.nominees) == 60
     assert len(data.result.ranked) + sum(n.is_incomplete for n in data.result.nominees) == 60
     assert data.result.stats[CommitteeCode.WINNERS].counted_sheets == 60 * 3 - 2  # two conflicts excluded
+
+
+def test_sheet_rows_give_the_stored_submission_time_aware_in_utc(demo, session):
+    # The computation reads the submission time as the driver gives it (text on SQLite, a naive datetime on
+    # PostgreSQL) and the export turns it into what the UTCDateTime column would give.
+    category = _bench_category(session, demo)
+    _add_nominations(session, category, 5)
+    data = load_results(session, category=category, fresh=True)
+    stored = dict(session.execute(select(ScoreSheet.id, ScoreSheet.submitted_at)
+                                  .where(ScoreSheet.id.in_([s.id for s in data.sheets]))).all())
+    assert data.sheets and {s.id: s.submitted_at for s in data.sheets} == stored
+    assert all(s.submitted_at.utcoffset() is not None for s in data.sheets if s.submitted_at is not None)

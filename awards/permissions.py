@@ -454,6 +454,12 @@ def can_forward_nomination(user: User, nomination: Nomination) -> bool:
     return seat is not None and seat.is_chair
 
 
+def chairs_provincial_group(user: User, group: ProvincialGroup) -> bool:
+    """Reopen a member's provincial sheet, close a category's selection at once: the chair of the working group."""
+    seat = _provincial_seat(user, group.cycle_id, group.province_id)
+    return seat is not None and seat.is_chair
+
+
 def can_award_provincially(user: User, nomination: Nomination) -> bool:
     """A provincial award (and its certificate) for a dossier not forwarded: the officer of its province."""
     return owns_nomination(user, nomination)

@@ -220,16 +220,20 @@ def _optional_int(text: str | None) -> int | None:
         return -1  # an id that cannot exist: the service refuses it beside its field
 
 
+def rubric_row_input(row) -> CriterionInput:
+    """One criterion row (a :class:`CriterionRow` entry) as the service's plain input; also the provincial rubric's."""
+    return CriterionInput(prefix=row.name, id=_optional_int(row.form.id.data), title=row.form.title.data or "",
+                          guidance=row.form.guidance.data or "", max_points=row.form.max_points.data,
+                          weight=row.form.weight.data, position=row.form.position.data,
+                          remove=bool(row.form.remove.data))
+
+
 def rubric_input(form: RubricForm):
     """Turn a validated rubric form into the service's plain input."""
     committees = []
     for entry in form.committees.entries:
         sub = entry.form
-        rows = [CriterionInput(prefix=row.name, id=_optional_int(row.form.id.data), title=row.form.title.data or "",
-                               guidance=row.form.guidance.data or "", max_points=row.form.max_points.data,
-                               weight=row.form.weight.data, position=row.form.position.data,
-                               remove=bool(row.form.remove.data))
-                for row in sub.criteria.entries]
+        rows = [rubric_row_input(row) for row in sub.criteria.entries]
         committees.append(CommitteeInput(
             prefix=entry.name, committee_id=_optional_int(sub.committee_id.data) or -1, weight=sub.weight.data,
             aggregation=Aggregation(sub.aggregation.data), quorum=sub.quorum.data, normalise=bool(sub.normalise.data),

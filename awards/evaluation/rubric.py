@@ -164,6 +164,11 @@ def _validate_criterion(row: CriterionInput, errors: dict[str, str]) -> None:
         errors[f"{row.prefix}-weight"] = _("وزن معیار حداکثر ۱۰۰۰ است.")
 
 
+#: The criterion rules and the audit form of values, shared with the provincial rubric (awards.provincial.sheets).
+criterion_errors = _validate_criterion
+audit_value = _plain
+
+
 @dataclass
 class _RubricDiff:
     """What the form changes: ``changes`` as audited, and which of them touch scoring (locked) by form field."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from awards.cycles.forms import JalaliDateField
-from awards.evaluation.forms import NumberField
+from awards.evaluation.forms import CriterionRow, NumberField
 
 
 class RoundForm(FlaskForm):
@@ -43,3 +43,19 @@ class CriterionForm(FlaskForm):
                                                        Length(max=200)])
     max_points = NumberField(_l("سقف نمره"), decimal=True, validators=[InputRequired(_l("سقف نمره را بنویسید."))])
     weight = NumberField(_l("وزن"), decimal=True, validators=[InputRequired(_l("وزن را بنویسید."))])
+
+
+class RubricEditForm(FlaskForm):
+    """The lines of a provincial rubric not yet frozen: each one's title, guidance, maximum, weight, order, removal
+    (the national rubric's row, :class:`awards.evaluation.forms.CriterionRow`)."""
+
+    criteria = FieldList(FormField(CriterionRow))
+
+
+class CloseSelectionForm(FlaskForm):
+    """The chair's confirmation that every dossier still awaiting a decision in a category stays in the province;
+    ``expected`` carries the ids the chair saw, so a list that changed meanwhile is refused."""
+
+    expected = HiddenField()
+    confirm = BooleanField(_l("تأیید می‌کنم که همهٔ این پرونده‌ها در استان بمانند."),
+                           validators=[DataRequired(_l("برای بستن انتخاب، این گزینه را تأیید کنید."))])

@@ -65,3 +65,25 @@ def my_sheets(session: Session, *, user: User, cycle: Cycle, province_id: int) -
     own = {s.nomination_id: s for s in session.scalars(select(ProvincialSheet).where(
         ProvincialSheet.member_id == user.id, ProvincialSheet.nomination_id.in_([n.id for n in nominations] or [0])))}
     return [MySheet(n, own.get(n.id)) for n in nominations]
+
+
+@dataclass
+class DossierSheets:
+    """A dossier under provincial review and each member's sheet on it (member id -> sheet; none yet: absent)."""
+
+    nomination: Nomination
+    sheets: dict[int, ProvincialSheet]
+
+
+def member_sheets(session: Session, *, group: ProvincialGroup) -> list[DossierSheets]:
+    """The chair's view: the province's dossiers under provincial review, by category, with every member's sheet
+    (its state only; the values stay hidden until scoring closes)."""
+    nominations = list(session.scalars(select(Nomination).where(
+        Nomination.cycle_id == group.cycle_id, Nomination.province_id == group.province_id,
+        Nomination.state == NominationState.SUBMITTED).order_by(Nomination.category_id, Nomination.id)))
+    found: dict[int, dict[int, ProvincialSheet]] = {n.id: {} for n in nominations}
+    for sheet in session.scalars(select(ProvincialSheet).where(
+            ProvincialSheet.nomination_id.in_(list(found) or [0]))
+            .options(selectinload(ProvincialSheet.member))):
+        found[sheet.nomination_id][sheet.member_id] = sheet
+    return [DossierSheets(n, found[n.id]) for n in nominations]

@@ -6,7 +6,7 @@ another province's group), as the dossier pages do, so nothing tells whether it 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,12 +14,20 @@ from awards import permissions
 from awards.cycles.forms import at_same_time_of_day
 from awards.cycles.queries import current_cycle
 from awards.enums import NominationState
-from awards.evaluation.forms import sheet_form
+from awards.evaluation.forms import ReasonForm, rubric_row_input, sheet_form
 from awards.extensions import db
-from awards.models import Category, Cycle, Nomination, Province, ProvincialGroup, ProvincialSeat
+from awards.models import Category, Cycle, Nomination, Province, ProvincialGroup, ProvincialSeat, ProvincialSheet
 from awards.persian import TEHRAN
 from awards.provincial import awards, forwarding, queries, services, sheets
-from awards.provincial.forms import ButtonForm, CriterionForm, ForwardForm, RoundForm, SeatForm
+from awards.provincial.forms import (
+    ButtonForm,
+    CloseSelectionForm,
+    CriterionForm,
+    ForwardForm,
+    RoundForm,
+    RubricEditForm,
+    SeatForm,
+)
 from awards.provincial.ranking import provincial_ranking
 from awards.web import run_service
 
@@ -169,8 +177,7 @@ def rubric(category_id: int):
                                          max_points=form.max_points.data, weight=form.weight.data),
             form=form, done=_("معیار افزوده شد."), to=url_for(".rubric", category_id=category.id))) is not None:
         return response
-    return render_template("provincial/rubric.html", category=category, form=form,
-                           criteria=sheets.criteria_of(db.session, category_id=category.id))
+    return _render_rubric(category, form)
 
 
 # --- a member's sheet, the chair's forwarding -----------------------------------------------------------------
@@ -247,3 +254,103 @@ def award(nomination_id: int):
     to = url_for(".group", province_id=nomination.province_id)
     return run_service(lambda: awards.issue(db.session, nomination=nomination, actor=current_user),
                        done=lambda made: _("جایزهٔ استانی با شمارهٔ %(serial)s صادر شد.", serial=made.serial), to=to)
+
+
+# --- editing a provincial rubric not yet frozen (organizers) ---------------------------------------------------
+
+def _rubric_edit_form(category: Category) -> RubricEditForm:
+    """The rubric's lines as rows, their order shown from 1."""
+    rows = [{"id": str(c.id), "title": c.title, "guidance": c.guidance, "max_points": c.max_points,
+             "weight": c.weight, "position": index + 1, "remove": False}
+            for index, c in enumerate(sheets.criteria_of(db.session, category_id=category.id))]
+    return RubricEditForm(formdata=None, data={"criteria": rows})
+
+
+def _render_rubric(category: Category, form: CriterionForm, edit_form: RubricEditForm | None = None):
+    frozen = sheets.rubric_frozen(db.session, category=category)
+    return render_template("provincial/rubric.html", category=category, form=form, frozen=frozen,
+                           edit_form=edit_form or _rubric_edit_form(category),
+                           criteria=sheets.criteria_of(db.session, category_id=category.id))
+
+
+@bp.route("/rubric/<int:category_id>/edit", methods=["POST"])
+@login_required
+def rubric_edit(category_id: int):
+    if not permissions.can_manage_provincial_round(current_user):
+        abort(404)
+    category = db.session.get(Category, category_id) or abort(404)
+    form = RubricEditForm()
+    here = url_for(".rubric", category_id=category.id)
+    if form.validate_on_submit() and (response := run_service(
+            lambda: sheets.update_rubric(db.session, category=category, actor=current_user,
+                                         rows=[rubric_row_input(row) for row in form.criteria.entries]),
+            form=form, back=here, to=here,
+            done=lambda changes: _("معیارهای استانی ذخیره شد.") if changes else _("تغییری نبود."))) is not None:
+        return response
+    return _render_rubric(category, CriterionForm(formdata=None), form)
+
+
+# --- the chair: members' sheets and their reopening; closing a category's selection at once -------------------
+
+def _chaired_group(province_id: int) -> tuple[Cycle, Province, ProvincialGroup]:
+    """The province's group in the current cycle when the user chairs it; 404 otherwise (another province)."""
+    cycle = _cycle()
+    province = db.session.get(Province, province_id) or abort(404)
+    group = queries.group_of(db.session, cycle=cycle, province_id=province.id)
+    if group is None or not permissions.chairs_provincial_group(current_user, group):
+        abort(404)
+    return cycle, province, group
+
+
+@bp.route("/<int:province_id>/sheets")
+@login_required
+def member_sheets(province_id: int):
+    cycle, province, group = _chaired_group(province_id)
+    rows = queries.member_sheets(db.session, group=group)
+    refusals = {sheet.id: sheets.reopen_refusal(db.session, sheet=sheet, actor=current_user)
+                for row in rows for sheet in row.sheets.values()}
+    return render_template("provincial/member_sheets.html", cycle=cycle, province=province, group=group, rows=rows,
+                           refusals=refusals, reopen_form=ReasonForm(formdata=None))
+
+
+@bp.route("/sheets/<int:sheet_id>/reopen", methods=["POST"])
+@login_required
+def reopen_sheet(sheet_id: int):
+    sheet = db.session.get(ProvincialSheet, sheet_id) or abort(404)
+    _chaired_group(sheet.nomination.province_id)
+    if sheet.nomination.cycle_id != _cycle().id:
+        abort(404)
+    back = url_for(".member_sheets", province_id=sheet.nomination.province_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(form.reason.errors[0] if form.reason.errors else _("دلیل بازگشایی را بنویسید."), "danger")
+        return redirect(back)
+    return run_service(
+        lambda: sheets.reopen_sheet(db.session, sheet=sheet, actor=current_user, reason=form.reason.data),
+        done=lambda _sheet: _("برگهٔ %(name)s بازگشایی شد.", name=sheet.member.full_name), to=back)
+
+
+@bp.route("/<int:province_id>/close/<int:category_id>", methods=["GET", "POST"])
+@login_required
+def close_selection(province_id: int, category_id: int):
+    cycle, province, group = _chaired_group(province_id)
+    category = db.session.get(Category, category_id) or abort(404)
+    if category.cycle_id != cycle.id:
+        abort(404)
+    pending = forwarding.awaiting(db.session, group=group, category=category)
+    form = CloseSelectionForm() if request.method == "POST" else CloseSelectionForm(
+        formdata=None, data={"expected": ",".join(str(n.id) for n in pending)})
+    if request.method == "POST" and form.validate_on_submit():
+        expected = {int(part) for part in (form.expected.data or "").split(",") if part.strip().isdigit()}
+        response = run_service(
+            lambda: forwarding.close_selection(db.session, group=group, category=category, actor=current_user,
+                                               expected=expected),
+            form=form, field="confirm", to=url_for(".group", province_id=province.id),
+            done=lambda made: _("انتخاب این رشته بسته شد: %(count)s پرونده در استان ماند.", count=len(made)))
+        if response is not None:
+            return response
+        pending = forwarding.awaiting(db.session, group=group, category=category)
+        form.expected.data = ",".join(str(n.id) for n in pending)  # the list as it stands now, to confirm again
+    ranking = provincial_ranking(db.session, group=group, category=category)
+    return render_template("provincial/close_selection.html", cycle=cycle, province=province, category=category,
+                           pending=pending, ranking=ranking, form=form)

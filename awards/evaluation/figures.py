@@ -13,6 +13,13 @@ Choices (PROCESS.md leaves them open):
   the figure while they may score the nomination (same window and conflict rules as the sheet). A verification
   may be redone (corrected again) with a reason; a dossier sent back to draft and edited by its province loses
   the verification of each figure it changes.
+* An indicator's definition stays editable, but never so that a saved figure becomes invalid: once a figure is
+  declared or verified its code is fixed, and its decimals and lowest/highest value may change only while every
+  saved figure still fits (:func:`update_indicator`). Names and units are always free.
+* An indicator may carry one of the dossier's key figures (``Indicator.dossier_field``: employees, sales,
+  exports, growth). The dossier form then asks that figure once, as the indicator, and :func:`declare_figures`
+  writes the declared figure to the dossier field too; a value the dossier already holds stays until the
+  indicator's figure is declared. A cycle whose indicators carry nothing asks both, as before.
 """
 
 from __future__ import annotations
@@ -122,7 +129,9 @@ def declare_figures(session: Session, *, actor: User, nomination: Nomination, fi
     """Write the draft dossier's declared figures (value and year per indicator id); return how many changed.
 
     A figure left empty (value and year None) is removed. Side effects: one ``indicator.declare`` audit event per
-    changed figure with the before and after; a changed figure loses any earlier verification.
+    changed figure with the before and after; a changed figure loses any earlier verification; the dossier key
+    figure an indicator carries takes the declared figure (None when it does not fit that field), in the same
+    audit event.
     """
     if not permissions.owns_nomination(actor, nomination):
         raise PermissionDenied(_("این پرونده متعلق به استان شما نیست."))
@@ -347,7 +356,8 @@ def define_indicator(session: Session, *, actor: User, cycle, spec: IndicatorSpe
     """Add an indicator to the cycle (code unique in it). Side effect: an ``indicator.define`` audit event.
 
     Refuses (``FormErrors`` keyed by spec field) a code that is not lower-case Latin letters, digits and _, or is
-    taken in the cycle; a missing Persian name; decimals other than 0 to 2; a lowest value above the highest.
+    taken in the cycle; a missing Persian name; decimals other than 0 to 2; a lowest value above the highest; a
+    dossier key figure another indicator carries or that the indicator's figures would not fit.
     """
     if not permissions.can_manage_indicators(actor):
         raise PermissionDenied(_("فقط دبیرخانه می‌تواند شاخص تعریف کند."))
@@ -381,7 +391,9 @@ def indicator_use(session: Session, *, indicator: Indicator) -> tuple[int, int]:
 def update_indicator(session: Session, *, actor: User, indicator: Indicator, spec: IndicatorSpec) -> dict[str, list]:
     """Change an indicator's definition; return the audited changes ``{field: [before, after]}`` (empty: none).
 
-    The same checks as :func:`define_indicator`, and, so that no figure already in a dossier becomes invalid:
+    The same checks as :func:`define_indicator` (and, for a carried key figure, one indicator per field of the
+    cycle, whole numbers for a whole-number field, a lowest value the field accepts), and, so that no figure
+    already in a dossier becomes invalid:
     once any figure is declared or verified the code stays (it names the dossier's and the import's fields and
     the audit trail reads by it), and fewer decimals, a higher lowest value or a lower highest value are refused
     when a saved figure (declared or verified) would fall outside them. Names and units stay editable: they

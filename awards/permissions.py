@@ -202,6 +202,11 @@ def can_manage_rubric(user: User) -> bool:
     return is_organizer(user)
 
 
+def can_manage_indicators(user: User) -> bool:
+    """The secretariat defines a cycle's indicators (the figures dossiers declare)."""
+    return is_organizer(user)
+
+
 def can_manage_assignments(user: User) -> bool:
     return is_organizer(user)
 

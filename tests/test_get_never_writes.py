@@ -33,8 +33,10 @@ from awards.models import (
     Award,
     Category,
     Committee,
+    Criterion,
     Cycle,
     EvidenceDocument,
+    Indicator,
     Job,
     Meeting,
     Membership,
@@ -128,6 +130,8 @@ def _argument_values(session, app) -> dict[str, list]:
         "name": [_outbox_message(app)],
         "verify.show.token": [a.token for a in awards] or ["a" * 43],
         "meeting_id": session.scalars(select(Meeting.id).order_by(Meeting.id).limit(2)).all(),
+        "indicator_id": session.scalars(select(Indicator.id).order_by(Indicator.id).limit(1)).all(),
+        "criterion_id": session.scalars(select(Criterion.id).order_by(Criterion.id).limit(1)).all(),
         "minutes.show.token": session.scalars(select(Meeting.token).order_by(Meeting.id).limit(1)).all() or ["a" * 24],
     }
     session.commit()

@@ -13,16 +13,24 @@ Choices (PROCESS.md leaves them open):
   the figure while they may score the nomination (same window and conflict rules as the sheet). A verification
   may be redone (corrected again) with a reason; a dossier sent back to draft and edited by its province loses
   the verification of each figure it changes.
+* An indicator's definition stays editable, but never so that a saved figure becomes invalid: once a figure is
+  declared or verified its code is fixed, and its decimals and lowest/highest value may change only while every
+  saved figure still fits (:func:`update_indicator`). Names and units are always free.
+* An indicator may carry one of the dossier's key figures (``Indicator.dossier_field``: employees, sales,
+  exports, growth). The dossier form then asks that figure once, as the indicator, and :func:`declare_figures`
+  writes the declared figure to the dossier field too; a value the dossier already holds stays until the
+  indicator's figure is declared. A cycle whose indicators carry nothing asks both, as before.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from awards import clock, i18n, permissions
@@ -121,7 +129,9 @@ def declare_figures(session: Session, *, actor: User, nomination: Nomination, fi
     """Write the draft dossier's declared figures (value and year per indicator id); return how many changed.
 
     A figure left empty (value and year None) is removed. Side effects: one ``indicator.declare`` audit event per
-    changed figure with the before and after; a changed figure loses any earlier verification.
+    changed figure with the before and after; a changed figure loses any earlier verification; the dossier key
+    figure an indicator carries takes the declared figure (None when it does not fit that field), in the same
+    audit event.
     """
     if not permissions.owns_nomination(actor, nomination):
         raise PermissionDenied(_("این پرونده متعلق به استان شما نیست."))
@@ -152,13 +162,19 @@ def declare_figures(session: Session, *, actor: User, nomination: Nomination, fi
         else:
             row.declared_value, row.year = value, year
             row.verified_value = row.verified_at = row.verified_by_id = row.reason = None
+        changes = {"indicator": [None, indicator.name_fa],
+                   "declared_value": [_plain(before[0]), _plain(value)], "year": [before[1], year]}
+        if (name := carried_field(indicator)) is not None:
+            # The dossier's own key figure follows the indicator that carries it (the form asks it once).
+            old, new = getattr(nomination, name), _key_figure(name, value)
+            if old != new:
+                setattr(nomination, name, new)
+                changes[name] = [_plain(old) if old is not None else None, _plain(new) if new is not None else None]
         session.flush()
         changed += 1
         record(session, actor=actor, action="indicator.declare", object_type="indicator_value",
                object_id=row.id if value is not None else None, nomination_id=nomination.id,
-               cycle_id=nomination.cycle_id, province_id=nomination.province_id,
-               changes={"indicator": [None, indicator.name_fa],
-                        "declared_value": [_plain(before[0]), _plain(value)], "year": [before[1], year]})
+               cycle_id=nomination.cycle_id, province_id=nomination.province_id, changes=changes)
     return changed
 
 
@@ -242,26 +258,212 @@ class IndicatorSpec:
     decimals: int = 0
     min_value: Decimal | None = Decimal(0)
     max_value: Decimal | None = None
+    #: The dossier key figure it carries (one of ``CARRIED_FIELDS``), or None.
+    dossier_field: str | None = None
+
+
+#: An indicator's code: it names the dossier form's fields and the import's columns (``ind_<code>``).
+CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
+#: Dossier key figures an indicator may carry (``Indicator.dossier_field``): the dossier form then asks the figure
+#: once (the indicator's field) and the declared figure is written to the dossier field as well, so the dossier
+#: page, the sheet's key figures and the checks before submission keep reading it where they always did.
+CARRIED_FIELDS = ("employees", "annual_sales", "exports_value", "growth_percent")
+#: What each key figure's dossier field holds: (lowest, highest, decimals), as the dossier form checks it.
+KEY_FIGURE_LIMITS = {"employees": (Decimal(0), Decimal(10_000_000), 0),
+                     "annual_sales": (Decimal(0), Decimal(10**15), 0),
+                     "exports_value": (Decimal(0), Decimal(10**12), 0),
+                     "growth_percent": (Decimal(-100), Decimal(10_000), 2)}
+
+
+def carried_field(indicator: Indicator) -> str | None:
+    """The dossier key figure (model field name) this indicator carries, or None."""
+    return indicator.dossier_field if indicator.dossier_field in CARRIED_FIELDS else None
+
+
+def carried_fields(indicators: list[Indicator]) -> dict[str, Indicator]:
+    """Dossier key figure -> the cycle's indicator carrying it (the first, should two codes name one field)."""
+    found: dict[str, Indicator] = {}
+    for indicator in indicators:
+        if (name := carried_field(indicator)) is not None:
+            found.setdefault(name, indicator)
+    return found
+
+
+def _key_figure(name: str, value: Decimal | None) -> int | Decimal | None:
+    """The declared figure as its dossier field holds it; None when it does not fit that field."""
+    if value is None:
+        return None
+    low, high, decimals = KEY_FIGURE_LIMITS[name]
+    value = Decimal(value)
+    if not low <= value <= high or value != value.quantize(Decimal(1).scaleb(-decimals)):
+        return None
+    return int(value) if decimals == 0 else value
+
+
+def _check_spec(session: Session, *, cycle, spec: IndicatorSpec, indicator: Indicator | None = None) -> dict[str, str]:
+    """Per form field: what is wrong with the spec (the code unique in the cycle, names, decimals, limits)."""
+    errors: dict[str, str] = {}
+    if not CODE_PATTERN.fullmatch(spec.code or ""):
+        errors["code"] = _("کد با حرف کوچک لاتین آغاز شود و فقط حرف کوچک لاتین، رقم و _ داشته باشد (حداکثر ۳۲).")
+    elif session.scalar(select(Indicator.id).where(Indicator.cycle_id == cycle.id, Indicator.code == spec.code,
+                                                   Indicator.id != (indicator.id if indicator else -1))):
+        errors["code"] = _("شاخصی با این کد در این دوره هست.")
+    if not spec.name_fa:
+        errors["name_fa"] = _("نام فارسی شاخص را بنویسید.")
+    for name, limit in (("name_fa", 120), ("name_en", 120), ("unit_fa", 60), ("unit_en", 60)):
+        if len(getattr(spec, name) or "") > limit and name not in errors:
+            errors[name] = _("حداکثر %(n)s نویسه.", n=persian_number(limit) if i18n.persian_ui() else limit)
+    if spec.decimals not in (0, 1, 2):
+        errors["decimals"] = _("تعداد رقم اعشار ۰، ۱ یا ۲ است.")
+    for name in ("min_value", "max_value"):
+        value = getattr(spec, name)
+        if value is not None and (abs(value) >= Decimal(10) ** 16 or value != value.quantize(Decimal("0.01"))):
+            errors[name] = _("عددی با حداکثر دو رقم اعشار و کمتر از ۱۶ رقم بنویسید.")
+    if (spec.min_value is not None and spec.max_value is not None and spec.min_value > spec.max_value
+            and "max_value" not in errors):
+        errors["max_value"] = _("بیشترین مقدار نباید از کمترین مقدار کمتر باشد.")
+    if spec.dossier_field is not None:
+        errors.update(_check_carried(session, cycle=cycle, spec=spec, indicator=indicator))
+    return errors
+
+
+def _check_carried(session: Session, *, cycle, spec: IndicatorSpec, indicator: Indicator | None) -> dict[str, str]:
+    """A key figure is carried by one indicator of the cycle, whose figures all fit the dossier field."""
+    if spec.dossier_field not in CARRIED_FIELDS:
+        return {"dossier_field": _("یکی از گزینه‌های فهرست را برگزینید.")}
+    if session.scalar(select(Indicator.id).where(Indicator.cycle_id == cycle.id,
+                                                 Indicator.dossier_field == spec.dossier_field,
+                                                 Indicator.id != (indicator.id if indicator else -1))):
+        return {"dossier_field": _("شاخص دیگری از این دوره جای همین رقم پرونده را گرفته است.")}
+    low, _high, decimals = KEY_FIGURE_LIMITS[spec.dossier_field]
+    if spec.decimals > decimals:
+        return {"dossier_field": _("این رقم پرونده عدد صحیح است؛ شاخصِ جایگزین آن باید بدون اعشار باشد.")}
+    if spec.min_value is None or spec.min_value < low:
+        return {"dossier_field": _("کمترین مقدار شاخص باید دست‌کم %(low)s باشد تا جای این رقم پرونده را بگیرد.",
+                                   low=_show(low))}
+    return {}
+
+
+def _normalized(spec: IndicatorSpec) -> IndicatorSpec:
+    return IndicatorSpec(code=(spec.code or "").strip(), name_fa=normalize_text(spec.name_fa or "").strip(),
+                         name_en=(spec.name_en or "").strip(), unit_fa=normalize_text(spec.unit_fa or "").strip(),
+                         unit_en=(spec.unit_en or "").strip(), decimals=spec.decimals, min_value=spec.min_value,
+                         max_value=spec.max_value, dossier_field=spec.dossier_field or None)
 
 
 def define_indicator(session: Session, *, actor: User, cycle, spec: IndicatorSpec) -> Indicator:
-    """Add an indicator to the cycle (code unique in it). Side effect: an ``indicator.define`` audit event."""
-    if not permissions.is_organizer(actor):
+    """Add an indicator to the cycle (code unique in it). Side effect: an ``indicator.define`` audit event.
+
+    Refuses (``FormErrors`` keyed by spec field) a code that is not lower-case Latin letters, digits and _, or is
+    taken in the cycle; a missing Persian name; decimals other than 0 to 2; a lowest value above the highest; a
+    dossier key figure another indicator carries or that the indicator's figures would not fit.
+    """
+    if not permissions.can_manage_indicators(actor):
         raise PermissionDenied(_("فقط دبیرخانه می‌تواند شاخص تعریف کند."))
     ensure_cycle_writable(cycle)
-    if session.scalar(select(Indicator.id).where(Indicator.cycle_id == cycle.id, Indicator.code == spec.code)):
-        raise DomainError(_("شاخصی با این کد در این دوره هست."), field="code")
+    spec = _normalized(spec)
+    if errors := _check_spec(session, cycle=cycle, spec=spec):
+        raise FormErrors(errors)
     position = len(cycle_indicators(session, cycle_id=cycle.id))
     indicator = Indicator(cycle_id=cycle.id, position=position, code=spec.code, name_fa=spec.name_fa,
                           name_en=spec.name_en, unit_fa=spec.unit_fa, unit_en=spec.unit_en, decimals=spec.decimals,
-                          min_value=spec.min_value, max_value=spec.max_value)
+                          min_value=spec.min_value, max_value=spec.max_value, dossier_field=spec.dossier_field)
     session.add(indicator)
     session.flush()
     record(session, actor=actor, action="indicator.define", object_type="indicator", object_id=indicator.id,
            cycle_id=cycle.id, changes={"indicator": [None, spec.name_fa], "decimals": [None, spec.decimals],
                                        "min_value": [None, _plain(spec.min_value)],
-                                       "max_value": [None, _plain(spec.max_value)]})
+                                       "max_value": [None, _plain(spec.max_value)],
+                                       **({"dossier_field": [None, spec.dossier_field]} if spec.dossier_field else {})})
     return indicator
+
+
+def indicator_use(session: Session, *, indicator: Indicator) -> tuple[int, int]:
+    """(figures declared or verified for the indicator, criteria computed from it)."""
+    figures_count = session.scalar(select(func.count(IndicatorValue.id))
+                                   .where(IndicatorValue.indicator_id == indicator.id)) or 0
+    criteria_count = session.scalar(select(func.count(Criterion.id))
+                                    .where(Criterion.indicator_id == indicator.id)) or 0
+    return figures_count, criteria_count
+
+
+def update_indicator(session: Session, *, actor: User, indicator: Indicator, spec: IndicatorSpec) -> dict[str, list]:
+    """Change an indicator's definition; return the audited changes ``{field: [before, after]}`` (empty: none).
+
+    The same checks as :func:`define_indicator` (and, for a carried key figure, one indicator per field of the
+    cycle, whole numbers for a whole-number field, a lowest value the field accepts), and, so that no figure
+    already in a dossier becomes invalid:
+    once any figure is declared or verified the code stays (it names the dossier's and the import's fields and
+    the audit trail reads by it), and fewer decimals, a higher lowest value or a lower highest value are refused
+    when a saved figure (declared or verified) would fall outside them. Names and units stay editable: they
+    change no figure and no point. Side effects: an ``indicator.update`` audit event with before and after.
+    """
+    if not permissions.can_manage_indicators(actor):
+        raise PermissionDenied(_("فقط دبیرخانه می‌تواند شاخص تعریف کند."))
+    cycle = indicator.cycle
+    ensure_cycle_writable(cycle)
+    spec = _normalized(spec)
+    errors = _check_spec(session, cycle=cycle, spec=spec, indicator=indicator)
+    saved = [v for row in session.scalars(select(IndicatorValue).where(IndicatorValue.indicator_id == indicator.id))
+             for v in (row.declared_value, row.verified_value) if v is not None]
+    if saved and spec.code != indicator.code and "code" not in errors:
+        errors["code"] = _("برای این شاخص رقم ثبت شده است؛ کد آن دیگر تغییر نمی‌کند.")
+    if saved and not errors:
+        trial = Indicator(code=spec.code, name_fa=spec.name_fa, decimals=spec.decimals, min_value=spec.min_value,
+                          max_value=spec.max_value)
+        off = [v for v in saved if figure_problem(trial, v) is not None]
+        if off:
+            message = _("%(n)s رقم ثبت‌شده با این تعریف نامعتبر می‌شود (مانند %(value)s)؛ تعریف را چنان بگذارید "
+                        "که رقم‌های ثبت‌شده در آن بگنجند.",
+                        n=persian_number(len(off)) if i18n.persian_ui() else len(off), value=_show(off[0]))
+            field = ("decimals" if any(v != Decimal(v).quantize(Decimal(1).scaleb(-spec.decimals)) for v in off)
+                     else "min_value" if spec.min_value is not None and any(v < spec.min_value for v in off)
+                     else "max_value")
+            errors[field] = message
+    if errors:
+        raise FormErrors(errors)
+    changes: dict[str, list] = {}
+    for name in ("code", "name_fa", "name_en", "unit_fa", "unit_en", "decimals", "min_value", "max_value",
+                 "dossier_field"):
+        before, after = getattr(indicator, name), getattr(spec, name)
+        if name in ("min_value", "max_value"):
+            before, after = _plain(before), _plain(after)
+        if before != after:
+            changes[name] = [before, after]
+            setattr(indicator, name, getattr(spec, name))
+    if not changes:
+        return changes
+    session.flush()
+    record(session, actor=actor, action="indicator.update", object_type="indicator", object_id=indicator.id,
+           cycle_id=cycle.id, changes=changes)
+    return changes
+
+
+def _rule_problems(criterion: Criterion, rule: IndicatorRule | None, bands: list[rules.Band],
+                   origin: Decimal | None, slope: Decimal | None) -> dict[str, str]:
+    """Per key (``band-<index>``, ``bands``, ``origin``, ``slope``): what is wrong with the rule."""
+    messages = {rules.OVERLAP: _("این بازه با بازهٔ بالاتر هم‌پوشانی دارد."),
+                rules.EMPTY: _("این بازه هیچ رقمی را در بر نمی‌گیرد."),
+                rules.ABOVE_MAX: _("امتیاز بازه از سقف نمرهٔ معیار بیشتر است.")}
+    errors = {f"band-{index}": str(messages[problem]) for index, problem in
+              rules.band_problems(bands, criterion.max_points)}
+    for index, band in enumerate(bands):
+        if any(v is not None and v != v.quantize(rules.TWO_PLACES) for v in (band.lower, band.upper, band.points)):
+            errors[f"band-{index}"] = _("حدها و امتیاز بازه حداکثر دو رقم اعشار دارند.")
+        elif band.points < 0:
+            errors[f"band-{index}"] = _("امتیاز بازه نمی‌تواند منفی باشد.")
+        elif band.lower is not None and band.upper is not None and band.lower > band.upper:
+            errors[f"band-{index}"] = _("حد پایین بازه از حد بالای آن بیشتر است.")
+    if rule is IndicatorRule.BANDS and not bands:
+        errors["bands"] = _("دست‌کم یک بازه تعریف کنید.")
+    if rule is IndicatorRule.LINEAR and (slope is None or slope <= 0 or origin is None):
+        errors["slope"] = _("مبدأ و شیب مثبت مقیاس خطی را بنویسید.")
+    elif rule is IndicatorRule.LINEAR and (origin != origin.quantize(rules.TWO_PLACES) or abs(origin) >= 10 ** 16):
+        errors["origin"] = _("مبدأ حداکثر دو رقم اعشار دارد.")
+    elif rule is IndicatorRule.LINEAR and (slope != slope.quantize(Decimal("0.000001")) or slope >= 10 ** 6):
+        errors["slope"] = _("شیب حداکثر شش رقم اعشار دارد و کمتر از یک میلیون است.")
+    return errors
 
 
 def set_criterion_rule(session: Session, *, actor: User, criterion: Criterion, indicator: Indicator | None,
@@ -285,15 +487,7 @@ def set_criterion_rule(session: Session, *, actor: User, criterion: Criterion, i
     if indicator is not None and indicator.cycle_id != category.cycle_id:
         raise DomainError(_("این شاخص از دورهٔ این رشته نیست."), field="indicator")
     bands = list(bands) if rule is IndicatorRule.BANDS else []
-    messages = {rules.OVERLAP: _("این بازه با بازهٔ بالاتر هم‌پوشانی دارد."),
-                rules.EMPTY: _("این بازه هیچ رقمی را در بر نمی‌گیرد."),
-                rules.ABOVE_MAX: _("امتیاز بازه از سقف نمرهٔ معیار بیشتر است.")}
-    errors = {f"band-{index}": str(messages[problem]) for index, problem in
-              rules.band_problems(bands, criterion.max_points)}
-    if rule is IndicatorRule.BANDS and not bands:
-        errors["bands"] = _("دست‌کم یک بازه تعریف کنید.")
-    if rule is IndicatorRule.LINEAR and (slope is None or slope <= 0 or origin is None):
-        errors["slope"] = _("مبدأ و شیب مثبت مقیاس خطی را بنویسید.")
+    errors = _rule_problems(criterion, rule, bands, origin, slope)
     if errors:
         raise FormErrors(errors)
     before = {"indicator": criterion.indicator.name_fa if criterion.indicator else None,

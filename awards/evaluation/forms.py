@@ -20,7 +20,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from awards import persian
-from awards.enums import Aggregation
+from awards.enums import Aggregation, IndicatorRule
+from awards.evaluation.figures import IndicatorSpec
+from awards.evaluation.indicators import Band
 from awards.evaluation.rubric import (
     COMMITTEE_DEFAULTS,
     CommitteeInput,
@@ -241,3 +243,136 @@ def rubric_input(form: RubricForm):
     return RubricInput(gold_quota=form.gold_quota.data, certificate_quota=form.certificate_quota.data,
                        min_score=form.min_score.data, conflict_same_province=bool(form.conflict_same_province.data),
                        committees=committees)
+
+
+# ------------------------------------------------------------------------------------------------ indicators
+
+DECIMAL_CHOICES = [SelectChoice("0", _l("بدون اعشار (عدد صحیح)")), SelectChoice("1", _l("تا ۱ رقم اعشار")),
+                   SelectChoice("2", _l("تا ۲ رقم اعشار"))]
+#: Dossier key figures an indicator may carry, with the dossier form's labels.
+DOSSIER_FIELD_CHOICES = [SelectChoice("", _l("هیچ‌کدام")), SelectChoice("employees", _l("تعداد کارکنان")),
+                         SelectChoice("annual_sales", _l("فروش سالانه (میلیون ریال)")),
+                         SelectChoice("exports_value", _l("ارزش صادرات (هزار دلار)")),
+                         SelectChoice("growth_percent", _l("رشد فروش (درصد)"))]
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+class IndicatorForm(FlaskForm):
+    """An indicator as the organizer defines or edits it; the service checks the rest beside each field."""
+
+    code = StringField(_l("کد (لاتین)"), filters=[_text], validators=[
+        InputRequired(_l("کد شاخص را بنویسید.")), Length(max=32, message=_l("حداکثر ۳۲ نویسه."))])
+    name_fa = StringField(_l("نام فارسی"), filters=[_text], validators=[
+        InputRequired(_l("نام فارسی شاخص را بنویسید.")), Length(max=120, message=_l("حداکثر ۱۲۰ نویسه."))])
+    name_en = StringField(_l("نام انگلیسی"), filters=[_text],
+                          validators=[Length(max=120, message=_l("حداکثر ۱۲۰ نویسه."))])
+    unit_fa = StringField(_l("واحد (فارسی)"), filters=[_text],
+                          validators=[Length(max=60, message=_l("حداکثر ۶۰ نویسه."))])
+    unit_en = StringField(_l("واحد (انگلیسی)"), filters=[_text],
+                          validators=[Length(max=60, message=_l("حداکثر ۶۰ نویسه."))])
+    decimals = SelectField(_l("رقم اعشار مجاز"), choices=DECIMAL_CHOICES, default="0")
+    min_value = NumberField(_l("کمترین مقدار"), decimal=True)
+    max_value = NumberField(_l("بیشترین مقدار"), decimal=True)
+    dossier_field = SelectField(_l("جای این رقم پرونده را می‌گیرد"), choices=DOSSIER_FIELD_CHOICES, default="")
+
+    def spec(self):
+        """The service's input (``figures.IndicatorSpec``)."""
+        return IndicatorSpec(code=self.code.data or "", name_fa=self.name_fa.data or "",
+                             name_en=self.name_en.data or "", unit_fa=self.unit_fa.data or "",
+                             unit_en=self.unit_en.data or "", decimals=int(self.decimals.data or 0),
+                             min_value=_decimal(self.min_value.data), max_value=_decimal(self.max_value.data),
+                             dossier_field=self.dossier_field.data or None)
+
+
+def _decimal(value) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def indicator_form(indicator=None, **kwargs) -> IndicatorForm:
+    """The form filled from ``indicator`` (GET), or from the request (POST); a new indicator starts at lowest 0."""
+    if indicator is None:
+        return IndicatorForm(data={"min_value": Decimal(0), "decimals": "0"}, **kwargs)
+    return IndicatorForm(data={"code": indicator.code, "name_fa": indicator.name_fa, "name_en": indicator.name_en,
+                               "unit_fa": indicator.unit_fa, "unit_en": indicator.unit_en,
+                               "decimals": str(indicator.decimals), "min_value": indicator.min_value,
+                               "max_value": indicator.max_value, "dossier_field": indicator.dossier_field or ""},
+                         **kwargs)
+
+
+# ------------------------------------------------------------------------------------------------ computed criteria
+
+LIMIT_CHOICES = [SelectChoice("inclusive", _l("با خودِ حد")), SelectChoice("exclusive", _l("بدون خودِ حد"))]
+RULE_CHOICES = [SelectChoice("", _l("داوری‌شده (اعضا نمره می‌دهند)")),
+                SelectChoice(IndicatorRule.BANDS.value, _l("جدول بازه‌ای")),
+                SelectChoice(IndicatorRule.LINEAR.value, _l("مقیاس خطی با سقف"))]
+#: Blank band rows offered below the saved ones.
+SPARE_BANDS = 2
+
+
+class BandRow(Form):
+    """One band: each limit empty (open), or a number taken with or without itself; the points."""
+
+    lower = NumberField(_l("از"), decimal=True)
+    lower_kind = SelectField(_l("نوع حد پایین"), choices=LIMIT_CHOICES, default="inclusive")
+    upper = NumberField(_l("تا"), decimal=True)
+    upper_kind = SelectField(_l("نوع حد بالا"), choices=LIMIT_CHOICES, default="exclusive")
+    points = NumberField(_l("امتیاز"), decimal=True)
+
+    @property
+    def blank(self) -> bool:
+        return self.lower.data is None and self.upper.data is None and self.points.data is None and not (
+            (self.lower.raw_data and self.lower.raw_data[0].strip()) or (self.upper.raw_data and
+            self.upper.raw_data[0].strip()) or (self.points.raw_data and self.points.raw_data[0].strip()))
+
+
+class CriterionRuleForm(FlaskForm):
+    indicator_id = SelectField(_l("شاخص"), choices=[], validate_choice=False)
+    rule = SelectField(_l("روش امتیاز"), choices=RULE_CHOICES, default="")
+    origin = NumberField(_l("مبدأ (رقمی که امتیاز از آن آغاز می‌شود)"), decimal=True)
+    slope = NumberField(_l("شیب (امتیاز به ازای هر واحد)"), decimal=True)
+    bands = FieldList(FormField(BandRow))
+
+
+def rule_form(criterion, indicators, *, formdata=None) -> CriterionRuleForm:
+    """The rule form of ``criterion``: its saved rule and bands plus blank rows (GET), or the request (POST)."""
+    if formdata is not None:
+        form = CriterionRuleForm(formdata=formdata)
+    else:
+        bands = [{"lower": b.lower, "lower_kind": "inclusive" if b.lower_inclusive else "exclusive",
+                  "upper": b.upper, "upper_kind": "inclusive" if b.upper_inclusive else "exclusive",
+                  "points": b.points} for b in criterion.bands]
+        bands += [{"lower_kind": "inclusive", "upper_kind": "exclusive"}] * SPARE_BANDS
+        form = CriterionRuleForm(formdata=None, data={
+            "indicator_id": str(criterion.indicator_id or ""), "rule": criterion.rule.value if criterion.rule else "",
+            "origin": criterion.linear_origin, "slope": criterion.linear_slope, "bands": bands})
+    form.indicator_id.choices = [SelectChoice("", _l("— بدون شاخص —"))] + [
+        SelectChoice(str(i.id), f"{i.name_fa} ({i.unit_fa})" if i.unit_fa else i.name_fa) for i in indicators]
+    return form
+
+
+def rule_input(form: CriterionRuleForm, indicators) -> dict[str, Any]:
+    """The service's keywords (``figures.set_criterion_rule`` less actor and criterion), and the form field of
+    each band index sent (blank rows dropped), so a band's refusal lands beside its row."""
+    chosen = next((i for i in indicators if str(i.id) == (form.indicator_id.data or "")), None)
+    rule = IndicatorRule(form.rule.data) if form.rule.data else None
+    kept = [row for row in form.bands.entries if not row.form.blank]
+    bands = [Band(lower=_decimal(row.form.lower.data), upper=_decimal(row.form.upper.data),
+                  points=_decimal(row.form.points.data) if row.form.points.data is not None else Decimal(0),
+                  lower_inclusive=row.form.lower_kind.data != "exclusive",
+                  upper_inclusive=row.form.upper_kind.data == "inclusive") for row in kept]
+    return {"indicator": chosen if rule is not None else None, "rule": rule, "bands": bands,
+            "origin": _decimal(form.origin.data), "slope": _decimal(form.slope.data),
+            "rows": {f"band-{index}": row.name for index, row in enumerate(kept)}}
+
+
+def check_band_rows(form: CriterionRuleForm) -> bool:
+    """A band row with limits but no points gets its message beside the points; True when every row is fine."""
+    fine = True
+    for row in form.bands.entries:
+        if not row.form.blank and row.form.points.data is None and not row.form.points.errors:
+            row.form.points.errors = [*row.form.points.errors, _l("امتیاز این بازه را بنویسید.")]
+            fine = False
+    return fine

@@ -7,6 +7,8 @@ committee gets a 403 on this committee's sheets.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,7 +19,9 @@ from awards.cycles.queries import current_cycle
 from awards.enums import CommitteeCode, ConflictSource, NominationState
 from awards.errors import DomainError
 from awards.evaluation import citations, figures, queries, rubric, services
+from awards.evaluation import indicators as rules
 from awards.evaluation.forms import (
+    DOSSIER_FIELD_CHOICES,
     ActionForm,
     AddAssignmentForm,
     BalanceForm,
@@ -28,16 +32,32 @@ from awards.evaluation.forms import (
     RemoveAssignmentForm,
     RubricForm,
     VerifyFigureForm,
+    check_band_rows,
+    indicator_form,
     rubric_form,
     rubric_input,
+    rule_form,
+    rule_input,
     sheet_form,
     show_number,
 )
 from awards.extensions import db
 from awards.filters import per_request
 from awards.labels import LABELS
-from awards.models import Assignment, Category, Committee, Conflict, Indicator, Nomination, ScoreSheet, User
+from awards.models import (
+    Assignment,
+    Category,
+    Committee,
+    Conflict,
+    Criterion,
+    Cycle,
+    Indicator,
+    Nomination,
+    ScoreSheet,
+    User,
+)
 from awards.params import as_id
+from awards.persian import parse_number
 from awards.queues import QueueFilters, provinces
 from awards.web import run_service
 
@@ -308,6 +328,7 @@ def rubric_page(category_id: int):
     return render_template("evaluation/rubric.html", category=category, form=form,
                            locked=rubric.rubric_locked(db.session, category=category),
                            committees={c.id: c for c in rubric.scoring_committees(db.session)},
+                           criteria={c.id: c for c in category.criteria},
                            reset_form=ReasonForm(formdata=None))
 
 
@@ -325,6 +346,86 @@ def rubric_reset(category_id: int):
         done=lambda count: (_("معیارهای ارزیابی بازنشانی شد و %(count)s برگهٔ ارسال‌شده به پیش‌نویس برگشت.", count=count),
                             "warning"),
         to=url_for("evaluation.rubric_page", category_id=category.id))
+
+
+# ---------------------------------------------------------------------------------------------------- indicators
+
+
+def _indicator_page(cycle: Cycle, form, editing: Indicator | None = None):
+    indicators = figures.cycle_indicators(db.session, cycle_id=cycle.id)
+    return render_template("evaluation/indicators.html", cycle=cycle, form=form, editing=editing,
+                           indicators=indicators,
+                           use={i.id: figures.indicator_use(db.session, indicator=i) for i in indicators},
+                           dossier_labels={c.value: c.label for c in DOSSIER_FIELD_CHOICES if c.value})
+
+
+@bp.route("/indicators/<int:cycle_id>", methods=["GET", "POST"])
+@login_required
+def indicators(cycle_id: int):
+    _require(permissions.can_manage_indicators(current_user))
+    cycle = db.session.get(Cycle, cycle_id) or abort(404)
+    form = indicator_form() if request.method == "GET" else indicator_form(formdata=request.form)
+    if request.method == "POST" and form.validate() and (response := run_service(
+            lambda: figures.define_indicator(db.session, actor=_actor(), cycle=cycle, spec=form.spec()),
+            form=form, done=lambda indicator: _("شاخص «%(name)s» افزوده شد.", name=indicator.name_fa),
+            to=url_for("evaluation.indicators", cycle_id=cycle.id))) is not None:
+        return response
+    return _indicator_page(cycle, form)
+
+
+@bp.route("/indicators/<int:cycle_id>/<int:indicator_id>", methods=["GET", "POST"])
+@login_required
+def edit_indicator(cycle_id: int, indicator_id: int):
+    _require(permissions.can_manage_indicators(current_user))
+    indicator = db.session.get(Indicator, indicator_id) or abort(404)
+    if indicator.cycle_id != cycle_id:
+        abort(404)
+    form = indicator_form(indicator) if request.method == "GET" else indicator_form(formdata=request.form)
+    if request.method == "POST" and form.validate() and (response := run_service(
+            lambda: figures.update_indicator(db.session, actor=_actor(), indicator=indicator, spec=form.spec()),
+            form=form, done=lambda changes: _("شاخص ذخیره شد.") if changes else _("تغییری نبود."),
+            to=url_for("evaluation.indicators", cycle_id=cycle_id))) is not None:
+        return response
+    return _indicator_page(indicator.cycle, form, editing=indicator)
+
+
+@bp.route("/rubric/<int:category_id>/criteria/<int:criterion_id>", methods=["GET", "POST"])
+@login_required
+def criterion_rule(category_id: int, criterion_id: int):
+    _require(permissions.can_manage_rubric(current_user))
+    category = _category(category_id)
+    criterion = db.session.get(Criterion, criterion_id) or abort(404)
+    if criterion.category_id != category.id:
+        abort(404)
+    indicators = figures.cycle_indicators(db.session, cycle_id=category.cycle_id)
+    form = rule_form(criterion, indicators, formdata=request.form if request.method == "POST" else None)
+    here = url_for("evaluation.criterion_rule", category_id=category.id, criterion_id=criterion.id)
+    if request.method == "POST" and form.validate() & check_band_rows(form):
+        data = rule_input(form, indicators)
+        rows = data.pop("rows")
+        response = run_service(
+            lambda: figures.set_criterion_rule(db.session, actor=_actor(), criterion=criterion, **data),
+            form=form, back=here, to=here,
+            fields={**{key: f"{row}-lower" for key, row in rows.items()}, "bands": "rule", "indicator": "indicator_id"},
+            done=lambda saved: _("معیار «%(title)s» از شاخص محاسبه می‌شود.", title=saved.title) if saved.is_computed
+            else _("معیار «%(title)s» داوری‌شده است.", title=saved.title))
+        if response is not None:
+            return response
+    return render_template("evaluation/criterion_rule.html", category=category, criterion=criterion, form=form,
+                           locked=rubric.rubric_locked(db.session, category=category), indicators=indicators,
+                           preview=_rule_preview(criterion))
+
+
+def _rule_preview(criterion: Criterion) -> dict | None:
+    """The saved rule's points for the figure in ``?figure=`` (read only; an unreadable figure says so)."""
+    text = (request.args.get("figure") or "").strip()[:40]
+    if not criterion.is_computed or not text:
+        return {"text": text, "points": None, "error": None} if criterion.is_computed else None
+    try:
+        value = Decimal(str(parse_number(text.replace("/", "."), allow_decimal=True)))
+    except ValueError:
+        return {"text": text, "points": None, "error": _("رقم را با رقم‌های فارسی یا لاتین بنویسید؛ مانند ۱۲٫۵.")}
+    return {"text": text, "figure": value, "points": rules.points(figures.rule_of(criterion), value), "error": None}
 
 
 # ---------------------------------------------------------------------------------------------------- assignments

@@ -49,6 +49,9 @@ class Indicator(Base):
     min_value: Mapped[Decimal | None] = mapped_column(FIGURE, default=Decimal(0))
     max_value: Mapped[Decimal | None] = mapped_column(FIGURE)
     position: Mapped[int] = mapped_column(default=0)
+    #: The dossier key figure (employees, annual_sales, exports_value, growth_percent) this indicator carries:
+    #: the dossier form then asks the figure once, as this indicator, and the declared figure fills that field.
+    dossier_field: Mapped[str | None] = mapped_column(String(32))
 
     cycle: Mapped[Cycle] = relationship()
 

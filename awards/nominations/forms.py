@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from awards import clock, persian
 from awards.enums import NominationState, NomineeKind
-from awards.evaluation.figures import value_field, year_field
+from awards.evaluation.figures import carried_fields, value_field, year_field
 from awards.fields import ParsedField
 from awards.labels import LABELS
 from awards.models import Indicator, IndicatorValue
@@ -138,10 +138,16 @@ class DossierForm(FlaskForm):
     mobile = IdentifierField(_l("تلفن همراه"), check=persian.validate_mobile)
 
     indicators: list[Indicator] = []
+    #: Dossier key figure -> the indicator that carries it (its own field is then left out of the form).
+    carried: dict[str, Indicator] = {}
 
     def values(self) -> dict[str, Any]:
         """The dossier values typed, by model field name (only fields this form has)."""
         return {name: self[name].data for name in DOSSIER_FIELDS if name in self}
+
+    def carried_by(self, indicator: Indicator) -> str | None:
+        """The dossier key figure ``indicator`` stands for on this form, or None."""
+        return next((name for name, carrier in self.carried.items() if carrier.id == indicator.id), None)
 
     def figures(self) -> dict[int, tuple[Decimal | None, int | None]]:
         """The declared figures typed: indicator id -> (figure, year), for ``figures.declare_figures``."""
@@ -177,7 +183,9 @@ def dossier_form(kind: NomineeKind, *, edit: bool = False, indicators: Sequence[
     """Build the dossier form for a kind of nominee: a person has a national code, others a legal id.
 
     With the cycle's ``indicators``, each gets a figure and a year field (``ind_<code>``, ``ind_<code>_year``),
-    filled from the saved ``figures``; :meth:`DossierForm.figures` reads them back.
+    filled from the saved ``figures``; :meth:`DossierForm.figures` reads them back. A key figure (employees,
+    sales, exports, growth) that an indicator carries (``figures.CARRIED_FIELDS``) loses its own field: the
+    figure is asked once, and ``figures.declare_figures`` writes it to the dossier field too.
     """
     base = EditDossierForm if edit else DossierForm
     if indicators:
@@ -194,6 +202,10 @@ def dossier_form(kind: NomineeKind, *, edit: bool = False, indicators: Sequence[
                 kwargs["data"][year_field(indicator)] = row.year
     form = base(**kwargs)
     form.indicators = list(indicators)
+    # A key figure an indicator carries is asked once, as that indicator; the dossier keeps its stored value.
+    form.carried = carried_fields(form.indicators)
+    for name in form.carried:
+        delattr(form, name)
     if kind is NomineeKind.PERSON:
         del form.legal_id
         form.founding_year.label.text = _l("سال آغاز فعالیت (شمسی)")

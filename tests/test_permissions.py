@@ -34,6 +34,7 @@ from awards.models import (
     MeetingAttendee,
     Membership,
     Nomination,
+    ProvincialAward,
     ProvincialGroup,
     ScoreSheet,
     User,
@@ -145,6 +146,8 @@ MATRIX = {
     "can_score_provincially":              ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_forward_nomination":              ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_award_provincially":              ".    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_manage_provincial_signatories":   "x    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_print_provincial_certificate":    "x    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_view_nomination[forwarded]":      "x    x    .    x    x    .    .    .    .    .    .    .    .    .    .",
     "can_view_nomination[not_forwarded]":  "x    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
 }
@@ -324,6 +327,9 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_score_provincially": lambda u, w: P.can_score_provincially(u, w.nomination(S.SUBMITTED)),
     "can_forward_nomination": lambda u, w: P.can_forward_nomination(u, w.nomination(S.SUBMITTED)),
     "can_award_provincially": lambda u, w: P.can_award_provincially(u, w.nomination(S.NOT_FORWARDED)),
+    "can_manage_provincial_signatories": lambda u, w: P.can_manage_provincial_signatories(u, w.province_id),
+    "can_print_provincial_certificate": lambda u, w: P.can_print_provincial_certificate(
+        u, ProvincialAward(cycle_id=w.cycle.id, province_id=w.province_id)),
     "can_view_nomination[forwarded]": lambda u, w: P.can_view_nomination(u, w.nomination(S.FORWARDED)),
     "can_view_nomination[not_forwarded]": lambda u, w: P.can_view_nomination(u, w.nomination(S.NOT_FORWARDED)),
 }

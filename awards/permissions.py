@@ -467,3 +467,8 @@ def can_manage_provincial_signatories(user: User, province_id: int) -> bool:
 def can_print_provincial_certificate(user: User, award: ProvincialAward) -> bool:
     """A provincial award's certificate PDF: the officer of the province that issued it, and organizers."""
     return is_organizer(user) or (is_province_officer(user) and user.province_id == award.province_id)
+
+
+def can_revoke_provincial_award(user: User, award: ProvincialAward) -> bool:
+    """Revoke a provincial award, with a reason: the officer of the province that issued it."""
+    return is_province_officer(user) and user.province_id == award.province_id

@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "provincial.sheet_save": _l("ذخیرهٔ برگهٔ امتیاز استانی"),
     "provincial.sheet_submit": _l("ارسال برگهٔ امتیاز استانی"),
     "provincial.award_issue": _l("صدور جایزهٔ استانی"),
+    "provincial.award_revoke": _l("لغو جایزهٔ استانی"),
     "provincial.signatory_add": _l("افزودن امضاکنندهٔ لوح استانی"),
     "provincial.signatory_edit": _l("ویرایش امضاکنندهٔ لوح استانی"),
     "provincial.signatory_signature": _l("بارگذاری تصویر امضای لوح استانی"),

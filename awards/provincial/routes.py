@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 
 from awards import permissions
 from awards.certificates import printing
-from awards.certificates.forms import MoveSignatoryForm, RemoveSignatoryForm, SignatoryForm
+from awards.certificates.forms import MoveSignatoryForm, RemoveSignatoryForm, RevokeForm, SignatoryForm
 from awards.certificates.routes import verify_base_url
 from awards.cycles.forms import at_same_time_of_day
 from awards.cycles.queries import current_cycle
@@ -112,7 +112,8 @@ def group(province_id: int):
 
 
 def _render_group(cycle: Cycle, province: Province, group: ProvincialGroup, seat_form: SeatForm,
-                  forward_form: ForwardForm | None = None, forward_target: int | None = None):
+                  forward_form: ForwardForm | None = None, forward_target: int | None = None,
+                  revoke_form: RevokeForm | None = None, revoke_target: int | None = None):
     rankings = []
     if group.id is not None and permissions.can_view_provincial_ranking(current_user, group, cycle):
         rankings = [r for r in (provincial_ranking(db.session, group=group, category=c)
@@ -124,6 +125,7 @@ def _render_group(cycle: Cycle, province: Province, group: ProvincialGroup, seat
     return render_template("provincial/group.html", cycle=cycle, province=province, group=group, given=given,
                            seat_form=seat_form, button=ButtonForm(), rankings=rankings, mine=mine,
                            forward_form=forward_form or ForwardForm(), forward_target=forward_target,
+                           revoke_form=revoke_form or RevokeForm(), revoke_target=revoke_target,
                            states=NominationState,
                            manages=permissions.can_manage_provincial_group(current_user, group))
 
@@ -376,3 +378,22 @@ def award_pdf(award_id: int):
                          download_name=f"{award.serial}.pdf")
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/awards/<int:award_id>/revoke", methods=["POST"])
+@login_required
+def revoke_award(award_id: int):
+    award = db.session.get(ProvincialAward, award_id) or abort(404)
+    if not permissions.can_revoke_provincial_award(current_user, award):
+        abort(404)
+    form = RevokeForm()
+    if form.validate_on_submit() and (response := run_service(
+            lambda: awards.revoke(db.session, award=award, actor=current_user, reason=form.reason.data),
+            form=form, field="reason",
+            done=_("جایزهٔ استانی %(serial)s لغو شد؛ صفحهٔ اعتبارسنجی آن اکنون «لغوشده» نشان می‌دهد.",
+                   serial=award.serial),
+            to=url_for(".group", province_id=award.province_id))) is not None:
+        return response
+    cycle = _cycle()
+    province, shown = _province_group(cycle, award.province_id)
+    return _render_group(cycle, province, shown, SeatForm(), revoke_form=form, revoke_target=award.id)

@@ -13,7 +13,7 @@ from awards import clock
 from awards.enums import CommitteeCode, NominationState, Phase
 
 if TYPE_CHECKING:
-    from awards.models import Cycle, Meeting, Nomination, ProvincialGroup, ProvincialSeat, User
+    from awards.models import Cycle, Meeting, Nomination, ProvincialAward, ProvincialGroup, ProvincialSeat, User
 
 #: States in which the committees (beyond provincial affairs) see a nomination.
 EVALUATED_STATES = frozenset(
@@ -468,3 +468,18 @@ def chairs_provincial_group(user: User, group: ProvincialGroup) -> bool:
 def can_award_provincially(user: User, nomination: Nomination) -> bool:
     """A provincial award (and its certificate) for a dossier not forwarded: the officer of its province."""
     return owns_nomination(user, nomination)
+
+
+def can_manage_provincial_signatories(user: User, province_id: int) -> bool:
+    """Who signs a province's certificates (add, edit, reorder, remove): its officer, and organizers."""
+    return is_organizer(user) or (is_province_officer(user) and user.province_id == province_id)
+
+
+def can_print_provincial_certificate(user: User, award: ProvincialAward) -> bool:
+    """A provincial award's certificate PDF: the officer of the province that issued it, and organizers."""
+    return is_organizer(user) or (is_province_officer(user) and user.province_id == award.province_id)
+
+
+def can_revoke_provincial_award(user: User, award: ProvincialAward) -> bool:
+    """Revoke a provincial award, with a reason: the officer of the province that issued it."""
+    return is_province_officer(user) and user.province_id == award.province_id

@@ -34,6 +34,7 @@ from awards.models import (
     MeetingAttendee,
     Membership,
     Nomination,
+    ProvincialAward,
     ProvincialGroup,
     ScoreSheet,
     User,
@@ -147,6 +148,9 @@ MATRIX = {
     "can_forward_nomination":              ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "chairs_provincial_group":             ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_award_provincially":              ".    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_manage_provincial_signatories":   "x    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_print_provincial_certificate":    "x    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_revoke_provincial_award":         ".    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "can_view_nomination[forwarded]":      "x    x    .    x    x    .    .    .    .    .    .    .    .    .    .",
     "can_view_nomination[not_forwarded]":  "x    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
 }
@@ -328,6 +332,11 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_forward_nomination": lambda u, w: P.can_forward_nomination(u, w.nomination(S.SUBMITTED)),
     "chairs_provincial_group": lambda u, w: P.chairs_provincial_group(u, w.group),
     "can_award_provincially": lambda u, w: P.can_award_provincially(u, w.nomination(S.NOT_FORWARDED)),
+    "can_manage_provincial_signatories": lambda u, w: P.can_manage_provincial_signatories(u, w.province_id),
+    "can_print_provincial_certificate": lambda u, w: P.can_print_provincial_certificate(
+        u, ProvincialAward(cycle_id=w.cycle.id, province_id=w.province_id)),
+    "can_revoke_provincial_award": lambda u, w: P.can_revoke_provincial_award(
+        u, ProvincialAward(cycle_id=w.cycle.id, province_id=w.province_id)),
     "can_view_nomination[forwarded]": lambda u, w: P.can_view_nomination(u, w.nomination(S.FORWARDED)),
     "can_view_nomination[not_forwarded]": lambda u, w: P.can_view_nomination(u, w.nomination(S.NOT_FORWARDED)),
 }

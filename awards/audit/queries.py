@@ -54,6 +54,12 @@ ACTION_LABELS = {
     "provincial.sheet_save": _l("ذخیرهٔ برگهٔ امتیاز استانی"),
     "provincial.sheet_submit": _l("ارسال برگهٔ امتیاز استانی"),
     "provincial.award_issue": _l("صدور جایزهٔ استانی"),
+    "provincial.award_revoke": _l("لغو جایزهٔ استانی"),
+    "provincial.signatory_add": _l("افزودن امضاکنندهٔ لوح استانی"),
+    "provincial.signatory_edit": _l("ویرایش امضاکنندهٔ لوح استانی"),
+    "provincial.signatory_signature": _l("بارگذاری تصویر امضای لوح استانی"),
+    "provincial.signatory_move": _l("جابه‌جایی امضاکنندهٔ لوح استانی"),
+    "provincial.signatory_remove": _l("برداشتن امضاکنندهٔ لوح استانی"),
     "document.add": _l("افزودن مدرک"),
     "document.remove": _l("حذف مدرک"),
     "signatory.add": _l("افزودن امضاکننده"),
@@ -169,6 +175,7 @@ OBJECT_LABELS = {
     "provincial_seat": _l("عضویت کارگروه استانی"),
     "provincial_sheet": _l("برگهٔ امتیاز استانی"),
     "provincial_award": _l("جایزهٔ استانی"),
+    "provincial_signatory": _l("امضاکنندهٔ لوح استانی"),
 }
 
 #: Persian names of the fields events change (dossier, timeline, state).

@@ -13,6 +13,7 @@ from awards.certificates import printing, services
 from awards.errors import DomainError
 from awards.extensions import db
 from awards.models import Category, Cycle
+from awards.provincial import certificates as provincial_certificates
 
 certificates_group = AppGroup("certificates", help="Certificate printing.")
 
@@ -24,7 +25,7 @@ certificates_group = AppGroup("certificates", help="Certificate printing.")
 @click.option("--one-file", is_flag=True, help="One PDF for all, instead of one PDF per award named by serial.")
 @click.option("--base-url", default=None, help="Public address for the QR codes (default AWARDS_PUBLIC_BASE_URL).")
 def render_command(year: int, code: str | None, out_dir: Path, one_file: bool, base_url: str | None) -> None:
-    """Render certificates into OUT (revoked awards are left out)."""
+    """Render certificates into OUT, the national ones and the provincial round's (revoked awards are left out)."""
     cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
     if cycle is None:
         raise click.ClickException(f"no cycle {year}")
@@ -34,24 +35,36 @@ def render_command(year: int, code: str | None, out_dir: Path, one_file: bool, b
         if category is None:
             raise click.ClickException(f"no category {code} in {year}")
     base = base_url or current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    upload_dir = current_app.config["UPLOAD_FOLDER"]
+    refusals: list[str] = []
     try:
         items = services.certificates_for(db.session, awards=services.awards_of(db.session, cycle=cycle,
                                                                                  category=category),
-                                          verify_base_url=base, upload_dir=current_app.config["UPLOAD_FOLDER"])
+                                          verify_base_url=base, upload_dir=upload_dir)
     except DomainError as error:
-        raise click.ClickException(error.message) from error
-    if not items:
-        raise click.ClickException("no valid awards to print")
+        items, refusals = [], [error.message]
+    # The provincial round's certificates are the provinces' own: the national budget, which gates the national
+    # certificates above (certificates_for), does not gate them; a province without signatories is refused alone.
+    provincial, provincial_refusals = provincial_certificates.certificates_for(
+        db.session, awards=provincial_certificates.awards_of(db.session, cycle=cycle, category=category),
+        verify_base_url=base, upload_dir=upload_dir)
+    refusals += provincial_refusals
+    if not items and not provincial:
+        raise click.ClickException("\n".join(refusals) or "no valid awards to print")
     out_dir.mkdir(parents=True, exist_ok=True)
-    if one_file:
+    if one_file and items:
         path = out_dir / services.output_name(cycle=cycle, category=category, fmt="pdf")
         pages = printing.renderer().render_many_chunked(
             items, out_path=path, chunk_size=current_app.config["CERTIFICATE_CHUNK_SIZE"],
             workers=current_app.config["CERTIFICATE_WORKERS"],
             progress=lambda done, total: click.echo(f"  {done}/{total}"))
         click.echo(f"wrote {path} ({pages} pages)")
-        return
-    pdfs = printing.renderer().render_each(items, workers=current_app.config["CERTIFICATE_WORKERS"])
-    for item, pdf in zip(items, pdfs, strict=True):
+        items = []
+    # One PDF per award named by its serial (1404-CLUSTER-001.pdf); provincial ones always so (1404-FA-001.pdf).
+    each = items + provincial
+    pdfs = printing.renderer().render_each(each, workers=current_app.config["CERTIFICATE_WORKERS"])
+    for item, pdf in zip(each, pdfs, strict=True):
         (out_dir / f"{item.serial}.pdf").write_bytes(pdf)
         click.echo(f"wrote {out_dir / (item.serial + '.pdf')}")
+    if refusals:  # what could be printed was; the rest is named and the command fails
+        raise click.ClickException("not printed:\n" + "\n".join(refusals))

@@ -202,7 +202,7 @@ def _signature_upload(form: SignatoryForm, signatory: Signatory) -> None:
     upload = form.signature.data
     if upload and upload.filename:
         services.save_signature(db.session, signatory=signatory, actor=current_user, data=upload.read(),
-                                upload_dir=current_app.config["UPLOAD_FOLDER"], max_bytes=512 * 1024)
+                                upload_dir=current_app.config["UPLOAD_FOLDER"])
 
 
 @bp.route("/signatories", methods=["GET", "POST"])
@@ -261,7 +261,12 @@ def remove_signatory(signatory_id: int):
             form=form, field="confirm", done=_("امضاکنندهٔ «%(name)s» برداشته شد.", name=name),
             to=url_for(".signatories"))) is not None:
         return response
-    return render_template("certificates/signatory_remove.html", signatory=signatory, form=form)
+    back = url_for(".signatories")
+    trail = [(_("مدیریت"), url_for("admin.index")),
+             (signatory.cycle.title, url_for("admin.cycle", cycle_id=signatory.cycle_id)),
+             (_("امضاکنندگان لوح‌ها"), back)]
+    return render_template("certificates/signatory_remove.html", signatory=signatory, form=form, back=back,
+                           trail=trail)
 
 
 @bp.route("/signatories/<int:signatory_id>/move", methods=["POST"])

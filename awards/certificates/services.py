@@ -5,9 +5,7 @@ Keyword-only functions that flush but never commit and raise ``DomainError`` wit
 
 from __future__ import annotations
 
-import base64
 import hmac
-import secrets
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,14 +17,14 @@ from sqlalchemy.orm import Session, joinedload
 from awards import clock, i18n, permissions
 from awards.audit.services import record
 from awards.budget import services as budget
-from awards.certificates.render import CertificateData, SignatoryData
+from awards.certificates import signatories
+from awards.certificates.render import CertificateData
+from awards.certificates.signatories import SIGNATURE_MAX_BYTES
 from awards.enums import JobState, NomineeKind
 from awards.errors import DomainError, InvalidTransition, PermissionDenied
-from awards.files import unlink_on_commit, unlink_on_rollback, write_new
 from awards.guards import ensure_cycle_writable
 from awards.jobs import real_now
 from awards.models import Award, Category, Citation, Cycle, Job, Nomination, ProvincialAward, Signatory, User
-from awards.nominations.documents import sniff
 from awards.persian import normalize_search, normalize_text
 
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -123,13 +121,6 @@ def ceremony_date(cycle: Cycle) -> date:
     return cycle.ceremony_at.astimezone(TEHRAN).date()
 
 
-def _signature_uri(signatory: Signatory, upload_dir: Path) -> str | None:
-    if not signatory.signature_file:
-        return None
-    data = (upload_dir / "signatures" / signatory.signature_file).read_bytes()
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-
-
 def certificate_data(*, award: Award, citation: str | None, verify_base_url: str, upload_dir: Path) -> CertificateData:
     """Assemble what one certificate prints; refuse a revoked award or one without an approved citation."""
     if award.is_revoked:
@@ -150,8 +141,7 @@ def certificate_data(*, award: Award, citation: str | None, verify_base_url: str
         tier=award.tier.value,
         ceremony_date=ceremony_date(cycle),
         issued_at=award.issued_at,
-        signatories=tuple(SignatoryData(name=s.name, title=s.title, signature_uri=_signature_uri(s, upload_dir))
-                          for s in cycle.signatories),
+        signatories=signatories.printed(cycle.signatories, upload_dir),
     )
 
 
@@ -234,46 +224,24 @@ def output_name(*, cycle: Cycle, category: Category | None, fmt: str) -> str:
 
 
 def save_signature(session: Session, *, signatory: Signatory, actor: User, data: bytes, upload_dir: Path,
-                   max_bytes: int) -> None:
+                   max_bytes: int = SIGNATURE_MAX_BYTES) -> None:
     """Store a signatory's signature image (PNG only, sniffed) outside ``static/``."""
-    if not permissions.can_print_certificates(actor):
-        raise PermissionDenied(_("مدیریت امضاکنندگان کار دبیرخانه است."))
-    ensure_cycle_writable(signatory.cycle)
-    if not data or len(data) > max_bytes or sniff(data[:16]) != "image/png":
-        raise DomainError(_("تصویر امضا باید پروندهٔ PNG و کوچک‌تر از حد مجاز باشد."), field="signature")
-    folder = upload_dir / "signatures"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = secrets.token_hex(16) + ".png"
-    write_new(folder / name, data, field="signature")
-    unlink_on_rollback(session, folder / name)
-    before = signatory.signature_file
-    signatory.signature_file = name
+    _require_signatory_manager(actor, signatory.cycle)
+    changes = signatories.store_signature(session, signatory=signatory, data=data, upload_dir=upload_dir,
+                                          max_bytes=max_bytes)
     session.flush()
     record(session, actor=actor, action="signatory.signature", object_type="signatory", object_id=signatory.id,
-           cycle_id=signatory.cycle_id, changes={"signature_file": [before, name]})
+           cycle_id=signatory.cycle_id, changes=changes)
 
 
 def update_signatory(session: Session, *, signatory: Signatory, actor: User, name: str, title: str) -> None:
     """Edit a signatory's printed name and title (audited)."""
-    if not permissions.can_print_certificates(actor):
-        raise PermissionDenied(_("مدیریت امضاکنندگان کار دبیرخانه است."))
-    ensure_cycle_writable(signatory.cycle)
-    name, title = normalize_text(name or ""), normalize_text(title or "")
-    if not name:
-        raise DomainError(_("نام امضاکننده را بنویسید."), field="name")
-    if not title:
-        raise DomainError(_("سمت امضاکننده را بنویسید."), field="title")
-    changes = {}
-    if name != signatory.name:
-        changes["name"] = [signatory.name, name]
-    if title != signatory.title:
-        changes["title"] = [signatory.title, title]
-    signatory.name, signatory.title = name, title
+    _require_signatory_manager(actor, signatory.cycle)
+    changes = signatories.rename(signatory, name=name, title=title)
     session.flush()
     if changes:
         record(session, actor=actor, action="signatory.edit", object_type="signatory", object_id=signatory.id,
                cycle_id=signatory.cycle_id, changes=changes)
-
 
 
 def _require_signatory_manager(actor: User, cycle: Cycle) -> None:
@@ -282,24 +250,11 @@ def _require_signatory_manager(actor: User, cycle: Cycle) -> None:
     ensure_cycle_writable(cycle)
 
 
-def _clean_name_and_title(name: str, title: str) -> tuple[str, str]:
-    name, title = normalize_text(name or ""), normalize_text(title or "")
-    if not name:
-        raise DomainError(_("نام امضاکننده را بنویسید."), field="name")
-    if len(name) > 120:
-        raise DomainError(_("نام امضاکننده حداکثر ۱۲۰ نویسه است."), field="name")
-    if not title:
-        raise DomainError(_("سمت امضاکننده را بنویسید."), field="title")
-    if len(title) > 200:
-        raise DomainError(_("سمت امضاکننده حداکثر ۲۰۰ نویسه است."), field="title")
-    return name, title
-
-
 def add_signatory(session: Session, *, cycle: Cycle, actor: User, name: str, title: str) -> Signatory:
     """Add a signatory at the end of the cycle's printed order (audited)."""
     _require_signatory_manager(actor, cycle)
-    name, title = _clean_name_and_title(name, title)
-    position = max((s.position for s in cycle.signatories), default=-1) + 1
+    name, title = signatories.clean_name_and_title(name, title)
+    position = signatories.next_position(cycle.signatories)
     signatory = Signatory(cycle_id=cycle.id, name=name, title=title, position=position)
     session.add(signatory)
     session.flush()
@@ -316,10 +271,8 @@ def remove_signatory(session: Session, *, signatory: Signatory, actor: User, upl
     Certificates already printed keep the names they carry; a reprint shows the signatories of the day."""
     cycle = signatory.cycle
     _require_signatory_manager(actor, cycle)
-    if not confirm:
-        raise DomainError(_("برای برداشتن امضاکننده، تأیید را علامت بزنید."), field="confirm")
-    if signatory.signature_file:
-        unlink_on_commit(session, upload_dir / "signatures" / signatory.signature_file)
+    signatories.require_confirmation(confirm)
+    signatories.drop_signature_on_commit(session, signatory=signatory, upload_dir=upload_dir)
     record(session, actor=actor, action="signatory.remove", object_type="signatory", object_id=signatory.id,
            cycle_id=cycle.id, changes={"name": [signatory.name, None], "title": [signatory.title, None],
                                        "signature_file": [signatory.signature_file, None]})
@@ -332,18 +285,8 @@ def move_signatory(session: Session, *, signatory: Signatory, actor: User, direc
     """Move a signatory one place earlier (``up``) or later (``down``) in the printed order (audited)."""
     cycle = signatory.cycle
     _require_signatory_manager(actor, cycle)
-    if direction not in ("up", "down"):
-        raise DomainError(_("جهت جابه‌جایی نامعتبر است."), field="direction")
-    ordered = sorted(cycle.signatories, key=lambda s: (s.position, s.id))
-    index = ordered.index(signatory)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(ordered):
-        raise DomainError(_("امضاکننده همین حالا در این سر فهرست است."), field="direction")
-    before = [s.id for s in ordered]
-    ordered[index], ordered[other] = ordered[other], ordered[index]
-    for position, item in enumerate(ordered):
-        item.position = position
+    changes = signatories.move(cycle.signatories, signatory=signatory, direction=direction)
     session.flush()
     session.expire(cycle, ["signatories"])
     record(session, actor=actor, action="signatory.move", object_type="signatory", object_id=signatory.id,
-           cycle_id=cycle.id, changes={"order": [before, [s.id for s in ordered]]})
+           cycle_id=cycle.id, changes=changes)

@@ -223,7 +223,8 @@ class ProvincialAward(Base):
 
 
 class ProvincialSignatory(Base):
-    """Who signs a province's certificates in a cycle, in printed order."""
+    """Who signs a province's certificates in a cycle, in printed order (the national :class:`Signatory`'s
+    fields and rules: ``awards.certificates.signatories``)."""
 
     __tablename__ = "provincial_signatories"
 
@@ -233,3 +234,7 @@ class ProvincialSignatory(Base):
     name: Mapped[str] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(default=0)
+    signature_file: Mapped[str | None] = mapped_column(String(200))
+
+    cycle: Mapped[Cycle] = relationship()
+    province: Mapped[Province] = relationship(lazy="joined")

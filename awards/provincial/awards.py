@@ -16,11 +16,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from awards import clock, permissions
 from awards.audit.services import record
 from awards.enums import NominationAction
-from awards.errors import InvalidTransition
+from awards.errors import DomainError, InvalidTransition, PermissionDenied
+from awards.guards import ensure_cycle_writable
 from awards.models import Nomination, ProvincialAward, ProvincialGroup, User
 from awards.nominations.services import transition
+from awards.persian import normalize_text
 
 #: Two-letter codes of the provinces (ISO 3166-2:IR number -> letters) for provincial serials.
 PROVINCE_LETTERS = {
@@ -56,4 +59,25 @@ def issue(session: Session, *, nomination: Nomination, actor: User) -> Provincia
     record(session, actor=actor, action="provincial.award_issue", object_type="provincial_award", object_id=award.id,
            nomination_id=nomination.id, cycle_id=nomination.cycle_id, province_id=nomination.province_id,
            changes={"serial": [None, award.serial]})
+    return award
+
+
+def revoke(session: Session, *, award: ProvincialAward, actor: User, reason: str) -> ProvincialAward:
+    """Revoke a provincial award (its province's officer, with a reason): its certificate no longer prints and
+    the verification page says it is revoked, as for a national award."""
+    if not permissions.can_revoke_provincial_award(actor, award):
+        raise PermissionDenied(_("جایزهٔ استانی را فقط کارشناس همان استان لغو می‌کند."))
+    ensure_cycle_writable(award.cycle)
+    reason = normalize_text(reason or "")
+    if not reason:
+        raise DomainError(_("دلیل لغو را بنویسید."), field="reason")
+    if award.is_revoked:
+        raise DomainError(_("این جایزه پیش‌تر لغو شده است."), field="reason")
+    award.revoked_at = clock.now()
+    award.revoked_by_id = actor.id
+    award.revoke_reason = reason
+    session.flush()
+    record(session, actor=actor, action="provincial.award_revoke", object_type="provincial_award",
+           object_id=award.id, nomination_id=award.nomination_id, cycle_id=award.cycle_id,
+           province_id=award.province_id, changes={"revoked_at": [None, award.revoked_at]}, reason=reason)
     return award

@@ -6,19 +6,35 @@ another province's group), as the dossier pages do, so nothing tells whether it 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from awards import permissions
+from awards.certificates import printing
+from awards.certificates.forms import MoveSignatoryForm, RemoveSignatoryForm, RevokeForm, SignatoryForm
+from awards.certificates.routes import verify_base_url
 from awards.cycles.forms import at_same_time_of_day
 from awards.cycles.queries import current_cycle
 from awards.enums import NominationState
+from awards.errors import DomainError
 from awards.evaluation.forms import ReasonForm, rubric_row_input, sheet_form
 from awards.extensions import db
-from awards.models import Category, Cycle, Nomination, Province, ProvincialGroup, ProvincialSeat, ProvincialSheet
+from awards.models import (
+    Category,
+    Cycle,
+    Nomination,
+    Province,
+    ProvincialAward,
+    ProvincialGroup,
+    ProvincialSeat,
+    ProvincialSheet,
+    ProvincialSignatory,
+)
 from awards.persian import TEHRAN
-from awards.provincial import awards, forwarding, queries, services, sheets
+from awards.provincial import awards, certificates, forwarding, queries, services, sheets, signatories
 from awards.provincial.forms import (
     ButtonForm,
     CloseSelectionForm,
@@ -105,15 +121,20 @@ def group(province_id: int):
 
 
 def _render_group(cycle: Cycle, province: Province, group: ProvincialGroup, seat_form: SeatForm,
-                  forward_form: ForwardForm | None = None, forward_target: int | None = None):
+                  forward_form: ForwardForm | None = None, forward_target: int | None = None,
+                  revoke_form: RevokeForm | None = None, revoke_target: int | None = None):
     rankings = []
     if group.id is not None and permissions.can_view_provincial_ranking(current_user, group, cycle):
         rankings = [r for r in (provincial_ranking(db.session, group=group, category=c)
                                 for c in cycle.categories) if r.nominations and r.result.committees]
     mine = queries.my_sheets(db.session, user=current_user, cycle=cycle, province_id=province.id)
-    return render_template("provincial/group.html", cycle=cycle, province=province, group=group,
+    given = []
+    if permissions.can_manage_provincial_signatories(current_user, province.id):
+        given = certificates.awards_of(db.session, cycle=cycle, province_id=province.id)
+    return render_template("provincial/group.html", cycle=cycle, province=province, group=group, given=given,
                            seat_form=seat_form, button=ButtonForm(), rankings=rankings, mine=mine,
                            forward_form=forward_form or ForwardForm(), forward_target=forward_target,
+                           revoke_form=revoke_form or RevokeForm(), revoke_target=revoke_target,
                            states=NominationState,
                            manages=permissions.can_manage_provincial_group(current_user, group))
 
@@ -354,3 +375,131 @@ def close_selection(province_id: int, category_id: int):
     ranking = provincial_ranking(db.session, group=group, category=category)
     return render_template("provincial/close_selection.html", cycle=cycle, province=province, category=category,
                            pending=pending, ranking=ranking, form=form)
+# --- the province's certificate signatories, and the provincial certificate --------------------------------
+
+def _signatories_province(province_id: int) -> Province:
+    """The province, or 404 to anyone who may not manage its signatories (another province's officer above all)."""
+    province = db.session.get(Province, province_id) or abort(404)
+    if not permissions.can_manage_provincial_signatories(current_user, province.id):
+        abort(404)
+    return province
+
+
+def _signature_upload(form: SignatoryForm, signatory: ProvincialSignatory) -> None:
+    upload = form.signature.data
+    if upload and upload.filename:
+        signatories.save_signature(db.session, signatory=signatory, actor=current_user, data=upload.read(),
+                                   upload_dir=current_app.config["UPLOAD_FOLDER"])
+
+
+@bp.route("/<int:province_id>/signatories", methods=["GET", "POST"])
+@login_required
+def signatories_page(province_id: int):
+    province = _signatories_province(province_id)
+    cycle = _cycle()
+    rows = signatories.signatories_of(db.session, cycle_id=cycle.id, province_id=province.id)
+    forms = {s.id: SignatoryForm(prefix=f"s{s.id}", obj=s) for s in rows}
+    new_form = SignatoryForm(prefix="new")
+    posted = request.form.get("signatory_id", type=int)
+    here = url_for(".signatories_page", province_id=province.id)
+    response = None
+    if request.method == "POST" and posted in forms and forms[posted].validate_on_submit():
+        signatory, form = next(s for s in rows if s.id == posted), forms[posted]
+
+        def update() -> None:
+            signatories.update(db.session, signatory=signatory, actor=current_user, name=form.name.data,
+                               title=form.title.data)
+            _signature_upload(form, signatory)
+
+        response = run_service(update, form=form, field="name", done=_("امضاکننده ذخیره شد."), to=here)
+    elif request.method == "POST" and request.form.get("signatory_id") == "new" and new_form.validate_on_submit():
+
+        def add() -> ProvincialSignatory:
+            signatory = signatories.add(db.session, cycle=cycle, province=province, actor=current_user,
+                                        name=new_form.name.data, title=new_form.title.data)
+            _signature_upload(new_form, signatory)
+            return signatory
+
+        response = run_service(add, form=new_form, field="name",
+                               done=lambda made: _("امضاکنندهٔ «%(name)s» افزوده شد.", name=made.name), to=here)
+    if response is not None:
+        return response
+    return render_template("provincial/signatories.html", cycle=cycle, province=province, signatories=rows,
+                           forms=forms, new_form=new_form, move_form=MoveSignatoryForm())
+
+
+def _managed_signatory(signatory_id: int) -> ProvincialSignatory:
+    signatory = db.session.get(ProvincialSignatory, signatory_id) or abort(404)
+    if not permissions.can_manage_provincial_signatories(current_user, signatory.province_id):
+        abort(404)
+    return signatory
+
+
+@bp.route("/signatories/<int:signatory_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_signatory(signatory_id: int):
+    signatory = _managed_signatory(signatory_id)
+    name, back = signatory.name, url_for(".signatories_page", province_id=signatory.province_id)
+    form = RemoveSignatoryForm()
+    if form.validate_on_submit() and (response := run_service(
+            lambda: signatories.remove(db.session, signatory=signatory, actor=current_user,
+                                       upload_dir=current_app.config["UPLOAD_FOLDER"], confirm=form.confirm.data),
+            form=form, field="confirm", done=_("امضاکنندهٔ «%(name)s» برداشته شد.", name=name), to=back)
+    ) is not None:
+        return response
+    trail = [(_("کارگروه استانی %(province)s", province=signatory.province.name_fa),
+              url_for(".group", province_id=signatory.province_id)), (_("امضاکنندگان لوح استانی"), back)]
+    return render_template("certificates/signatory_remove.html", signatory=signatory, form=form, back=back,
+                           trail=trail)
+
+
+@bp.route("/signatories/<int:signatory_id>/move", methods=["POST"])
+@login_required
+def move_signatory(signatory_id: int):
+    signatory = _managed_signatory(signatory_id)
+    form = MoveSignatoryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return run_service(
+        lambda: signatories.move(db.session, signatory=signatory, actor=current_user, direction=form.direction.data),
+        done=_("ترتیب امضاکنندگان ذخیره شد."), to=url_for(".signatories_page", province_id=signatory.province_id))
+
+
+@bp.route("/awards/<int:award_id>.pdf")
+@login_required
+def award_pdf(award_id: int):
+    """The provincial certificate, as an attachment; a refusal (no signatories, revoked) goes back to the
+    province's page with its message."""
+    award = db.session.get(ProvincialAward, award_id) or abort(404)
+    if not permissions.can_print_provincial_certificate(current_user, award):
+        abort(404)
+    # Kept explicit, not run_service: a read that streams a PDF; nothing to commit or roll back.
+    try:
+        data = certificates.certificate_data(db.session, award=award, verify_base_url=verify_base_url(),
+                                             upload_dir=current_app.config["UPLOAD_FOLDER"])
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for(".group", province_id=award.province_id))
+    response = send_file(io.BytesIO(printing.render_one(data)), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{award.serial}.pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/awards/<int:award_id>/revoke", methods=["POST"])
+@login_required
+def revoke_award(award_id: int):
+    award = db.session.get(ProvincialAward, award_id) or abort(404)
+    if not permissions.can_revoke_provincial_award(current_user, award):
+        abort(404)
+    form = RevokeForm()
+    if form.validate_on_submit() and (response := run_service(
+            lambda: awards.revoke(db.session, award=award, actor=current_user, reason=form.reason.data),
+            form=form, field="reason",
+            done=_("جایزهٔ استانی %(serial)s لغو شد؛ صفحهٔ اعتبارسنجی آن اکنون «لغوشده» نشان می‌دهد.",
+                   serial=award.serial),
+            to=url_for(".group", province_id=award.province_id))) is not None:
+        return response
+    cycle = _cycle()
+    province, shown = _province_group(cycle, award.province_id)
+    return _render_group(cycle, province, shown, SeatForm(), revoke_form=form, revoke_target=award.id)

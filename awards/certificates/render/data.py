@@ -10,13 +10,18 @@ from dataclasses import dataclass
 
 GOLD = "gold"
 CERTIFICATE = "certificate"
+#: A province's own certificate (the provincial round): its title says so and it names the province (``issuer``).
+PROVINCIAL = "provincial"
 #: What each tier awards, as printed on the certificate.
 TIER_TEXT = {
     GOLD: "تندیس زرین ملی و لوح تقدیر",
     CERTIFICATE: "لوح تقدیر",
+    PROVINCIAL: "لوح تقدیر استانی",
 }
+#: The title at the head of the certificate.
+HEADING = {GOLD: "لوح تقدیر", CERTIFICATE: "لوح تقدیر", PROVINCIAL: "لوح تقدیر استانی"}
 
-# Serial numbers are Latin, e.g. 1404-CLUSTER-001 (awards.serial is String(48)).
+# Serial numbers are Latin, e.g. 1404-CLUSTER-001 or, a province's, 1404-FA-001 (awards.serial is String(48)).
 _SERIAL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,47}")
 # The verification address: absolute http(s), printable ASCII, no spaces or quotes.
 _VERIFY_URL_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?/[!#$%&()*+,./0-9:;=?@A-Z_a-z~-]*")
@@ -51,11 +56,14 @@ class CertificateData:
     category_title: str
     cycle_title: str
     citation: str
-    tier: str  # "gold" | "certificate"
+    tier: str  # "gold" | "certificate" | "provincial"
     ceremony_date: datetime.date
     issued_at: datetime.datetime  # aware; used as the PDF creation/modification date
     signatories: tuple[SignatoryData, ...]
     revoked: bool = False
+    #: Who issues it when not the national secretariat: the province's line (e.g. «استان فارس»), printed under
+    #: the cycle's title; required for the provincial tier, empty otherwise.
+    issuer: str = ""
 
     def __post_init__(self) -> None:
         if not _SERIAL_RE.fullmatch(self.serial or ""):
@@ -64,6 +72,8 @@ class CertificateData:
             raise ValueError(f"invalid verification URL: {self.verify_url!r}")
         if self.tier not in TIER_TEXT:
             raise ValueError(f"unknown tier: {self.tier!r}")
+        if (self.tier == PROVINCIAL) != bool((self.issuer or "").strip()):
+            raise ValueError("a provincial certificate names its issuer, and only it does")
         if not isinstance(self.ceremony_date, datetime.date) or isinstance(
             self.ceremony_date, datetime.datetime
         ):
@@ -108,4 +118,4 @@ def refuse_revoked(items: Sequence[CertificateData]) -> None:
 
 def stamp_key(data: CertificateData) -> tuple:
     """Certificates with the same key share one stamp (see :class:`Plan`)."""
-    return (data.tier, data.cycle_title.strip(), data.ceremony_date, data.signatories)
+    return (data.tier, data.cycle_title.strip(), data.issuer.strip(), data.ceremony_date, data.signatories)

@@ -47,7 +47,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import path2url
 
 from awards.certificates.render.bulk import BulkRendering
-from awards.certificates.render.data import TIER_TEXT, CertificateData, Plan, refuse_revoked, stamp_key
+from awards.certificates.render.data import HEADING, TIER_TEXT, CertificateData, Plan, refuse_revoked, stamp_key
 from awards.certificates.render.fetcher import StaticOnlyURLFetcher
 from awards.certificates.render.ornaments import frame_stylesheet, num
 from awards.certificates.render.postprocess import decorate
@@ -178,7 +178,9 @@ class CertificateRenderer(BulkRendering):
         return {
             "tier": data.tier,
             "tier_text": TIER_TEXT[data.tier],
+            "heading": HEADING[data.tier],
             "cycle_title": to_persian_digits(data.cycle_title.strip()),
+            "issuer": data.issuer.strip(),
             "ceremony_date": format_jalali_date(data.ceremony_date, long=True),
             "signatories": [
                 {"name": s.name, "title": s.title, "signature_src": self._signature_src(s.signature_uri)}
@@ -226,7 +228,7 @@ class CertificateRenderer(BulkRendering):
             stamp_indices.append(stamp_of[key])
         issued = max(item.issued_at for item in items)
         if title is None:
-            title = f"لوح تقدیر — {items[0].recipient_line.strip()}"
+            title = f"{HEADING[items[0].tier]} — {items[0].recipient_line.strip()}"
             if len(items) > 1:
                 title = f"لوح‌های تقدیر — {to_persian_digits(items[0].cycle_title.strip())}"
         html = self._template.render(stamps=stamps, pages=pages, title=title, issued=_w3c_datetime(issued))

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from awards.enums import CommitteeCode, ConflictSource, NominationState, SheetState
@@ -78,15 +78,17 @@ def _scored_categories(session: Session, *, cycle_id: int,
     return scored, with_k
 
 
-def _to_score(*, user_id: int, committee_id: int, categories: set[int], assigned_only: set[int]) -> list:
+def _to_score(*, user_id: int, committee_id: int, categories: set[int], assigned_only: set[int],
+              conflicts: bool = True) -> list:
     """The conditions of the member's inbox for one committee: in evaluation in a scored category, no active
-    conflict, and assigned to the member where the category sets k reviewers."""
+    conflict (unless ``conflicts`` is false), and assigned to the member where the category sets k reviewers."""
     conditions = [
         Nomination.category_id.in_(categories),
         Nomination.state == NominationState.IN_EVALUATION,
-        ~exists().where(Conflict.nomination_id == Nomination.id, Conflict.user_id == user_id,
-                        Conflict.overridden_at.is_(None)),
     ]
+    if conflicts:
+        conditions.append(~exists().where(Conflict.nomination_id == Nomination.id, Conflict.user_id == user_id,
+                                          Conflict.overridden_at.is_(None)))
     if assigned_only:
         conditions.append(or_(
             Nomination.category_id.not_in(assigned_only),
@@ -127,6 +129,73 @@ def _sheet_condition(sheet_filter: str | None):
     return None
 
 
+def _inbox_size(*, user_id: int, committee_id: int, categories: set[int], assigned_only: set[int], where=()):
+    """How many nominations (meeting ``where`` too) the member's inbox for one committee holds, as a scalar subquery.
+
+    Each part is read from where it is small or indexed rather than by looking up, for every nomination of the
+    cycle, its conflict and assignment: the nominations of the categories open to every member (an index alone),
+    plus the member's assignments (categories with k reviewers), less the member's active conflicts on either."""
+    free = categories - assigned_only
+    parts = []
+    if free:
+        parts.append(select(func.count(Nomination.id)).where(
+            Nomination.state == NominationState.IN_EVALUATION, Nomination.category_id.in_(free), *where
+        ).scalar_subquery())
+    if assigned_only:
+        parts.append(select(func.count(Assignment.id)).where(
+            Assignment.member_id == user_id, Assignment.committee_id == committee_id,
+            select(Nomination.id).where(Nomination.id == Assignment.nomination_id,
+                                        Nomination.state == NominationState.IN_EVALUATION,
+                                        Nomination.category_id.in_(assigned_only), *where).exists(),
+        ).scalar_subquery())
+    unconflicted = _to_score(user_id=user_id, committee_id=committee_id, categories=categories,
+                             assigned_only=assigned_only, conflicts=False)
+    conflicted = select(func.count(Conflict.id)).where(
+        Conflict.user_id == user_id, Conflict.overridden_at.is_(None),
+        select(Nomination.id).where(Nomination.id == Conflict.nomination_id, *unconflicted, *where).exists(),
+    ).scalar_subquery()
+    total = literal(0)
+    for part in parts:
+        total = total + part
+    return total - conflicted
+
+
+def _inbox_counts(session: Session, *, user_id: int, committee_id: int, categories: set[int], assigned_only: set[int],
+                  sheet_filter: str | None, narrowed) -> tuple[int, int, int]:
+    """The member's inbox for one committee: nominations to score, sheets submitted, and the rows the filters keep,
+    in one statement.
+
+    The size as :func:`_inbox_size` reads it, the sheets from the member's own. Only a province, category or
+    search filter (``narrowed``, with the sheet filter) counts the kept rows row by row, over what those filters
+    leave."""
+    conditions = _to_score(user_id=user_id, committee_id=committee_id, categories=categories,
+                           assigned_only=assigned_only)
+
+    def scored(nomination_id, *more) -> object:
+        """The nomination ``nomination_id`` is in the inbox (and meets ``more``)."""
+        return select(Nomination.id).where(Nomination.id == nomination_id, *conditions, *more).exists()
+
+    zero = literal(0)
+    def sheets(state: SheetState):
+        return select(func.count(ScoreSheet.id)).where(
+            ScoreSheet.member_id == user_id, ScoreSheet.committee_id == committee_id, ScoreSheet.state == state,
+            scored(ScoreSheet.nomination_id)).scalar_subquery()
+
+    kept = zero
+    if narrowed is not None:
+        kept = (select(func.count(Nomination.id))
+                .outerjoin(ScoreSheet, and_(ScoreSheet.nomination_id == Nomination.id, ScoreSheet.member_id == user_id,
+                                            ScoreSheet.committee_id == committee_id))
+                .where(*conditions, narrowed).scalar_subquery())
+    total, submitted, drafts, kept = session.execute(select(
+        _inbox_size(user_id=user_id, committee_id=committee_id, categories=categories, assigned_only=assigned_only),
+        sheets(SheetState.SUBMITTED), sheets(SheetState.DRAFT), kept)).one()
+    if narrowed is not None:
+        return total, submitted, kept
+    shown = {"todo": total - submitted - drafts, "draft": drafts, "submitted": submitted}.get(sheet_filter, total)
+    return total, submitted, shown
+
+
 def inbox(session: Session, *, user: User, cycle: Cycle, pages: dict[str, int] | None = None,
           page_size: int = 25, filters: QueueFilters | None = None, sheet_filter: str | None = None,
           sort: str = "category") -> list[CommitteeInbox]:
@@ -160,18 +229,16 @@ def inbox(session: Session, *, user: User, cycle: Cycle, pages: dict[str, int] |
                                assigned_only=box.assigned_only)
         sheet_of_user = and_(ScoreSheet.nomination_id == Nomination.id, ScoreSheet.member_id == user.id,
                              ScoreSheet.committee_id == committee_id)
-        # The filters, as one condition: counted in the same query as the totals, then applied to the page.
-        kept = narrow(select(Nomination.id), filters).whereclause
+        # The filters, as one condition, applied to the page.
+        narrowed = narrow(select(Nomination.id), filters).whereclause
+        kept = narrowed
         if (sheet_condition := _sheet_condition(sheet_filter)) is not None:
             kept = sheet_condition if kept is None else and_(kept, sheet_condition)
-        kept_count = func.count(Nomination.id) if kept is None else func.count(case((kept, Nomination.id)))
-        box.total, box.submitted, shown = session.execute(
-            select(func.count(Nomination.id), func.count(case((ScoreSheet.state == SheetState.SUBMITTED, 1))),
-                   kept_count)
-            .select_from(Nomination)
-            .outerjoin(ScoreSheet, sheet_of_user)
-            .where(*conditions)
-        ).one()
+        box.total, box.submitted, shown = _inbox_counts(
+            session, user_id=user.id, committee_id=committee_id, categories=scored[committee_id],
+            assigned_only=box.assigned_only, sheet_filter=sheet_filter,
+            narrowed=None if narrowed is None else and_(narrowed, *([] if sheet_condition is None
+                                                                      else [sheet_condition])))
         number = page_number(shown, pages.get(seat.committee.code.value, 1), page_size)
         rows = (select(Nomination, ScoreSheet)
                 .outerjoin(ScoreSheet, sheet_of_user)
@@ -198,29 +265,33 @@ class Neighbours:
 
 def neighbours(session: Session, *, user: User, committee: Committee, nomination: Nomination) -> Neighbours:
     """Return the previous and next nominations of the member's inbox (its order, conflicts left out) around this
-    one, its position and the inbox's size: three statements whatever the size of the inbox (the database
-    numbers the rows with window functions and returns at most two of them)."""
+    one, its position and the inbox's size: three statements whatever the size of the inbox (the neighbours are
+    read in order from an index, the position and size counted as the inbox counts them)."""
     scored, with_k = _scored_categories(session, cycle_id=nomination.cycle_id, committee_ids=[committee.id])
     categories = scored[committee.id]
     if not categories:
         return Neighbours()
+    assigned_only = {c for c in categories if (c, committee.id) in with_k}
     conditions = _to_score(user_id=user.id, committee_id=committee.id, categories=categories,
-                           assigned_only={c for c in categories if (c, committee.id) in with_k})
-    ranked = (
-        select(Nomination.id.label("id"),
-               func.lag(Nomination.id).over(order_by=INBOX_ORDER).label("previous_id"),
-               func.lead(Nomination.id).over(order_by=INBOX_ORDER).label("next_id"),
-               func.row_number().over(order_by=INBOX_ORDER).label("position"),
-               func.count(Nomination.id).over().label("total"))
-        .where(*conditions)
-        .subquery()
-    )
-    rows = {row.id: row for row in session.execute(
-        select(ranked).where(or_(ranked.c.id == nomination.id, ranked.c.position == 1)))}
-    if (row := rows.get(nomination.id)) is not None:
-        return Neighbours(previous_id=row.previous_id, next_id=row.next_id, position=row.position, total=row.total)
-    first = next(iter(rows.values()), None)
-    return Neighbours(next_id=first.id, total=first.total) if first is not None else Neighbours()
+                           assigned_only=assigned_only)
+    # Row values, so the database reads the inbox's index from this nomination onwards (or backwards).
+    order, here = tuple_(*INBOX_ORDER), tuple_(literal(nomination.category_id), literal(nomination.id))
+    before, after = order < here, order > here
+
+    def size(*where):
+        return _inbox_size(user_id=user.id, committee_id=committee.id, categories=categories,
+                           assigned_only=assigned_only, where=where)
+
+    def first(*where, descending: bool = False):
+        order = [column.desc() for column in INBOX_ORDER] if descending else list(INBOX_ORDER)
+        return select(Nomination.id).where(*conditions, *where).order_by(*order).limit(1).scalar_subquery()
+
+    inside, previous_id, next_id, position, total, first_id = session.execute(select(
+        select(Nomination.id).where(Nomination.id == nomination.id, *conditions).exists(),
+        first(before, descending=True), first(after), size(before), size(), first())).one()
+    if inside:
+        return Neighbours(previous_id=previous_id, next_id=next_id, position=position + 1, total=total)
+    return Neighbours(next_id=first_id, total=total) if first_id is not None else Neighbours()
 
 
 def conflicted_pairs_for_user(session: Session, *, user_id: int, nomination_ids: list[int]) -> set[tuple[int, int]]:

@@ -37,6 +37,16 @@ class Nomination(Base):
         # Duplicate nominees (awards.nominations.queries.duplicate_nominees) are found through these.
         Index("ix_nominations_cycle_legal_id", "cycle_id", "legal_id"),
         Index("ix_nominations_cycle_national_code", "cycle_id", "national_code"),
+        # Lists read a page in order from an index and count from an index alone, rather than sorting or reading
+        # every row (issue 14). The screening queue: a cycle's dossiers in one state, oldest submission first.
+        Index("ix_nominations_cycle_state_submitted", "cycle_id", "state", "submitted_at", "id"),
+        # The compliance queue: a cycle's dossiers by submission, the state checked in the index.
+        Index("ix_nominations_cycle_submitted", "cycle_id", "submitted_at", "id", "state"),
+        # The evaluation inbox and a sheet's previous and next: in evaluation, by category then dossier number.
+        Index("ix_nominations_state_category", "state", "category_id", "id"),
+        # The nominations list: newest change first, everywhere or in one province.
+        Index("ix_nominations_updated", "updated_at", "id"),
+        Index("ix_nominations_province_updated", "province_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards.db import Base, UTCDateTime, utcnow
@@ -25,6 +25,8 @@ class ScoreSheet(Base):
     __table_args__ = (
         UniqueConstraint("nomination_id", "committee_id", "member_id"),
         CheckConstraint("state <> 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"),
+        # A member's sheets of one committee by state: the inbox's progress (awards.evaluation.queries).
+        Index("ix_score_sheets_member_committee", "member_id", "committee_id", "state", "nomination_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,7 +70,11 @@ class Assignment(Base):
     """A member asked to score a nomination for a committee, when the category uses k reviewers."""
 
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("nomination_id", "committee_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("nomination_id", "committee_id", "member_id"),
+        # A member's assignments for one committee: the inbox's size where a category sets k reviewers.
+        Index("ix_assignments_member_committee", "member_id", "committee_id", "nomination_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"), index=True)

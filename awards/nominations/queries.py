@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from awards import permissions
@@ -190,14 +190,23 @@ def duplicate_nominees(session: Session, *, nominations: list[Nomination]) -> di
                   & (Nomination.legal_id != ""))
     same_person = ((other.national_code == Nomination.national_code) & Nomination.national_code.is_not(None)
                    & (Nomination.national_code != ""))
-    rows = session.execute(
-        select(Nomination.id, other.id, other.nominee_name, other.province_id,
-               case((same_legal, "legal_id"), else_="national_code"))
-        .join(other, (other.cycle_id == Nomination.cycle_id) & (other.id != Nomination.id)
-              & or_(same_legal, same_person))
-        .where(Nomination.id.in_(ids), Nomination.state.in_(_DUPLICATE_STATES), other.state.in_(_DUPLICATE_STATES))
-        .order_by(Nomination.id, other.id)
-    )
+
+    def matches(same, field: str, *extra):
+        # One equality join per field, so each side is found through its (cycle_id, field) index: an OR of the
+        # two in one join makes the database read the whole cycle for every nomination asked about.
+        return (select(Nomination.id.label("nomination_id"), other.id.label("other_id"),
+                       other.nominee_name.label("name"), other.province_id.label("province_id"),
+                       literal_column(f"'{field}'").label("field"))
+                .join(other, (other.cycle_id == Nomination.cycle_id) & (other.id != Nomination.id) & same)
+                .where(Nomination.id.in_(ids), Nomination.state.in_(_DUPLICATE_STATES),
+                       other.state.in_(_DUPLICATE_STATES), *extra))
+
+    # A dossier matching on both counts once, as a legal-ID match (the second part leaves those out).
+    not_same_legal = or_(Nomination.legal_id.is_(None), Nomination.legal_id == "", other.legal_id.is_(None),
+                         other.legal_id != Nomination.legal_id)
+    both = union_all(matches(same_legal, "legal_id"),
+                     matches(same_person, "national_code", not_same_legal)).subquery()
+    rows = session.execute(select(both).order_by(both.c.nomination_id, both.c.other_id))
     found: dict[int, list[DuplicateNominee]] = {}
     for nomination_id, other_id, name, province_id, field in rows:
         found.setdefault(nomination_id, []).append(DuplicateNominee(other_id, name, province_id, field))

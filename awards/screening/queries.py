@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from awards.enums import ComplianceOutcome, NominationState, ScreeningOutcome
@@ -141,20 +141,29 @@ def _compliance_base(cycle: Cycle, filters: QueueFilters, *columns) -> Select:
 def compliance_queue(session: Session, *, cycle: Cycle, filters: QueueFilters | None = None, page: int = 1,
                      page_size: int = 25) -> Page:
     """One page of the nominations in evaluation (or shortlisted, or failed) with their decision, undecided
-    first (four statements whatever the queue's length: count, page, pending count, documents)."""
+    first (three statements whatever the queue's length: the counts, the page, the documents).
+
+    Undecided first is not read from an index: so the page is the undecided rows up to its end, then the
+    decided ones, each part taken in order (and cut) on its own before the few rows left are ordered, rather
+    than the whole queue being sorted for every page."""
     filters = filters or QueueFilters()
-    total = session.scalar(_compliance_base(cycle, filters, func.count(Nomination.id))) or 0
-    pending = session.scalar(
-        _compliance_base(cycle, filters, func.count(Nomination.id)).where(ComplianceDecision.id.is_(None))
-    ) or 0
+    total, pending = session.execute(_compliance_base(
+        cycle, filters, func.count(Nomination.id), func.count(case((ComplianceDecision.id.is_(None), 1))))).one()
     number = page_number(total, page, page_size)
+    offset = (number - 1) * page_size
+    undecided = _ordered(_compliance_base(cycle, filters, Nomination.id).where(ComplianceDecision.id.is_(None)),
+                         filters.sort).limit(offset + page_size)
+    decided = _ordered(_compliance_base(cycle, filters, Nomination.id).where(ComplianceDecision.id.is_not(None)),
+                       filters.sort).limit(max(0, offset + page_size - pending))
     query = (
-        _compliance_base(cycle, filters, Nomination, ComplianceDecision)
+        select(Nomination, ComplianceDecision)
+        .outerjoin(ComplianceDecision, ComplianceDecision.nomination_id == Nomination.id)
+        .where(or_(Nomination.id.in_(undecided.scalar_subquery()), Nomination.id.in_(decided.scalar_subquery())))
         .options(*_page_options(), joinedload(ComplianceDecision.decided_by).lazyload(User.memberships))
         .order_by(ComplianceDecision.id.is_not(None))
     )
     rows = [ComplianceRow(n, d) for n, d in session.execute(
-        _ordered(query, filters.sort).limit(page_size).offset((number - 1) * page_size)
+        _ordered(query, filters.sort).limit(page_size).offset(offset)
     )]
     return QueuePage(items=rows, total=total, number=number, size=page_size, pending=pending,
                      documents=document_counts(session, [r.nomination.id for r in rows]))

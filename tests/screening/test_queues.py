@@ -82,6 +82,36 @@ def test_compliance_queue_pages_by_25(client, demo, session, login_as):
     assert f"{pending} پرونده؛ {pending} در انتظار بررسی.".translate(PERSIAN) in html
 
 
+def test_compliance_pages_put_every_undecided_row_first_in_each_order_across_page_boundaries(demo, session):
+    """The page is cut from the undecided rows, then the decided ones, each in the chosen order: every page, the
+    one that straddles the two parts included, matches one sort of the whole queue."""
+    from awards.queues import QueueFilters  # the queue's filters, only this test builds them by hand
+    from awards.screening import queries
+
+    bulk_add(session, demo, 13, state=NominationState.IN_EVALUATION)
+    officer = session.scalar(select(Nomination.created_by_id).where(Nomination.created_by_id.is_not(None)))
+    decided = session.scalars(select(Nomination.id).where(Nomination.nominee_name.like("شرکت انبوه%"))
+                              .order_by(Nomination.id.desc()).limit(6)).all()
+    session.execute(insert(ComplianceDecision), [
+        {"nomination_id": nomination_id, "outcome": "passed" if i % 2 else "failed", "reason": "مدارک ناقص",
+         "decided_by_id": officer} for i, nomination_id in enumerate(decided)])
+    session.commit()
+    for sort in queries.SORTS:
+        # The whole queue in one sort: undecided first, then the chosen order.
+        expected = list(session.scalars(queries._ordered(
+            queries._compliance_base(demo.cycle, QueueFilters(sort=sort), Nomination.id)
+            .order_by(ComplianceDecision.id.is_not(None)), sort)))
+        whole = queries.compliance_queue(session, cycle=demo.cycle, filters=QueueFilters(sort=sort), page_size=1000)
+        assert [row.nomination.id for row in whole.items] == expected
+        paged = []
+        for number in range(1, 1 + -(-whole.total // 4)):
+            page = queries.compliance_queue(session, cycle=demo.cycle, filters=QueueFilters(sort=sort), page=number,
+                                            page_size=4)
+            assert (page.total, page.pending) == (whole.total, whole.pending)
+            paged += [row.nomination.id for row in page.items]
+        assert paged == expected, sort
+
+
 # --- search, filters, order -----------------------------------------------------------------------------------
 
 def test_screening_search_tolerates_arabic_yeh_and_kaf_and_latin_digits(client, demo, session, login_as):

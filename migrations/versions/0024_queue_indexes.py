@@ -2,16 +2,16 @@
 (and a sheet's previous and next) and the nominations list read a page in order from an index and count from
 an index, rather than sorting or reading every row
 
-Revision ID: 0026
-Revises: 0021
+Revision ID: 0024
+Revises: 0023
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0026"
-down_revision = "0021"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

@@ -37,6 +37,10 @@ class Nomination(Base):
         # Duplicate nominees (awards.nominations.queries.duplicate_nominees) are found through these.
         Index("ix_nominations_cycle_legal_id", "cycle_id", "legal_id"),
         Index("ix_nominations_cycle_national_code", "cycle_id", "national_code"),
+        # The home page's counts by state and province, the queues' sizes and a province's quota use read these
+        # (covering) indexes, not every nomination row (issue 14).
+        Index("ix_nominations_cycle_state_province", "cycle_id", "state", "province_id", "category_id"),
+        Index("ix_nominations_province_category_state", "province_id", "category_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

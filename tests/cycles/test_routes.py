@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from awards.demo import jalali_moment
 from awards.models import AuditEvent, Cycle
@@ -197,8 +197,9 @@ def test_cycles_page_statements_equal_at_10_and_1000_audit_events(client, demo, 
     login_as("admin")
 
     def add(start: int, count: int) -> None:
+        first = read(session, select(func.coalesce(func.max(AuditEvent.id), 0))) + 1  # ids: the demo copy
         session.execute(insert(AuditEvent), [
-            {"action": "cycle.timeline" if i % 10 == 0 else "nomination.save",
+            {"id": first + i - start, "action": "cycle.timeline" if i % 10 == 0 else "nomination.save",
              "object_type": "cycle" if i % 10 == 0 else "nomination", "object_id": cycle.id, "cycle_id": cycle.id,
              "changes": {}, "prev_hash": f"b{i:063x}", "hash": f"c{i:063x}",
              "at": jalali_moment(1404, 1, 1 + i % 28, 9, i % 60)}

@@ -1,13 +1,18 @@
 """The home page's figures, one panel per role the user holds. Reads only: nothing here writes.
 
 Every count is one set-based statement (a GROUP BY or conditional aggregates), so a panel costs the same number
-of statements for ten nominations as for ten thousand. The only figure that grows with the data is the score
+of statements for ten nominations as for ten thousand. Scoring progress (every committee seat against every
+nomination it scores) is the one count whose cost grows with seats times nominations: it is kept per category and
+process under the category's stamp (:func:`cached_sheet_progress`), so a warm page reads the stamps only. The only
+figure that grows with the data is the score
 distribution, which costs :func:`awards.results.queries.load_results`'s fixed nine statements per category that
 has a result (categories, not nominations).
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -171,14 +176,11 @@ class SheetProgress:
         return self.expected - self.submitted
 
 
-def sheet_progress(session: Session, *, cycle: Cycle, committee_ids: list[int] | None = None,
-                   member_id: int | None = None, category_id: int | None = None) -> list[SheetProgress]:
-    """Per committee seat of the cycle, the sheets expected and their state, in one grouped statement.
-
-    Expected sheets follow the evaluation inbox: a committee scores the nominations in evaluation of every
-    category where it has criteria; where the category sets k reviewers, only those assigned to the member;
-    never a nomination the member has an active conflict with. Seats with nothing to score have no row.
-    """
+def _progress_query(cycle: Cycle, *, by_category: bool = False):
+    """Per committee seat of the cycle (and per category when ``by_category``), the sheets expected and their
+    state. Expected sheets follow the evaluation inbox: a committee scores the nominations in evaluation of every
+    category where it has criteria; where the category sets k reviewers, only those assigned to the member; never
+    a nomination the member has an active conflict with. Seats with nothing to score have no row."""
     scored = (
         select(Criterion.category_id, Criterion.committee_id).distinct()
         .join(Category, Category.id == Criterion.category_id)
@@ -192,8 +194,9 @@ def sheet_progress(session: Session, *, cycle: Cycle, committee_ids: list[int] |
     conflicted = exists().where(Conflict.nomination_id == Nomination.id, Conflict.user_id == seat.user_id,
                                 Conflict.overridden_at.is_(None))
     not_submitted = or_(sheet.id.is_(None), sheet.state != SheetState.SUBMITTED)
-    query = (
-        select(seat.committee_id, Committee.code, seat.user_id,
+    keys = [seat.committee_id, Committee.code, seat.user_id, *([Nomination.category_id] if by_category else [])]
+    return (
+        select(*keys,
                func.count(Nomination.id),
                _count_if(sheet.state == SheetState.SUBMITTED),
                _count_if(sheet.state == SheetState.DRAFT),
@@ -209,12 +212,19 @@ def sheet_progress(session: Session, *, cycle: Cycle, committee_ids: list[int] |
                                sheet.member_id == seat.user_id))
         .where(seat.cycle_id == cycle.id, Committee.code != CommitteeCode.OVERSIGHT,
                or_(CategoryCommittee.reviewers_per_nomination.is_(None), assigned), ~conflicted)
-        .group_by(seat.committee_id, Committee.code, seat.user_id)
+        .group_by(*keys)
     )
+
+
+def sheet_progress(session: Session, *, cycle: Cycle, committee_ids: list[int] | None = None,
+                   member_id: int | None = None, category_id: int | None = None) -> list[SheetProgress]:
+    """Per committee seat of the cycle, the sheets expected and their state, computed afresh in one grouped
+    statement (its cost grows with seats times nominations: the home page reads :func:`cached_sheet_progress`)."""
+    query = _progress_query(cycle)
     if committee_ids is not None:
-        query = query.where(seat.committee_id.in_(committee_ids))
+        query = query.where(Membership.committee_id.in_(committee_ids))
     if member_id is not None:
-        query = query.where(seat.user_id == member_id)
+        query = query.where(Membership.user_id == member_id)
     if category_id is not None:
         query = query.where(Nomination.category_id == category_id)
     return [
@@ -222,6 +232,75 @@ def sheet_progress(session: Session, *, cycle: Cycle, committee_ids: list[int] |
                       submitted=int(row[4]), drafts=int(row[5]), next_nomination_id=row[6])
         for row in session.execute(query)
     ]
+
+
+# Per-process store of each category's progress rows, keyed by what changes whenever an input changes.
+_progress_store: OrderedDict[tuple, tuple[SheetProgress, ...]] = OrderedDict()
+_progress_lock = threading.Lock()
+#: How many (category, stamp) entries one process keeps (a few cycles' worth of categories).
+PROGRESS_CAPACITY = 256
+
+
+def _category_keys(session: Session, cycle: Cycle) -> dict[int, tuple]:
+    """Each category of the cycle and the stamp its progress rows are cached under: one small statement.
+
+    Every flush that changes an input of the progress figures (sheets, assignments, conflicts, memberships,
+    criteria, committee settings, a nomination entering or leaving evaluation or changing category) gives the
+    category a fresh ``results_version`` in the same transaction (:mod:`awards.results.cache`). The one move the
+    stamp leaves alone, from "in evaluation" to another state of the scoring pool, happens only when the
+    category's result is proposed or confirmed, which sets ``proposed_at`` or ``finalised_at`` in that same
+    transaction: both are part of the key."""
+    return {row.id: (row.id, row.results_version, row.proposed_at, row.finalised_at) for row in session.execute(
+        select(Category.id, Category.results_version, Category.proposed_at, Category.finalised_at)
+        .where(Category.cycle_id == cycle.id))}
+
+
+def cached_sheet_progress(session: Session, *, cycle: Cycle, committee_ids: list[int] | None = None,
+                          member_id: int | None = None) -> list[SheetProgress]:
+    """:func:`sheet_progress` for the home page, at a cost that does not grow with the data once warm.
+
+    The figures are kept per category and process, under the category's stamp (:func:`_category_keys`); a read
+    fetches the stamps (one statement) and computes afresh, in one more grouped statement (always run, empty when
+    nothing changed), only the categories whose stamp changed since this process last read them. The rows of
+    every category are then summed per seat in Python (a few dozen seats times the cycle's categories)."""
+    keys = _category_keys(session, cycle)
+    with _progress_lock:
+        known = {cid: _progress_store[key] for cid, key in keys.items() if key in _progress_store}
+        for cid in known:
+            _progress_store.move_to_end(keys[cid])
+    stale = sorted(set(keys) - set(known))
+    # Run even when nothing is stale (an empty IN the database answers at once): a page then costs the same
+    # statements whatever this process's cache holds.
+    fresh: dict[int, list[SheetProgress]] = {cid: [] for cid in stale}
+    for row in session.execute(_progress_query(cycle, by_category=True).where(Nomination.category_id.in_(stale))):
+        fresh[row[3]].append(SheetProgress(
+            committee_id=row[0], code=CommitteeCode(row[1]), member_id=row[2], expected=int(row[4]),
+            submitted=int(row[5]), drafts=int(row[6]), next_nomination_id=row[7]))
+    with _progress_lock:
+        for cid, rows in fresh.items():
+            _progress_store[keys[cid]] = known[cid] = tuple(rows)
+        while len(_progress_store) > PROGRESS_CAPACITY:
+            _progress_store.popitem(last=False)
+    seats: dict[tuple[int, int], SheetProgress] = {}
+    for rows in known.values():
+        for p in rows:
+            if (committee_ids is not None and p.committee_id not in committee_ids) or (
+                    member_id is not None and p.member_id != member_id):
+                continue
+            seen = seats.get((p.committee_id, p.member_id))
+            if seen is not None:
+                nexts = [n for n in (seen.next_nomination_id, p.next_nomination_id) if n is not None]
+                p = SheetProgress(committee_id=p.committee_id, code=p.code, member_id=p.member_id,
+                                  expected=seen.expected + p.expected, submitted=seen.submitted + p.submitted,
+                                  drafts=seen.drafts + p.drafts, next_nomination_id=min(nexts) if nexts else None)
+            seats[(p.committee_id, p.member_id)] = p
+    return [seats[key] for key in sorted(seats)]
+
+
+def clear_progress_cache() -> None:
+    """Forget every cached progress figure (tests that change inputs behind the ORM's back)."""
+    with _progress_lock:
+        _progress_store.clear()
 
 
 @dataclass(frozen=True)
@@ -277,7 +356,9 @@ class CommitteePanel:
 
 
 def committee_panels(session: Session, *, cycle: Cycle, user: User) -> list[CommitteePanel]:
-    """A panel per scoring committee the user sits on in the cycle; two statements (one more for a chair)."""
+    """A panel per scoring committee the user sits on in the cycle: three statements (the committees with criteria,
+    the categories' stamps and their stale progress, :func:`cached_sheet_progress`), one more for a chair (the
+    members' names)."""
     seats = sorted((m for m in user.memberships
                     if m.cycle_id == cycle.id and m.committee.code != CommitteeCode.OVERSIGHT),
                    key=lambda m: (m.committee.position, m.committee_id))
@@ -292,12 +373,9 @@ def committee_panels(session: Session, *, cycle: Cycle, user: User) -> list[Comm
     if not seats:
         return []
     chaired = [m.committee_id for m in seats if m.is_chair]
-    progress = {(p.committee_id, p.member_id): p for p in sheet_progress(
-        session, cycle=cycle, committee_ids=chaired, member_id=None)} if chaired else {}
-    mine_only = [m.committee_id for m in seats if not m.is_chair]
-    if mine_only:
-        progress.update({(p.committee_id, p.member_id): p for p in sheet_progress(
-            session, cycle=cycle, committee_ids=mine_only, member_id=user.id)})
+    progress = {(p.committee_id, p.member_id): p for p in cached_sheet_progress(
+        session, cycle=cycle, committee_ids=[m.committee_id for m in seats])
+        if p.committee_id in chaired or p.member_id == user.id}
     members: dict[int, list[MemberRow]] = {}
     if chaired:
         for row in session.execute(
@@ -373,14 +451,18 @@ class CitationCounts:
 
 
 def citation_counts(session: Session, *, cycle: Cycle) -> CitationCounts:
-    """Citations still to write and written ones awaiting the chair's approval: one statement."""
-    to_write, to_approve = session.execute(
-        select(_count_if(Citation.id.is_(None)),
-               _count_if(and_(Citation.id.is_not(None), Citation.approved_at.is_(None))))
-        .select_from(Nomination)
-        .outerjoin(Citation, Citation.nomination_id == Nomination.id)
-        .where(Nomination.cycle_id == cycle.id, Nomination.state.in_(CITATION_STATES))
-    ).one()
+    """Citations still to write and written ones awaiting the chair's approval: one statement.
+
+    Counted as the nominations that need a citation less those that have one (a nomination has at most one), so
+    the nominations are counted from an index and only the citations written are read."""
+    needing = and_(Nomination.cycle_id == cycle.id, Nomination.state.in_(CITATION_STATES))
+    written = select(func.count(Citation.id)).join(Nomination, Nomination.id == Citation.nomination_id).where(needing)
+    nominations, with_citation, to_approve = session.execute(select(
+        select(func.count(Nomination.id)).where(needing).scalar_subquery(),
+        written.scalar_subquery(),
+        written.where(Citation.approved_at.is_(None)).scalar_subquery(),
+    )).one()
+    to_write = int(nominations) - int(with_citation)
     return CitationCounts(to_write=int(to_write), to_approve=int(to_approve))
 
 
@@ -441,7 +523,7 @@ def score_bins(scores: list[Decimal]) -> list[int]:
 
 
 def organizer_panel(session: Session, *, cycle: Cycle, now: datetime) -> OrganizerPanel:
-    """Every province's figures: four statements, plus nine per category whose result is proposed or final."""
+    """Every province's figures: five statements, plus nine per category whose result is proposed or final."""
     by_state = {NominationState(state): int(n) for state, n in session.execute(
         select(Nomination.state, func.count()).where(Nomination.cycle_id == cycle.id).group_by(Nomination.state)
     )}
@@ -454,7 +536,7 @@ def organizer_panel(session: Session, *, cycle: Cycle, now: datetime) -> Organiz
         .order_by(func.count(Nomination.id).desc(), Province.name_fa)
     )]
     totals: dict[CommitteeCode, list[int]] = {}
-    for progress in sheet_progress(session, cycle=cycle):
+    for progress in cached_sheet_progress(session, cycle=cycle):
         pair = totals.setdefault(progress.code, [0, 0])
         pair[0] += progress.expected
         pair[1] += progress.submitted

@@ -15,7 +15,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards.db import Base, UTCDateTime, utcnow
@@ -28,7 +28,8 @@ GENESIS = "0" * 64
 class AuditEvent(Base):
     __tablename__ = "audit_events"
     # Two events chaining to one predecessor would be a fork: the database refuses it.
-    __table_args__ = (UniqueConstraint("prev_hash"),)
+    # The cycles page's timeline history reads the few events of one object type, newest first (issue 14).
+    __table_args__ = (UniqueConstraint("prev_hash"), Index("ix_audit_events_object_type_at", "object_type", "at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -47,6 +47,10 @@ class Nomination(Base):
         # The nominations list: newest change first, everywhere or in one province.
         Index("ix_nominations_updated", "updated_at", "id"),
         Index("ix_nominations_province_updated", "province_id", "updated_at", "id"),
+        # The home page's counts by state and province, the queues' sizes and a province's quota use read these
+        # (covering) indexes, not every nomination row (issue 14).
+        Index("ix_nominations_cycle_state_province", "cycle_id", "state", "province_id", "category_id"),
+        Index("ix_nominations_province_category_state", "province_id", "category_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

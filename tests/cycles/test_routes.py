@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
 from awards.demo import jalali_moment
 from awards.models import AuditEvent, Cycle
 from tests.conftest import csrf_token
-from tests.screening.conftest import read
+from tests.screening.conftest import count_statements, read
 
 NOT_ORGANIZERS = ["fars", "tehran", "provincial_affairs-chair", "oversight-chair", "winners-1"]
 
@@ -188,3 +188,31 @@ def test_postponement_to_earlier_date_shows_error_beside_date(client, demo, sess
     assert 'id="new_date-error"' in html
     assert "تاریخ تازه باید پس از تاریخ کنونی آیین" in html
     assert "x</textarea>" in html
+
+
+def test_cycles_page_statements_equal_at_10_and_1000_audit_events(client, demo, session, login_as):
+    """The timeline history reads the latest cycle events through an index: its cost does not grow with the log."""
+    cycle = _cycle(session)
+    session.commit()
+    login_as("admin")
+
+    def add(start: int, count: int) -> None:
+        first = read(session, select(func.coalesce(func.max(AuditEvent.id), 0))) + 1  # ids: the demo copy
+        session.execute(insert(AuditEvent), [
+            {"id": first + i - start, "action": "cycle.timeline" if i % 10 == 0 else "nomination.save",
+             "object_type": "cycle" if i % 10 == 0 else "nomination", "object_id": cycle.id, "cycle_id": cycle.id,
+             "changes": {}, "prev_hash": f"b{i:063x}", "hash": f"c{i:063x}",
+             "at": jalali_moment(1404, 1, 1 + i % 28, 9, i % 60)}
+            for i in range(start, start + count)])
+        session.commit()
+
+    def statements() -> int:
+        with count_statements() as seen:
+            assert client.get("/cycles/").status_code == 200
+        return len(seen)
+
+    client.get("/cycles/")
+    add(0, 10)
+    few = statements()
+    add(10, 990)
+    assert statements() == few

@@ -6,9 +6,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from awards import clock
+from awards.db import RESULTS_UNCHANGED
 from awards.demo import jalali_moment
 from awards.enums import CommitteeCode, ComplianceOutcome, NominationState, SheetState
 from awards.evaluation import queries as evaluation_queries
@@ -492,3 +493,38 @@ def test_remind_members_service_flushes_and_names_those_who_owe(app, session, de
     assert all(r.missing > 0 for r in reminded)
     session.rollback()
 
+
+
+# ------------------------------------------------------------------------------------------------ cached progress
+
+
+def test_cached_progress_follows_a_submitted_sheet_and_a_proposed_result(app, session, demo):
+    """The progress figures are kept per category and process: a change to a category's sheets, or its result
+    proposed (nominations leave evaluation without a new results stamp), must show on the next read."""
+    _flagged(session, demo)
+    user = _user(session, "winners-1")
+    before = _board(app, session, "winners-1").committees[0]
+    box = evaluation_queries.inbox(session, user=user, cycle=demo.cycle)[0]
+    open_row = next(row for row in box.rows if row.sheet is None)
+    session.add(ScoreSheet(nomination_id=open_row.nomination.id, committee_id=box.committee.id, member_id=user.id,
+                           state=SheetState.SUBMITTED, submitted_at=clock.now()))
+    session.commit()
+    after = _board(app, session, "winners-1").committees[0]
+    assert (after.expected, after.submitted) == (before.expected, before.submitted + 1)
+    # Proposing a result shortlists the category's nominations in one bulk statement that leaves the results
+    # stamp alone (awards.nominations.services.transition_many) and sets ``proposed_at`` in the same transaction.
+    category = session.get(Nomination, open_row.nomination.id).category
+    ids = list(session.scalars(select(Nomination.id).where(
+        Nomination.category_id == category.id, Nomination.state == NominationState.IN_EVALUATION)))
+    session.execute(update(Nomination).where(Nomination.id.in_(ids)).values(state=NominationState.SHORTLISTED)
+                    .execution_options(synchronize_session=False, **{RESULTS_UNCHANGED: True}))
+    category.proposed_at = clock.now()
+    session.commit()
+    proposed = _board(app, session, "winners-1").committees
+    gone = sum(1 for row in box.rows if row.nomination.id in ids)
+    assert gone > 0
+    assert sum(p.expected for p in proposed if p.committee.id == box.committee.id) == after.expected - gone
+    # The fresh computation agrees with the cached one.
+    fresh = {p.committee_id: p for p in dashboard.sheet_progress(session, cycle=demo.cycle, member_id=user.id)}
+    for panel in proposed:
+        assert panel.expected == (fresh[panel.committee.id].expected if panel.committee.id in fresh else 0)

@@ -2,6 +2,12 @@
 
 The 1404 dates lie in the past, so the demo stores a clock offset (see ``awards.clock``) that puts the app
 inside the replayed phase: by default nominations are open on 20 Ordibehesht 1404.
+
+The default stage (``nominations``) has the provincial round off, as the tests written before the round expect:
+provincial affairs already accepts dossiers while nominations are open. The later stages (``provincial``,
+``results``, ``final``) tell both rounds: each province's working group scores its dossiers and its chair
+forwards them (Fars forwards Maskati Lari and keeps the Meymand rose-water cluster, which then gets Fars's
+provincial award), and the national round runs on the forwarded dossiers.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from awards.enums import (
     IndicatorRule,
     MeetingAction,
     NominationAction,
+    NominationState,
     NomineeKind,
     PublicationAction,
     Tier,
@@ -49,12 +56,19 @@ from awards.models import (
     Membership,
     Nomination,
     Province,
+    ProvincialGroup,
+    ProvincialSignatory,
     Setting,
     Signatory,
     User,
 )
 from awards.nominations import documents, services
 from awards.persian import jalali_to_gregorian, legal_id_check_digit, national_code_check_digit
+from awards.provincial import awards as provincial_awards
+from awards.provincial import forwarding
+from awards.provincial import services as provincial
+from awards.provincial import sheets as provincial_sheets
+from awards.provincial.ranking import provincial_ranking
 from awards.publication import services as publication
 from awards.reference import missing_reference_data
 from awards.results import services as results
@@ -143,6 +157,35 @@ OFFICERS = [
 ]
 
 MASKATI = "خوشه مسقطی لاری"
+#: Fars's second cluster (later stages only): ranked below Maskati Lari, kept in the province, given its award.
+MEYMAND = "خوشه گلاب و عرقیات میمند"
+
+#: The working groups of the later stages, by province officer: [(suffix, full name, organisation)]. Invented
+#: people; no organisation shares its name with a nominee of the province (the same-organisation conflict rule).
+PROVINCIAL_GROUPS = {
+    "fars": [("chair", "دکتر کیوان شاکری", "دانشگاه شیراز"), ("1", "مهندس لادن صفایی", "اتاق بازرگانی شیراز"),
+             ("2", "بهزاد کشاورز", "سازمان صمت استان فارس")],
+    "tehran": [("chair", "دکتر شیرین ملکی", "دانشگاه صنعتی امیرکبیر"),
+               ("1", "مهندس پرویز قربانی", "اتاق بازرگانی تهران"), ("2", "نسرین اکبری", "سازمان صمت استان تهران")],
+    "isfahan": [("chair", "دکتر جواد هاشمی", "دانشگاه صنعتی اصفهان"),
+                ("1", "مهندس آزاده سلطانی", "اتاق بازرگانی اصفهان"), ("2", "رامین خلیلی", "سازمان صمت استان اصفهان")],
+    "yazd": [("chair", "دکتر منصوره زارع", "دانشگاه یزد"), ("1", "مهندس حمیدرضا میرجلیلی", "اتاق بازرگانی یزد"),
+             ("2", "سمیه فلاح", "سازمان صمت استان یزد")],
+    "khorasan": [("chair", "دکتر علی‌اکبر نظری", "دانشگاه فردوسی مشهد"),
+                 ("1", "مهندس فرزانه صدری", "اتاق بازرگانی مشهد"),
+                 ("2", "یوسف عطایی", "سازمان صمت استان خراسان رضوی")],
+}
+#: The provincial rubric the secretariat sets for every category: [(title, guidance, max points, weight)].
+PROVINCIAL_RUBRIC = [
+    ("جایگاه در اقتصاد استان", "سهم در تولید، اشتغال و صادرات استان", 10, 2),
+    ("پیوند با واحدهای محلی", "خرید از تأمین‌کنندگان و واحدهای کوچک استان", 10, 1),
+    ("کیفیت پرونده", "کامل‌بودن و درستی مدارک پرونده", 10, 1),
+]
+#: Who signs Fars's provincial certificates (invented names): [(name, title)].
+FARS_SIGNATORIES = [
+    ("محمدرضا آذرنیا", "استاندار فارس"),
+    ("فرهاد کاویانی", "رئیس سازمان صنعت، معدن و تجارت استان فارس"),
+]
 
 #: The 1404 cycle's indicators: (code, Persian name, English name, Persian unit, English unit, decimals, min).
 INDICATORS = [
@@ -177,14 +220,24 @@ def jalali_moment(year: int, month: int, day: int, hour: int = 0, minute: int = 
     return local.astimezone(UTC)
 
 
-#: Where the demo's clock stands for each stage.
+#: The provincial round of the later stages: scoring closes on 5 Khordad, selection on 10 Khordad 1404 (between
+#: nominations close, 31 Ordibehesht, and screening close, 15 Khordad), at the end of the day as the UI sets them.
+PROVINCIAL_SCORING_CLOSE = jalali_moment(1404, 3, 5, 23, 59)
+PROVINCIAL_SELECTION_CLOSE = jalali_moment(1404, 3, 10, 23, 59)
+
+#: Where the demo's clock stands for each stage (and for the steps between them: provincial scoring, screening
+#: and evaluation).
 STAGE_MOMENTS = {
     "nominations": jalali_moment(1404, 2, 20, 10, 0),
+    "provincial_scoring": jalali_moment(1404, 3, 2, 10, 0),
+    "provincial": jalali_moment(1404, 3, 7, 10, 0),
+    "screening": jalali_moment(1404, 3, 12, 10, 0),
     "evaluation": jalali_moment(1404, 3, 20, 10, 0),
     "results": jalali_moment(1404, 4, 2, 10, 0),
     "final": jalali_moment(1404, 6, 5, 10, 0),
 }
-STAGES = ("nominations", "results", "final")
+#: The stages ``seed-demo --stage`` offers, in story order; every one but ``nominations`` has the provincial round.
+STAGES = ("nominations", "provincial", "results", "final")
 
 
 def legal_id(prefix10: str) -> str:
@@ -316,12 +369,20 @@ def seed_demo(session: Session, *, password: str, upload_dir: Path, max_bytes: i
     indicators = _seed_indicators(session, cycle, admin, categories)
     context = DemoContext(cycle=cycle, users=users, categories=categories, upload_dir=upload_dir,
                           max_bytes=max_bytes, indicators=indicators)
+    if stage != "nominations":
+        _seed_provincial_round(session, context, password=password)
     _seed_nominations(session, context)
-    if stage == "final":
-        run_to_final(session, context)
-    elif stage == "results":
-        run_to_results(session, context)
+    _run_to_stage(session, context, stage)
     return context
+
+
+def _run_to_stage(session: Session, ctx: DemoContext, stage: str) -> None:
+    if stage == "final":
+        run_to_final(session, ctx)
+    elif stage == "results":
+        run_to_results(session, ctx)
+    elif stage == "provincial":
+        run_to_provincial(session, ctx)
 
 
 def _seed_indicators(session: Session, cycle: Cycle, admin: User,
@@ -393,9 +454,16 @@ class _NominationSeeder:
         services.transition(self.session, nomination=nomination, action=NominationAction.SUBMIT,
                             actor=self.users[officer])
 
+    @property
+    def round_on(self) -> bool:
+        return self.ctx.cycle.has_provincial_round
+
     def accept(self, nomination: Nomination) -> None:
-        services.transition(self.session, nomination=nomination, action=NominationAction.ACCEPT,
-                            actor=self.users["provincial_affairs-chair"])
+        """Provincial affairs accepts the dossier while nominations are open; with the provincial round on,
+        national screening waits for the working group's forward (see :func:`_screen_forwarded`)."""
+        if not self.round_on:
+            services.transition(self.session, nomination=nomination, action=NominationAction.ACCEPT,
+                                actor=self.users["provincial_affairs-chair"])
 
 
 def _indicators(session: Session, ctx: DemoContext) -> dict[str, Indicator]:
@@ -420,10 +488,30 @@ def _seed_nominations(session: Session, ctx: DemoContext) -> None:
     steel = _seed_isfahan(seed)
     _seed_yazd(seed)
     _seed_razavi_khorasan(seed)
-    # One compliance decision already made: the Isfahan steel company passes.
-    services.decide_compliance(session, nomination=steel, actor=ctx.users["oversight-chair"], passed=True,
-                               reason="مجوزها، مفاصاحساب مالیاتی و بیمه‌ای بررسی شد.")
+    if seed.round_on:
+        _seed_meymand(seed)
+    else:
+        # One compliance decision already made: the Isfahan steel company passes.
+        services.decide_compliance(session, nomination=steel, actor=ctx.users["oversight-chair"], passed=True,
+                                   reason=STEEL_COMPLIANCE)
     session.flush()
+
+
+STEEL = "شرکت فولاد سپاهان نوین"
+STEEL_COMPLIANCE = "مجوزها، مفاصاحساب مالیاتی و بیمه‌ای بررسی شد."
+TOOS = "شرکت کاشی طوس"
+TOOS_RETURN = "گواهی استاندارد و صورت‌های مالی حسابرسی‌شده پیوست نشده است."
+
+
+def _seed_meymand(seed: _NominationSeeder) -> None:
+    """Fars's second cluster, submitted (made last, so the other dossiers keep the ids of the nominations stage)."""
+    meymand = seed.make("fars", "cluster", {
+        "nominee_name": MEYMAND, "representative_name": "پروانه دهقانی", "representative_title": "عامل توسعه خوشه",
+        "city": "میمند", "sector": "فراوری گل محمدی و عرقیات گیاهی", "founding_year": 1396, "employees": 180,
+        "narrative": "گردآوری گلاب‌گیران سنتی میمند در یک تعاونی، بسته‌بندی بهداشتی و فروش در بازار استان."},
+        declared=_figures({"employees": 180, "annual_sales": 95_000, "growth_percent": Decimal("11.0"),
+                           "exports_value": 120}, certificates=1))
+    seed.submit(meymand, "fars")
 
 
 def _seed_fars(seed: _NominationSeeder) -> None:
@@ -466,7 +554,7 @@ def _seed_tehran(seed: _NominationSeeder) -> None:
 def _seed_isfahan(seed: _NominationSeeder) -> Nomination:
     """Returns the steel company, whose compliance is decided once every province has its nominations."""
     steel = seed.make("isfahan", "industry", dict(
-        _COMPANY, nominee_name="شرکت فولاد سپاهان نوین", legal_id=legal_id("1026045678"),
+        _COMPANY, nominee_name=STEEL, legal_id=legal_id("1026045678"),
         representative_name="مجید کاظمی", city="اصفهان", sector="فولاد", employees=1_450,
         narrative="افزایش بهره‌وری انرژی و صادرات ورق فولادی."),
         declared=_figures(dict(_COMPANY, employees=1_450, exports_value=5_600), rnd=40_000, certificates=5))
@@ -512,12 +600,12 @@ def _seed_razavi_khorasan(seed: _NominationSeeder) -> None:
     seed.submit(saffron, "khorasan")
     seed.accept(saffron)
     tiles_mashhad = seed.make("khorasan", "industry", dict(
-        _COMPANY, nominee_name="شرکت کاشی طوس", legal_id=legal_id("1038028479"), representative_name="سعید توکلی",
+        _COMPANY, nominee_name=TOOS, legal_id=legal_id("1038028479"), representative_name="سعید توکلی",
         city="مشهد", sector="کاشی", narrative="تولید کاشی."))
     seed.submit(tiles_mashhad, "khorasan")
-    services.transition(seed.session, nomination=tiles_mashhad, action=NominationAction.RETURN,
-                        actor=seed.users["provincial_affairs-chair"],
-                        reason="گواهی استاندارد و صورت‌های مالی حسابرسی‌شده پیوست نشده است.")
+    if not seed.round_on:  # with the round on, screening returns it once Khorasan has forwarded it
+        services.transition(seed.session, nomination=tiles_mashhad, action=NominationAction.RETURN,
+                            actor=seed.users["provincial_affairs-chair"], reason=TOOS_RETURN)
 
 
 #: How good each in-evaluation nominee of the final stage is: the share of each criterion's maximum its
@@ -527,7 +615,7 @@ QUALITY = {
     "خوشه فرش دستباف کاشان": 0.81,
     "خوشه کاشی و سرامیک میبد": 0.74,
     "خوشه زعفران تربت حیدریه": 0.68,
-    "شرکت فولاد سپاهان نوین": 0.86,
+    STEEL: 0.86,
     "شرکت داروسازی زاگرس‌فارمد": 0.79,
     "شرکت صنایع الکترونیک پارس شیراز": 0.72,
     "مهندس حسن رضایی": 0.88,
@@ -575,12 +663,37 @@ def run_to_results(session: Session, ctx: DemoContext) -> None:
     session.flush()
 
 
-def _run_to_scored(session: Session, ctx: DemoContext) -> None:
-    """Fars submits Maskati Lari, the waiting dossiers are screened, the figures verified and every sheet is in;
-    the clock ends in the results phase."""
+def run_to_provincial(session: Session, ctx: DemoContext) -> None:
+    """Carry the 1404 story into provincial selection (the cycle has the provincial round on), leaving Fars's
+    clusters for its working group's chair.
+
+    Fars submits Maskati Lari; on 2 Khordad 1404 every working group scores its province's dossiers; on 7 Khordad,
+    selection open, every chair but Fars's has forwarded its dossiers, and Fars's has forwarded the Shiraz
+    electronics company. Fars's cluster ranking is ready (Maskati Lari first, the Meymand rose-water cluster
+    second) and neither is forwarded or kept yet.
+    """
     nominations = {n.nominee_name: n for n in session.scalars(select(Nomination))}
     _adopt_computed_criteria(session, ctx)
     _complete_maskati(session, ctx, nominations[MASKATI])
+    _run_provincial_round(session, ctx, hold_fars_clusters=True)
+    session.flush()
+
+
+def _run_to_scored(session: Session, ctx: DemoContext) -> None:
+    """Fars submits Maskati Lari, the waiting dossiers are screened, the figures verified and every sheet is in;
+    the clock ends in the results phase.
+
+    With the provincial round on, the working groups score and forward first (Fars keeps the Meymand cluster, and
+    its officer gives it the province's award once selection has closed); national screening then takes the
+    forwarded dossiers, so the national round runs on the same dossiers as without the round."""
+    nominations = {n.nominee_name: n for n in session.scalars(select(Nomination))}
+    _adopt_computed_criteria(session, ctx)
+    _complete_maskati(session, ctx, nominations[MASKATI])
+    if ctx.cycle.has_provincial_round:
+        _run_provincial_round(session, ctx)
+        set_demo_clock(session, STAGE_MOMENTS["screening"])
+        provincial_awards.issue(session, nomination=nominations[MEYMAND], actor=ctx.users["fars"])
+        _screen_forwarded(session, ctx, nominations)
     _screen_waiting(session, ctx, nominations)
     set_demo_clock(session, STAGE_MOMENTS["evaluation"])
     _verify_figures(session, ctx, nominations)
@@ -607,10 +720,11 @@ def _complete_maskati(session: Session, ctx: DemoContext, maskati: Nomination) -
 
 
 def _screen_waiting(session: Session, ctx: DemoContext, nominations: dict[str, Nomination]) -> None:
-    """Provincial affairs accepts the submitted dossiers; oversight decides the undecided ones."""
+    """Provincial affairs accepts the submitted dossiers (without the provincial round); oversight decides the
+    undecided ones."""
     users = ctx.users
     for nomination in nominations.values():
-        if nomination.state.value == "submitted":
+        if nomination.state.value == "submitted" and not ctx.cycle.has_provincial_round:
             services.transition(session, nomination=nomination, action=NominationAction.ACCEPT,
                                 actor=users["provincial_affairs-chair"])
     for name, nomination in nominations.items():
@@ -622,6 +736,99 @@ def _screen_waiting(session: Session, ctx: DemoContext, nominations: dict[str, N
             services.decide_compliance(
                 session, nomination=nomination, actor=users["oversight-chair"], passed=passed,
                 reason="مجوزها و مفاصاحساب‌ها بررسی شد." if passed else "مفاصاحساب بیمه‌ای ارائه نشده است.")
+
+
+def _seed_provincial_round(session: Session, ctx: DemoContext, *, password: str) -> None:
+    """The secretariat switches the provincial round on and sets every category's provincial rubric; each province
+    with dossiers seats its working group (three members, one the chair), as its officer would; Fars names who
+    signs its certificates."""
+    admin, cycle = ctx.users["admin"], ctx.cycle
+    provincial.set_round(session, cycle=cycle, actor=admin, enabled=True, scoring_close_at=PROVINCIAL_SCORING_CLOSE,
+                         selection_close_at=PROVINCIAL_SELECTION_CLOSE)
+    for category in ctx.categories.values():
+        for title, guidance, max_points, weight in PROVINCIAL_RUBRIC:
+            provincial_sheets.add_criterion(session, category=category, actor=admin, title=title, guidance=guidance,
+                                            max_points=Decimal(max_points), weight=Decimal(weight))
+    for officer, members in PROVINCIAL_GROUPS.items():
+        province = ctx.users[officer].province
+        for suffix, name, organisation in members:
+            username = f"{officer}-group-{suffix}"
+            user = create_user(session, username=username, password=password, full_name=name,
+                               organisation=organisation, title=f"عضو کارگروه استانی {province.name_fa}",
+                               actor=admin)
+            ctx.users[username] = user
+            provincial.add_seat(session, cycle=cycle, province=province, actor=ctx.users[officer], username=username,
+                                organisation=organisation, is_chair=suffix == "chair")
+            session.refresh(user)
+    fars = ctx.users["fars"].province
+    for position, (name, title) in enumerate(FARS_SIGNATORIES):
+        session.add(ProvincialSignatory(cycle_id=cycle.id, province_id=fars.id, name=name, title=title,
+                                        position=position))
+    session.flush()
+
+
+#: How each submitted dossier fares in its working group's eyes (the share of each provincial criterion's maximum
+#: the sheets hover around): the national :data:`QUALITY`, and the dossiers the national round does not score.
+PROVINCIAL_QUALITY = {MEYMAND: 0.70, "شرکت معدنی سنگ آهن بافق": 0.64, TOOS: 0.45}
+
+
+def _groups(session: Session, ctx: DemoContext) -> list[ProvincialGroup]:
+    return list(session.scalars(select(ProvincialGroup).where(ProvincialGroup.cycle_id == ctx.cycle.id)
+                                .order_by(ProvincialGroup.id)))
+
+
+def _run_provincial_round(session: Session, ctx: DemoContext, *, hold_fars_clusters: bool = False) -> None:
+    """On 2 Khordad 1404 every member of every working group submits a sheet on each submitted dossier of the
+    province (fixed pseudo-random values around the dossier's quality, from one generator seeded with 1404); on
+    7 Khordad, selection open, each chair forwards the province's dossiers in ranking order, all but the Meymand
+    cluster, which Fars keeps. ``hold_fars_clusters`` leaves Fars's two clusters undecided."""
+    set_demo_clock(session, STAGE_MOMENTS["provincial_scoring"])
+    rng = random.Random(1404)
+    groups = _groups(session, ctx)
+    for group in groups:
+        dossiers = session.scalars(select(Nomination).where(
+            Nomination.cycle_id == ctx.cycle.id, Nomination.province_id == group.province_id,
+            Nomination.state == NominationState.SUBMITTED).order_by(Nomination.id)).all()
+        for nomination in dossiers:
+            quality = PROVINCIAL_QUALITY.get(nomination.nominee_name) or QUALITY[nomination.nominee_name]
+            criteria = provincial_sheets.criteria_of(session, category_id=nomination.category_id)
+            for seat in group.seats:
+                values = {}
+                for criterion in criteria:
+                    share = min(1.0, max(0.0, quality + rng.uniform(-0.06, 0.06)))
+                    values[criterion.id] = Decimal(round(float(criterion.max_points) * share * 2)) / 2
+                provincial_sheets.save_sheet(session, nomination=nomination, actor=seat.user, values=values,
+                                             comment="", submit=True)
+    set_demo_clock(session, STAGE_MOMENTS["provincial"])
+    fars = ctx.users["fars"].province_id
+    for group in groups:
+        chair = group.chair.user
+        for category in ctx.categories.values():
+            if hold_fars_clusters and group.province_id == fars and category.code == "cluster":
+                continue
+            ranking = provincial_ranking(session, group=group, category=category)
+            for nomination, _result in ranking.rows():
+                if nomination.state is not NominationState.SUBMITTED:
+                    continue
+                if nomination.nominee_name == MEYMAND:
+                    forwarding.not_forward(session, nomination=nomination, actor=chair)
+                else:
+                    forwarding.forward(session, nomination=nomination, actor=chair)
+
+
+def _screen_forwarded(session: Session, ctx: DemoContext, nominations: dict[str, Nomination]) -> None:
+    """National screening of the forwarded dossiers (the provincial round on), as it went during nominations
+    without the round: provincial affairs returns the Toos tile company's dossier and accepts the others;
+    oversight passes the Isfahan steel company."""
+    users = ctx.users
+    services.transition(session, nomination=nominations[TOOS], action=NominationAction.RETURN,
+                        actor=users["provincial_affairs-chair"], reason=TOOS_RETURN)
+    for nomination in sorted(nominations.values(), key=lambda n: n.id):
+        if nomination.state is NominationState.FORWARDED:
+            services.transition(session, nomination=nomination, action=NominationAction.ACCEPT,
+                                actor=users["provincial_affairs-chair"])
+    services.decide_compliance(session, nomination=nominations[STEEL], actor=users["oversight-chair"], passed=True,
+                               reason=STEEL_COMPLIANCE)
 
 
 #: The one figure the finance committee corrects: (nominee, indicator, verified value, reason).

@@ -142,7 +142,7 @@ def test_backup_then_restore_keeps_every_row_count_and_file(app, final_demo, tar
     archive = tmp_path / "tandis.tar.gz"
     made = app.test_cli_runner().invoke(args=["backup", "--out", str(archive)])
     assert made.exit_code == 0, made.output
-    assert "backup written to" in made.output and "10 evidence documents, 1 signature images" in made.output
+    assert "backup written to" in made.output and "11 evidence documents, 1 signature images" in made.output
     assert not archive.with_name(archive.name + ".part").exists()
 
     checked = app.test_cli_runner().invoke(args=["backup", "--verify", str(archive)])
@@ -155,10 +155,13 @@ def test_backup_then_restore_keeps_every_row_count_and_file(app, final_demo, tar
 
     source_counts = row_counts(app.config["DATABASE_URL"])
     assert row_counts(target.config["DATABASE_URL"]) == source_counts
-    assert source_counts["nominations"] == 11 and source_counts["awards"] > 0
+    # The final demo tells both rounds: Fars's second cluster (the Meymand one) is the twelfth dossier, the
+    # eleventh with evidence, and holds Fars's provincial award.
+    assert source_counts["nominations"] == 12 and source_counts["awards"] > 0
+    assert source_counts["provincial_awards"] == 1
     source_files = file_digests(app.config["UPLOAD_FOLDER"])
     assert file_digests(target.config["UPLOAD_FOLDER"]) == source_files
-    assert len(source_files) == 11  # ten evidence documents and one signature
+    assert len(source_files) == 12  # eleven evidence documents and one signature
     assert orphans(target.config["DATABASE_URL"]) == []
 
     manifest = read_manifest(archive)

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from awards.demo import MASKATI
-from awards.enums import NominationState, Tier
-from awards.models import Award, Budget, Category, CommitteeSignoff, Nomination, Publication, User
+from awards import clock
+from awards.demo import MASKATI, MEYMAND
+from awards.enums import NominationState, Phase, SheetState, Tier
+from awards.models import (
+    Award,
+    Budget,
+    Category,
+    CommitteeSignoff,
+    Cycle,
+    Nomination,
+    ProvincialAward,
+    ProvincialDecision,
+    ProvincialSheet,
+    ProvincialSignatory,
+    Publication,
+    User,
+)
+from awards.provincial.queries import group_of
+from awards.provincial.ranking import provincial_ranking
 
 
 def test_seed_demo_default_stage_leaves_maskati_as_draft(app, session):
@@ -27,6 +43,38 @@ def test_seed_demo_final_stage_gives_maskati_the_gold_statuette(app, session):
     assert award.nomination.state == NominationState.AWARDED
     verify = app.test_cli_runner().invoke(args=["results", "verify", "--cycle", "1404"])
     assert verify.exit_code == 0, verify.output
+    # Both rounds: Fars forwarded Maskati Lari and kept the Meymand cluster, which got the province's award.
+    decision = session.scalar(select(ProvincialDecision).where(ProvincialDecision.nomination_id == award.nomination_id))
+    assert (decision.forwarded, decision.rank) == (True, 1)
+    provincial = session.scalar(select(ProvincialAward))
+    assert (provincial.serial, provincial.nomination.nominee_name) == ("1404-FA-001", MEYMAND)
+    assert provincial.nomination.state == NominationState.PROVINCIALLY_AWARDED
+    assert provincial.issued_by_id == session.scalar(select(User.id).where(User.username == "fars"))
+    assert session.scalar(select(func.count(ProvincialSignatory.id)).where(
+        ProvincialSignatory.province_id == provincial.province_id)) == 2
+
+
+def test_seed_demo_provincial_stage_leaves_fars_clusters_to_its_chair(app, session):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--stage", "provincial"])
+    assert result.exit_code == 0, result.output
+    cycle = session.scalar(select(Cycle))
+    assert cycle.phase_at(clock.now()) is Phase.PROVINCIAL_SELECTION
+    maskati = session.scalar(select(Nomination).where(Nomination.nominee_name == MASKATI))
+    meymand = session.scalar(select(Nomination).where(Nomination.nominee_name == MEYMAND))
+    assert (maskati.state, meymand.state) == (NominationState.SUBMITTED, NominationState.SUBMITTED)
+    for nomination in (maskati, meymand):
+        assert session.scalar(select(func.count(ProvincialSheet.id)).where(
+            ProvincialSheet.nomination_id == nomination.id, ProvincialSheet.state == SheetState.SUBMITTED)) == 3
+    group = group_of(session, cycle=cycle, province_id=maskati.province_id)
+    assert group.chair.user.username == "fars-group-chair"
+    ranking = provincial_ranking(session, group=group, category=maskati.category)
+    assert [(n.nominee_name, r.rank) for n, r in ranking.rows()] == [(MASKATI, 1), (MEYMAND, 2)]
+    # Every other dossier submitted is forwarded already; none is in the national round yet.
+    states = dict(session.execute(select(Nomination.nominee_name, Nomination.state)).all())
+    assert {name for name, state in states.items() if state == NominationState.SUBMITTED} == {MASKATI, MEYMAND}
+    assert list(states.values()).count(NominationState.FORWARDED) == 9
+    assert NominationState.IN_EVALUATION not in states.values()
+    assert session.scalar(select(ProvincialAward.id)) is None
 
 
 def test_seed_demo_results_stage_leaves_only_the_cluster_category_open(app, session):

@@ -51,6 +51,7 @@ PREPARATIONS = {
     "seed-demo": ["seed-demo"],
     "seed-demo-final": ["seed-demo", "--stage", "final"],
     "seed-demo-results": ["seed-demo", "--stage", "results"],
+    "seed-demo-provincial": ["seed-demo", "--stage", "provincial"],
     "init": ["init", "--username", INIT_USERNAME, "--full-name", INIT_FULL_NAME],
 }
 
@@ -72,9 +73,10 @@ def _serve(tmp: Path, *, prepare: str = "seed-demo", production: bool = False):
     """Prepare a fresh database, serve the app (and the job consumer) on a free port; yield its URL.
 
     ``prepare`` (a key of :data:`PREPARATIONS`) is ``seed-demo`` (the 1404 demo), ``seed-demo-final`` (that demo
-    after the ceremony), ``seed-demo-results`` (that demo in its results phase, the cluster category still open) or
-    ``init`` (an empty installation with one organizer, ``INIT_USERNAME``, as the
-    secretariat sets it up: ``flask --app wsgi init``)."""
+    after the ceremony), ``seed-demo-results`` (that demo in its results phase, the cluster category still open),
+    ``seed-demo-provincial`` (that demo in provincial selection, Fars's clusters not yet forwarded) or ``init``
+    (an empty installation with one organizer, ``INIT_USERNAME``, as the secretariat sets it up:
+    ``flask --app wsgi init``)."""
     with fresh_database_url(tmp, "e2e") as database_url:
         env = dict(os.environ)
         env.update({
@@ -170,6 +172,14 @@ def final_server(tmp_path_factory):
 def results_server(tmp_path_factory):
     """A demo app of the module's own in the results phase: every sheet in, every category final but the cluster."""
     with _serve(tmp_path_factory.mktemp("e2e-results"), prepare="seed-demo-results") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def provincial_server(tmp_path_factory):
+    """A demo app of the module's own in provincial selection: every working group's sheets in, Fars's two
+    clusters (Maskati Lari first) ranked and waiting for its chair."""
+    with _serve(tmp_path_factory.mktemp("e2e-provincial"), prepare="seed-demo-provincial") as base:
         yield base
 
 

@@ -1,0 +1,96 @@
+"""The provincial round in Chromium (issue 15): Fars's working group forwards Maskati Lari, and Fars's officer gives
+the cluster it kept the province's award, which anyone can verify.
+
+The story starts from the demo's ``provincial`` stage (``seed-demo --stage provincial``): the clock stands on
+7 Khordad 1404, in provincial selection; every working group's sheets are in and every chair but Fars's has
+forwarded; Fars's cluster ranking is ready, Maskati Lari first and the Meymand rose-water cluster second, neither
+decided. The chair forwards Maskati Lari and keeps the Meymand cluster in the province. Provincial awards are given
+once selection has closed, so the server is restarted with the demo clock on 12 Khordad (screening): a person would
+simply wait. Fars's officer then gives the Meymand cluster the award, and a visitor verifies its serial.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlalchemy import create_engine, update
+
+from awards import clock
+from awards.demo import MASKATI, MEYMAND, STAGE_MOMENTS
+from awards.enums import NominationState
+from awards.labels import LABELS
+from awards.models import Setting
+from tests.e2e.conftest import RESTARTS, SERVED_ENV, sign_in
+from tests.e2e.test_story import checked, flash
+
+CLUSTER = "خوشهٔ صنعتی برتر"
+
+
+def cluster_ranking(page):
+    """The rows of Fars's provincial ranking in the cluster category."""
+    section = page.locator("section").filter(has=page.get_by_role("heading", name=f"رتبه‌بندی استانی: {CLUSTER}"))
+    return section.locator("tbody tr")
+
+
+def row_of(page, name: str):
+    return cluster_ranking(page).filter(has=page.get_by_role("link", name=name, exact=True))
+
+
+def selection_closes(base) -> None:
+    """Move the demo clock past provincial selection (12 Khordad 1404, screening) and restart the server."""
+    engine = create_engine(SERVED_ENV[base]["AWARDS_DATABASE_URL"])
+    try:
+        with engine.begin() as connection:
+            changed = connection.execute(update(Setting.__table__).where(Setting.key == clock.SETTING_KEY)
+                                         .values(value=clock.offset_to(STAGE_MOMENTS["screening"]).total_seconds()))
+            assert changed.rowcount == 1
+    finally:
+        engine.dispose()
+    RESTARTS[base]()
+
+
+def test_fars_forwards_maskati_and_awards_the_cluster_it_kept(page, provincial_server):
+    base = provincial_server
+    # The chair of Fars's working group sees the ranking and forwards Maskati Lari.
+    sign_in(page, base, "fars-group-chair")
+    page.get_by_role("link", name="دور استانی").first.click()
+    expect(page.locator("h1")).to_contain_text("کارگروه استانی فارس")
+    rows = cluster_ranking(page)
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text(MASKATI)
+    expect(rows.nth(0).locator("td").first).to_have_text("۱")
+    expect(rows.nth(1)).to_contain_text(MEYMAND)
+    expect(rows.nth(1).locator("td").first).to_have_text("۲")
+    expect(rows.nth(0)).to_contain_text("۳ / ۳")  # every member's sheet is in
+    checked(page, "provincial-fars-ranking")
+
+    row_of(page, MASKATI).get_by_role("button", name="معرفی به دور ملی").click()
+    expect(flash(page)).to_contain_text("پرونده به دور ملی معرفی شد.")
+    expect(row_of(page, MASKATI)).to_contain_text(str(LABELS[NominationState.FORWARDED]))
+    expect(row_of(page, MASKATI).get_by_role("button")).to_have_count(0)
+    row_of(page, MEYMAND).get_by_role("button", name="ماندن در استان").click()
+    expect(flash(page)).to_contain_text("پرونده در استان ماند.")
+    expect(row_of(page, MEYMAND)).to_contain_text(str(LABELS[NominationState.NOT_FORWARDED]))
+    checked(page, "provincial-fars-forwarded")
+
+    # Selection closes; Fars's officer gives the kept cluster the province's award.
+    selection_closes(base)
+    sign_in(page, base, "fars")
+    page.get_by_role("link", name="دور استانی").first.click()
+    row_of(page, MEYMAND).get_by_role("button", name="اعطای جایزهٔ استانی").click()
+    expect(flash(page)).to_contain_text("FA")
+    expect(row_of(page, MEYMAND)).to_contain_text(str(LABELS[NominationState.PROVINCIALLY_AWARDED]))
+    checked(page, "provincial-fars-award")
+
+    # Anyone verifies the certificate by its serial and the nominee's name: issued by Fars.
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    page.goto(base + "/verify/")
+    page.get_by_label("شمارهٔ لوح").fill("1404-FA-001")
+    page.get_by_label("نام گیرنده یا نامزد").fill(MEYMAND)
+    page.get_by_role("button", name="بررسی").click()
+    expect(page.locator(".verify-status")).to_contain_text("این لوح معتبر است.")
+    main = page.locator("main")
+    expect(main).to_contain_text("لوح تقدیر استانی، صادرشده از استان فارس")
+    expect(main).to_contain_text(MEYMAND)
+    expect(main).to_contain_text("1404-FA-001")
+    checked(page, "provincial-verify")

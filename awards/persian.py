@@ -430,3 +430,9 @@ def amount_in_words(n: int) -> str:
             groups.append(f"{words} {_SCALES[power - 1]}" if power else words)
         power += 1
     return _AND.join(reversed(groups))
+
+
+def ltr(text: str) -> str:
+    """``text`` isolated left to right (U+2066 … U+2069), for a Latin serial such as ``1404-FA-001`` inside a
+    Persian sentence: without it the bidi algorithm shows it as ``FA-001-1404``."""
+    return f"\u2066{text}\u2069"

@@ -30,6 +30,7 @@ from awards.errors import DomainError
 from awards.extensions import db
 from awards.models import Award, Category, Job, Signatory
 from awards.params import as_id
+from awards.persian import ltr
 from awards.web import WHOLE_FORM, run_service
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
@@ -171,7 +172,7 @@ def award_pdf(award_id: int):
         items = services.certificates_for(db.session, awards=[award], verify_base_url=verify_base_url(),
                                           upload_dir=current_app.config["UPLOAD_FOLDER"])
         if not items:
-            raise DomainError(_("جایزهٔ %(serial)s لغو شده است و لوح آن چاپ نمی‌شود.", serial=award.serial))
+            raise DomainError(_("جایزهٔ %(serial)s لغو شده است و لوح آن چاپ نمی‌شود.", serial=ltr(award.serial)))
     except DomainError as error:
         flash(error.message, "danger")
         return redirect(url_for(".award", award_id=award.id))

@@ -25,7 +25,7 @@ from awards.errors import DomainError, InvalidTransition, PermissionDenied
 from awards.guards import ensure_cycle_writable
 from awards.jobs import real_now
 from awards.models import Award, Category, Citation, Cycle, Job, Nomination, ProvincialAward, Signatory, User
-from awards.persian import normalize_search, normalize_text
+from awards.persian import ltr, normalize_search, normalize_text
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 JOB_KIND = "certificates"
@@ -124,7 +124,7 @@ def ceremony_date(cycle: Cycle) -> date:
 def certificate_data(*, award: Award, citation: str | None, verify_base_url: str, upload_dir: Path) -> CertificateData:
     """Assemble what one certificate prints; refuse a revoked award or one without an approved citation."""
     if award.is_revoked:
-        raise DomainError(_("جایزهٔ %(serial)s لغو شده است و لوح آن چاپ نمی‌شود.", serial=award.serial))
+        raise DomainError(_("جایزهٔ %(serial)s لغو شده است و لوح آن چاپ نمی‌شود.", serial=ltr(award.serial)))
     if not citation:
         raise DomainError(_("متن لوح «%(name)s» هنوز تأیید نشده است.", name=award.nomination.nominee_name))
     nomination = award.nomination

@@ -21,7 +21,7 @@ from awards.certificates.render import MAX_SIGNATORIES, PROVINCIAL, CertificateD
 from awards.certificates.services import TEHRAN, recipient_line
 from awards.errors import DomainError
 from awards.models import Category, Cycle, Nomination, ProvincialAward
-from awards.persian import to_persian_digits
+from awards.persian import ltr, to_persian_digits
 from awards.provincial.signatories import signatories_of
 
 
@@ -52,7 +52,7 @@ def certificate_data(session: Session, *, award: ProvincialAward, verify_base_ur
     """What one provincial certificate prints; refused (Persian message) for a revoked award, or a province with
     no signatories (or more than fit) in the award's cycle."""
     if award.is_revoked:
-        raise DomainError(_("جایزهٔ استانی %(serial)s لغو شده است و لوح آن چاپ نمی‌شود.", serial=award.serial))
+        raise DomainError(_("جایزهٔ استانی %(serial)s لغو شده است و لوح آن چاپ نمی‌شود.", serial=ltr(award.serial)))
     rows = signatories_of(session, cycle_id=award.cycle_id, province_id=award.province_id)
     if not rows:
         raise DomainError(_("استان %(province)s هنوز امضاکننده‌ای برای لوح استانی ندارد؛ نخست امضاکنندگان را "

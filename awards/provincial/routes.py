@@ -33,7 +33,7 @@ from awards.models import (
     ProvincialSheet,
     ProvincialSignatory,
 )
-from awards.persian import TEHRAN
+from awards.persian import TEHRAN, ltr
 from awards.provincial import awards, certificates, forwarding, queries, services, sheets, signatories
 from awards.provincial.forms import (
     ButtonForm,
@@ -274,7 +274,7 @@ def award(nomination_id: int):
         abort(400)
     to = url_for(".group", province_id=nomination.province_id)
     return run_service(lambda: awards.issue(db.session, nomination=nomination, actor=current_user),
-                       done=lambda made: _("جایزهٔ استانی با شمارهٔ %(serial)s صادر شد.", serial=made.serial), to=to)
+                       done=lambda made: _("جایزهٔ استانی با شمارهٔ %(serial)s صادر شد.", serial=ltr(made.serial)), to=to)
 
 
 # --- editing a provincial rubric not yet frozen (organizers) ---------------------------------------------------
@@ -497,7 +497,7 @@ def revoke_award(award_id: int):
             lambda: awards.revoke(db.session, award=award, actor=current_user, reason=form.reason.data),
             form=form, field="reason",
             done=_("جایزهٔ استانی %(serial)s لغو شد؛ صفحهٔ اعتبارسنجی آن اکنون «لغوشده» نشان می‌دهد.",
-                   serial=award.serial),
+                   serial=ltr(award.serial)),
             to=url_for(".group", province_id=award.province_id))) is not None:
         return response
     cycle = _cycle()

@@ -223,11 +223,13 @@ def test_certificates_index_refused_to_province_officer(client, login_as, final)
 
 
 def test_cli_render_writes_one_pdf_per_award(app, final, tmp_path):
+    # The final demo's cluster category: three national awards, and the Meymand cluster Fars kept in the province
+    # with the province's own award (issue 15).
     result = app.test_cli_runner().invoke(args=["certificates", "render", "--cycle", "1404", "--category",
                                                 "cluster", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "1404-CLUSTER-001.pdf", "1404-CLUSTER-002.pdf", "1404-CLUSTER-003.pdf"]
+        "1404-CLUSTER-001.pdf", "1404-CLUSTER-002.pdf", "1404-CLUSTER-003.pdf", "1404-FA-001.pdf"]
 
 
 def test_qr_of_printed_certificate_encodes_the_verification_address(client, login_as, maskati_award, tmp_path):

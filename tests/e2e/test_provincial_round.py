@@ -12,6 +12,7 @@ simply wait. Fars's officer then gives the Meymand cluster the award, and a visi
 from __future__ import annotations
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 from sqlalchemy import create_engine, update
 
 from awards import clock
@@ -77,9 +78,21 @@ def test_fars_forwards_maskati_and_awards_the_cluster_it_kept(page, provincial_s
     sign_in(page, base, "fars")
     page.get_by_role("link", name="دور استانی").first.click()
     row_of(page, MEYMAND).get_by_role("button", name="اعطای جایزهٔ استانی").click()
-    expect(flash(page)).to_contain_text("FA")
+    expect(flash(page)).to_contain_text("1404-FA-001")
     expect(row_of(page, MEYMAND)).to_contain_text(str(LABELS[NominationState.PROVINCIALLY_AWARDED]))
     checked(page, "provincial-fars-award")
+
+    # ... and prints its certificate: the province's own, with the province's serial and QR code.
+    awards_section = page.locator("section").filter(has=page.get_by_role("heading", name="جوایز استانی"))
+    with page.expect_download() as download_info:
+        awards_section.get_by_role("link", name="دریافت لوح (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename == "1404-FA-001.pdf"
+    pdf = PdfReader(download.path())
+    assert len(pdf.pages) == 1
+    assert pdf.pages[0].mediabox.width > pdf.pages[0].mediabox.height  # A4 landscape
+    text = pdf.pages[0].extract_text()
+    assert "1404-FA-001" in text
 
     # Anyone verifies the certificate by its serial and the nominee's name: issued by Fars.
     page.goto("about:blank")

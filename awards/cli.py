@@ -18,7 +18,7 @@ from awards.audit.cli import audit_group
 from awards.auth.passwords import password_problem
 from awards.auth.services import create_user
 from awards.backup import BackupError, create_backup, restore_backup, verify_backup
-from awards.certificates.cli import certificates_group
+from awards.certificates_cli import certificates_group
 from awards.db import db
 from awards.demo import STAGES as DEMO_STAGES
 from awards.demo import seed_demo

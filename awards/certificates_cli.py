@@ -1,4 +1,6 @@
-"""``flask certificates render``: print a cycle's (or a category's) certificates from the command line."""
+"""``flask certificates render``: print a cycle's (or a category's) certificates from the command line, the national
+ones and the provincial round's: an entry point above both (`.importlinter`), since the provincial round builds on the
+national certificates."""
 
 from __future__ import annotations
 

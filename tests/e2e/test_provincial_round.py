@@ -36,22 +36,56 @@ def row_of(page, name: str):
     return cluster_ranking(page).filter(has=page.get_by_role("link", name=name, exact=True))
 
 
-def selection_closes(base) -> None:
-    """Move the demo clock past provincial selection (12 Khordad 1404, screening) and restart the server."""
+def move_clock(base, moment: str) -> None:
+    """Set the demo clock to one of the story's moments and restart the server (a person would simply wait)."""
     engine = create_engine(SERVED_ENV[base]["AWARDS_DATABASE_URL"])
     try:
         with engine.begin() as connection:
             changed = connection.execute(update(Setting.__table__).where(Setting.key == clock.SETTING_KEY)
-                                         .values(value=clock.offset_to(STAGE_MOMENTS["screening"]).total_seconds()))
+                                         .values(value=clock.offset_to(STAGE_MOMENTS[moment]).total_seconds()))
             assert changed.rowcount == 1
     finally:
         engine.dispose()
     RESTARTS[base]()
 
 
+def selection_closes(base) -> None:
+    """Move the demo clock past provincial selection (12 Khordad 1404, screening) and restart the server."""
+    move_clock(base, "screening")
+
+
 def test_fars_forwards_maskati_and_awards_the_cluster_it_kept(page, provincial_server):
     base = provincial_server
-    # The chair of Fars's working group sees the ranking and forwards Maskati Lari.
+    # Back on 2 Khordad, while provincial scoring is open: the chair reopens a member's sheet on Maskati Lari with a
+    # reason, and the member scores it again in the browser and submits it.
+    move_clock(base, "provincial_scoring")
+    sign_in(page, base, "fars-group-chair")
+    page.get_by_role("link", name="دور استانی").first.click()
+    page.get_by_role("link", name="برگه‌های اعضا و بازگشایی").click()
+    maskati = page.locator("section.provincial-member-sheets").filter(
+        has=page.get_by_role("heading", name=MASKATI))
+    member = maskati.locator("li").filter(has_text="بهزاد کشاورز")  # fars-group-2
+    member.get_by_placeholder("دلیل بازگشایی").fill(
+        "نمرهٔ «پیوند با واحدهای محلی» پیش از دیدن فهرست تأمین‌کنندگان داده شد.")
+    member.get_by_role("button", name="بازگشایی برگه").click()
+    expect(flash(page)).to_be_visible()
+    expect(member).to_contain_text("بازگشایی‌شده")
+    checked(page, "provincial-fars-reopen")
+
+    sign_in(page, base, "fars-group-2")
+    page.get_by_role("link", name="دور استانی").first.click()
+    mine = page.locator("ul.provincial-my-sheets li").filter(has_text=MASKATI)
+    expect(mine).to_contain_text("بازگشایی‌شده")
+    mine.get_by_role("link", name="برگهٔ امتیاز").click()
+    expect(page.locator("main .alert-warning")).to_contain_text("فهرست تأمین‌کنندگان")
+    page.get_by_label("پیوند با واحدهای محلی").fill("۹٫۵")
+    page.get_by_role("button", name="ارسال و قفل برگه").click()
+    expect(flash(page)).to_contain_text("برگه ارسال و قفل شد.")
+    expect(page.locator("main")).to_contain_text("این برگه ارسال و قفل شده است.")
+    checked(page, "provincial-fars-member-sheet")
+
+    # Selection opens (7 Khordad): the chair of Fars's working group sees the ranking and forwards Maskati Lari.
+    move_clock(base, "provincial")
     sign_in(page, base, "fars-group-chair")
     page.get_by_role("link", name="دور استانی").first.click()
     expect(page.locator("h1")).to_contain_text("کارگروه استانی فارس")

@@ -174,9 +174,10 @@ class IndicatorRule(StrEnum):
 
 
 class MeetingBody(StrEnum):
-    """The kind of body a meeting belongs to: a committee of the cycle (a provincial working group later)."""
+    """The kind of body a meeting belongs to: a committee of the cycle, or a province's working group."""
 
     COMMITTEE = "committee"
+    PROVINCIAL_GROUP = "provincial_group"
 
 
 class MeetingState(StrEnum):
@@ -205,3 +206,5 @@ class DecisionKind(StrEnum):
     COMPLIANCE = "compliance_outcomes"
     BUDGET = "budget"
     GENERAL = "general"
+    #: A province's ranking in a category on the provincial rubric, with each dossier's forwarding (working groups).
+    PROVINCIAL_RANKING = "provincial_ranking"

@@ -75,6 +75,7 @@ LABELS = {
     DecisionKind.COMPLIANCE: _l("تصمیم‌های انطباق"),
     DecisionKind.BUDGET: _l("بودجهٔ جایزه‌ها"),
     DecisionKind.GENERAL: _l("مصوبهٔ عمومی"),
+    DecisionKind.PROVINCIAL_RANKING: _l("رتبه‌بندی استانی و معرفی به دور ملی"),
     Phase.NOT_OPEN: _l("پیش از آغاز معرفی"),
     Phase.NOMINATION: _l("معرفی نامزدها"),
     Phase.PROVINCIAL_SCORING: _l("ارزیابی استانی"),

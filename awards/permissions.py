@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from awards import clock
-from awards.enums import CommitteeCode, NominationState, Phase
+from awards.enums import CommitteeCode, MeetingBody, NominationState, Phase
 
 if TYPE_CHECKING:
     from awards.models import Cycle, Meeting, Nomination, ProvincialAward, ProvincialGroup, ProvincialSeat, User
@@ -356,6 +356,22 @@ def can_record_minutes(user: User, cycle: Cycle, code: CommitteeCode) -> bool:
     return is_chair(user, code, cycle.id)
 
 
+def can_view_meeting(user: User, meeting: Meeting) -> bool:
+    """One meeting's minutes, whatever body met: a committee's as :func:`can_view_minutes`; a province's working
+    group's as its group page (organizers, the province's officer, the group's members; no other province)."""
+    if meeting.body is MeetingBody.PROVINCIAL_GROUP:
+        return meeting.provincial_group is not None and can_view_provincial_group(user, meeting.provincial_group)
+    return meeting.committee is not None and can_view_minutes(user, meeting.cycle, meeting.committee.code)
+
+
+def can_record_meeting(user: User, meeting: Meeting) -> bool:
+    """Edit a meeting's minutes before the first signature, add and remove decisions, reopen them: the chair of the
+    body that met (the committee's chair of the cycle, or the working group's chair)."""
+    if meeting.body is MeetingBody.PROVINCIAL_GROUP:
+        return meeting.provincial_group is not None and chairs_provincial_group(user, meeting.provincial_group)
+    return meeting.committee is not None and can_record_minutes(user, meeting.cycle, meeting.committee.code)
+
+
 def can_sign_minutes(user: User, meeting: Meeting) -> bool:
     """Each member recorded as present confirms the minutes (the service refuses a second signature)."""
     return _signed_in(user) and any(a.user_id == user.id for a in meeting.attendees)
@@ -460,7 +476,8 @@ def can_forward_nomination(user: User, nomination: Nomination) -> bool:
 
 
 def chairs_provincial_group(user: User, group: ProvincialGroup) -> bool:
-    """Reopen a member's provincial sheet, close a category's selection at once: the chair of the working group."""
+    """Reopen a member's provincial sheet, close a category's selection at once, record the group's minutes: the
+    chair of the working group."""
     seat = _provincial_seat(user, group.cycle_id, group.province_id)
     return seat is not None and seat.is_chair
 

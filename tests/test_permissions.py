@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from awards import clock, permissions
 from awards.demo import jalali_moment
-from awards.enums import CommitteeCode, NominationAction, NominationState
+from awards.enums import CommitteeCode, MeetingBody, NominationAction, NominationState
 from awards.models import (
     Category,
     Committee,
@@ -128,6 +128,10 @@ MATRIX = {
     "can_record_minutes[winners]":         ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
     "can_record_minutes[content]":         ".    .    .    .    .    .    .    .    .    x    .    .    .    .    .",
     "can_sign_minutes[win* and win came]": ".    .    .    .    .    .    x    x    .    .    .    .    .    .    .",
+    "can_view_meeting[winners]":           "x    .    .    .    .    .    x    x    .    .    .    .    .    .    .",
+    "can_view_meeting[group]":             "x    x    .    .    .    .    .    .    .    .    .    .    .    .    .",
+    "can_record_meeting[winners]":         ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
+    "can_record_meeting[group]":           ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
     "is_signed_in":                        "x    x    x    x    x    x    x    x    x    x    x    x    x    .    .",
     "can_remind_members[winners]":         ".    .    .    .    .    .    .    x    .    .    .    .    .    .    .",
     "can_remind_members[oversight]":       ".    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
@@ -212,6 +216,13 @@ class World:
 
     def sheet(self, code: CommitteeCode) -> ScoreSheet:
         return ScoreSheet(nomination=self.nomination(S.IN_EVALUATION), committee=self.committees[code])
+
+    def winners_meeting(self) -> Meeting:
+        return Meeting(cycle=self.cycle, body=MeetingBody.COMMITTEE, committee=self.committees[C.WINNERS])
+
+    def group_meeting(self) -> Meeting:
+        """Minutes of the working group of the nomination's province (no seats: see tests/meetings)."""
+        return Meeting(cycle=self.cycle, body=MeetingBody.PROVINCIAL_GROUP, provincial_group=self.group)
 
     def meeting(self) -> Meeting:
         """Winners' minutes with the chair and one member present."""
@@ -314,6 +325,10 @@ CALLS: dict[str, Callable[[object, World], bool]] = {
     "can_record_minutes[winners]": lambda u, w: P.can_record_minutes(u, w.cycle, C.WINNERS),
     "can_record_minutes[content]": lambda u, w: P.can_record_minutes(u, w.cycle, C.CONTENT),
     "can_sign_minutes[win* and win came]": lambda u, w: P.can_sign_minutes(u, w.meeting()),
+    "can_view_meeting[winners]": lambda u, w: P.can_view_meeting(u, w.winners_meeting()),
+    "can_view_meeting[group]": lambda u, w: P.can_view_meeting(u, w.group_meeting()),
+    "can_record_meeting[winners]": lambda u, w: P.can_record_meeting(u, w.winners_meeting()),
+    "can_record_meeting[group]": lambda u, w: P.can_record_meeting(u, w.group_meeting()),
     "is_signed_in": lambda u, w: P.is_signed_in(u),
     "can_remind_members[winners]": lambda u, w: P.can_remind_members(u, C.WINNERS, w.cycle.id),
     "can_remind_members[oversight]": lambda u, w: P.can_remind_members(u, C.OVERSIGHT, w.cycle.id),

@@ -1,8 +1,8 @@
 """The public confirmation page of a meeting's minutes, the address of their QR code: no login.
 
-It confirms that the minutes exist and shows only :data:`PUBLIC_FIELDS`: the number, the committee, the cycle,
-the meeting's date, whether they are sealed, when, and the digest of their content (so a printed copy can be
-checked against it). Never the place, the attendees, the agenda or the decisions.
+It confirms that the minutes exist and shows only :data:`PUBLIC_FIELDS`: the number, the committee or the
+working group (its province), the cycle, the meeting's date, whether they are sealed, when, and the digest of their
+content (so a printed copy can be checked against it). Never the place, the attendees, the agenda or the decisions.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from awards.meetings import queries
 bp = Blueprint("minutes", __name__, url_prefix="/minutes")
 
 #: Everything the page shows of the minutes.
-PUBLIC_FIELDS = ("number", "committee", "cycle", "held_on", "state", "sealed_at", "content_digest")
+PUBLIC_FIELDS = ("number", "committee", "provincial_group", "cycle", "held_on", "state", "sealed_at", "content_digest")
 
 
 def _limit() -> str:

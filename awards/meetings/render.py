@@ -26,7 +26,7 @@ from weasyprint.urls import path2url
 
 from awards.certificates.render import PDF_VARIANT, StaticOnlyURLFetcher, qr_data_uri
 from awards.certificates.render.renderer import _OUTPUT_INTENT, _srgb_profiles
-from awards.enums import CommitteeCode, DecisionKind, MeetingState, Tier
+from awards.enums import CommitteeCode, DecisionKind, MeetingBody, MeetingState, Tier
 from awards.models import Meeting
 from awards.persian import amount_in_words, format_jalali_date, format_jalali_datetime, to_persian_digits
 
@@ -46,14 +46,17 @@ KIND_FA = {
     DecisionKind.COMPLIANCE: "تصمیم‌های انطباق رشتهٔ «{category}»",
     DecisionKind.BUDGET: "بودجهٔ جایزه‌های دوره",
     DecisionKind.GENERAL: "",
+    DecisionKind.PROVINCIAL_RANKING: "رتبه‌بندی استانی و معرفی به دور ملی در رشتهٔ «{category}»",
 }
 COLUMN_FA = {
     "rank": "رتبه", "nominee": "نامزد", "province": "استان", "final_score": "امتیاز نهایی (F)", "tier": "سطح",
     "order": "ترتیب مصوب", "justification": "دلیل", "outcome": "نتیجه", "reason": "توضیح", "date": "تاریخ",
+    "provincial_score": "امتیاز استانی", "forwarding": "تصمیم کارگروه",
 }
 VALUE_FA = {
     Tier.GOLD.value: "تندیس زرین ملی و لوح تقدیر", Tier.CERTIFICATE.value: "لوح تقدیر",
     "accepted": "پذیرفته", "returned": "بازگشت به استان", "passed": "تأیید انطباق", "failed": "رد انطباق",
+    "forwarded": "معرفی به دور ملی", "kept": "ماندن در استان", "awaiting": "در انتظار تصمیم",
 }
 
 
@@ -62,9 +65,9 @@ def _cell(column: str, value: Any) -> str:
         return "—"
     if column == "order":
         return " ← ".join(value)
-    if column in ("tier", "outcome"):
+    if column in ("tier", "outcome", "forwarding"):
         return VALUE_FA.get(value, value)
-    if column == "final_score":
+    if column in ("final_score", "provincial_score"):
         return to_persian_digits(str(value).replace(".", "٫"))
     return to_persian_digits(str(value))
 
@@ -95,20 +98,29 @@ def _w3c(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def body_fa(meeting: Meeting) -> str:
+    """The body that met, as the minutes name it: «کمیتهٔ برگزیدگان», «کارگروه استانی فارس»."""
+    if meeting.body is MeetingBody.PROVINCIAL_GROUP:
+        return f"کارگروه استانی {meeting.provincial_group.province.name_fa}"
+    return f"کمیتهٔ {COMMITTEE_FA[meeting.committee.code]}"
+
+
 def minutes_html(meeting: Meeting, *, public_url: str) -> str:
     """The minutes' HTML, from stored fields only (needs an app context for the template)."""
     sealed = meeting.state is MeetingState.SEALED
-    committee = COMMITTEE_FA[meeting.committee.code]
+    body = body_fa(meeting)
+    chair, member = (("رئیس کارگروه", "عضو کارگروه") if meeting.body is MeetingBody.PROVINCIAL_GROUP
+                     else ("رئیس کمیته", "عضو کمیته"))
     return render_template(
         "meetings/minutes_pdf.html",
-        title=f"صورتجلسهٔ کمیتهٔ {committee} — {meeting.number}",
-        committee=committee,
+        title=f"صورتجلسهٔ {body} — {meeting.number}",
+        body=body,
         cycle_title=to_persian_digits(meeting.cycle.title),
         number=meeting.number,
         held_on=format_jalali_date(meeting.held_on, long=True),
         place=meeting.place,
         agenda=meeting.agenda,
-        attendees=[{"name": a.name, "role": "رئیس کمیته" if a.is_chair else "عضو کمیته",
+        attendees=[{"name": a.name, "role": chair if a.is_chair else member,
                     "signed": format_jalali_datetime(a.signed_at) if a.signed_at else None}
                    for a in meeting.attendees],
         decisions=[decision_view(n, d) for n, d in enumerate(meeting.decisions, start=1)],

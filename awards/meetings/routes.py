@@ -1,4 +1,8 @@
-"""Committee minutes: the list, recording and editing (the chair), decisions, signing (the attendees), the PDF."""
+"""Minutes of committees and of provincial working groups: the lists, recording and editing (the chair),
+decisions, signing (the attendees), the PDF.
+
+A working group's minutes answer 404 to anyone who may not see the group (another province's officer or group
+member), as the provincial pages do; a committee's answer 403 as before."""
 
 from __future__ import annotations
 
@@ -15,8 +19,9 @@ from awards.extensions import db
 from awards.labels import LABELS
 from awards.meetings import queries, render, services
 from awards.meetings.forms import ButtonForm, DecisionForm, MeetingForm, ReopenForm, SignForm
-from awards.models import Category, Committee, Cycle, Meeting
+from awards.models import Category, Committee, Cycle, Meeting, Province, ProvincialGroup
 from awards.persian import TEHRAN
+from awards.provincial.queries import group_of
 from awards.results.queries import categories_of
 from awards.web import run_service
 
@@ -33,15 +38,30 @@ def _committee(code: str, cycle: Cycle, predicate) -> Committee:
 def _meeting(meeting_id: int, predicate=None) -> Meeting:
     """The meeting or 404; 403 unless the user may see it (and, with ``predicate``, do what it asks)."""
     meeting = queries.load_meeting(db.session, meeting_id) or abort(404)
-    if not permissions.can_view_minutes(current_user, meeting.cycle, meeting.committee.code):
-        abort(403)
+    refused = 404 if services.is_group(meeting) else 403
+    if not permissions.can_view_meeting(current_user, meeting):
+        abort(refused)
     if predicate is not None and not predicate(meeting):
-        abort(403)
+        abort(refused)
     return meeting
 
 
 def _chair(meeting: Meeting) -> bool:
-    return permissions.can_record_minutes(current_user, meeting.cycle, meeting.committee.code)
+    return permissions.can_record_meeting(current_user, meeting)
+
+
+def _list_url(meeting: Meeting) -> str:
+    """The list the meeting belongs to: its working group's meetings, or the committees' minutes."""
+    if services.is_group(meeting):
+        return url_for(".group_index", province_id=meeting.provincial_group.province_id)
+    return url_for(".index")
+
+
+def _body_title(meeting: Meeting) -> str:
+    """The body that met, on the pages: «کمیتهٔ برگزیدگان», «کارگروه استانی فارس»."""
+    if services.is_group(meeting):
+        return _("کارگروه استانی %(province)s", province=meeting.provincial_group.province.name_fa)
+    return _("کمیتهٔ %(name)s", name=LABELS[meeting.committee.code])
 
 
 def public_url(meeting: Meeting) -> str:
@@ -71,16 +91,17 @@ def _rials(value: str) -> int:
     return int(value)
 
 
-def _budget_amount(committee: Committee) -> int | None:
+def _budget_amount(committee: Committee | None) -> int | None:
     """The budget total a finance meeting is to approve, from the budget page's link (``?amount=``), or None."""
     amount = request.args.get("amount", type=_rials)
-    if committee.code is not CommitteeCode.FINANCE or amount is None:
+    if committee is None or committee.code is not CommitteeCode.FINANCE or amount is None:
         return None
     return amount
 
 
-def _attendee_choices(form: MeetingForm, cycle: Cycle, committee: Committee) -> int:
-    seats = services.seats(db.session, cycle=cycle, committee=committee)
+def _attendee_choices(form: MeetingForm, cycle: Cycle, committee: Committee | None = None,
+                      group: ProvincialGroup | None = None) -> int:
+    seats = services.seats(db.session, cycle=cycle, committee=committee, group=group)
     form.attendees.choices = [(m.user_id, m.user.full_name + (" — " + _("رئیس") if m.is_chair else ""))
                               for m in seats]
     return len(seats)
@@ -112,8 +133,54 @@ def new(committee_code: str):
             to=lambda meeting: url_for(".show", meeting_id=meeting.id, category=category,
                                        amount=amount))) is not None:
         return response
-    return render_template("meetings/form.html", form=form, cycle=cycle, committee=committee, meeting=None,
-                           seated=seated, needed=services.quorum_needed(seated))
+    return render_template("meetings/form.html", form=form, cycle=cycle, meeting=None, seated=seated,
+                           body_title=_("کمیتهٔ %(name)s", name=LABELS[committee.code]), back=url_for(".index"),
+                           list_url=url_for(".index"), group=False,
+                           needed=services.quorum_needed(seated))
+
+
+# --- a province's working group: its meetings and recording one (the group's chair) ------------------------------
+
+def _group(province_id: int, predicate) -> tuple[Cycle, Province, ProvincialGroup]:
+    """The province's working group in the current cycle, or 404 to anyone the predicate refuses (another
+    province's officer or group member above all) and where no group is seated."""
+    cycle = current_cycle(db.session) or abort(404)
+    province = db.session.get(Province, province_id) or abort(404)
+    group = group_of(db.session, cycle=cycle, province_id=province.id)
+    if group is None or not predicate(current_user, group):
+        abort(404)
+    return cycle, province, group
+
+
+@bp.route("/province/<int:province_id>")
+@login_required
+def group_index(province_id: int):
+    cycle, province, group = _group(province_id, permissions.can_view_provincial_group)
+    return render_template("meetings/group_index.html", cycle=cycle, province=province, group=group,
+                           rows=queries.meetings_of_group(db.session, group=group))
+
+
+@bp.route("/province/<int:province_id>/new", methods=["GET", "POST"])
+@login_required
+def group_new(province_id: int):
+    cycle, province, group = _group(province_id, permissions.chairs_provincial_group)
+    form = MeetingForm()
+    seated = _attendee_choices(form, cycle, group=group)
+    if request.method == "GET":
+        form.held_on.data = clock.now().astimezone(TEHRAN).date()
+        form.attendees.data = [user_id for user_id, _label in form.attendees.choices]
+    if form.validate_on_submit() and (response := run_service(
+            lambda: services.record_meeting(
+                db.session, cycle=cycle, group=group, actor=current_user, held_on=form.held_on.data,
+                place=form.place.data, agenda=form.agenda.data, attendee_ids=form.attendees.data or []),
+            form=form, field="attendees", done=_("صورتجلسه ثبت شد؛ اکنون مصوبه‌ها را بیفزایید."),
+            to=lambda meeting: url_for(".show", meeting_id=meeting.id))) is not None:
+        return response
+    return render_template("meetings/form.html", form=form, cycle=cycle, meeting=None, seated=seated,
+                           body_title=_("کارگروه استانی %(province)s", province=province.name_fa),
+                           back=url_for(".group_index", province_id=province.id),
+                           list_url=url_for(".group_index", province_id=province.id), group=True,
+                           needed=services.quorum_needed(seated))
 
 
 @bp.route("/<int:meeting_id>")
@@ -127,7 +194,10 @@ def _render(meeting: Meeting, *, decision_form: DecisionForm | None = None, reop
     if decision_form is None:
         decision_form = DecisionForm(formdata=None)
         chosen = request.args.get("category", type=int)
-        if chosen is not None and meeting.committee.code.value == "winners":
+        if chosen is not None and services.is_group(meeting):
+            decision_form.kind.data = DecisionKind.PROVINCIAL_RANKING.value
+            decision_form.category_id.data = str(chosen)
+        elif chosen is not None and meeting.committee.code.value == "winners":
             decision_form.kind.data, decision_form.category_id.data = DecisionKind.CATEGORY_RANKING.value, str(chosen)
         if (amount := _budget_amount(meeting.committee)) is not None:
             decision_form.kind.data, decision_form.amount.data = DecisionKind.BUDGET.value, i18n.number(amount)
@@ -135,7 +205,8 @@ def _render(meeting: Meeting, *, decision_form: DecisionForm | None = None, reop
     _decision_choices(decision_form, meeting)
     signer = next((a for a in meeting.attendees if a.user_id == current_user.id), None)
     return render_template(
-        "meetings/show.html", meeting=meeting, chair=chair, signer=signer,
+        "meetings/show.html", meeting=meeting, chair=chair, signer=signer, body_title=_body_title(meeting),
+        group=services.is_group(meeting), list_url=_list_url(meeting),
         editable=meeting.state is MeetingState.RECORDING,
         decisions=[(d, render.decision_view(n, d)) for n, d in enumerate(meeting.decisions, start=1)],
         decision_form=decision_form, sign_form=SignForm(formdata=None, digest=services.content_digest(meeting)),
@@ -144,7 +215,7 @@ def _render(meeting: Meeting, *, decision_form: DecisionForm | None = None, reop
 
 
 def _decision_choices(form: DecisionForm, meeting: Meeting) -> None:
-    form.kind.choices = [(k.value, str(LABELS[k])) for k in services.DECISION_KINDS[meeting.committee.code]]
+    form.kind.choices = [(k.value, str(LABELS[k])) for k in services.decision_kinds(meeting)]
     form.category_id.choices = [("", _("— بدون رشته —"))] + [
         (str(c.id), c.title) for c in categories_of(db.session, meeting.cycle)]
 
@@ -156,7 +227,7 @@ def edit(meeting_id: int):
     form = MeetingForm(obj=None if request.method == "POST" else meeting)
     if request.method == "GET":
         form.attendees.data = [a.user_id for a in meeting.attendees]
-    seated = _attendee_choices(form, meeting.cycle, meeting.committee)
+    seated = _attendee_choices(form, meeting.cycle, meeting.committee, meeting.provincial_group)
     if form.validate_on_submit() and (response := run_service(
             lambda: services.update_meeting(
                 db.session, meeting=meeting, actor=current_user, held_on=form.held_on.data, place=form.place.data,
@@ -164,8 +235,10 @@ def edit(meeting_id: int):
             form=form, field="attendees", done=_("صورتجلسه ویرایش شد."),
             to=url_for(".show", meeting_id=meeting.id))) is not None:
         return response
-    return render_template("meetings/form.html", form=form, cycle=meeting.cycle, committee=meeting.committee,
-                           meeting=meeting, seated=seated, needed=services.quorum_needed(seated))
+    return render_template("meetings/form.html", form=form, cycle=meeting.cycle, meeting=meeting, seated=seated,
+                           body_title=_body_title(meeting), back=url_for(".show", meeting_id=meeting.id),
+                           list_url=_list_url(meeting), group=services.is_group(meeting),
+                           needed=services.quorum_needed(seated))
 
 
 @bp.route("/<int:meeting_id>/decisions", methods=["POST"])

@@ -8,7 +8,8 @@ from tests.meetings.conftest import AGENDA, PLACE
 
 
 def test_public_page_shows_only_the_declared_fields(sealed, client, session):
-    assert PUBLIC_FIELDS == ("number", "committee", "cycle", "held_on", "state", "sealed_at", "content_digest")
+    assert PUBLIC_FIELDS == ("number", "committee", "provincial_group", "cycle", "held_on", "state", "sealed_at",
+                             "content_digest")
     response = client.get(f"/minutes/{sealed.token}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)

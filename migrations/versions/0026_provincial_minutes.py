@@ -11,7 +11,8 @@ types, so a new value is a new CHECK (no ``ALTER TYPE ... ADD VALUE``). Four che
 On SQLite the checks are rewritten in the tables' stored SQL (as 0021 does for the nominations' states), not
 through ``batch_alter_table``: a batch rebuild drops the old ``meetings`` table, and with foreign keys on that
 drop deletes every attendee and decision through their ON DELETE CASCADE. The column is a plain ``ADD COLUMN``
-with its reference; the downgrade deletes the working groups' minutes, then drops it (SQLite 3.35+).
+with its reference; the downgrade deletes the working groups' minutes, then drops it (SQLite 3.35+, after its
+reference is taken out of the stored SQL).
 """
 
 from __future__ import annotations
@@ -91,7 +92,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    # The working groups' minutes go (their attendees and decisions with them, by cascade); the committees' stay.
+    # The working groups' minutes go, their attendees and decisions first (whether or not foreign keys cascade on
+    # this connection); the committees' minutes stay as they are.
+    groups = "SELECT id FROM meetings WHERE body = 'provincial_group'"
+    op.execute(f"DELETE FROM meeting_attendees WHERE meeting_id IN ({groups})")
+    op.execute(f"DELETE FROM meeting_decisions WHERE meeting_id IN ({groups})")
     op.execute("DELETE FROM meetings WHERE body = 'provincial_group'")
     _replace_checks(upgrade=False)
     op.drop_index(op.f(INDEX), table_name="meetings")

@@ -100,10 +100,13 @@ def test_a_queued_job_whose_budget_approval_is_withdrawn_fails_with_the_reason(a
     assert failed.state == JobState.FAILED and REFUSAL in failed.error and failed.result_path is None
 
 
-def test_cli_render_before_approval_is_refused_and_writes_nothing(app, unbudgeted, tmp_path, session):
+def test_cli_render_before_approval_is_refused_and_writes_no_national_certificate(app, unbudgeted, tmp_path,
+                                                                                 session):
+    # The cluster category also holds Fars's provincial award (1404-FA-001): the province's own certificate, which
+    # the national budget does not gate, is written; not one national certificate is, and the command fails.
     result = app.test_cli_runner().invoke(args=["certificates", "render", "--cycle", "1404", "--category",
                                                 "cluster", "--out", str(tmp_path / "out")])
     assert result.exit_code != 0
     assert REFUSAL in result.output
-    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["1404-FA-001.pdf"]
     assert session.scalar(select(func.count(Job.id))) == 0

@@ -103,6 +103,12 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU time (user + system) a running process has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _result(n: int, elapsed: float, cpu: float, size: int) -> dict:
     # ru_maxrss is in KiB on Linux; RUSAGE_CHILDREN is the largest waited-for child, not a sum.
     return {
@@ -163,12 +169,15 @@ def mode_bulk(n: int, *, chunk_size: int, workers: int, **_) -> dict:
     items = sample_items(n)
     renderer = CertificateRenderer(static_dir=STATIC, template_dir=TEMPLATES)
     bulk.warm_pool(renderer, workers)
+    pids = [process.pid for process in bulk.worker_pool(renderer, workers)._pool]
     with tempfile.TemporaryDirectory(prefix="bench-cert-") as tmp:
         out = Path(tmp) / "all.pdf"
         own = resource.getrusage(resource.RUSAGE_SELF)
+        before = [_process_cpu(pid) for pid in pids]
         start, cpu = time.perf_counter(), _cpu_seconds()
         pages = renderer.render_many_chunked(items, chunk_size=chunk_size, out_path=out, workers=workers)
         elapsed = time.perf_counter() - start
+        job_cpu = [_process_cpu(pid) - spent for pid, spent in zip(pids, before, strict=True)]
         assert pages == n == len(PdfReader(out).pages), (pages, n)
         parent = resource.getrusage(resource.RUSAGE_SELF)
         bulk.close_pools()  # the workers' CPU time is counted once they have been waited for
@@ -177,6 +186,7 @@ def mode_bulk(n: int, *, chunk_size: int, workers: int, **_) -> dict:
         result = _result(n, elapsed, cpu, out.stat().st_size)
         result["parent_cpu"] = parent.ru_utime + parent.ru_stime - own.ru_utime - own.ru_stime
         result["workers_cpu"] = children.ru_utime + children.ru_stime
+        result["job_workers_cpu"] = job_cpu  # each worker's CPU during the job alone (from /proc)
         return result
 
 
@@ -312,11 +322,15 @@ def main() -> None:
         # On a loaded machine wall rates say little; the CPU each side spent does not depend on the load. With
         # idle cores the workers run side by side and the parent merges meanwhile, so a job takes about the
         # larger of one worker's share and the parent's CPU.
-        worker_cpu = max(0.0, bulk["workers_cpu"] - started["workers_cpu"]) / args.workers
+        # Each worker's CPU during the job, read from /proc before and after it (not the workers' whole lives
+        # less a start-up measured in another run, which carried that run's noise).
+        worker_cpu = sum(bulk["job_workers_cpu"]) / args.workers
         idle_per_worker = n / args.workers / max(worker_cpu, bulk["parent_cpu"])
         idle_floor = 1000 / single["cpu_ms_per_page"]
         print(
-            f"  by CPU time        : each worker {worker_cpu:.1f} s, the parent (merge) {bulk['parent_cpu']:.1f} s, "
+            f"  by CPU time        : each worker {worker_cpu:.1f} s "
+            f"({', '.join(f'{spent:.1f}' for spent in bulk['job_workers_cpu'])}), "
+            f"the parent (merge) {bulk['parent_cpu']:.1f} s, "
             f"starting the pool {started['workers_cpu']:.1f} s CPU ({started['seconds']:.1f} s wall, not in a job); "
             f"on idle cores about {idle_per_worker:.1f} pages/s per worker = "
             f"{idle_per_worker / idle_floor:.2f}x the floor's {idle_floor:.1f}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import datetime
 import io
+import logging
 import math
 import multiprocessing
 import multiprocessing.pool
@@ -28,11 +29,13 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from awards.certificates.render.data import CertificateData, refuse_revoked
+from awards.certificates.render.data import CERTIFICATE, GOLD, CertificateData, SignatoryData, refuse_revoked
 from awards.certificates.render.merge import PdfConcatenator
 from awards.persian import to_persian_digits
 
 __all__ = ["BulkRendering"]
+
+_log = logging.getLogger(__name__)
 
 # Below this many certificates render_each works in this process unless the pool is already running:
 # starting one (about a second a worker) would cost more than it saves.
@@ -233,7 +236,38 @@ _WORKER_RENDERER: BulkRendering | None = None
 
 def _init_worker(renderer_class: type[BulkRendering], static_dir: str, template_dir: str) -> None:
     global _WORKER_RENDERER
-    _WORKER_RENDERER = renderer_class(static_dir=Path(static_dir), template_dir=Path(template_dir))
+    renderer = renderer_class(static_dir=Path(static_dir), template_dir=Path(template_dir))
+    _warm_up(renderer)
+    _WORKER_RENDERER = renderer
+
+
+_WARM_UP_ISSUED = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+
+
+def _warm_up(renderer: BulkRendering) -> None:
+    """Render two throwaway certificates (one of each seal), so that what a worker computes once in its life
+    (the ornament streams, the fonts loaded into Pango and HarfBuzz, lazily imported modules; about 0.3 s of
+    CPU) is paid when the pool starts rather than by the first job's first chunk.  Best effort: a renderer that
+    cannot render these (say, a test's stripped static directory) still starts, and fails on real work instead.
+    """
+    signatory = (SignatoryData("—", "—"),)
+    common = {
+        "verify_url": "https://tandis.invalid/verify/warm-up",
+        "recipient_line": "—",
+        "recipient_title": "—",
+        "nominee_name": "—",
+        "category_title": "—",
+        "cycle_title": "—",
+        "citation": "—",
+        "ceremony_date": _WARM_UP_ISSUED.date(),
+        "issued_at": _WARM_UP_ISSUED,
+        "signatories": signatory,
+    }
+    items = [CertificateData(serial=f"WARM-{tier}", tier=tier, **common) for tier in (GOLD, CERTIFICATE)]
+    try:
+        renderer.render_many(items)
+    except Exception:  # warming is an optimisation: the real jobs report real errors
+        _log.warning("certificate worker warm-up failed", exc_info=True)
 
 
 def _ready(_index: int) -> bool:

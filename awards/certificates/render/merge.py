@@ -21,12 +21,14 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable
+from functools import lru_cache
 from hashlib import md5
 from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
+    ByteStringObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -174,9 +176,17 @@ def _text(value: str) -> bytes:
 
 
 def _serialize(value: PdfObject, number_of: Callable[[IndirectObject], int], *, skip: tuple[str, ...] = ()) -> bytes:
-    """PDF syntax for ``value`` with every indirect reference renumbered by ``number_of``."""
+    """PDF syntax for ``value`` with every indirect reference renumbered by ``number_of``.
+
+    The parent of a bulk print runs this on every object of every chunk, beside the workers: names (a few
+    dozen distinct ones, written thousands of times) are written once each, and strings as hexadecimal of their
+    bytes as read (the same string; pypdf's literal writer goes byte by byte)."""
+    if isinstance(value, NameObject):
+        return _name(value)
     if isinstance(value, IndirectObject):
         return b"%d 0 R" % number_of(value)
+    if isinstance(value, (TextStringObject, ByteStringObject)):
+        return b"<" + value.original_bytes.hex().encode("ascii") + b">"
     if isinstance(value, StreamObject):
         # The still-encoded bytes as read (pypdf keeps them in ``_data``; get_data() would decode).
         data = value._data
@@ -185,9 +195,16 @@ def _serialize(value: PdfObject, number_of: Callable[[IndirectObject], int], *, 
     if isinstance(value, DictionaryObject):
         return _serialize_dict(value, number_of, skip=skip)
     if isinstance(value, ArrayObject):
-        return b"[" + b" ".join(_serialize(item, number_of) for item in value) + b"]"
+        return b"[" + b" ".join([_serialize(item, number_of) for item in value]) + b"]"
     buffer = io.BytesIO()
     value.write_to_stream(buffer)
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=4096)
+def _name(value: str) -> bytes:
+    buffer = io.BytesIO()
+    NameObject(value).write_to_stream(buffer)
     return buffer.getvalue()
 
 
@@ -196,6 +213,6 @@ def _serialize_dict(value: DictionaryObject, number_of, *, skip: tuple[str, ...]
     for key, item in value.items():
         if key in skip:
             continue
-        parts.append(_serialize(NameObject(key), number_of) + b" " + _serialize(item, number_of) + b" ")
+        parts.append(_name(key) + b" " + _serialize(item, number_of) + b" ")
     parts.append(extra + b">>")
     return b"".join(parts)

@@ -19,9 +19,9 @@ from awards.extensions import db
 from awards.labels import LABELS
 from awards.meetings import queries, render, services
 from awards.meetings.forms import ButtonForm, DecisionForm, MeetingForm, ReopenForm, SignForm
-from awards.models import Category, Committee, Cycle, Meeting, Province, ProvincialGroup
+from awards.models import Category, Committee, Cycle, Meeting, ProvincialGroup
 from awards.persian import TEHRAN
-from awards.provincial.queries import group_of
+from awards.provincial.routes import group_or_404
 from awards.results.queries import categories_of
 from awards.web import run_service
 
@@ -141,21 +141,10 @@ def new(committee_code: str):
 
 # --- a province's working group: its meetings and recording one (the group's chair) ------------------------------
 
-def _group(province_id: int, predicate) -> tuple[Cycle, Province, ProvincialGroup]:
-    """The province's working group in the current cycle, or 404 to anyone the predicate refuses (another
-    province's officer or group member above all) and where no group is seated."""
-    cycle = current_cycle(db.session) or abort(404)
-    province = db.session.get(Province, province_id) or abort(404)
-    group = group_of(db.session, cycle=cycle, province_id=province.id)
-    if group is None or not predicate(current_user, group):
-        abort(404)
-    return cycle, province, group
-
-
 @bp.route("/province/<int:province_id>")
 @login_required
 def group_index(province_id: int):
-    cycle, province, group = _group(province_id, permissions.can_view_provincial_group)
+    cycle, province, group = group_or_404(province_id, permissions.can_view_provincial_group)
     return render_template("meetings/group_index.html", cycle=cycle, province=province, group=group,
                            rows=queries.meetings_of_group(db.session, group=group))
 
@@ -163,7 +152,7 @@ def group_index(province_id: int):
 @bp.route("/province/<int:province_id>/new", methods=["GET", "POST"])
 @login_required
 def group_new(province_id: int):
-    cycle, province, group = _group(province_id, permissions.chairs_provincial_group)
+    cycle, province, group = group_or_404(province_id, permissions.chairs_provincial_group)
     form = MeetingForm()
     seated = _attendee_choices(form, cycle, group=group)
     if request.method == "GET":

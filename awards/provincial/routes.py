@@ -313,14 +313,21 @@ def rubric_edit(category_id: int):
 
 # --- the chair: members' sheets and their reopening; closing a category's selection at once -------------------
 
-def _chaired_group(province_id: int) -> tuple[Cycle, Province, ProvincialGroup]:
-    """The province's group in the current cycle when the user chairs it; 404 otherwise (another province)."""
+def group_or_404(province_id: int, predicate) -> tuple[Cycle, Province, ProvincialGroup]:
+    """The province's working group in the current cycle, or 404 to anyone ``predicate(user, group)`` refuses
+    (another province's officer or group member above all) and where no group is seated. The group minutes'
+    pages (``awards.meetings.routes``) share it."""
     cycle = _cycle()
     province = db.session.get(Province, province_id) or abort(404)
     group = queries.group_of(db.session, cycle=cycle, province_id=province.id)
-    if group is None or not permissions.chairs_provincial_group(current_user, group):
+    if group is None or not predicate(current_user, group):
         abort(404)
     return cycle, province, group
+
+
+def _chaired_group(province_id: int) -> tuple[Cycle, Province, ProvincialGroup]:
+    """The province's group in the current cycle when the user chairs it; 404 otherwise (another province)."""
+    return group_or_404(province_id, permissions.chairs_provincial_group)
 
 
 @bp.route("/<int:province_id>/sheets")

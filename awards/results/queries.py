@@ -19,6 +19,7 @@ from sqlalchemy import String, cast, func, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.types import NullType
 
+from awards.collector import paused
 from awards.enums import CommitteeCode, IndicatorRule, NominationState, SheetState
 from awards.evaluation import indicators
 from awards.evaluation.scoring import (
@@ -246,7 +247,16 @@ def load_results(session: Session, *, category: Category, fresh: bool = False) -
 
 def _compute(session: Session, category: Category, tie_orders: list[tuple[int, ...]],
              nominees: dict[int, NomineeRow]) -> _Computed:
-    """Fetch the rest of the category's scoring data (seven queries) and compute its result."""
+    """Fetch the rest of the category's scoring data (seven queries) and compute its result.
+
+    The cyclic garbage collector waits meanwhile (``awards.collector``): the few hundred thousand objects built
+    here hold no cycles, and the collections their allocation triggered were about 40% of the time."""
+    with paused():
+        return _fetch_and_compute(session, category, tie_orders, nominees)
+
+
+def _fetch_and_compute(session: Session, category: Category, tie_orders: list[tuple[int, ...]],
+                       nominees: dict[int, NomineeRow]) -> _Computed:
     committees = _committee_rows(session, category)
     criteria = _criterion_rows(session, category)
     codes = {committee_id: code for committee_id, code in session.execute(select(Committee.id, Committee.code))}

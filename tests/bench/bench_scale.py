@@ -104,8 +104,9 @@ def timed_process(command: list[str], env: dict[str, str]) -> dict:
 def _app(url: str, instance: Path):
     import awards.persian  # noqa: F401  (jdatetime's warning guard first)
     from awards import create_app
+    from awards.collector import freeze_startup
 
-    return create_app("development", {
+    app = create_app("development", {
         "DATABASE_URL": url, "UPLOAD_FOLDER": instance / "uploads", "OUTPUT_FOLDER": instance / "output",
         "HUEY_SQLITE_PATH": instance / "huey.sqlite3", "RATELIMIT_ENABLED": False, "REQUEST_LOG": False,
         "HUEY_IMMEDIATE": True, "REDIS_URL": None, "SESSION_REDIS_URL": None,
@@ -113,6 +114,8 @@ def _app(url: str, instance: Path):
         # make statement counts differ between runs of the same page: not during a benchmark.
         "SESSION_TOUCH_INTERVAL": timedelta(days=1),
     })
+    freeze_startup()  # as wsgi.py does in every served process and CLI command
+    return app
 
 
 class StatementCounter:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import event, func, insert, select
 
 from awards import clock
+from awards.collector import paused as real_paused
 from awards.db import db
 from awards.enums import Aggregation, CommitteeCode, NominationState, NomineeKind, SheetState
 from awards.models import (
@@ -22,7 +26,7 @@ from awards.models import (
     ScoreSheet,
     TieResolution,
 )
-from awards.results import cache
+from awards.results import cache, queries
 from awards.results.queries import load_results
 from tests.results.conftest import committee, user
 
@@ -144,3 +148,34 @@ def test_sheet_rows_give_the_stored_submission_time_aware_in_utc(demo, session):
                                   .where(ScoreSheet.id.in_([s.id for s in data.sheets]))).all())
     assert data.sheets and {s.id: s.submitted_at for s in data.sheets} == stored
     assert all(s.submitted_at.utcoffset() is not None for s in data.sheets if s.submitted_at is not None)
+
+
+def test_the_computation_runs_with_the_garbage_collector_paused_and_restores_it(demo, session, monkeypatch):
+    category = _bench_category(session, demo)
+    _add_nominations(session, category, 5)
+    seen: list[bool] = []
+    real = queries.compute_category
+
+    def spy(inp):
+        seen.append(gc.isenabled())
+        return real(inp)
+
+    monkeypatch.setattr(queries, "compute_category", spy)
+    assert gc.isenabled()
+    fresh = load_results(session, category=category, fresh=True)
+    assert seen == [False] and gc.isenabled()
+    # The same result as without the pause (the rules do not depend on it).
+    monkeypatch.setattr(queries, "paused", contextlib.nullcontext)
+    again = load_results(session, category=category, fresh=True)
+    assert seen == [False, True]
+    assert [(n.id, n.final, n.rank) for n in fresh.result.nominees] == [
+        (n.id, n.final, n.rank) for n in again.result.nominees]
+
+    def broken(inp):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(queries, "paused", real_paused)
+    monkeypatch.setattr(queries, "compute_category", broken)
+    with pytest.raises(RuntimeError):
+        load_results(session, category=category, fresh=True)
+    assert gc.isenabled()  # a failed computation gives the collector back too

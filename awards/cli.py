@@ -27,7 +27,7 @@ from awards.migrate import MIGRATIONS_DIR, current_revision, upgrade
 from awards.models import Province, Setting, User
 from awards.reference import missing_reference_data
 from awards.results.cli import results_group
-from awards.scale import ScaleRefused, check_target, seed_scale, summary
+from awards.scale import ScaleRefused, check_target, refresh_statistics, seed_scale, summary
 
 
 def load_clock(app: Flask) -> None:
@@ -194,6 +194,8 @@ def seed_scale_command(count: int, seed: int, stage: str) -> None:
                             password=current_app.config["DEMO_PASSWORD"],
                             upload_dir=Path(current_app.config["UPLOAD_FOLDER"]))
         db.session.commit()
+        if refresh_statistics(db.session):
+            db.session.commit()
     except ScaleRefused as err:
         db.session.rollback()
         raise click.ClickException(SCALE_REFUSALS[err.reason]) from err

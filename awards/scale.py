@@ -635,6 +635,18 @@ def _set_clock_and_results(build: _Build, report: ScaleReport, *, finalise: bool
     report.counts["audit_events"] = session.scalar(select(func.count()).select_from(AuditEvent))
 
 
+def refresh_statistics(session: Session) -> bool:
+    """PostgreSQL: ``ANALYZE`` the freshly loaded tables, as autovacuum would within a minute or so of a bulk load.
+
+    Without it the first pages after seeding are planned blind (an inbox took 340 ms instead of 30). SQLite is left
+    alone: a served SQLite database never gathers statistics either, and its planner's defaults are what the app
+    is measured with. Returns whether statistics were gathered."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    session.execute(text("ANALYZE"))
+    return True
+
+
 def finalise_all(session: Session, *, cycle_id: int) -> int:
     """Sign off (each weighted committee's chair), settle ties (by id order through ``resolve_tie``), record the
     winners committee's one meeting ranking every category in sealed minutes, then propose (the winners chair) and

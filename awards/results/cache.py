@@ -69,6 +69,10 @@ _READ = {
 }
 #: How many computed results one process keeps (more than a cycle has categories).
 CAPACITY = 24
+#: How many small values derived from a result (a sign-off's digests) one process keeps. They have a store of
+#: their own: sharing the results' store, a cycle's 17 results and 17 digests did not fit in 24 places, and a
+#: pass over every category evicted each entry just before it was wanted again (every load recomputed).
+SMALL_CAPACITY = 256
 OPTION = "results_categories"
 
 
@@ -180,6 +184,7 @@ def _on_execute(state: ORMExecuteState) -> None:
 
 
 _store: OrderedDict[tuple, Any] = OrderedDict()
+_small: OrderedDict[tuple, Any] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -188,24 +193,30 @@ def current_version(session: Session, category: Category) -> int:
     return session.scalar(select(Category.results_version).where(Category.id == category.id))
 
 
-def cached(key: tuple, compute: Callable[[], Any]) -> Any:
-    """The value stored under ``key``, or ``compute()`` stored under it (least recently used dropped)."""
+def cached(key: tuple, compute: Callable[[], Any], *, small: bool = False) -> Any:
+    """The value stored under ``key``, or ``compute()`` stored under it (least recently used dropped).
+
+    ``small``: a value derived from a result and small beside it (kept in a store of its own, so it never
+    pushes a result out)."""
+    store, capacity = (_small, SMALL_CAPACITY) if small else (_store, CAPACITY)
     with _lock:
-        if key in _store:
-            _store.move_to_end(key)
-            return _store[key]
+        if key in store:
+            store.move_to_end(key)
+            return store[key]
     value = compute()
     with _lock:
-        _store[key] = value
-        while len(_store) > CAPACITY:
-            _store.popitem(last=False)
+        store[key] = value
+        while len(store) > capacity:
+            store.popitem(last=False)
     return value
 
 
 def clear(keys: Iterable[tuple] | None = None) -> None:
-    """Forget cached results (all of them by default)."""
+    """Forget cached results and what was derived from them (all of them by default)."""
     with _lock:
         if keys is None:
             _store.clear()
+            _small.clear()
         for key in keys or ():
             _store.pop(key, None)
+            _small.pop(key, None)

@@ -26,6 +26,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -34,6 +35,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from awards import clock, i18n, permissions
 from awards.audit.services import record
+from awards.collector import paused
 from awards.enums import CommitteeCode, Phase, SignoffAction, SignoffState
 from awards.errors import DomainError, InvalidTransition, PermissionDenied, PhaseClosed
 from awards.evaluation.scoring import counted_sheets, round2_or_none
@@ -64,8 +66,12 @@ EDGES: dict[tuple[SignoffAction, SignoffState], SignoffState] = {
 # ---------------------------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _plain(value: Decimal | None) -> str | None:
-    """A stored value the same way whatever the database returned (8.5, 8.50)."""
+    """A stored value the same way whatever the database returned (8.5, 8.50).
+
+    Remembered: a category's sheets repeat a few hundred distinct values over a hundred thousand places, and
+    equal Decimals (8.5, 8.50) share an entry, which is right since they normalise alike."""
     return None if value is None else format(value.normalize(), "f")
 
 
@@ -80,6 +86,11 @@ def _digest(payload: dict[str, Any]) -> str:
 
 
 def _digests(data: CategoryResults) -> dict[str, str]:
+    with paused():  # hundreds of thousands of short-lived lists and strings, no cycles (awards.collector)
+        return _hash_committees(data)
+
+
+def _hash_committees(data: CategoryResults) -> dict[str, str]:
     inp = data.scoring_input
     specs = {spec.code: spec for spec in inp.committees}
     counted = counted_sheets(inp)
@@ -108,7 +119,7 @@ def committee_digests(session: Session, *, data: CategoryResults) -> dict[str, s
     digest is an input of the result, so a page showing the sign-offs hashes the sheets at most once per change.
     """
     key = ("signoff", str(session.get_bind().url), data.category.id, data.version)
-    return cache.cached(key, lambda: _digests(data))
+    return cache.cached(key, lambda: _digests(data), small=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -164,3 +164,16 @@ def test_conflict_flags_restamp_only_the_category_of_their_nominations(session, 
     assert added
     assert {cid for cid in before if before[cid] != after[cid]} == {nomination.category_id}
     session.rollback()
+
+
+def test_values_derived_from_results_never_push_a_result_out(scored, session):
+    category = cluster(session)
+    cache.clear()
+    first = load_results(session, category=category)
+    for n in range(cache.CAPACITY * 2):  # a cycle's worth of sign-off digests, and more
+        cache.cached(("signoff", n), lambda n=n: {"n": n}, small=True)
+    assert load_results(session, category=category).result is first.result
+    assert cache.cached(("signoff", cache.CAPACITY * 2 - 1), lambda: "recomputed", small=True) == {
+        "n": cache.CAPACITY * 2 - 1}
+    cache.clear()
+    assert cache.cached(("signoff", 0), lambda: "recomputed", small=True) == "recomputed"

@@ -648,18 +648,26 @@ def refresh_statistics(session: Session) -> bool:
 
 
 def finalise_all(session: Session, *, cycle_id: int) -> int:
-    """Sign off (each weighted committee's chair), settle ties (by id order through ``resolve_tie``), record the
-    winners committee's one meeting ranking every category in sealed minutes, then propose (the winners chair) and
-    confirm (an organizer) every category of the cycle through the app's services. Returns how many categories were
-    confirmed."""
+    """Sign off and seal (:func:`sign_off_all`), then propose and confirm every category
+    (:func:`propose_and_confirm_all`). Returns how many categories were confirmed."""
+    sign_off_all(session, cycle_id=cycle_id)
+    return propose_and_confirm_all(session, cycle_id=cycle_id)
+
+
+def _cycle_categories(session: Session, cycle_id: int) -> list[Category]:
+    return list(session.scalars(select(Category).where(Category.cycle_id == cycle_id).order_by(Category.position)))
+
+
+def sign_off_all(session: Session, *, cycle_id: int) -> None:
+    """What the committees do before a proposal, through the app's services: each weighted committee's chair signs
+    off, ties are settled (by id order through ``resolve_tie``), and the winners committee's one meeting ranking
+    every category is recorded in sealed minutes."""
     chair = session.scalar(select(User).where(User.username == "winners-chair"))
-    organizer = session.scalar(select(User).where(User.username == "admin"))
     chairs = {committee.code: (committee, user) for committee, user in session.execute(  # every chair, one query
         select(Committee, User).join(Membership, Membership.committee_id == Committee.id)
         .join(User, User.id == Membership.user_id)
         .where(Membership.cycle_id == cycle_id, Membership.is_chair.is_(True))).all()}
-    categories = session.scalars(select(Category).where(Category.cycle_id == cycle_id)
-                                 .order_by(Category.position)).all()
+    categories = _cycle_categories(session, cycle_id)
     for category in categories:
         # The chairs of the weighted committees sign off first: the result is computed once (and cached), and
         # each sign-off reuses it and its digests.
@@ -675,10 +683,18 @@ def finalise_all(session: Session, *, cycle_id: int) -> int:
                                     ordered_nomination_ids=sorted(tie.nomination_ids),
                                     justification="ترتیب بر پایهٔ زمان ثبت پرونده (دادهٔ آزمون مقیاس)")
     # One meeting for all categories: each ranking reads its result from the cache the tie check just filled.
-    seal_winners_minutes(session, cycle=categories[0].cycle, categories=list(categories),
+    seal_winners_minutes(session, cycle=categories[0].cycle, categories=categories,
                          held_on=clock.now().astimezone(TEHRAN).date())
+    session.flush()
+
+
+def propose_and_confirm_all(session: Session, *, cycle_id: int) -> int:
+    """The winners chair proposes, and an organizer confirms, every category of the cycle (after
+    :func:`sign_off_all`). Returns how many categories were confirmed."""
+    chair = session.scalar(select(User).where(User.username == "winners-chair"))
+    organizer = session.scalar(select(User).where(User.username == "admin"))
     confirmed = 0
-    for category in categories:
+    for category in _cycle_categories(session, cycle_id):
         results.propose(session, category=category, actor=chair)
         results.confirm(session, category=category, actor=organizer)
         confirmed += 1

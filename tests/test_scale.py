@@ -140,3 +140,9 @@ def test_refuses_the_production_config_and_changes_nothing(app, session):
     assert "production" in result.output
     assert _count(session, User) == 0 and _count(session, Cycle) == 0 and _count(session, Nomination) == 0
 
+
+
+def test_statistics_are_gathered_on_postgresql_only(app, session):
+    from awards.scale import refresh_statistics  # here: the other tests drive the generator through its command
+
+    assert refresh_statistics(session) is (session.get_bind().dialect.name == "postgresql")

@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, joinedload
 
 from awards import i18n
@@ -449,9 +450,21 @@ def _filtered(query: Select, criteria: AuditCriteria) -> Select:
     return query
 
 
+#: The log's distinct actions by hopping along the action index: one seek per action, not a read of every event
+#: (neither SQLite nor PostgreSQL skips through an index by itself; ``SELECT DISTINCT`` read all 230,000 events
+#: of a year at ten times the national scale on every load of the page). Fixed text, no parameters.
+_DISTINCT_ACTIONS = sql_text(
+    "WITH RECURSIVE hop(action) AS ("
+    " SELECT MIN(action) FROM audit_events"
+    " UNION ALL"
+    " SELECT (SELECT MIN(e.action) FROM audit_events e WHERE e.action > hop.action) FROM hop"
+    " WHERE hop.action IS NOT NULL)"
+    " SELECT action FROM hop WHERE action IS NOT NULL ORDER BY action")
+
+
 def distinct_actions(session: Session) -> list[str]:
     """Every action the log holds, for the filter's select."""
-    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+    return list(session.scalars(_DISTINCT_ACTIONS))
 
 
 def audit_page(session: Session, *, criteria: AuditCriteria, page: int = 1, per_page: int = PER_PAGE
@@ -488,7 +501,11 @@ def chain_status(session: Session) -> ChainStatus:
                            .execution_options(populate_existing=True)).one_or_none()
     if head is None:
         return ChainStatus(None, None, None, None, None, None, 0)
-    since = session.scalar(select(func.count()).select_from(AuditEvent)
-                           .where(AuditEvent.id > (head.verified_event_id or 0))) or 0
+    # Never verified: every event counts, and a plain count reads an index; after a verification only the tail
+    # since is read (``id > n`` walks the table's own pages, 40 ms for the whole log of a year at 10x scale).
+    counted = select(func.count()).select_from(AuditEvent)
+    if head.verified_event_id:
+        counted = counted.where(AuditEvent.id > head.verified_event_id)
+    since = session.scalar(counted) or 0
     return ChainStatus(head.last_event_id, head.verified_at, head.verified_event_id, head.verified_ok,
                        head.verified_bad_event_id, head.verified_problem, since)

@@ -39,3 +39,29 @@ def test_page_of_nothing_has_one_page():
 
 def test_tehran_day_starts_at_half_past_eight_the_evening_before_utc():
     assert tehran_day_start(date(2025, 5, 1)) == datetime(2025, 4, 30, 20, 30, tzinfo=UTC)
+
+
+def test_distinct_actions_hop_along_the_index_to_the_same_list(demo, session):
+    from sqlalchemy import select  # here: the other tests of this module need no database
+
+    from awards.audit.queries import distinct_actions
+    from awards.models import AuditEvent
+
+    plain = list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+    assert len(plain) > 5 and distinct_actions(session) == plain
+
+
+def test_events_since_the_last_verification_count_the_tail_or_everything(demo, session):
+    from sqlalchemy import func, select  # here: the other tests of this module need no database
+
+    from awards.audit.queries import chain_status
+    from awards.models import AuditChainHead, AuditEvent
+
+    everything = session.scalar(select(func.count()).select_from(AuditEvent))
+    head = session.get(AuditChainHead, 1)
+    head.verified_event_id = None
+    session.flush()
+    assert chain_status(session).events_since == everything
+    head.verified_event_id = head.last_event_id - 3
+    session.flush()
+    assert chain_status(session).events_since == 3

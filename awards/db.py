@@ -26,6 +26,7 @@ from flask import g
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -137,7 +138,7 @@ _PG_RETRYABLE = frozenset({"40001", "40P01", "55P03", "57014"})
 
 def is_busy_error(error: BaseException) -> bool:
     """Whether ``error`` means the database was busy (a lock held elsewhere), not that the request was wrong."""
-    if isinstance(error, DatabaseBusy):
+    if isinstance(error, DatabaseBusy | PoolTimeout):  # every pooled connection stayed taken past the pool's wait
         return True
     if not isinstance(error, DBAPIError):
         return False

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from awards.db import db, is_busy_error
@@ -43,7 +44,7 @@ def register_error_pages(app: Flask) -> None:
     for code_or_exception, handler in (
         (400, _bad_request), (403, _forbidden), (404, _not_found), (OverflowError, _number_too_large),
         (405, _method_not_allowed), (413, _too_large), (429, _too_many), (RedisError, _store_unreachable),
-        (OperationalError, _database_busy), (500, _server_error),
+        (OperationalError, _database_busy), (PoolTimeout, _database_busy), (500, _server_error),
     ):
         app.register_error_handler(code_or_exception, handler)
 
@@ -105,8 +106,9 @@ def _store_unreachable(err: RedisError):
 
 
 def _database_busy(err: Exception):
-    """Another writer held the lock past the bounded wait (SQLite), or a lock timeout, deadlock or
-    serialization failure (PostgreSQL): nothing was saved, so offer the same request again, typed values kept."""
+    """Another writer held the lock past the bounded wait (SQLite), a lock timeout, deadlock or serialization
+    failure (PostgreSQL), or no pooled connection came free in time: nothing was saved, so offer the same request
+    again, typed values kept."""
     if not is_busy_error(err):
         raise err  # any other database failure stays a 500 (and propagates in tests)
     _rollback()

@@ -242,3 +242,34 @@ def test_postgresql_lock_timeout_gets_try_again_page_with_fields_kept(app, clien
     assert kept["comment"] == ["نظر"]
     assert session.scalar(select(func.count()).select_from(ScoreSheet)
                           .where(ScoreSheet.nomination_id == steel.id)) == 0
+
+
+def test_no_pooled_connection_in_time_gets_try_again_page_with_fields_kept_and_nothing_written(
+        app, client, session, demo, login_as, monkeypatch):
+    import contextlib  # here: only this test fakes an exhausted pool
+
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from awards import web
+
+    steel = nomination_named(session, STEEL)
+    data = sheet_data(session, steel, "12", comment="نظر نوشته‌شده")
+    session.commit()
+    login_as("winners-1")
+    token = csrf_token(client, "/")
+
+    @contextlib.contextmanager
+    def exhausted(_session):
+        raise PoolTimeout("QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(web, "begin_writing", exhausted)
+    response = client.post(sheet_url(steel), data={"csrf_token": token, **data})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "سامانه لحظه‌ای شلوغ است؛ دوباره بفرستید" in html
+    kept = _resend_form(html)
+    assert {name: values for name, values in kept.items() if name != "csrf_token"} == {
+        name: [value] for name, value in data.items()}
+    assert _sheets(session, steel) == []
+    assert is_busy_error(PoolTimeout("pool")) and not is_busy_error(ValueError("pool"))

@@ -237,6 +237,11 @@ def sheet_progress(session: Session, *, cycle: Cycle, committee_ids: list[int] |
 # Per-process store of each category's progress rows, keyed by what changes whenever an input changes.
 _progress_store: OrderedDict[tuple, tuple[SheetProgress, ...]] = OrderedDict()
 _progress_lock = threading.Lock()
+#: Held while a request computes stale categories: concurrent requests that find the same categories stale wait
+#: for that one computation and read its rows, instead of each running it (the first home pages after a start at
+#: ten times the national scale are about 2 s of work each; 100 judges signing in at once ran it 15 times side by
+#: side, held every pooled connection for 30 s and failed the rest).
+_computing = threading.Lock()
 #: How many (category, stamp) entries one process keeps (a few cycles' worth of categories).
 PROGRESS_CAPACITY = 256
 
@@ -264,23 +269,15 @@ def cached_sheet_progress(session: Session, *, cycle: Cycle, committee_ids: list
     nothing changed), only the categories whose stamp changed since this process last read them. The rows of
     every category are then summed per seat in Python (a few dozen seats times the cycle's categories)."""
     keys = _category_keys(session, cycle)
-    with _progress_lock:
-        known = {cid: _progress_store[key] for cid, key in keys.items() if key in _progress_store}
-        for cid in known:
-            _progress_store.move_to_end(keys[cid])
-    stale = sorted(set(keys) - set(known))
-    # Run even when nothing is stale (an empty IN the database answers at once): a page then costs the same
-    # statements whatever this process's cache holds.
-    fresh: dict[int, list[SheetProgress]] = {cid: [] for cid in stale}
-    for row in session.execute(_progress_query(cycle, by_category=True).where(Nomination.category_id.in_(stale))):
-        fresh[row[3]].append(SheetProgress(
-            committee_id=row[0], code=CommitteeCode(row[1]), member_id=row[2], expected=int(row[4]),
-            submitted=int(row[5]), drafts=int(row[6]), next_nomination_id=row[7]))
-    with _progress_lock:
-        for cid, rows in fresh.items():
-            _progress_store[keys[cid]] = known[cid] = tuple(rows)
-        while len(_progress_store) > PROGRESS_CAPACITY:
-            _progress_store.popitem(last=False)
+    known = _known_progress(keys)
+    if len(known) < len(keys):
+        with _computing:  # one computation at a time; what another request computed meanwhile is read, not redone
+            known = _known_progress(keys)
+            _compute_stale(session, cycle, keys, known)
+    else:
+        # Nothing stale: the grouped statement still runs (over an empty IN, answered at once), so that a page
+        # costs the same statements whatever this process's cache holds.
+        _compute_stale(session, cycle, keys, known)
     seats: dict[tuple[int, int], SheetProgress] = {}
     for rows in known.values():
         for p in rows:
@@ -295,6 +292,31 @@ def cached_sheet_progress(session: Session, *, cycle: Cycle, committee_ids: list
                                   drafts=seen.drafts + p.drafts, next_nomination_id=min(nexts) if nexts else None)
             seats[(p.committee_id, p.member_id)] = p
     return [seats[key] for key in sorted(seats)]
+
+
+def _known_progress(keys: dict[int, tuple]) -> dict[int, tuple[SheetProgress, ...]]:
+    """The categories whose rows this process holds under their current stamp (marked as recently used)."""
+    with _progress_lock:
+        known = {cid: _progress_store[key] for cid, key in keys.items() if key in _progress_store}
+        for cid in known:
+            _progress_store.move_to_end(keys[cid])
+    return known
+
+
+def _compute_stale(session: Session, cycle: Cycle, keys: dict[int, tuple],
+                   known: dict[int, tuple[SheetProgress, ...]]) -> None:
+    """Compute, in one grouped statement, the categories of ``keys`` missing from ``known``; store them in both."""
+    stale = sorted(set(keys) - set(known))
+    fresh: dict[int, list[SheetProgress]] = {cid: [] for cid in stale}
+    for row in session.execute(_progress_query(cycle, by_category=True).where(Nomination.category_id.in_(stale))):
+        fresh[row[3]].append(SheetProgress(
+            committee_id=row[0], code=CommitteeCode(row[1]), member_id=row[2], expected=int(row[4]),
+            submitted=int(row[5]), drafts=int(row[6]), next_nomination_id=row[7]))
+    with _progress_lock:
+        for cid, rows in fresh.items():
+            _progress_store[keys[cid]] = known[cid] = tuple(rows)
+        while len(_progress_store) > PROGRESS_CAPACITY:
+            _progress_store.popitem(last=False)
 
 
 def clear_progress_cache() -> None:

@@ -528,3 +528,27 @@ def test_cached_progress_follows_a_submitted_sheet_and_a_proposed_result(app, se
     fresh = {p.committee_id: p for p in dashboard.sheet_progress(session, cycle=demo.cycle, member_id=user.id)}
     for panel in proposed:
         assert panel.expected == (fresh[panel.committee.id].expected if panel.committee.id in fresh else 0)
+
+
+def test_a_request_that_waited_for_another_computation_reads_its_rows_instead(app, session, demo, monkeypatch):
+    """Stale categories are computed under one lock, and looked up again once it is held: a request that found
+    them stale while another request was computing them reads what that one stored."""
+    dashboard.clear_progress_cache()
+    expected = dashboard.cached_sheet_progress(session, cycle=demo.cycle)
+    real_known, real_compute = dashboard._known_progress, dashboard._compute_stale
+    lookups: list[int] = []
+    computed: list[set[int]] = []
+
+    def stale_at_first(keys):  # as if the first look came just before another request stored everything
+        lookups.append(1)
+        return {} if len(lookups) == 1 else real_known(keys)
+
+    def spy(session_, cycle, keys, known):
+        computed.append(set(keys) - set(known))
+        return real_compute(session_, cycle, keys, known)
+
+    monkeypatch.setattr(dashboard, "_known_progress", stale_at_first)
+    monkeypatch.setattr(dashboard, "_compute_stale", spy)
+    assert dashboard.cached_sheet_progress(session, cycle=demo.cycle) == expected
+    assert len(lookups) == 2 and computed == [set()]
+    assert not dashboard._computing.locked()

@@ -385,9 +385,13 @@ def _submitted_sheets(session: Session, category: Category, codes: dict[int, Com
 
     One Core row per sheet, its values aggregated in SQL as ``criterion:value`` text and read back as two-place
     decimals (what the ``NUMERIC(6, 2)`` column gives): the largest category at ten times the national scale has
-    117,000 values on 23,500 sheets, and a row per value through the ORM was half the computation's time.
+    117,000 values on 23,500 sheets, and a row per value through the ORM was half the computation's time. The
+    values come from a subquery per sheet (an index seek each) rather than a join grouped by sheet, which sorted
+    all 117,000 values first (155 ms against 93 on SQLite). A sheet without a value row is left out, as the join
+    left it out.
     """
-    pairs = func.aggregate_strings(cast(Score.criterion_id, String) + ":" + cast(Score.value, String), ",")
+    pairs = (select(func.aggregate_strings(cast(Score.criterion_id, String) + ":" + cast(Score.value, String), ","))
+             .where(Score.sheet_id == ScoreSheet.id).scalar_subquery())
     sheets: dict[int, SheetRow] = {}
     values: dict[int, dict[int, Decimal]] = {}
     seen: dict[str, tuple[int, Decimal]] = {}
@@ -395,12 +399,11 @@ def _submitted_sheets(session: Session, category: Category, codes: dict[int, Com
         select(ScoreSheet.id, ScoreSheet.nomination_id, ScoreSheet.committee_id, ScoreSheet.member_id,
                type_coerce(ScoreSheet.submitted_at, NullType()), pairs)
         .join(Nomination, Nomination.id == ScoreSheet.nomination_id)
-        .join(Score, Score.sheet_id == ScoreSheet.id)
         .where(*_in_pool(category), ScoreSheet.state == SheetState.SUBMITTED)
-        .group_by(ScoreSheet.id, ScoreSheet.nomination_id, ScoreSheet.committee_id, ScoreSheet.member_id,
-                  ScoreSheet.submitted_at)
         .order_by(ScoreSheet.id)
     ).all():
+        if text is None:
+            continue
         sheets[sheet_id] = SheetRow(sheet_id, nomination_id, codes[committee_id], member_id, submitted_at)
         values[sheet_id] = _parse_values(text, seen)
     return sheets, values

@@ -194,8 +194,7 @@ def seed_scale_command(count: int, seed: int, stage: str) -> None:
                             password=current_app.config["DEMO_PASSWORD"],
                             upload_dir=Path(current_app.config["UPLOAD_FOLDER"]))
         db.session.commit()
-        if refresh_statistics(db.session):
-            db.session.commit()
+        refresh_statistics(db.session)
     except ScaleRefused as err:
         db.session.rollback()
         raise click.ClickException(SCALE_REFUSALS[err.reason]) from err

@@ -11,6 +11,9 @@ or ``make bench-scale``. Environment (all optional):
   database ``<its name>_bench_<N>`` (dropped first);
 * ``BENCH_DBS=sqlite,postgresql``: which databases to run on;
 * ``BENCH_REPEAT=5``: timed requests per page (after one warm-up); the median is reported;
+* ``BENCH_ROUNDS=1`` (``--rounds``): with more, every size is seeded first and pages and results are measured in
+  that many rounds alternating between the sizes, each figure the median of its rounds (a shared machine's slow
+  spells then weigh on both sizes alike, which matters for the growth from one size to the other);
 * ``BENCH_JUDGES=4``, ``BENCH_SECONDS=10``: the concurrency run's simulated judges and its duration
   (issue 14's run: ``BENCH_JUDGES=100 BENCH_SECONDS=120``);
 * ``BENCH_SERVED=1`` (``--served``): the concurrency run talks HTTP to a real server process started as
@@ -669,8 +672,8 @@ def drop_database(kind: str, url: str) -> None:
     admin.dispose()
 
 
-def bench_one(kind: str, n: int, tmp: Path, *, repeat: int, judges: int, seconds: float, keep: bool,
-              steps: tuple[str, ...] = STEPS, served: bool = False) -> dict:
+def seed_one(kind: str, n: int, tmp: Path) -> tuple[Path, str, dict]:
+    """A fresh database of ``kind`` seeded with ``n`` nominations: its instance folder, URL and the run's record."""
     instance = tmp / f"{kind}-{n}"
     instance.mkdir(parents=True, exist_ok=True)
     url = fresh_database(kind, n, instance)
@@ -682,10 +685,57 @@ def bench_one(kind: str, n: int, tmp: Path, *, repeat: int, judges: int, seconds
     out["seed"] = {"seconds": seed["seconds"], "cpu": seed["cpu"], "peak_mb": seed["peak_mb"],
                    "summary": seed["stdout"].strip().splitlines()[0]}
     print_run(out, "seed")
-    if "pages" in steps:
+    return instance, url, out
+
+
+def _median_of_rounds(rounds: list[dict], part: str) -> dict:
+    """One step's figures over several rounds: each page's (and the results') median of the rounds' medians."""
+    if part == "results":
+        merged = dict(rounds[-1])
+        for key in ("load_results_s", "load_results_cpu_s", "sql_s", "cached_s"):
+            merged[key] = statistics.median(r[key] for r in rounds)
+        merged["rounds"] = [{k: r[k] for k in ("load_results_s", "sql_s")} for r in rounds]
+        return merged
+    merged = dict(rounds[-1])
+    pages = []
+    for index, page in enumerate(rounds[-1]["pages"]):
+        same = [r["pages"][index] for r in rounds]
+        pages.append({**page, "median_s": statistics.median(p["median_s"] for p in same),
+                      "cpu_s": statistics.median(p["cpu_s"] for p in same),
+                      "rounds_s": [p["median_s"] for p in same]})
+    merged["pages"] = pages
+    merged["accepts"] = [a for r in rounds for a in r["accepts"]]
+    return merged
+
+
+def interleaved(seeded: list[tuple[Path, str, dict]], *, steps: tuple[str, ...], repeat: int, rounds: int) -> None:
+    """Pages and results of every size, measured in ``rounds`` alternating rounds (1,300, 13,000, 1,300, ...), so
+    that a slow spell of a shared machine weighs on both sizes alike; each figure is the median of its rounds."""
+    collected: dict[tuple[int, str], list[dict]] = {}
+    for number in range(rounds):
+        for instance, url, out in seeded:
+            for part in ("pages", "results"):
+                if part in steps:
+                    collected.setdefault((out["n"], part), []).append(
+                        run_child(part, url, instance, "--repeat", str(repeat)))
+            print(f"   round {number + 1} of {rounds}, N = {out['n']}: measured", flush=True)
+    for _instance, _url, out in seeded:
+        for part in ("pages", "results"):
+            if part in steps:
+                out[part] = _median_of_rounds(collected[(out["n"], part)], part)
+                print_run(out, part)
+
+
+def bench_one(kind: str, n: int, tmp: Path, *, repeat: int, judges: int, seconds: float, keep: bool,
+              steps: tuple[str, ...] = STEPS, served: bool = False,
+              seeded: tuple[Path, str, dict] | None = None) -> dict:
+    """Seed (unless ``seeded``) and run ``steps``; pages and results only when not already measured."""
+    instance, url, out = seeded or seed_one(kind, n, tmp)
+    env = _base_env(url, instance)
+    if "pages" in steps and "pages" not in out:
         out["pages"] = run_child("pages", url, instance, "--repeat", str(repeat))
         print_run(out, "pages")
-    if "results" in steps:
+    if "results" in steps and "results" not in out:
         out["results"] = run_child("results", url, instance, "--repeat", str(repeat))
         print_run(out, "results")
     if "concurrency" in steps:
@@ -783,7 +833,7 @@ def targets(runs: list[dict]) -> list[tuple[str, bool | None, str]]:
         mine = sorted((r for r in runs if r["kind"] == kind), key=lambda r: r["n"])
         small, large = mine[0], mine[-1]
         tag = f"[{kind}, N={large['n']}]"
-        if all(part in large and part in small for part in ("pages", "results", "finalise")):
+        if all(part in large and part in small for part in ("pages", "results")):
             pages = large["pages"]["pages"]
             slow = [p for p in pages if p["median_s"] >= 1.0]
             heavy = [p for p in pages if p["bytes"] >= 300 * 1024]
@@ -825,6 +875,7 @@ def targets(runs: list[dict]) -> list[tuple[str, bool | None, str]]:
             res = large["results"]
             ratio = res["load_results_s"] / max(res["sql_s"], 1e-6)
             out.append((f"{tag} results computation <= 3x the SQL aggregate", ratio <= 3, f"{ratio:.1f}x"))
+        if "finalise" in large:
             f = large["finalise"]
             out.append((f"{tag} propose + confirm < 15 s", f["seconds"] < 15, f"{f['seconds']:.1f} s"))
             verify = large["commands"]["results verify"]
@@ -845,6 +896,28 @@ def targets(runs: list[dict]) -> list[tuple[str, bool | None, str]]:
     return out
 
 
+def run_all(args: argparse.Namespace, sizes: list[int], kinds: list[str]) -> list[dict]:
+    """Every size on every database, as ``args`` asks; each run written to ``args.json`` as soon as it is done."""
+    runs: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        for kind in kinds:
+            seeded: dict[int, tuple[Path, str, dict]] = {}
+            if args.rounds > 1:  # every size seeded first, then pages and results in alternating rounds
+                for n in sizes:
+                    print(f"-- {kind}, N = {n}: seeding", flush=True)
+                    seeded[n] = seed_one(kind, n, Path(tmp))
+                interleaved(list(seeded.values()), steps=tuple(args.steps), repeat=args.repeat, rounds=args.rounds)
+            for n in sizes:
+                print(f"-- {kind}, N = {n}", flush=True)
+                run = bench_one(kind, n, Path(tmp), repeat=args.repeat, judges=args.judges, seconds=args.seconds,
+                                keep=args.keep, steps=tuple(args.steps), served=args.served, seeded=seeded.get(n))
+                runs.append(run)
+                if args.json:
+                    args.json.write_text(json.dumps(runs, indent=1, ensure_ascii=False))
+                print(f"load average: {os.getloadavg()[0]:.2f}", flush=True)
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=None)
@@ -857,6 +930,8 @@ def main() -> None:
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--instance", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "5")))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "1")),
+                        help="measure pages and results in this many rounds alternating between the sizes")
     parser.add_argument("--judges", type=int, default=int(os.environ.get("BENCH_JUDGES", "4")))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "10")))
     parser.add_argument("--served", action="store_true", default=os.environ.get("BENCH_SERVED", "") == "1",
@@ -889,17 +964,7 @@ def main() -> None:
           f"{platform.python_version()}; load average before: {os.getloadavg()[0]:.2f}")
     print(f"sizes {sizes} on {kinds}; {args.repeat} timed requests per page (median); concurrency "
           f"{args.judges} judges for {args.seconds:.0f} s", flush=True)
-    runs = []
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
-        for kind in kinds:
-            for n in sizes:
-                print(f"-- {kind}, N = {n}", flush=True)
-                run = bench_one(kind, n, Path(tmp), repeat=args.repeat, judges=args.judges, seconds=args.seconds,
-                                keep=args.keep, steps=tuple(args.steps), served=args.served)
-                runs.append(run)
-                if args.json:
-                    args.json.write_text(json.dumps(runs, indent=1, ensure_ascii=False))
-                print(f"load average: {os.getloadavg()[0]:.2f}", flush=True)
+    runs = run_all(args, sizes, kinds)
     for earlier in args.merge:
         runs.extend(json.loads(earlier.read_text()))
     print("\n== issue-14 targets ==")

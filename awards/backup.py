@@ -44,6 +44,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from awards.db import gather_statistics
+
 FORMAT = "tandis-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -614,12 +616,8 @@ def _restore_postgresql(snapshot: Path, database_url: str, pg_bin_dir: str | Non
     if done.returncode != 0:
         raise BackupError(f"pg_restore failed, nothing was restored (the database is left without tables; "
                           f"`flask --app wsgi db upgrade` makes it an empty installation again): {done.stderr.strip()}")
-    # pg_restore brings rows and indexes but no planner statistics and no visibility map; until autovacuum gets to
-    # the tables, every page would be planned blind (an inbox at ten times the national scale: 4.6 s instead of
-    # 65 ms) and every count would read whole tables.
-    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    engine = create_engine(database_url)  # pg_restore brings rows and indexes, but no statistics
     try:
-        with engine.connect() as conn:
-            conn.execute(text("VACUUM ANALYZE"))
+        gather_statistics(engine)
     finally:
         engine.dispose()

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from awards import clock
 from awards.auth.passwords import hash_password
+from awards.db import gather_statistics
 from awards.demo import (
     STAGE_MOMENTS,
     demo_pdf,
@@ -636,18 +637,14 @@ def _set_clock_and_results(build: _Build, report: ScaleReport, *, finalise: bool
 
 
 def refresh_statistics(session: Session) -> bool:
-    """PostgreSQL: ``VACUUM ANALYZE`` the freshly loaded tables, as autovacuum would within a minute or so of a bulk
-    load; call it after the load is committed (VACUUM runs outside a transaction, on a connection of its own).
-
-    Without the statistics the first pages after seeding are planned blind (an inbox took 4.6 s instead of 65 ms);
-    without the visibility map every count reads the table instead of an index. SQLite is left alone: a served
-    SQLite database never gathers statistics either, and its planner's defaults are what the app is measured with.
+    """PostgreSQL: gather statistics on the freshly loaded tables (``db.gather_statistics``), as autovacuum would
+    within a minute or so of a bulk load; call it after the load is committed. SQLite is left alone: a served SQLite
+    database never gathers statistics either, and its planner's defaults are what the app is measured with.
     Returns whether anything was done."""
     engine = session.get_bind()
     if engine.dialect.name != "postgresql":
         return False
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))
+    gather_statistics(engine)
     return True
 
 

@@ -4,6 +4,7 @@ for the write lock; PostgreSQL's lock timeouts get the same page."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
@@ -14,8 +15,9 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from awards import create_app
+from awards import create_app, web
 from awards.db import DatabaseBusy, begin_with_retry, db, is_busy_error
 from awards.models import Category, ScoreSheet
 from tests.conftest import PG_URL, csrf_token
@@ -68,6 +70,15 @@ def _resend_form(html: str) -> dict[str, list[str]]:
 # ------------------------------------------------------------------------------------------- the bounded retry
 
 
+def _judge_with_a_sheet_to_save(session, client, login_as, comment: str = ""):
+    """winners-1 signed in, with the steel dossier's sheet form filled in: (the nomination, its form data, a token)."""
+    steel = nomination_named(session, STEEL)
+    data = sheet_data(session, steel, "12", comment=comment)
+    session.commit()
+    login_as("winners-1")
+    return steel, data, csrf_token(client, "/")
+
+
 def _busy() -> DatabaseBusy:
     return DatabaseBusy("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
 
@@ -111,11 +122,7 @@ def test_begin_with_retry_lets_other_errors_through_at_once():
 @sqlite_only
 def test_save_while_the_lock_stays_held_gets_try_again_page_with_fields_kept_and_nothing_written(
         app, client, session, demo, login_as, database_url):
-    steel = nomination_named(session, STEEL)
-    data = sheet_data(session, steel, "12", comment="نظر نوشته‌شده")
-    session.commit()
-    login_as("winners-1")
-    token = csrf_token(client, "/")
+    steel, data, token = _judge_with_a_sheet_to_save(session, client, login_as, comment="نظر نوشته‌شده")
     holder = _hold_write_lock(database_url)
     try:
         started = time.monotonic()
@@ -145,11 +152,7 @@ def test_save_while_the_lock_stays_held_gets_try_again_page_with_fields_kept_and
 @pytest.mark.parametrize("busy_budget_ms", [5000])
 def test_save_while_the_lock_is_freed_within_the_budget_waits_and_succeeds(
         app, client, session, demo, login_as, database_url):
-    steel = nomination_named(session, STEEL)
-    data = sheet_data(session, steel, "12")
-    session.commit()
-    login_as("winners-1")
-    token = csrf_token(client, "/")
+    steel, data, token = _judge_with_a_sheet_to_save(session, client, login_as)
     holder = _hold_write_lock(database_url)
     release = threading.Timer(0.3, holder.rollback)
     release.start()
@@ -219,11 +222,7 @@ def _short_lock_timeout(dbapi_connection, _record) -> None:
 
 @pytest.mark.postgres_only
 def test_postgresql_lock_timeout_gets_try_again_page_with_fields_kept(app, client, session, demo, login_as):
-    steel = nomination_named(session, STEEL)
-    data = sheet_data(session, steel, "12", comment="نظر")
-    session.commit()
-    login_as("winners-1")
-    token = csrf_token(client, "/")
+    steel, data, token = _judge_with_a_sheet_to_save(session, client, login_as, comment="نظر")
     engine = app.extensions["awards_db"].engine
     engine.dispose()
     event.listen(engine, "connect", _short_lock_timeout)
@@ -246,17 +245,7 @@ def test_postgresql_lock_timeout_gets_try_again_page_with_fields_kept(app, clien
 
 def test_no_pooled_connection_in_time_gets_try_again_page_with_fields_kept_and_nothing_written(
         app, client, session, demo, login_as, monkeypatch):
-    import contextlib  # here: only this test fakes an exhausted pool
-
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
-
-    from awards import web
-
-    steel = nomination_named(session, STEEL)
-    data = sheet_data(session, steel, "12", comment="نظر نوشته‌شده")
-    session.commit()
-    login_as("winners-1")
-    token = csrf_token(client, "/")
+    steel, data, token = _judge_with_a_sheet_to_save(session, client, login_as, comment="نظر نوشته‌شده")
 
     @contextlib.contextmanager
     def exhausted(_session):
